@@ -1,0 +1,84 @@
+/// @file data.h
+/// MD data sets (SPEC section 4): a CSV reader with precise errors, and the dataset container.
+#ifndef SSOC_DATA_H
+#define SSOC_DATA_H
+
+#include <stddef.h>
+
+#include "ssoc/error.h"
+
+#define SSOC_D_CRIT_DEFAULT_A 6.0 ///< default PCC/SCC pore-diameter threshold [angstrom]
+
+/// Transport regime of a data point.
+typedef enum ssoc_regime { SSOC_REGIME_PCC = 0, SSOC_REGIME_SCC = 1 } ssoc_regime;
+
+/// A data set: n points in parallel arrays, owned by the struct (ssoc_dataset_free).
+typedef struct ssoc_dataset {
+    size_t n;                ///< number of points
+    size_t capacity;         ///< allocated length of the arrays
+    double *x;               ///< Li2S molar fraction [1]
+    double *rho_g_cm3;       ///< density [g/cm3]
+    double *T_K;             ///< temperature [K]
+    double *D_hop_cm2_s;     ///< hop diffusivity [cm2/s]
+    double *sigma_S_cm;      ///< conductivity [S/cm]
+    double *d_max_A;         ///< largest pore diameter [angstrom]; NaN where the file had none
+    unsigned char *regime;   ///< ssoc_regime of each point
+    int *line;               ///< 1-based line in the source file (0 for constructed points)
+    size_t n_pcc, n_scc;     ///< points per regime
+    double d_crit_A;         ///< threshold used to classify by d_max [angstrom]
+    char *path;              ///< source file path (NULL for constructed sets)
+    char sha256[65];         ///< hex SHA-256 of the source file bytes ("" for constructed sets)
+} ssoc_dataset;
+
+/// Range of the data, for extrapolation flags.
+typedef struct ssoc_data_range {
+    double x_min, x_max;   ///< [1]
+    double vf_min, vf_max; ///< free volume [1]
+    double T_min_K, T_max_K;
+} ssoc_data_range;
+
+/// Allocate an empty data set with room for `capacity` points (n = 0). NULL on allocation failure.
+ssoc_dataset *ssoc_dataset_alloc(size_t capacity);
+/// Free a data set. NULL is harmless.
+void ssoc_dataset_free(ssoc_dataset *d);
+/// Recount n_pcc and n_scc from d->regime.
+void ssoc_dataset_count_regimes(ssoc_dataset *d);
+/// Copy rows idx[0..m) of src into dst (capacity >= m); dst->n = m, regimes recounted.
+/// path/sha256 of dst are left alone. Returns SSOC_EINVAL if dst is too small.
+ssoc_status ssoc_dataset_take(const ssoc_dataset *src, const size_t *idx, size_t m, ssoc_dataset *dst,
+                              ssoc_error *err);
+/// Range of x, v_f and T over the data set.
+void ssoc_dataset_range(const ssoc_dataset *d, ssoc_data_range *r);
+
+/// Read a data set from CSV (SPEC section 4). Columns by header name (extra columns ignored):
+/// x, rho, T, D_hop, sigma, and regime (PCC|SCC) or d_max (PCC when d_max < d_crit_A).
+/// '#' lines are comments. Errors name FILE:LINE and the column; nothing is silently skipped.
+/// On success *out is a new data set with path and sha256 filled.
+ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset **out, ssoc_error *err);
+
+/// A generic parsed CSV table (header + rows of strings), for readers with other columns.
+typedef struct ssoc_csv ssoc_csv;
+
+/// Parse a CSV file: '#' comment lines and blank lines skipped, first other line is the header.
+/// Errors: unreadable file, empty file or no header, duplicate or empty column name, ragged row,
+/// header only (no data rows). Messages name FILE:LINE.
+ssoc_status ssoc_csv_read(const char *path, ssoc_csv **out, ssoc_error *err);
+void ssoc_csv_free(ssoc_csv *t);
+/// Column index of `name` (exact, case-sensitive, surrounding blanks trimmed), or -1.
+int ssoc_csv_column(const ssoc_csv *t, const char *name);
+size_t ssoc_csv_nrows(const ssoc_csv *t);
+/// 1-based source line of data row `row`.
+int ssoc_csv_line(const ssoc_csv *t, size_t row);
+/// Field text (trimmed) of row/column.
+const char *ssoc_csv_field(const ssoc_csv *t, size_t row, int col);
+/// Path the table was read from.
+const char *ssoc_csv_path(const ssoc_csv *t);
+/// Hex SHA-256 of the file's bytes.
+const char *ssoc_csv_sha256(const ssoc_csv *t);
+/// Parse a finite double from row/column; error "FILE:LINE: column 'NAME': ..." otherwise.
+ssoc_status ssoc_csv_get_double(const ssoc_csv *t, size_t row, int col, double *v, ssoc_error *err);
+
+/// SHA-256 of a file's bytes as 64 lowercase hex characters plus NUL.
+ssoc_status ssoc_sha256_file(const char *path, char hex[65], ssoc_error *err);
+
+#endif

@@ -1,0 +1,38 @@
+/// @file stats.h
+/// Quantiles and bootstrap confidence intervals (percentile and BCa). One quantile definition
+/// is used everywhere: NumPy's default "linear" (Hyndman-Fan type 7), as GSL's
+/// gsl_stats_quantile_from_sorted_data, so bands agree across commands and with user scripts.
+#ifndef SSOC_STATS_H
+#define SSOC_STATS_H
+
+#include <stddef.h>
+
+#include "ssoc/error.h"
+
+/// Interval method.
+typedef enum ssoc_ci_method { SSOC_CI_PERCENTILE = 0, SSOC_CI_BCA = 1 } ssoc_ci_method;
+
+/// Type-7 quantile of sorted data (ascending, n >= 1, 0 <= q <= 1).
+double ssoc_quantile_sorted(const double *sorted, size_t n, double q);
+
+/// Type-7 quantile of unsorted data by selection; reorders `v` (n >= 1). Bitwise equal to
+/// ssoc_quantile_sorted on the sorted copy.
+double ssoc_quantile_select(double *v, size_t n, double q);
+
+/// BCa acceleration from jackknife values (leave-one-out estimates), Efron (1987):
+/// a = sum (m - t_i)^3 / (6 (sum (m - t_i)^2)^1.5), m = mean of t_i. 0 when all t_i are equal.
+double ssoc_bca_acceleration(const double *jack, size_t n_jack);
+
+/// Quantile levels (q_lo, q_hi) of a two-sided interval at confidence `conf`.
+/// Percentile: ((1-conf)/2, (1+conf)/2). BCa: adjusted by bias z0 (from `frac_below`, the fraction
+/// of replicates below the point estimate, ties counted half) and acceleration `a`.
+/// For BCa with frac_below of 0 or 1 the levels collapse to 0 or 1 (the sample's extremes).
+void ssoc_ci_levels(ssoc_ci_method m, double conf, double frac_below, double a, double *q_lo, double *q_hi);
+
+/// Interval from a bootstrap sample `v` (reordered; NaNs not allowed), point estimate `theta`
+/// and, for BCa, jackknife values. Writes lo, hi and the median (any may be NULL).
+ssoc_status ssoc_ci_compute(double *v, size_t n, double theta, const double *jack, size_t n_jack,
+                            double conf, ssoc_ci_method m, double *lo, double *hi, double *median,
+                            ssoc_error *err);
+
+#endif

@@ -1,0 +1,31 @@
+/* Shared pieces of the ssoc command-line front end. */
+#ifndef SSOC_CLI_H
+#define SSOC_CLI_H
+
+#include "ssoc/error.h"
+
+enum {
+    SSOC_EXIT_OK = 0,
+    SSOC_EXIT_RUNTIME = 1,
+    SSOC_EXIT_USAGE = 2,
+    SSOC_EXIT_VERIFY = 3,
+    SSOC_EXIT_INTERRUPTED = 4, ///< stopped by SIGTERM/SIGUSR1; rerun with --resume
+};
+
+typedef struct ssoc_cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); ///< argv[0] is the command name
+} ssoc_cli_command;
+
+int ssoc_cmd_fit(int argc, char **argv);
+int ssoc_cmd_predict(int argc, char **argv);
+
+/// Print "ssoc: CMD: MESSAGE" (one line) to stderr and return the exit code for `err`.
+int ssoc_cli_fail(const char *cmd, const ssoc_error *err);
+/// Print "ssoc: CMD: MESSAGE" for a usage error (printf-style) and return SSOC_EXIT_USAGE.
+int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/// Parse a finite double from a command-line value; on failure print a usage error naming `opt`.
+int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
+
+#endif

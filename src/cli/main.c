@@ -1,0 +1,44 @@
+/* ssoc command-line front end: a dispatch table over subcommands, one file each. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ssoc/version.h"
+
+static const ssoc_cli_command commands[] = {
+    {"fit", "fit the 8 parameters to MD data, with bootstrap bands", ssoc_cmd_fit},
+    {"predict", "sigma and every model layer at one (x, rho, T)", ssoc_cmd_predict},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: ssoc COMMAND [ARGS]...\n\n"
+               "ssoc screens (Li2S)x(P2S5)1-x sulfide glasses for Li-ion conductivity with the SSOC model.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; ++i)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'ssoc COMMAND --help' describes a command. 'ssoc --version' prints the version.\n"
+               "Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 verification failed, 4 interrupted (resumable).\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SSOC_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return SSOC_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("ssoc %s (git %s, %s, %s)\n", SSOC_VERSION, SSOC_GIT_REVISION, SSOC_COMPILER, SSOC_BUILD_TYPE);
+        return SSOC_EXIT_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; ++i)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "ssoc: unknown command '%s' (see 'ssoc --help')\n", argv[1]);
+    return SSOC_EXIT_USAGE;
+}

@@ -1,0 +1,55 @@
+#include "ssoc/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+ssoc_status ssoc_error_set(ssoc_error *err, ssoc_status code, const char *src_file, int src_line,
+                           const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    err->src_file = src_file;
+    err->src_line = src_line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    /* One line only: callers print msg as a single line, so fold any newline from context. */
+    for (char *c = err->msg; *c; ++c)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    return code;
+}
+
+void ssoc_error_clear(ssoc_error *err)
+{
+    if (!err)
+        return;
+    err->code = SSOC_OK;
+    err->msg[0] = '\0';
+    err->src_file = NULL;
+    err->src_line = 0;
+}
+
+const char *ssoc_status_str(ssoc_status code)
+{
+    static const char *const names[SSOC_ESTATUS_COUNT] = {
+        [SSOC_OK] = "ok",
+        [SSOC_EINVAL] = "invalid argument",
+        [SSOC_EIO] = "i/o error",
+        [SSOC_EDATA] = "data error",
+        [SSOC_EFIT] = "fit failed",
+        [SSOC_ENOMEM] = "out of memory",
+        [SSOC_ECONFIG] = "configuration error",
+        [SSOC_EHDF5] = "hdf5 error",
+        [SSOC_EMPI] = "mpi error",
+        [SSOC_EINTERRUPTED] = "interrupted, resumable",
+        [SSOC_EEXISTS] = "output exists",
+        [SSOC_EVERIFY] = "verification failed",
+    };
+    if ((int)code < 0 || code >= SSOC_ESTATUS_COUNT || !names[code])
+        return "unknown error";
+    return names[code];
+}
