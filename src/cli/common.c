@@ -147,4 +147,11 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
     return 0;
 }
 
-const char *ssoc_cli_shipped_data(void) { return SSOC_DATA_DIR "/kim2026_lps_aimd_500K.csv"; }
+const char *ssoc_cli_shipped_data(void)
+{
+    /* SSOC_DATA_DIR in the environment points an installed or relocated ssoc at its data. */
+    static char buf[4096];
+    const char *dir = getenv("SSOC_DATA_DIR");
+    snprintf(buf, sizeof buf, "%s/kim2026_lps_aimd_500K.csv", dir && *dir ? dir : SSOC_DATA_DIR);
+    return buf;
+}
