@@ -189,7 +189,8 @@ typedef enum fit_kind { FIT_REPLICATE, FIT_JACKKNIFE } fit_kind;
 
 /* Fit one row: a replicate's resample, or the data without point `i` (jackknife). */
 static int fit_one(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_boot_opts *o, fit_kind kind,
-                   size_t i, size_t *idx, size_t *rows, ssoc_dataset *ds, double *out, ssoc_error *e)
+                   size_t i, size_t *idx, size_t *rows, ssoc_dataset *ds, ssoc_fit_workspace *fw, double *out,
+                   ssoc_error *e)
 {
     size_t m = d->n;
     if (kind == FIT_REPLICATE) {
@@ -203,7 +204,7 @@ static int fit_one(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_bo
     if (ssoc_dataset_take(d, idx, m, ds, e) != SSOC_OK)
         return 0;
     ssoc_fit_result res;
-    if (ssoc_fit_run(ds, fo, &res, e) != SSOC_OK)
+    if (ssoc_fit_run_ws(ds, fo, fw, &res, e) != SSOC_OK)
         return 0;
     /* The fit promises finite parameters with SSOC_OK; a table must never carry anything else. */
     for (int j = 0; j < SSOC_NPARAM; ++j)
@@ -231,7 +232,8 @@ static ssoc_status fit_rows(const ssoc_dataset *d, const ssoc_fit_opts *fo, cons
         size_t *idx = malloc(n * sizeof *idx);
         size_t *rows = malloc(n * sizeof *rows);
         ssoc_dataset *ds = ssoc_dataset_alloc(n);
-        if (!idx || !rows || !ds) {
+        ssoc_fit_workspace *fw = ssoc_fit_workspace_alloc(n);
+        if (!idx || !rows || !ds || !fw) {
 #pragma omp atomic write
             nomem = 1;
         }
@@ -244,7 +246,7 @@ static ssoc_status fit_rows(const ssoc_dataset *d, const ssoc_fit_opts *fo, cons
             for (size_t i = i0; i < i1; ++i) {
                 double *row = table + (i - i0) * SSOC_NPARAM;
                 ssoc_error e = {0};
-                ok[i - i0] = (unsigned char)fit_one(d, fo, o, kind, i, idx, rows, ds, row, &e);
+                ok[i - i0] = (unsigned char)fit_one(d, fo, o, kind, i, idx, rows, ds, fw, row, &e);
                 if (!ok[i - i0])
                     for (int j = 0; j < SSOC_NPARAM; ++j)
                         row[j] = NAN;
@@ -253,6 +255,7 @@ static ssoc_status fit_rows(const ssoc_dataset *d, const ssoc_fit_opts *fo, cons
         free(idx);
         free(rows);
         ssoc_dataset_free(ds);
+        ssoc_fit_workspace_free(fw);
     }
     if (nomem)
         return SSOC_ERR(err, SSOC_ENOMEM, "no memory for per-thread bootstrap workspaces (%zu points)", n);
@@ -428,14 +431,16 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
         if (r->first_failed < r->B) {
             size_t *idx = malloc(d->n * sizeof *idx), *rows = malloc(d->n * sizeof *rows);
             ssoc_dataset *ds = ssoc_dataset_alloc(d->n);
+            ssoc_fit_workspace *fw = ssoc_fit_workspace_alloc(d->n);
             double row[SSOC_NPARAM];
             ssoc_error e = {0};
-            if (idx && rows && ds &&
-                !fit_one(d, fo, o, FIT_REPLICATE, r->first_failed, idx, rows, ds, row, &e))
-                snprintf(r->first_failure, sizeof r->first_failure, "%s", e.msg);
+            if (idx && rows && ds && fw &&
+                !fit_one(d, fo, o, FIT_REPLICATE, r->first_failed, idx, rows, ds, fw, row, &e))
+                snprintf(r->first_failure, sizeof r->first_failure, "replicate %zu: %.990s", r->first_failed, e.msg);
             free(idx);
             free(rows);
             ssoc_dataset_free(ds);
+            ssoc_fit_workspace_free(fw);
         }
         st = ssoc_boot_summarise(r, err);
     }

@@ -50,17 +50,18 @@ static ssoc_dataset *shipped(void)
     for (int i = 0; i < 23; ++i)
         put_row(d, kim[i][0], kim[i][1], kim[i][2], kim[i][3], kim[i][4], (int)kim[i][5]);
     ssoc_dataset_count_regimes(d);
-    cr_assert(d->n_pcc == 14 && d->n_scc == 9);
+    cr_assert(d->n_pcc == 13 && d->n_scc == 10);
     return d;
 }
 
-/* Built to fail: the 14 shipped PCC points and only 3 SCC points, two of them the same state
- * point. A stratified replicate that draws the duplicate three times has one distinct v_f among
- * its SCC points, so stage 2 (v_c and n_H free) has a singular design: P = (2/3)^3 = 8/27.
+/* Built to fail: the 13 shipped PCC points and only 3 SCC points, two of them the same state
+ * point. A stratified replicate whose three SCC draws all hit the duplicated pair, or all hit the
+ * third point, has one distinct v_f among its SCC points, so stage 2 (v_c and n_H free) has a
+ * singular design: P = (2/3)^3 + (1/3)^3 = 1/3.
  * SCC values are the published model's, so every other replicate fits exactly. */
 static ssoc_dataset *fragile(void)
 {
-    ssoc_dataset *d = ssoc_dataset_alloc(17);
+    ssoc_dataset *d = ssoc_dataset_alloc(16);
     cr_assert_not_null(d);
     for (int i = 0; i < 23; ++i)
         if (kim[i][5] == 0)
@@ -72,7 +73,7 @@ static ssoc_dataset *fragile(void)
         put_row(d, scc[k][0], scc[k][1], 9.0, L.D_hop_cm2_s, L.sigma_S_cm, 1);
     }
     ssoc_dataset_count_regimes(d);
-    cr_assert(d->n_pcc == 14 && d->n_scc == 3);
+    cr_assert(d->n_pcc == 13 && d->n_scc == 3);
     return d;
 }
 
@@ -106,17 +107,17 @@ Test(resample, first_draws_follow_the_philox_known_answer)
     /* Random123's known-answer vector: philox4x32-10 with counter 0 and key 0 gives
      * 6627e8d5 e169c58d bc57ac4c 9b00dbd8. With seed 0, replicate 0 the first block has counter
      * 0, so the first indices of a case resample of 23 points are Lemire's floor(u 23 / 2^32)
-     * (no rejection: the low words exceed 2^32 mod 23 = 4). */
+     * (no rejection: the low words are at least 2^32 mod 23 = 12). */
     ssoc_dataset *d = shipped();
     ssoc_boot_opts o = opts_with(10, 0);
     o.scheme = SSOC_BOOT_CASE;
     size_t idx[23];
     cr_assert_eq(ssoc_boot_resample(d, &o, 0, idx, NULL), SSOC_OK);
     const uint32_t kat[4] = {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u};
-    cr_assert_eq((uint32_t)(((uint64_t)1 << 32) % 23), 4u);
+    cr_assert_eq((uint32_t)(((uint64_t)1 << 32) % 23), 12u);
     for (int k = 0; k < 4; ++k) {
         uint64_t prod = (uint64_t)kat[k] * 23u;
-        cr_assert_geq((uint32_t)prod, 4u);
+        cr_assert_geq((uint32_t)prod, 12u);
         cr_assert_eq(idx[k], (size_t)(prod >> 32), "draw %d: %zu", k, idx[k]);
     }
     ssoc_dataset_free(d);
@@ -164,7 +165,7 @@ Test(resample, stratified_keeps_strata_counts_and_case_does_not)
         for (int k = 0; k < 23; ++k) {
             cr_assert_lt(idx[k], 23u);
             /* first n_PCC draws are PCC rows, the rest SCC rows */
-            cr_assert_eq(d->regime[idx[k]], k < 14 ? SSOC_REGIME_PCC : SSOC_REGIME_SCC, "b=%zu k=%d", b, k);
+            cr_assert_eq(d->regime[idx[k]], k < 13 ? SSOC_REGIME_PCC : SSOC_REGIME_SCC, "b=%zu k=%d", b, k);
             hits[idx[k]]++;
         }
         o.scheme = SSOC_BOOT_CASE;
@@ -174,11 +175,11 @@ Test(resample, stratified_keeps_strata_counts_and_case_does_not)
             cr_assert_lt(idx[k], 23u);
             n_pcc += d->regime[idx[k]] == SSOC_REGIME_PCC;
         }
-        case_counts_varied |= n_pcc != 14;
+        case_counts_varied |= n_pcc != 13;
     }
     cr_assert(case_counts_varied);
     /* Uniform within each stratum: each PCC row expects R, each SCC row R hits (one draw per
-     * stratum slot); binomial sd is about sqrt(R 14 (1/14)(13/14)) ~ 61, allow 5 sd. */
+     * stratum slot); binomial sd is about sqrt(R 13 (1/13)(12/13)) ~ 61, allow 5 sd. */
     for (int i = 0; i < 23; ++i)
         cr_assert_lt(labs(hits[i] - R), 5 * 65, "row %d drawn %ld times, expected %d", i, hits[i], R);
     ssoc_dataset_free(d);
@@ -437,23 +438,23 @@ Test(boot_fit, failures_counted_exactly_and_thread_independent)
     enum { B = 400 };
     ssoc_boot_opts o = opts_with(B, 31337);
     /* Predict each replicate's fate from its resample: it must fail exactly when its three SCC
-     * draws all land on the duplicated state point (rows 14 and 15). */
-    size_t idx[17], predicted = 0, first_pred = B;
+     * draws all land on the duplicated state point (rows 13 and 14) or all on row 15. */
+    size_t idx[16], predicted = 0, first_pred = B;
     unsigned char pred_ok[B];
     for (size_t b = 0; b < B; ++b) {
         cr_assert_eq(ssoc_boot_resample(d, &o, b, idx, NULL), SSOC_OK);
         int dup = 0;
-        for (int k = 14; k < 17; ++k)
-            dup += idx[k] == 14 || idx[k] == 15;
-        pred_ok[b] = dup < 3;
+        for (int k = 13; k < 16; ++k)
+            dup += idx[k] == 13 || idx[k] == 14;
+        pred_ok[b] = dup == 1 || dup == 2;
         if (!pred_ok[b]) {
             ++predicted;
             if (first_pred == B)
                 first_pred = b;
         }
     }
-    /* 8/27 of 400 = 118.5 expected; the realised count is what the stream gives. */
-    cr_assert(predicted > 80 && predicted < 160, "predicted %zu", predicted);
+    /* 400/3 = 133 expected; the realised count is what the stream gives. */
+    cr_assert(predicted > 95 && predicted < 175, "predicted %zu", predicted);
 
     ssoc_boot_result *r1 = NULL, *r2 = NULL;
     ssoc_error err = {0};
@@ -483,7 +484,7 @@ Test(boot_fit, failures_counted_exactly_and_thread_independent)
     ssoc_boot_result_free(r1);
     ssoc_boot_result_free(r2);
 
-    /* Case resampling of 3 SCC among 17 points: replicates with fewer than 2 SCC points also fail. */
+    /* Case resampling of 3 SCC among 16 points: replicates with fewer than 2 SCC points also fail. */
     o.scheme = SSOC_BOOT_CASE;
     cr_assert_eq(ssoc_boot_run(d, &fo, &point, &o, &r1, &err), SSOC_OK, "%s", err.msg);
     cr_assert_gt(r1->n_failed, predicted);
@@ -495,7 +496,7 @@ Test(boot_run, too_few_successes_is_a_fit_error)
 {
     /* Only the duplicated SCC state point: every replicate's stage 2 is singular. */
     ssoc_dataset *d = fragile();
-    d->n = 16; /* drop the third SCC row */
+    d->n = 15; /* drop the third SCC row */
     ssoc_dataset_count_regimes(d);
     ssoc_fit_opts fo;
     ssoc_fit_opts_default(&fo);
@@ -562,8 +563,8 @@ static void check_bands_on_shipped(ssoc_ci_method method, unsigned fixed_mask)
         cr_assert_eq(r->median[j], ssoc_quantile_sorted(col, m, 0.5));
         if (method == SSOC_CI_PERCENTILE) {
             /* the percentile band is the type-7 quantile of the table's column */
-            cr_assert_eq(r->lo[j], ssoc_quantile_sorted(col, m, 0.025));
-            cr_assert_eq(r->hi[j], ssoc_quantile_sorted(col, m, 0.975));
+            cr_assert_eq(r->lo[j], ssoc_quantile_sorted(col, m, (1.0 - 0.95) / 2.0));
+            cr_assert_eq(r->hi[j], ssoc_quantile_sorted(col, m, (1.0 + 0.95) / 2.0));
         } else {
             /* BCa: the same levels recomputed from the jackknife table and the replicates */
             double jv[23], below = 0.0;

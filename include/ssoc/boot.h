@@ -48,7 +48,7 @@ typedef struct ssoc_boot_result {
     unsigned fixed_mask;      ///< fit options' fixed_mask (set before ssoc_boot_summarise)
     size_t n_failed;          ///< replicates whose fit failed (excluded from every band)
     size_t first_failed;      ///< lowest failed replicate index (B if none; set by ssoc_boot_run)
-    char first_failure[1024]; ///< that replicate's fit error message ("" if none)
+    char first_failure[1024]; ///< "replicate B: " and its fit error message ("" if none)
     double *table;            ///< B x SSOC_NPARAM, row b = replicate b; NaN rows where ok[b] == 0
     unsigned char *ok;        ///< 1 if replicate b's fit succeeded
     size_t n_jack;            ///< leave-one-out fits (n of the data; 0 unless BCa)
