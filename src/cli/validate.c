@@ -37,7 +37,7 @@ static const char help[] =
     "  --json             machine-readable report (full precision)\n"
     "  --csv              one CSV row per observation, with a header row\n"
     "  -h, --help         this text\n"
-    "with --data, the bootstrap options give the bands:\n";
+    "the bootstrap options below apply with --data and give the bands\n\n";
 
 /* Shortest of %.15g..%.17g that reads back to the same double: full precision. */
 static void shortest(char *buf, size_t size, double v)
