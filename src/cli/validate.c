@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ssoc/json.h"
 #include "ssoc/boot.h"
 #include "ssoc/data.h"
 #include "ssoc/fit.h"
@@ -39,26 +40,7 @@ static const char help[] =
     "  -h, --help         this text\n"
     "the bootstrap options below apply with --data and give the bands\n\n";
 
-/* Shortest of %.15g..%.17g that reads back to the same double: full precision. */
-static void shortest(char *buf, size_t size, double v)
-{
-    for (int prec = 15; prec <= 17; ++prec) {
-        snprintf(buf, size, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
-/* cJSON 1.7.15 prints %.15g whenever that is within DBL_EPSILON of the value, which can drop the
- * last bit; print the number ourselves so --json round-trips exactly. Non-finite -> null. */
-static cJSON *num(double v)
-{
-    if (!isfinite(v))
-        return cJSON_CreateNull();
-    char buf[40];
-    shortest(buf, sizeof buf, v);
-    return cJSON_CreateRaw(buf);
-}
+static cJSON *num(double v) { return ssoc_json_number(v); }
 
 static const char *method_name(ssoc_ci_method m) { return m == SSOC_CI_BCA ? "bca" : "percentile"; }
 
@@ -183,7 +165,7 @@ static void csv_num(FILE *f, double v, int last)
 {
     if (isfinite(v)) {
         char buf[40];
-        shortest(buf, sizeof buf, v);
+        ssoc_json_format_double(buf, sizeof buf, v);
         fputs(buf, f);
     }
     fputc(last ? '\n' : ',', f);
