@@ -16,9 +16,11 @@ ssoc_status ssoc_error_set(ssoc_error *err, ssoc_status code, const char *src_fi
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
-    /* One line only: callers print msg as a single line, so fold any newline from context. */
-    for (char *c = err->msg; *c; ++c)
-        if (*c == '\n' || *c == '\r')
+    /* One line only: callers print msg as a single line, so fold any newline from context, and
+     * every other control byte too (\v, \f, ESC sequences from a data field would move the cursor
+     * or restyle the terminal). */
+    for (unsigned char *c = (unsigned char *)err->msg; *c; ++c)
+        if (*c < 0x20 || *c == 0x7f)
             *c = ' ';
     return code;
 }
