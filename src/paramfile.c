@@ -247,6 +247,12 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
         return s;
     if (B_d < 2 || B_d != floor(B_d) || B_d > 1e8)
         return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'B' must be a whole number >= 2", path);
+    /* same ranges as the command line's --seed and --confidence; a negative or huge seed would
+     * also make the conversion to uint64_t undefined */
+    if (seed_d < 0 || seed_d != floor(seed_d) || seed_d > 9007199254740992.0)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'seed' must be a whole number from 0 to 2^53", path);
+    if (!(conf > 0.0 && conf < 1.0))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'confidence' must lie strictly between 0 and 1", path);
     const cJSON *rep = cJSON_GetObjectItemCaseSensitive(jb, "replicates");
     if (!cJSON_IsArray(rep) || (double)cJSON_GetArraySize(rep) != B_d)
         return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: 'replicates' must be an array of B = %.0f rows", path, B_d);
@@ -430,6 +436,10 @@ ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error
             (s = get_num(path, jm, "r_log10_D_scc", "metrics", &m->r_log10_D_scc, 1, err)) ||
             (s = get_num(path, jm, "r_ln_f", "metrics", &m->r_ln_f, 1, err)))
             goto done;
+        if (n < 0 || n != floor(n) || n > 9007199254740992.0) {
+            s = SSOC_ERR(err, SSOC_EDATA, "%s: metrics: member 'n' must be a whole number >= 0", path);
+            goto done;
+        }
         m->n = (size_t)n;
         pf->has_metrics = 1;
     }
