@@ -315,11 +315,13 @@ ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error
     cJSON *root = cJSON_Parse(text);
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
-        size_t line = 1;
-        for (const char *c = text; at && c < at && *c; ++c)
+        size_t line = 1, col = 1;
+        for (const char *c = text; at && c < at && *c; ++c) {
+            col = *c == '\n' ? 1 : col + 1;
             line += *c == '\n';
+        }
         free(text);
-        return SSOC_ERR(err, SSOC_EDATA, "%s:%zu: not valid JSON", path, line);
+        return SSOC_ERR(err, SSOC_EDATA, "%s:%zu:%zu: not valid JSON", path, line, col);
     }
     free(text);
     ssoc_status s = SSOC_OK;
