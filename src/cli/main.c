@@ -23,6 +23,18 @@ static void usage(FILE *f)
                "Exit codes: 0 ok, 1 runtime error, 2 usage error, 3 verification failed, 4 interrupted (resumable).\n");
 }
 
+/* A command whose output could not be written did not succeed: a full disk or a closed file must
+ * not end in exit 0 with the report lost. Commands that check their own stdout already failed. */
+static int finish_stdout(const char *cmd, int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (rc != SSOC_EXIT_OK)
+        return rc;
+    fprintf(stderr, "ssoc: %s%sstandard output: write failed\n", cmd ? cmd : "", cmd ? ": " : "");
+    return SSOC_EXIT_RUNTIME;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -31,15 +43,15 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return SSOC_EXIT_OK;
+        return finish_stdout(NULL, SSOC_EXIT_OK);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("ssoc %s (git %s, %s, %s)\n", SSOC_VERSION, SSOC_GIT_REVISION, SSOC_COMPILER, SSOC_BUILD_TYPE);
-        return SSOC_EXIT_OK;
+        return finish_stdout(NULL, SSOC_EXIT_OK);
     }
     for (size_t i = 0; i < NCOMMANDS; ++i)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+            return finish_stdout(commands[i].name, commands[i].run(argc - 1, argv + 1));
     fprintf(stderr, "ssoc: unknown command '%s' (see 'ssoc --help')\n", argv[1]);
     return SSOC_EXIT_USAGE;
 }
