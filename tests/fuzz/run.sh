@@ -50,7 +50,7 @@ for t in "${targets[@]}"; do
   rc=$?
   set -e
   took=$(( $(date +%s) - start ))
-  execs=$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log" | tail -1 || true)
+  execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$log" | tail -1 || true)
   cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
   ncrash=$(find "$crashes" -type f | wc -l)
   summary+=("$t: ${took} s, ${execs:-?} executions, coverage ${cov:-?} edges, exit $rc, $ncrash crash file(s) in $crashes")
