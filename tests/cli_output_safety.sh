@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Output safety (issue 8): an output that cannot be written gives a clear one-line error and a
+# non-zero exit; no file that looks complete is left when it is not; an existing file is never
+# damaged (SHA-256 before and after). Covers the parameter file of `ssoc fit -o` and standard output;
+# the sweep's HDF5 output is covered below once the sweep is in this branch.
+# Needs no privileges; the read-only and full-filesystem cases also run on a tiny tmpfs when this
+# user may mount one in a private mount namespace (unshare -m; root here), and say so when skipped.
+. "$(dirname "$0")/lib.sh"
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+# no temporary siblings of $1 left behind (ssoc_io_write_atomic writes NAME.tmp.PID, then renames)
+no_tmp_left() {
+  local left
+  left=$(find "$(dirname "$1")" -maxdepth 1 -name "$(basename "$1").tmp.*" | head -3)
+  if [ -n "$left" ]; then bad "$2: temporary file left behind: $left"; else ok; fi
+}
+same_file() { # PATH SHA LABEL
+  if [ -f "$1" ] && [ "$(sha "$1")" = "$2" ]; then ok; else bad "$3: $1 damaged or gone"; fi
+}
+
+"$SSOC" fit "$DATA" -o "$TMP/keep.json" >/dev/null || bad "reference fit failed"
+ref=$(sha "$TMP/keep.json")
+
+# ---- existing output without --force: refused before any work; the file is untouched
+cp "$TMP/keep.json" "$TMP/out.json"
+expect_rc 1 "out.json: exists; not overwritten (use --force to replace it)" -- \
+  "$SSOC" fit "$DATA" --fix n_H=3 --boot 50 -o "$TMP/out.json"
+same_file "$TMP/out.json" "$ref" "no --force"
+no_tmp_left "$TMP/out.json" "no --force"
+# refused before the report too (nothing half-done on stdout)
+"$SSOC" fit "$DATA" -o "$TMP/out.json" >"$TMP/stdout" 2>/dev/null
+[ -s "$TMP/stdout" ] && bad "no --force: report printed although the output was refused" || ok
+# a directory in the way is an existing output as well
+mkdir "$TMP/adir"
+expect_rc 1 "adir: exists; not overwritten" -- "$SSOC" fit "$DATA" -o "$TMP/adir"
+# with --force it is replaced, atomically, by a complete file
+expect_rc 0 "" -- "$SSOC" fit "$DATA" --fix n_H=3 -o "$TMP/out.json" --force
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/out.json" && ok || bad "--force result is not complete JSON"
+no_tmp_left "$TMP/out.json" "--force"
+
+# ---- unwritable places: a missing directory, a path through a regular file
+expect_rc 1 "nodir/p.json: cannot create: No such file or directory" -- "$SSOC" fit "$DATA" -o "$TMP/nodir/p.json"
+[ -e "$TMP/nodir" ] && bad "missing directory was created" || ok
+: >"$TMP/afile"
+expect_rc 1 "afile/p.json: cannot create: Not a directory" -- "$SSOC" fit "$DATA" -o "$TMP/afile/p.json"
+if [ "$(id -u)" != 0 ]; then # root ignores directory permissions
+  mkdir "$TMP/ro" && chmod 555 "$TMP/ro"
+  expect_rc 1 "ro/p.json: cannot create: Permission denied" -- "$SSOC" fit "$DATA" -o "$TMP/ro/p.json"
+  chmod 755 "$TMP/ro"
+fi
+
+# ---- file-size limit (a full disk as the process sees it): with SIGXFSZ ignored the write fails
+# with EFBIG, which must be a clear error with the old file intact and no temporary left; with the
+# default action the process is killed in the middle of the write, and the old file must still be
+# intact (the new one only ever lived under the temporary name).
+cp "$TMP/keep.json" "$TMP/lim.json"
+(ulimit -f 1; trap '' XFSZ; exec "$SSOC" fit "$DATA" --boot 20 -o "$TMP/lim.json" --force) >/dev/null 2>"$TMP/err"
+rc=$?
+if [ $rc = 1 ] && grep -q "^ssoc: fit: .*lim.json: write failed: File too large$" "$TMP/err"; then ok; else
+  bad "ulimit -f, SIGXFSZ ignored: exit $rc: $(cat "$TMP/err")"; fi
+same_file "$TMP/lim.json" "$ref" "ulimit -f, SIGXFSZ ignored"
+no_tmp_left "$TMP/lim.json" "ulimit -f, SIGXFSZ ignored"
+# (the inner shell reports the death, quietly, instead of this script's shell)
+rc=$( (ulimit -f 1; "$SSOC" fit "$DATA" --boot 20 -o "$TMP/lim.json" --force >/dev/null 2>&1; echo $?) 2>/dev/null)
+[ $rc -gt 128 ] && ok || bad "ulimit -f, default SIGXFSZ: exit $rc, expected death by signal"
+same_file "$TMP/lim.json" "$ref" "ulimit -f, killed mid-write"
+# whatever is left carries the temporary name, never the final one
+find "$TMP" -maxdepth 1 -name 'lim.json*' ! -name lim.json ! -name 'lim.json.tmp.*' | grep -q . &&
+  bad "killed mid-write: a file other than lim.json.tmp.* appeared" || ok
+rm -f "$TMP"/lim.json.tmp.*
+
+# ---- standard output that cannot be written: exit 1, one line, for every command
+for args in "fit $DATA" "fit $DATA --json" "predict --x 0.7 --rho 1.6" "predict --x 0.7 --rho 1.6 --json" \
+  "validate $SSOC_SOURCE_DIR/data/zhou2024_mlff_300K.csv" "validate $SSOC_SOURCE_DIR/data/zhou2024_mlff_300K.csv --csv" \
+  "--help" "--version" "fit --help"; do
+  # shellcheck disable=SC2086
+  "$SSOC" $args >/dev/full 2>"$TMP/err"
+  rc=$?
+  if [ $rc = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "standard output: write failed" "$TMP/err"; then ok; else
+    bad "'ssoc $args > /dev/full': exit $rc: $(cat "$TMP/err")"; fi
+done
+# a full stdout must not stop the parameter file from being written... nor leave a broken one
+rm -f "$TMP/full.json"
+"$SSOC" fit "$DATA" -o "$TMP/full.json" >/dev/full 2>/dev/null
+[ ! -e "$TMP/full.json" ] || python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/full.json" && ok ||
+  bad "stdout full: parameter file incomplete"
+
+# ---- interrupted run: SIGTERM or SIGINT in the middle of a long bootstrap; the existing file stays,
+# and no temporary or partial file appears (the file is written only once the result is complete)
+# (job control on: without it bash starts background jobs with SIGINT ignored)
+set -m
+for sig in TERM INT; do
+  cp "$TMP/keep.json" "$TMP/int.json"
+  "$SSOC" fit "$DATA" --boot 300000 -o "$TMP/int.json" --force >/dev/null 2>&1 &
+  pid=$!
+  sleep 1
+  kill -s $sig $pid
+  wait $pid
+  rc=$?
+  [ $rc -gt 128 ] && ok || bad "SIG$sig: exit $rc, expected death by signal"
+  same_file "$TMP/int.json" "$ref" "SIG$sig during bootstrap"
+  no_tmp_left "$TMP/int.json" "SIG$sig during bootstrap"
+done
+set +m
+
+# ---- a read-only file system and a full one (tiny tmpfs), when a private mount is allowed
+if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+  mkdir -p "$TMP/mnt"
+  cp "$TMP/keep.json" "$TMP/mnt_keep.json"
+  SSOC="$SSOC" DATA="$DATA" M="$TMP/mnt" K="$TMP/keep.json" unshare -m bash -c '
+    set -u
+    mount -t tmpfs -o size=64k tmpfs "$M" || exit 90
+    cp "$K" "$M/out.json"
+    mount -o remount,ro "$M" || exit 91
+    "$SSOC" fit "$DATA" --boot 20 -o "$M/out.json" --force >/dev/null 2>"$M.ro.err"; echo "ro $?" >"$M.rc"
+    sha256sum "$M/out.json" | cut -d" " -f1 >"$M.ro.sha"; ls -A "$M" >"$M.ro.ls"
+    mount -o remount,rw "$M" || exit 92
+    dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
+    "$SSOC" fit "$DATA" --boot 20 -o "$M/out.json" --force >/dev/null 2>"$M.full.err"; echo "full $?" >>"$M.rc"
+    sha256sum "$M/out.json" | cut -d" " -f1 >"$M.full.sha"; ls -A "$M" >"$M.full.ls"
+  '
+  mrc=$?
+  if [ $mrc = 0 ]; then
+    grep -qx "ro 1" "$TMP/mnt.rc" && grep -q "out.json: cannot create: Read-only file system" "$TMP/mnt.ro.err" && ok ||
+      bad "read-only fs: $(cat "$TMP/mnt.rc" "$TMP/mnt.ro.err")"
+    [ "$(cat "$TMP/mnt.ro.sha")" = "$ref" ] && ok || bad "read-only fs: existing file changed"
+    grep -qx "full 1" "$TMP/mnt.rc" && grep -q "out.json: write failed: No space left on device" "$TMP/mnt.full.err" && ok ||
+      bad "full fs: $(cat "$TMP/mnt.rc" "$TMP/mnt.full.err")"
+    [ "$(cat "$TMP/mnt.full.sha")" = "$ref" ] && ok || bad "full fs: existing file changed"
+    [ "$(cat "$TMP/mnt.full.ls" | tr '\n' ' ')" = "fill out.json " ] && ok || bad "full fs: left $(cat "$TMP/mnt.full.ls")"
+  else
+    echo "note: tmpfs cases skipped (mount in a private namespace failed: $mrc)"
+  fi
+else
+  echo "note: tmpfs cases skipped (unshare -m not permitted)"
+fi
+
+finish
