@@ -1,0 +1,323 @@
+/* The sweep kernel: pure functions of (column, parameter sets). No MPI, no HDF5, no printing.
+ * See include/ssoc/sweep.h for the hoisting (g_j, A_j per column and set; one exp per value). */
+#include "ssoc/sweep.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vecmath.h"
+
+#define VL SSOC_KERNEL_VLEN
+#define ALIGN 64
+
+static double *aligned_doubles(size_t n)
+{
+    size_t bytes = (n * sizeof(double) + ALIGN - 1) / ALIGN * ALIGN;
+    return aligned_alloc(ALIGN, bytes ? bytes : ALIGN);
+}
+
+ssoc_paramsets *ssoc_paramsets_alloc(const double *table, const unsigned char *ok, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i)
+        kept += !ok || ok[i];
+    if (!kept)
+        return NULL;
+    ssoc_paramsets *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->n = kept;
+    s->npad = (kept + VL - 1) / VL * VL;
+    double **arr[] = {&s->A0_K, &s->A1_K, &s->ln_vc, &s->nH, &s->beta[0], &s->beta[1], &s->beta[2], &s->beta[3]};
+    for (size_t a = 0; a < sizeof arr / sizeof arr[0]; ++a)
+        if (!(*arr[a] = aligned_doubles(s->npad))) {
+            ssoc_paramsets_free(s);
+            return NULL;
+        }
+    const double inv_kB = 1.0 / SSOC_KB_EV_K;
+    size_t j = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (ok && !ok[i])
+            continue;
+        const double *p = table + i * SSOC_NPARAM;
+        s->A0_K[j] = p[SSOC_P_E0] * inv_kB;
+        s->A1_K[j] = p[SSOC_P_ALPHA_E] * inv_kB;
+        s->ln_vc[j] = log(p[SSOC_P_VC]);
+        s->nH[j] = p[SSOC_P_NH];
+        for (int k = 0; k < 4; ++k)
+            s->beta[k][j] = p[SSOC_P_BETA0 + k];
+        ++j;
+    }
+    /* pad lanes repeat the last set: finite values on the same path, never selected */
+    for (; j < s->npad; ++j) {
+        s->A0_K[j] = s->A0_K[kept - 1];
+        s->A1_K[j] = s->A1_K[kept - 1];
+        s->ln_vc[j] = s->ln_vc[kept - 1];
+        s->nH[j] = s->nH[kept - 1];
+        for (int k = 0; k < 4; ++k)
+            s->beta[k][j] = s->beta[k][kept - 1];
+    }
+    return s;
+}
+
+void ssoc_paramsets_free(ssoc_paramsets *s)
+{
+    if (!s)
+        return;
+    free(s->A0_K);
+    free(s->A1_K);
+    free(s->ln_vc);
+    free(s->nH);
+    for (int k = 0; k < 4; ++k)
+        free(s->beta[k]);
+    free(s);
+}
+
+void ssoc_column_init(double x, double rho, ssoc_column *col)
+{
+    const double M = ssoc_model_molar_mass_g_mol(x);
+    const double rho0 = ssoc_model_rho0_g_cm3(x);
+    const double n = rho * SSOC_NA_MOL * 2.0 * x / M;
+    col->x = x;
+    col->rho_g_cm3 = rho;
+    col->v_f = 1.0 - rho / rho0;
+    col->ln_vf = col->v_f > 0.0 ? log(col->v_f) : 0.0;
+    col->c0 = log(SSOC_E_C * SSOC_E_C / (6.0 * SSOC_H_J_S)) + log(n) / 3.0;
+}
+
+void ssoc_kernel_eval(const ssoc_column *col, const ssoc_paramsets *s, size_t nT, const double *inv_T,
+                      double *out, size_t ld, double *g, double *A)
+{
+    const double x = col->x, vf = col->v_f, vf2 = vf * vf, lnvf = col->ln_vf, c0 = col->c0;
+    /* The gating branch depends on the column only (v_f), never on a lane, so every value of a
+     * column takes the same path; chunks of exactly VL lanes have no scalar tail. */
+    const int gated = vf > 0.0;
+    for (size_t j0 = 0; j0 < s->npad; j0 += VL) {
+        const double *restrict A0 = __builtin_assume_aligned(s->A0_K + j0, ALIGN);
+        const double *restrict A1 = __builtin_assume_aligned(s->A1_K + j0, ALIGN);
+        const double *restrict lvc = __builtin_assume_aligned(s->ln_vc + j0, ALIGN);
+        const double *restrict nH = __builtin_assume_aligned(s->nH + j0, ALIGN);
+        const double *restrict b0 = __builtin_assume_aligned(s->beta[0] + j0, ALIGN);
+        const double *restrict b1 = __builtin_assume_aligned(s->beta[1] + j0, ALIGN);
+        const double *restrict b2 = __builtin_assume_aligned(s->beta[2] + j0, ALIGN);
+        const double *restrict b3 = __builtin_assume_aligned(s->beta[3] + j0, ALIGN);
+        double *restrict gg = __builtin_assume_aligned(g + j0, ALIGN);
+        double *restrict AA = __builtin_assume_aligned(A + j0, ALIGN);
+        if (gated) {
+#pragma omp simd simdlen(VL)
+            for (int k = 0; k < VL; ++k) {
+                const double gate = log1p(exp(nH[k] * (lnvf - lvc[k])));
+                gg[k] = c0 + b0[k] + b1[k] * x + b2[k] * vf + b3[k] * vf2 - gate;
+                AA[k] = A0[k] - A1[k] * vf;
+            }
+        } else {
+#pragma omp simd simdlen(VL)
+            for (int k = 0; k < VL; ++k) {
+                gg[k] = c0 + b0[k] + b1[k] * x + b2[k] * vf + b3[k] * vf2;
+                AA[k] = A0[k] - A1[k] * vf;
+            }
+        }
+    }
+    for (size_t t = 0; t < nT; ++t) {
+        const double it = inv_T[t];
+        double *row = out + t * ld;
+        for (size_t j0 = 0; j0 < s->npad; j0 += VL) {
+            const double *restrict gg = __builtin_assume_aligned(g + j0, ALIGN);
+            const double *restrict AA = __builtin_assume_aligned(A + j0, ALIGN);
+            double *restrict o = row + j0;
+#pragma omp simd simdlen(VL)
+            for (int k = 0; k < VL; ++k)
+                o[k] = exp(gg[k] - AA[k] * it);
+        }
+    }
+}
+
+/* ---- exact selection ------------------------------------------------------------------- */
+
+static void insertion_sort(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; ++i) {
+        double x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            --j;
+        }
+        v[j] = x;
+    }
+}
+
+static inline void swapd(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Place the order statistics with ranks k[0..nk) (sorted, within [lo, hi)) at their positions of
+ * v[lo..hi): quickselect on several ranks at once, recursing only into parts that hold a rank. */
+static void multiselect(double *v, size_t lo, size_t hi, const size_t *k, size_t nk)
+{
+    while (nk && hi - lo > 16) {
+        /* median of three as pivot, moved to v[lo] */
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < v[lo])
+            swapd(&v[mid], &v[lo]);
+        if (v[hi - 1] < v[lo])
+            swapd(&v[hi - 1], &v[lo]);
+        if (v[hi - 1] < v[mid])
+            swapd(&v[hi - 1], &v[mid]);
+        const double pivot = v[mid];
+        /* Hoare partition of [lo, hi) */
+        size_t i = lo, j = hi - 1;
+        for (;;) {
+            while (v[i] < pivot)
+                ++i;
+            while (v[j] > pivot)
+                --j;
+            if (i >= j)
+                break;
+            swapd(&v[i], &v[j]);
+            ++i;
+            --j;
+        }
+        /* now v[lo..j] <= pivot <= v[j+1..hi) */
+        size_t split = j + 1;
+        size_t nleft = 0;
+        while (nleft < nk && k[nleft] < split)
+            ++nleft;
+        if (nleft && nleft < nk) {
+            multiselect(v, lo, split, k, nleft);
+            lo = split;
+            k += nleft;
+            nk -= nleft;
+        } else if (nleft) {
+            hi = split;
+        } else {
+            lo = split;
+        }
+    }
+    if (nk)
+        insertion_sort(v + lo, hi - lo);
+}
+
+/* Type 7 from two order statistics, written as GSL's gsl_stats_quantile_from_sorted_data. */
+static inline double type7(const double *v, size_t n, double q)
+{
+    const double index = q * (double)(n - 1);
+    const size_t lhs = (size_t)index;
+    const double delta = index - (double)lhs;
+    if (lhs >= n - 1)
+        return v[n - 1];
+    return (1 - delta) * v[lhs] + delta * v[lhs + 1];
+}
+
+void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, double *out)
+{
+    size_t k[2 * SSOC_KERNEL_MAXQ] = {0};
+    size_t nk = 0;
+    for (size_t i = 0; i < nq && i < SSOC_KERNEL_MAXQ; ++i) {
+        const size_t lhs = (size_t)(q[i] * (double)(n - 1));
+        k[nk++] = lhs < n ? lhs : n - 1;
+        if (lhs + 1 < n)
+            k[nk++] = lhs + 1;
+    }
+    /* sort and deduplicate the ranks */
+    for (size_t i = 1; i < nk; ++i) {
+        size_t x = k[i], j = i;
+        while (j > 0 && k[j - 1] > x) {
+            k[j] = k[j - 1];
+            --j;
+        }
+        k[j] = x;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < nk; ++i)
+        if (!m || k[i] != k[m - 1])
+            k[m++] = k[i];
+    multiselect(v, 0, n, k, m);
+    for (size_t i = 0; i < nq; ++i)
+        out[i] = type7(v, n, q[i]);
+}
+
+/* ---- one column ------------------------------------------------------------------------ */
+
+struct ssoc_kernel_ws {
+    size_t ld, ldj;
+    double *vals;  /* nT x ld: replicate values */
+    double *bestv; /* nT x VL */
+    double *jackv; /* nT x ldj */
+    double *g, *A; /* scratch, max(npad) */
+};
+
+ssoc_kernel_ws *ssoc_kernel_ws_alloc(const ssoc_kernel_ctx *ctx)
+{
+    ssoc_kernel_ws *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return NULL;
+    ws->ld = ctx->reps->npad;
+    ws->ldj = ctx->jack ? ctx->jack->npad : 0;
+    size_t scratch = ws->ld > ws->ldj ? ws->ld : ws->ldj;
+    ws->vals = aligned_doubles(ctx->nT * ws->ld);
+    ws->bestv = aligned_doubles(ctx->nT * VL);
+    ws->jackv = ws->ldj ? aligned_doubles(ctx->nT * ws->ldj) : NULL;
+    ws->g = aligned_doubles(scratch);
+    ws->A = aligned_doubles(scratch);
+    if (!ws->vals || !ws->bestv || (ws->ldj && !ws->jackv) || !ws->g || !ws->A) {
+        ssoc_kernel_ws_free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void ssoc_kernel_ws_free(ssoc_kernel_ws *ws)
+{
+    if (!ws)
+        return;
+    free(ws->vals);
+    free(ws->bestv);
+    free(ws->jackv);
+    free(ws->g);
+    free(ws->A);
+    free(ws);
+}
+
+void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x, double rho,
+                        size_t stride, double *best, double *median, double *lo, double *hi, double *p_exceed)
+{
+    ssoc_column col;
+    ssoc_column_init(x, rho, &col);
+    const size_t nT = ctx->nT, n = ctx->reps->n;
+    ssoc_kernel_eval(&col, ctx->best, nT, ctx->inv_T, ws->bestv, VL, ws->g, ws->A);
+    ssoc_kernel_eval(&col, ctx->reps, nT, ctx->inv_T, ws->vals, ws->ld, ws->g, ws->A);
+    if (ctx->interval == SSOC_CI_BCA)
+        ssoc_kernel_eval(&col, ctx->jack, nT, ctx->inv_T, ws->jackv, ws->ldj, ws->g, ws->A);
+    for (size_t t = 0; t < nT; ++t) {
+        double *row = ws->vals + t * ws->ld;
+        const double b = ws->bestv[t * VL];
+        best[t * stride] = b;
+        if (ctx->has_target) {
+            const double target = ctx->target_S_cm;
+            size_t cnt = 0;
+            for (size_t j = 0; j < n; ++j)
+                cnt += row[j] >= target;
+            p_exceed[t * stride] = (double)cnt / (double)n;
+        }
+        double q[3] = {ctx->q_lo, 0.5, ctx->q_hi}, res[3];
+        if (ctx->interval == SSOC_CI_BCA) {
+            size_t below = 0, equal = 0;
+            for (size_t j = 0; j < n; ++j) {
+                below += row[j] < b;
+                equal += row[j] == b;
+            }
+            const double frac = ((double)below + 0.5 * (double)equal) / (double)n;
+            const double a = ssoc_bca_acceleration(ws->jackv + t * ws->ldj, ctx->jack->n);
+            ssoc_ci_levels(SSOC_CI_BCA, ctx->confidence, frac, a, &q[0], &q[2]);
+        }
+        ssoc_kernel_quantiles(row, n, 3, q, res);
+        lo[t * stride] = res[0];
+        median[t * stride] = res[1];
+        hi[t * stride] = res[2];
+    }
+}
