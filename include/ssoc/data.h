@@ -53,32 +53,52 @@ void ssoc_dataset_range(const ssoc_dataset *d, ssoc_data_range *r);
 /// Read a data set from CSV (SPEC section 4). Columns by header name (extra columns ignored):
 /// x, rho, T, D_hop, sigma, and regime (PCC|SCC) or d_max (PCC when d_max < d_crit_A).
 /// '#' lines are comments. Errors name FILE:LINE and the column; nothing is silently skipped.
-/// On success *out is a new data set with path and sha256 filled.
+/// Column names are case-sensitive; regime values are matched case-insensitively (pcc, Scc, ...).
+/// If both regime and d_max are present, regime decides and d_max is only stored (it must still
+/// be a number >= 0, or empty -> NaN); a regime that disagrees with d_max < d_crit_A is NOT an error.
+/// Valid values: 0 < x < 1; rho, T, D_hop, sigma > 0; d_max >= 0; all finite.
+/// Returns SSOC_EINVAL (d_crit_A not finite and > 0, NULL path/out), SSOC_EIO (unreadable file),
+/// SSOC_EDATA (content), SSOC_ENOMEM. On success *out is a new data set (caller frees it with
+/// ssoc_dataset_free) with path, sha256, line numbers, d_crit_A and n_pcc/n_scc filled; on error *out = NULL.
 ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset **out, ssoc_error *err);
 
 /// A generic parsed CSV table (header + rows of strings), for readers with other columns.
 typedef struct ssoc_csv ssoc_csv;
 
 /// Parse a CSV file: '#' comment lines and blank lines skipped, first other line is the header.
-/// Errors: unreadable file, empty file or no header, duplicate or empty column name, ragged row,
-/// header only (no data rows). Messages name FILE:LINE.
+/// Fields are split on ',' and trimmed of blanks; LF or CRLF line ends; a final newline is optional;
+/// a leading UTF-8 byte-order mark is skipped. Quoted fields are not supported ('"' is an error).
+/// Errors: SSOC_EIO unreadable file; SSOC_EDATA empty file or no header, duplicate or empty column
+/// name, ragged row, '"' or NUL byte in a line, header only (no data rows); SSOC_ENOMEM.
+/// Messages name FILE:LINE. On success *out is a new table (ssoc_csv_free); on error *out = NULL.
 ssoc_status ssoc_csv_read(const char *path, ssoc_csv **out, ssoc_error *err);
+/// Free a table. NULL is harmless.
 void ssoc_csv_free(ssoc_csv *t);
 /// Column index of `name` (exact, case-sensitive, surrounding blanks trimmed), or -1.
 int ssoc_csv_column(const ssoc_csv *t, const char *name);
+/// Number of columns in the header.
+int ssoc_csv_ncols(const ssoc_csv *t);
+/// Name (trimmed) of column `col`, or NULL if out of range.
+const char *ssoc_csv_column_name(const ssoc_csv *t, int col);
+/// 1-based source line of the header.
+int ssoc_csv_header_line(const ssoc_csv *t);
+/// Number of data rows (at least 1 for a table ssoc_csv_read returned).
 size_t ssoc_csv_nrows(const ssoc_csv *t);
-/// 1-based source line of data row `row`.
+/// 1-based source line of data row `row` (0 if out of range).
 int ssoc_csv_line(const ssoc_csv *t, size_t row);
-/// Field text (trimmed) of row/column.
+/// Field text (trimmed) of row/column, or NULL if out of range. Owned by the table.
 const char *ssoc_csv_field(const ssoc_csv *t, size_t row, int col);
 /// Path the table was read from.
 const char *ssoc_csv_path(const ssoc_csv *t);
 /// Hex SHA-256 of the file's bytes.
 const char *ssoc_csv_sha256(const ssoc_csv *t);
-/// Parse a finite double from row/column; error "FILE:LINE: column 'NAME': ..." otherwise.
+/// Parse a finite double from row/column (strtod of the whole trimmed field, C-locale syntax);
+/// SSOC_EDATA "FILE:LINE: column 'NAME': ..." for an empty field, trailing junk, NaN, inf, or a value
+/// out of double range (overflow or underflow); SSOC_EINVAL for row/col out of range.
 ssoc_status ssoc_csv_get_double(const ssoc_csv *t, size_t row, int col, double *v, ssoc_error *err);
 
-/// SHA-256 of a file's bytes as 64 lowercase hex characters plus NUL.
+/// SHA-256 of a file's bytes as 64 lowercase hex characters plus NUL (OpenSSL EVP).
+/// SSOC_EIO if the file cannot be opened or read, or the digest fails.
 ssoc_status ssoc_sha256_file(const char *path, char hex[65], ssoc_error *err);
 
 #endif

@@ -33,9 +33,10 @@ typedef struct ssoc_paramfile {
 char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, const ssoc_boot_result *boot);
 
 /// Write the JSON document to `path` atomically (temporary file in the same directory, fsync,
-/// rename), so a crash never leaves a truncated file under the final name.
+/// rename), so a crash never leaves a truncated file under the final name. An existing `path` is
+/// replaced only if `overwrite` is non-zero (else SSOC_EEXISTS, file untouched).
 ssoc_status ssoc_paramfile_write(const char *path, const ssoc_fit_result *fit, const ssoc_dataset *d,
-                                 const ssoc_boot_result *boot, ssoc_error *err);
+                                 const ssoc_boot_result *boot, int overwrite, ssoc_error *err);
 
 /// Read a parameter file. Errors (SSOC_EDATA/SSOC_EIO) name the file and the offending member:
 /// not JSON, wrong format tag or newer version, a parameter missing, not a number or not finite.

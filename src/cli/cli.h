@@ -29,3 +29,21 @@ int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((f
 int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
 
 #endif
+
+#include "ssoc/boot.h"
+
+/// Match option `name` at argv[*i], as "--name VALUE" or "--name=VALUE". Returns 1 and sets
+/// *value (advancing *i past a separate value) on a match, 0 if argv[*i] is another option, and
+/// -1 after printing a usage error when the value is missing.
+int ssoc_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **value);
+
+/// Parse the shared bootstrap options (--boot B, --seed S, --confidence C, --interval
+/// percentile|bca, --scheme stratified|case) at argv[*i]. Returns 1 if one matched (sets
+/// *boot_requested for --boot), 0 if not a bootstrap option, -1 after a usage error.
+int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_opts *o, int *boot_requested);
+
+/// Help text of the bootstrap options, for the commands that take them.
+extern const char ssoc_cli_boot_help[];
+
+/// Directory of the shipped data (compiled in), for `--params published`'s data range.
+const char *ssoc_cli_shipped_data(void);

@@ -46,3 +46,112 @@ int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, do
     *out = v;
     return SSOC_EXIT_OK;
 }
+
+#include <string.h>
+
+int ssoc_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        ssoc_cli_usage_error(cmd, "option %s needs a value", name);
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+static int parse_count(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out)
+{
+    double v;
+    if (ssoc_cli_parse_double(cmd, opt, text, &v) != SSOC_EXIT_OK)
+        return -1;
+    if (v != floor(v) || v < lo || v > hi) {
+        ssoc_cli_usage_error(cmd, "option %s: '%s' must be a whole number from %.0f to %.0f", opt, text, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
+const char ssoc_cli_boot_help[] =
+    "bootstrap options:\n"
+    "  --boot B           bootstrap B replicates of the three-stage fit (e.g. 1000; B >= 2)\n"
+    "  --seed S           random seed (default 20260522); replicate b depends only on (S, b)\n"
+    "  --confidence C     band confidence level in (0, 1) (default 0.95)\n"
+    "  --interval M       percentile (default) or bca (bias-corrected and accelerated)\n"
+    "  --scheme M         stratified (default: resample PCC and SCC points separately) or case\n";
+
+int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_opts *o, int *boot_requested)
+{
+    const char *v;
+    int m;
+    double d;
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--boot", &v)) != 0) {
+        if (m < 0 || parse_count(cmd, "--boot", v, 2, 1e8, &d) < 0)
+            return -1;
+        o->B = (size_t)d;
+        *boot_requested = 1;
+        return 1;
+    }
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--seed", &v)) != 0) {
+        if (m < 0 || parse_count(cmd, "--seed", v, 0, 9007199254740992.0, &d) < 0)
+            return -1;
+        o->seed = (uint64_t)d;
+        return 1;
+    }
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--confidence", &v)) != 0) {
+        if (m < 0 || ssoc_cli_parse_double(cmd, "--confidence", v, &d) != SSOC_EXIT_OK)
+            return -1;
+        if (!(d > 0.0 && d < 1.0)) {
+            ssoc_cli_usage_error(cmd, "option --confidence: '%s' must lie strictly between 0 and 1", v);
+            return -1;
+        }
+        o->confidence = d;
+        return 1;
+    }
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--interval", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (!strcmp(v, "percentile"))
+            o->interval = SSOC_CI_PERCENTILE;
+        else if (!strcmp(v, "bca"))
+            o->interval = SSOC_CI_BCA;
+        else {
+            ssoc_cli_usage_error(cmd, "option --interval: '%s' is not percentile or bca", v);
+            return -1;
+        }
+        return 1;
+    }
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--scheme", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (!strcmp(v, "stratified"))
+            o->scheme = SSOC_BOOT_STRATIFIED;
+        else if (!strcmp(v, "case"))
+            o->scheme = SSOC_BOOT_CASE;
+        else {
+            ssoc_cli_usage_error(cmd, "option --scheme: '%s' is not stratified or case", v);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+const char *ssoc_cli_shipped_data(void)
+{
+    /* SSOC_DATA_DIR in the environment points an installed or relocated ssoc at its data. */
+    static char buf[4096];
+    const char *dir = getenv("SSOC_DATA_DIR");
+    snprintf(buf, sizeof buf, "%s/kim2026_lps_aimd_500K.csv", dir && *dir ? dir : SSOC_DATA_DIR);
+    return buf;
+}

@@ -1,0 +1,312 @@
+/* ssoc predict: sigma and every model layer at one (x, rho, T), with extrapolation flags and,
+ * from a bootstrap, a band. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ssoc/boot.h"
+#include "ssoc/data.h"
+#include "ssoc/fit.h"
+#include "ssoc/model.h"
+#include "ssoc/paramfile.h"
+#include "ssoc/stats.h"
+
+static const char help[] =
+    "usage: ssoc predict --x X --rho RHO [--T T] [--params published|FILE.json] [--data CSV [--fix NAME=VALUE]...\n"
+    "                    [--boot B ...]] [--json]\n"
+    "\n"
+    "Evaluate the SSOC model at one composition x, density rho [g/cm3] and temperature T [K]: every layer\n"
+    "(rho0, v_f, n_Li, jump length, D_PCC, p_active, D_hop, f_eff, sigma) and the apparent activation energy\n"
+    "Ea = -k_B d ln(sigma)/d(1/T) = E0 - alpha_E v_f. Flags x, v_f or T outside the data the parameters were\n"
+    "fitted to (for 'published': the shipped 500 K AIMD data).\n"
+    "\n"
+    "options:\n"
+    "  --x X              Li2S fraction, 0 < X < 1\n"
+    "  --rho RHO          density [g/cm3], > 0\n"
+    "  --T T              temperature [K] (default 500)\n"
+    "  --params P         'published' (SPEC section 3) or a parameter file from 'ssoc fit -o'; a file with a\n"
+    "                     bootstrap table also gives the sigma band. Default: published, unless --data is given\n"
+    "  --data CSV         fit the parameters to CSV (three stages) and flag extrapolation against its range;\n"
+    "                     with --params, CSV only sets the range\n"
+    "  --fix NAME=VALUE   with --data: hold a parameter fixed; repeatable\n"
+    "  --d-crit A         with --data: PCC threshold on d_max [angstrom] (default 6.0)\n"
+    "  --json             machine-readable output (full precision)\n"
+    "  -h, --help         this text\n";
+
+typedef struct band {
+    int have;
+    double lo, hi, median, confidence;
+    size_t B, used;
+    const char *method;
+} band;
+
+/* sigma at the point for every successful replicate, then the band with the bootstrap's method. */
+static ssoc_status sigma_band(const ssoc_boot_result *boot, double x, double rho, double T, double sigma_hat,
+                              band *out, ssoc_error *err)
+{
+    double *s = malloc((boot->B ? boot->B : 1) * sizeof *s);
+    double *jack = NULL;
+    size_t n = 0, nj = 0;
+    if (!s)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    for (size_t b = 0; b < boot->B; ++b) {
+        if (!boot->ok[b])
+            continue;
+        ssoc_params p;
+        memcpy(p.p, boot->table + b * SSOC_NPARAM, sizeof p.p);
+        ssoc_layers L;
+        ssoc_model_eval(&p, x, rho, T, &L);
+        if (isfinite(L.sigma_S_cm))
+            s[n++] = L.sigma_S_cm;
+    }
+    ssoc_ci_method method = boot->opts.interval;
+    if (method == SSOC_CI_BCA) {
+        jack = malloc((boot->n_jack ? boot->n_jack : 1) * sizeof *jack);
+        if (!jack) {
+            free(s);
+            return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < boot->n_jack; ++i) {
+            if (!boot->jack_ok || !boot->jack_ok[i])
+                continue;
+            ssoc_params p;
+            memcpy(p.p, boot->jack + i * SSOC_NPARAM, sizeof p.p);
+            ssoc_layers L;
+            ssoc_model_eval(&p, x, rho, T, &L);
+            jack[nj++] = L.sigma_S_cm;
+        }
+        if (nj < 2) /* a parameter file keeps no jackknife table: fall back to the percentile band */
+            method = SSOC_CI_PERCENTILE;
+    }
+    ssoc_status st = SSOC_OK;
+    if (n < 2)
+        st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap replicates give a finite sigma at this point");
+    else
+        st = ssoc_ci_compute(s, n, sigma_hat, jack, nj, boot->opts.confidence, method, &out->lo, &out->hi,
+                             &out->median, err);
+    out->have = st == SSOC_OK;
+    out->confidence = boot->opts.confidence;
+    out->B = boot->B;
+    out->used = n;
+    out->method = method == SSOC_CI_BCA ? "bca" : "percentile";
+    free(s);
+    free(jack);
+    return st;
+}
+
+int ssoc_cmd_predict(int argc, char **argv)
+{
+    const char *cmd = "predict";
+    const char *params_arg = NULL, *data_path = NULL, *v;
+    double x = NAN, rho = NAN, T = 500.0, d_crit = SSOC_D_CRIT_DEFAULT_A;
+    int json = 0, want_boot = 0, m, nfix = 0;
+    ssoc_fit_opts fo;
+    ssoc_fit_opts_default(&fo);
+    ssoc_boot_opts bo;
+    ssoc_boot_opts_default(&bo);
+    ssoc_error err;
+    ssoc_error_clear(&err);
+
+    for (int i = 1; i < argc; ++i) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(help, stdout);
+            fputs(ssoc_cli_boot_help, stdout);
+            return SSOC_EXIT_OK;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--x", &v)) != 0) {
+            if (m < 0 || ssoc_cli_parse_double(cmd, "--x", v, &x) != SSOC_EXIT_OK)
+                return SSOC_EXIT_USAGE;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--rho", &v)) != 0) {
+            if (m < 0 || ssoc_cli_parse_double(cmd, "--rho", v, &rho) != SSOC_EXIT_OK)
+                return SSOC_EXIT_USAGE;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--T", &v)) != 0) {
+            if (m < 0 || ssoc_cli_parse_double(cmd, "--T", v, &T) != SSOC_EXIT_OK)
+                return SSOC_EXIT_USAGE;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--params", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            params_arg = v;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--data", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            data_path = v;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--d-crit", &v)) != 0) {
+            if (m < 0 || ssoc_cli_parse_double(cmd, "--d-crit", v, &d_crit) != SSOC_EXIT_OK)
+                return SSOC_EXIT_USAGE;
+            if (!(d_crit > 0))
+                return ssoc_cli_usage_error(cmd, "option --d-crit: '%s' must be > 0 angstrom", v);
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--fix", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            const char *eq = strchr(v, '=');
+            double val;
+            if (!eq || eq == v)
+                return ssoc_cli_usage_error(cmd, "option --fix: '%s' is not NAME=VALUE", v);
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
+            if (ssoc_cli_parse_double(cmd, "--fix", eq + 1, &val) != SSOC_EXIT_OK)
+                return SSOC_EXIT_USAGE;
+            if (ssoc_fit_opts_fix(&fo, name, val, &err) != SSOC_OK)
+                return ssoc_cli_usage_error(cmd, "option --fix: %s", err.msg);
+            nfix++;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if ((m = ssoc_cli_boot_opt(cmd, argc, argv, &i, &bo, &want_boot)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+        } else {
+            return ssoc_cli_usage_error(cmd, "unexpected argument '%s'", a);
+        }
+    }
+    if (isnan(x) || isnan(rho))
+        return ssoc_cli_usage_error(cmd, "--x and --rho are required");
+    if (!(x > 0.0 && x < 1.0))
+        return ssoc_cli_usage_error(cmd, "option --x: %g must lie strictly between 0 and 1", x);
+    if (!(rho > 0.0))
+        return ssoc_cli_usage_error(cmd, "option --rho: %g must be > 0 g/cm3", rho);
+    if (!(T > 0.0))
+        return ssoc_cli_usage_error(cmd, "option --T: %g must be > 0 K", T);
+    if (want_boot && (!data_path || params_arg))
+        return ssoc_cli_usage_error(cmd, "--boot needs --data (and no --params): the band comes from refitting the data");
+    if (nfix && (!data_path || params_arg))
+        return ssoc_cli_usage_error(cmd, "--fix applies only when fitting --data (without --params)");
+
+    ssoc_paramfile pf;
+    memset(&pf, 0, sizeof pf);
+    ssoc_dataset *d = NULL;
+    ssoc_boot_result *boot = NULL;
+    const char *source;
+    int rc = SSOC_EXIT_OK;
+    const char *range_path = data_path ? data_path : NULL;
+    if (!params_arg && !data_path)
+        params_arg = "published";
+    if (params_arg && !strcmp(params_arg, "published") && !range_path)
+        range_path = ssoc_cli_shipped_data();
+    if (range_path && ssoc_data_read_csv(range_path, d_crit, &d, &err) != SSOC_OK)
+        goto fail;
+    ssoc_data_range range;
+    if (d)
+        ssoc_dataset_range(d, &range);
+    if (params_arg && !strcmp(params_arg, "published")) {
+        ssoc_paramfile_published(&pf, &range);
+        source = "published";
+    } else if (params_arg) {
+        if (ssoc_paramfile_read(params_arg, &pf, &err) != SSOC_OK)
+            goto fail;
+        if (d) {
+            pf.range = range;
+            pf.has_range = 1;
+        }
+        source = params_arg;
+    } else {
+        ssoc_fit_result fit;
+        if (ssoc_fit_run(d, &fo, &fit, &err) != SSOC_OK)
+            goto fail;
+        if (want_boot && ssoc_boot_run(d, &fo, &fit.params, &bo, &boot, &err) != SSOC_OK)
+            goto fail;
+        pf.params = fit.params;
+        pf.fixed_mask = fit.fixed_mask;
+        pf.range = range;
+        pf.has_range = 1;
+        source = data_path;
+    }
+
+    ssoc_layers L;
+    ssoc_model_eval(&pf.params, x, rho, T, &L);
+    if (!isfinite(L.sigma_S_cm)) {
+        SSOC_ERR(&err, SSOC_EDATA, "sigma is not finite at x = %g, rho = %g, T = %g with these parameters", x, rho, T);
+        goto fail;
+    }
+    band bd = {0};
+    const ssoc_boot_result *bsrc = boot ? boot : pf.boot;
+    if (bsrc && sigma_band(bsrc, x, rho, T, L.sigma_S_cm, &bd, &err) != SSOC_OK)
+        goto fail;
+    const int ext_x = pf.has_range && (x < pf.range.x_min || x > pf.range.x_max);
+    const int ext_vf = pf.has_range && (L.v_f < pf.range.vf_min || L.v_f > pf.range.vf_max);
+    const int ext_T = pf.has_range && (T < pf.range.T_min_K || T > pf.range.T_max_K);
+    /* The model's regimes: compressed glass (v_f <= 0) is never gated; otherwise the Hill midpoint
+     * v_c separates percolating (p_active > 1/2, PCC) from gated (SCC) transport. */
+    const char *regime = L.v_f <= 0.0 ? "PCC" : (L.p_active >= 0.5 ? "PCC" : "SCC");
+
+    if (json) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "params", source);
+        cJSON *in = cJSON_AddObjectToObject(r, "input");
+        cJSON_AddNumberToObject(in, "x", x);
+        cJSON_AddNumberToObject(in, "rho_g_cm3", rho);
+        cJSON_AddNumberToObject(in, "T_K", T);
+        cJSON *jl = cJSON_AddObjectToObject(r, "layers");
+        cJSON_AddNumberToObject(jl, "M_g_mol", L.M_g_mol);
+        cJSON_AddNumberToObject(jl, "rho0_g_cm3", L.rho0_g_cm3);
+        cJSON_AddNumberToObject(jl, "v_f", L.v_f);
+        cJSON_AddNumberToObject(jl, "n_Li_cm3", L.n_Li_cm3);
+        cJSON_AddNumberToObject(jl, "a_cm", L.a_cm);
+        cJSON_AddNumberToObject(jl, "D_PCC_cm2_s", L.D_PCC_cm2_s);
+        cJSON_AddNumberToObject(jl, "p_active", L.p_active);
+        cJSON_AddNumberToObject(jl, "D_hop_cm2_s", L.D_hop_cm2_s);
+        cJSON_AddNumberToObject(jl, "ln_f_eff", L.ln_f_eff);
+        cJSON_AddNumberToObject(jl, "f_eff", L.f_eff);
+        cJSON_AddNumberToObject(r, "sigma_S_cm", L.sigma_S_cm);
+        cJSON_AddNumberToObject(r, "Ea_eV", L.Ea_eV);
+        cJSON_AddStringToObject(r, "regime", regime);
+        cJSON *je = cJSON_AddObjectToObject(r, "extrapolation");
+        cJSON_AddBoolToObject(je, "known", pf.has_range);
+        cJSON_AddBoolToObject(je, "x", ext_x);
+        cJSON_AddBoolToObject(je, "v_f", ext_vf);
+        cJSON_AddBoolToObject(je, "T", ext_T);
+        if (bd.have) {
+            cJSON *jb = cJSON_AddObjectToObject(r, "band");
+            cJSON_AddNumberToObject(jb, "lo", bd.lo);
+            cJSON_AddNumberToObject(jb, "median", bd.median);
+            cJSON_AddNumberToObject(jb, "hi", bd.hi);
+            cJSON_AddNumberToObject(jb, "confidence", bd.confidence);
+            cJSON_AddStringToObject(jb, "interval", bd.method);
+            cJSON_AddNumberToObject(jb, "B", (double)bd.B);
+            cJSON_AddNumberToObject(jb, "replicates_used", (double)bd.used);
+        }
+        char *text = cJSON_Print(r);
+        cJSON_Delete(r);
+        if (!text) {
+            SSOC_ERR(&err, SSOC_ENOMEM, "out of memory rendering JSON");
+            goto fail;
+        }
+        puts(text);
+        free(text);
+    } else {
+        printf("ssoc predict: x = %g, rho = %g g/cm3, T = %g K, parameters: %s\n", x, rho, T, source);
+        printf("  M        = %.6f g/mol\n", L.M_g_mol);
+        printf("  rho0     = %.6f g/cm3   (close-packed S2- framework)\n", L.rho0_g_cm3);
+        printf("  v_f      = %.6f         (free volume 1 - rho/rho0)\n", L.v_f);
+        printf("  n_Li     = %.6e cm^-3\n", L.n_Li_cm3);
+        printf("  a        = %.6e cm      (jump length n_Li^(-1/3))\n", L.a_cm);
+        printf("  D_PCC    = %.10e cm2/s\n", L.D_PCC_cm2_s);
+        printf("  p_active = %.10f         (Hill gating)\n", L.p_active);
+        printf("  D_hop    = %.10e cm2/s\n", L.D_hop_cm2_s);
+        printf("  f_eff    = %.10e         (ln f_eff = %.6f)\n", L.f_eff, L.ln_f_eff);
+        printf("  Ea       = %.6f eV      (apparent activation energy, E0 - alpha_E v_f)\n", L.Ea_eV);
+        printf("  regime   = %s\n", regime);
+        printf("  sigma    = %.10e S/cm\n", L.sigma_S_cm);
+        if (bd.have)
+            printf("  band     = [%.6e, %.6e] S/cm, median %.6e (%.0f%% %s, B = %zu, %zu used)\n", bd.lo, bd.hi,
+                   bd.median, 100.0 * bd.confidence, bd.method, bd.B, bd.used);
+        if (!pf.has_range)
+            printf("  extrapolation: unknown (the parameter file records no data range)\n");
+        else if (ext_x || ext_vf || ext_T)
+            printf("  EXTRAPOLATION: %s%s%soutside the fitted data (x %.3g-%.3g, v_f %.3g-%.3g, T %.4g-%.4g K)\n",
+                   ext_x ? "x " : "", ext_vf ? "v_f " : "", ext_T ? "T " : "", pf.range.x_min, pf.range.x_max,
+                   pf.range.vf_min, pf.range.vf_max, pf.range.T_min_K, pf.range.T_max_K);
+        else
+            printf("  within the range of the fitted data\n");
+    }
+    goto done;
+fail:
+    rc = ssoc_cli_fail(cmd, &err);
+done:
+    ssoc_boot_result_free(boot);
+    ssoc_paramfile_clear(&pf);
+    ssoc_dataset_free(d);
+    return rc;
+}

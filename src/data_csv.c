@@ -1,0 +1,170 @@
+/* The SPEC section 4 data reader: maps the generic CSV table onto ssoc_dataset and checks every value
+ * a fit would later choke on, so a bad file fails here with FILE:LINE: column 'NAME' instead of as a
+ * NaN or a singular design three stages later. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ssoc/data.h"
+
+enum { DATA_X, DATA_RHO, DATA_T, DATA_DHOP, DATA_SIGMA, DATA_NREQ };
+static const char *const data_required[DATA_NREQ] = {"x", "rho", "T", "D_hop", "sigma"};
+
+/* "x, rho, ..." of the header, for messages about a missing column; cut with "..." if long. */
+static void data_header_list(const ssoc_csv *t, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < ssoc_csv_ncols(t); ++i) {
+        int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", ssoc_csv_column_name(t, i));
+        if (w < 0 || (size_t)w >= cap - used) {
+            if (cap >= 4)
+                strcpy(buf + cap - 4, "...");
+            return;
+        }
+        used += (size_t)w;
+    }
+}
+
+static ssoc_status data_missing(const ssoc_csv *t, const char *name, ssoc_error *err)
+{
+    char list[400];
+    data_header_list(t, list, sizeof list);
+    /* Column names are case-sensitive; point out a near miss rather than leave the user guessing. */
+    for (int i = 0; i < ssoc_csv_ncols(t); ++i)
+        if (strcasecmp(ssoc_csv_column_name(t, i), name) == 0)
+            return SSOC_ERR(err, SSOC_EDATA,
+                            "%s:%d: missing required column '%s' (found '%s': column names are case-sensitive)",
+                            ssoc_csv_path(t), ssoc_csv_header_line(t), name, ssoc_csv_column_name(t, i));
+    return SSOC_ERR(err, SSOC_EDATA, "%s:%d: missing required column '%s' (header: %s)", ssoc_csv_path(t),
+                    ssoc_csv_header_line(t), name, list);
+}
+
+static ssoc_status data_positive(const ssoc_csv *t, size_t row, int col, double *v, ssoc_error *err)
+{
+    ssoc_status st = ssoc_csv_get_double(t, row, col, v, err);
+    if (st != SSOC_OK)
+        return st;
+    if (!(*v > 0.0))
+        return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column '%s': '%s' must be > 0", ssoc_csv_path(t),
+                        ssoc_csv_line(t, row), ssoc_csv_column_name(t, col), ssoc_csv_field(t, row, col));
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset **out, ssoc_error *err)
+{
+    if (!out)
+        return SSOC_ERR(err, SSOC_EINVAL, "ssoc_data_read_csv: NULL output pointer");
+    *out = NULL;
+    if (!path)
+        return SSOC_ERR(err, SSOC_EINVAL, "ssoc_data_read_csv: NULL path");
+    if (!isfinite(d_crit_A) || !(d_crit_A > 0.0))
+        return SSOC_ERR(err, SSOC_EINVAL, "%s: d_crit = %g angstrom: must be finite and > 0", path, d_crit_A);
+
+    ssoc_csv *t = NULL;
+    ssoc_status st = ssoc_csv_read(path, &t, err);
+    if (st != SSOC_OK)
+        return st;
+
+    int col[DATA_NREQ];
+    for (int k = 0; k < DATA_NREQ; ++k) {
+        col[k] = ssoc_csv_column(t, data_required[k]);
+        if (col[k] < 0) {
+            st = data_missing(t, data_required[k], err);
+            ssoc_csv_free(t);
+            return st;
+        }
+    }
+    int c_regime = ssoc_csv_column(t, "regime");
+    int c_dmax = ssoc_csv_column(t, "d_max");
+    if (c_regime < 0 && c_dmax < 0) {
+        char list[400];
+        data_header_list(t, list, sizeof list);
+        st = SSOC_ERR(err, SSOC_EDATA,
+                      "%s:%d: missing column 'regime' (PCC|SCC) or 'd_max' [angstrom]: one is required (header: %s)",
+                      path, ssoc_csv_header_line(t), list);
+        ssoc_csv_free(t);
+        return st;
+    }
+
+    size_t n = ssoc_csv_nrows(t);
+    ssoc_dataset *d = ssoc_dataset_alloc(n);
+    if (!d) {
+        ssoc_csv_free(t);
+        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory for %zu points", path, n);
+    }
+    d->d_crit_A = d_crit_A;
+    for (size_t i = 0; i < n; ++i) {
+        int line = ssoc_csv_line(t, i);
+        double v[DATA_NREQ];
+        st = ssoc_csv_get_double(t, i, col[DATA_X], &v[DATA_X], err);
+        if (st != SSOC_OK)
+            goto fail;
+        if (!(v[DATA_X] > 0.0 && v[DATA_X] < 1.0)) {
+            st = SSOC_ERR(err, SSOC_EDATA, "%s:%d: column 'x': '%s' is outside the open interval (0, 1)", path,
+                          line, ssoc_csv_field(t, i, col[DATA_X]));
+            goto fail;
+        }
+        for (int k = DATA_RHO; k < DATA_NREQ; ++k) {
+            st = data_positive(t, i, col[k], &v[k], err);
+            if (st != SSOC_OK)
+                goto fail;
+        }
+        double dmax = NAN;
+        if (c_dmax >= 0) {
+            /* With a regime column, d_max is informational and may be left empty for some rows. */
+            const char *f = ssoc_csv_field(t, i, c_dmax);
+            if (!(c_regime >= 0 && f[0] == '\0')) {
+                st = ssoc_csv_get_double(t, i, c_dmax, &dmax, err);
+                if (st != SSOC_OK)
+                    goto fail;
+                if (dmax < 0.0) {
+                    st = SSOC_ERR(err, SSOC_EDATA, "%s:%d: column 'd_max': '%s' must be >= 0", path, line, f);
+                    goto fail;
+                }
+            }
+        }
+        ssoc_regime reg;
+        if (c_regime >= 0) {
+            /* The regime column is authoritative: a point labelled against its d_max is the author's
+             * call (e.g. a different d_crit), not a data error. */
+            const char *f = ssoc_csv_field(t, i, c_regime);
+            if (strcasecmp(f, "PCC") == 0) {
+                reg = SSOC_REGIME_PCC;
+            } else if (strcasecmp(f, "SCC") == 0) {
+                reg = SSOC_REGIME_SCC;
+            } else {
+                st = SSOC_ERR(err, SSOC_EDATA, "%s:%d: column 'regime': '%s' is not PCC or SCC", path, line, f);
+                goto fail;
+            }
+        } else {
+            reg = dmax < d_crit_A ? SSOC_REGIME_PCC : SSOC_REGIME_SCC;
+        }
+        d->x[i] = v[DATA_X];
+        d->rho_g_cm3[i] = v[DATA_RHO];
+        d->T_K[i] = v[DATA_T];
+        d->D_hop_cm2_s[i] = v[DATA_DHOP];
+        d->sigma_S_cm[i] = v[DATA_SIGMA];
+        d->d_max_A[i] = dmax;
+        d->regime[i] = (unsigned char)reg;
+        d->line[i] = line;
+    }
+    d->n = n;
+    ssoc_dataset_count_regimes(d);
+    d->path = strdup(path);
+    if (!d->path) {
+        st = SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory", path);
+        goto fail;
+    }
+    memcpy(d->sha256, ssoc_csv_sha256(t), sizeof d->sha256);
+    ssoc_csv_free(t);
+    *out = d;
+    return SSOC_OK;
+
+fail:
+    ssoc_dataset_free(d);
+    ssoc_csv_free(t);
+    return st;
+}

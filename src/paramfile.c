@@ -1,0 +1,458 @@
+/* The JSON parameter file (cJSON): writer and reader. */
+#include "ssoc/paramfile.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssoc/io.h"
+#include "ssoc/version.h"
+
+/* cJSON prints non-finite numbers as null; the reader maps null back to NaN where allowed. */
+static cJSON *num(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
+
+static cJSON *pair(double a, double b)
+{
+    cJSON *arr = cJSON_CreateArray();
+    cJSON_AddItemToArray(arr, num(a));
+    cJSON_AddItemToArray(arr, num(b));
+    return arr;
+}
+
+static const char *scheme_name(ssoc_boot_scheme s) { return s == SSOC_BOOT_CASE ? "case" : "stratified"; }
+static const char *interval_name(ssoc_ci_method m) { return m == SSOC_CI_BCA ? "bca" : "percentile"; }
+
+static void add_band(cJSON *o, const ssoc_boot_result *boot, int k)
+{
+    if (!boot)
+        return;
+    cJSON_AddItemToObject(o, "lo", num(boot->lo[k]));
+    cJSON_AddItemToObject(o, "hi", num(boot->hi[k]));
+    cJSON_AddItemToObject(o, "median", num(boot->median[k]));
+    cJSON_AddItemToObject(o, "se", num(boot->se[k]));
+}
+
+char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, const ssoc_boot_result *boot)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return NULL;
+    char now[32];
+    ssoc_io_utc_now(now, sizeof now);
+    cJSON_AddStringToObject(root, "format", SSOC_PARAMFILE_FORMAT);
+    cJSON_AddNumberToObject(root, "version", SSOC_PARAMFILE_VERSION);
+    cJSON *sw = cJSON_AddObjectToObject(root, "software");
+    cJSON_AddStringToObject(sw, "name", "ssoc");
+    cJSON_AddStringToObject(sw, "version", SSOC_VERSION);
+    cJSON_AddStringToObject(sw, "git", SSOC_GIT_REVISION);
+    cJSON_AddStringToObject(root, "created", now);
+
+    if (d) {
+        ssoc_data_range r;
+        ssoc_dataset_range(d, &r);
+        cJSON *jd = cJSON_AddObjectToObject(root, "data");
+        cJSON_AddStringToObject(jd, "path", d->path ? d->path : "");
+        cJSON_AddStringToObject(jd, "sha256", d->sha256);
+        cJSON_AddNumberToObject(jd, "n", (double)d->n);
+        cJSON_AddNumberToObject(jd, "n_pcc", (double)d->n_pcc);
+        cJSON_AddNumberToObject(jd, "n_scc", (double)d->n_scc);
+        cJSON_AddNumberToObject(jd, "d_crit_A", d->d_crit_A);
+        cJSON *jr = cJSON_AddObjectToObject(jd, "range");
+        cJSON_AddItemToObject(jr, "x", pair(r.x_min, r.x_max));
+        cJSON_AddItemToObject(jr, "v_f", pair(r.vf_min, r.vf_max));
+        cJSON_AddItemToObject(jr, "T_K", pair(r.T_min_K, r.T_max_K));
+    }
+
+    cJSON *jp = cJSON_AddArrayToObject(root, "parameters");
+    for (int i = 0; i < SSOC_NPARAM; ++i) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", ssoc_param_name(i));
+        cJSON_AddItemToObject(o, "value", num(fit->params.p[i]));
+        cJSON_AddStringToObject(o, "unit", ssoc_param_unit(i));
+        cJSON_AddBoolToObject(o, "fixed", (fit->fixed_mask >> i) & 1u);
+        add_band(o, boot, i);
+        cJSON_AddItemToArray(jp, o);
+    }
+    cJSON *jv = cJSON_AddArrayToObject(root, "derived");
+    cJSON *vs = cJSON_CreateObject();
+    cJSON_AddStringToObject(vs, "name", "vf_star");
+    cJSON_AddItemToObject(vs, "value", num(ssoc_params_vf_star(&fit->params)));
+    cJSON_AddStringToObject(vs, "unit", "1");
+    cJSON_AddStringToObject(vs, "definition", "-beta2/(2 beta3): peak of ln f_eff in v_f");
+    add_band(vs, boot, SSOC_NPARAM);
+    cJSON_AddItemToArray(jv, vs);
+
+    const ssoc_metrics *m = &fit->metrics;
+    cJSON *jm = cJSON_AddObjectToObject(root, "metrics");
+    cJSON_AddNumberToObject(jm, "n", (double)m->n);
+    cJSON_AddItemToObject(jm, "r_log10_sigma", num(m->r_log10_sigma));
+    cJSON_AddItemToObject(jm, "rmse_log10_sigma", num(m->rmse_log10_sigma));
+    cJSON_AddItemToObject(jm, "mean_ratio", num(m->mean_ratio));
+    cJSON_AddItemToObject(jm, "median_ratio", num(m->median_ratio));
+    cJSON_AddItemToObject(jm, "r_log10_D_all", num(m->r_log10_D_all));
+    cJSON_AddItemToObject(jm, "r_log10_D_pcc", num(m->r_log10_D_pcc));
+    cJSON_AddItemToObject(jm, "r_log10_D_scc", num(m->r_log10_D_scc));
+    cJSON_AddItemToObject(jm, "r_ln_f", num(m->r_ln_f));
+
+    if (boot) {
+        cJSON *jb = cJSON_AddObjectToObject(root, "bootstrap");
+        cJSON_AddNumberToObject(jb, "B", (double)boot->B);
+        cJSON_AddNumberToObject(jb, "seed", (double)boot->opts.seed);
+        cJSON_AddStringToObject(jb, "scheme", scheme_name(boot->opts.scheme));
+        cJSON_AddNumberToObject(jb, "confidence", boot->opts.confidence);
+        cJSON_AddStringToObject(jb, "interval", interval_name(boot->opts.interval));
+        cJSON_AddNumberToObject(jb, "n_failed", (double)boot->n_failed);
+        cJSON *names = cJSON_AddArrayToObject(jb, "columns");
+        for (int i = 0; i < SSOC_NPARAM; ++i)
+            cJSON_AddItemToArray(names, cJSON_CreateString(ssoc_param_name(i)));
+        cJSON *corr = cJSON_AddArrayToObject(jb, "correlation");
+        for (int i = 0; i < SSOC_NPARAM; ++i) {
+            cJSON *row = cJSON_CreateArray();
+            for (int j = 0; j < SSOC_NPARAM; ++j)
+                cJSON_AddItemToArray(row, num(boot->corr[i * SSOC_NPARAM + j]));
+            cJSON_AddItemToArray(corr, row);
+        }
+        /* Failed replicates are rows of nulls: kept so that row b is replicate b of (seed, b). */
+        cJSON *rep = cJSON_AddArrayToObject(jb, "replicates");
+        for (size_t b = 0; b < boot->B; ++b) {
+            cJSON *row = cJSON_CreateArray();
+            for (int i = 0; i < SSOC_NPARAM; ++i)
+                cJSON_AddItemToArray(row, boot->ok[b] ? num(boot->table[b * SSOC_NPARAM + i]) : cJSON_CreateNull());
+            cJSON_AddItemToArray(rep, row);
+        }
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    return text;
+}
+
+ssoc_status ssoc_paramfile_write(const char *path, const ssoc_fit_result *fit, const ssoc_dataset *d,
+                                 const ssoc_boot_result *boot, int overwrite, ssoc_error *err)
+{
+    char *text = ssoc_paramfile_to_json(fit, d, boot);
+    if (!text)
+        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory rendering JSON", path);
+    size_t len = strlen(text);
+    /* a trailing newline keeps the file friendly to line-based tools */
+    char *withnl = malloc(len + 2);
+    if (!withnl) {
+        cJSON_free(text);
+        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory", path);
+    }
+    memcpy(withnl, text, len);
+    withnl[len] = '\n';
+    cJSON_free(text);
+    ssoc_status s = ssoc_io_write_atomic(path, withnl, len + 1, overwrite, err);
+    free(withnl);
+    return s;
+}
+
+/* ---- reader ---- */
+
+static char *slurp(const char *path, ssoc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        SSOC_ERR(err, SSOC_EIO, "%s: cannot open parameter file", path);
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0)
+            break;
+        if (n + 1 == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf) {
+        SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    if (bad) {
+        free(buf);
+        SSOC_ERR(err, SSOC_EIO, "%s: read error", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* A finite number member, or an error naming file and member. */
+static ssoc_status get_num(const char *path, const cJSON *obj, const char *key, const char *where, double *out,
+                           int allow_null, ssoc_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: %s: member '%s' is missing", path, where, key);
+    if (allow_null && cJSON_IsNull(it)) {
+        *out = NAN;
+        return SSOC_OK;
+    }
+    if (!cJSON_IsNumber(it))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: %s: member '%s' is not a number", path, where, key);
+    if (!isfinite(it->valuedouble))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: %s: member '%s' is not finite", path, where, key);
+    *out = it->valuedouble;
+    return SSOC_OK;
+}
+
+static ssoc_status get_pair(const char *path, const cJSON *obj, const char *key, double *a, double *b,
+                            ssoc_error *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsNumber(cJSON_GetArrayItem(it, 0)) ||
+        !cJSON_IsNumber(cJSON_GetArrayItem(it, 1)))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: data.range: member '%s' must be [min, max]", path, key);
+    *a = cJSON_GetArrayItem(it, 0)->valuedouble;
+    *b = cJSON_GetArrayItem(it, 1)->valuedouble;
+    return SSOC_OK;
+}
+
+static ssoc_status read_bands(const char *path, const cJSON *o, const char *where, ssoc_boot_result *boot, int k,
+                              ssoc_error *err)
+{
+    ssoc_status s;
+    if ((s = get_num(path, o, "lo", where, &boot->lo[k], 1, err)) ||
+        (s = get_num(path, o, "hi", where, &boot->hi[k], 1, err)) ||
+        (s = get_num(path, o, "median", where, &boot->median[k], 1, err)) ||
+        (s = get_num(path, o, "se", where, &boot->se[k], 1, err)))
+        return s;
+    return SSOC_OK;
+}
+
+static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *pf, ssoc_error *err)
+{
+    double B_d = 0, seed_d = 0, conf = 0, nfail = 0;
+    ssoc_status s;
+    if ((s = get_num(path, jb, "B", "bootstrap", &B_d, 0, err)) ||
+        (s = get_num(path, jb, "seed", "bootstrap", &seed_d, 0, err)) ||
+        (s = get_num(path, jb, "confidence", "bootstrap", &conf, 0, err)) ||
+        (s = get_num(path, jb, "n_failed", "bootstrap", &nfail, 0, err)))
+        return s;
+    if (B_d < 2 || B_d != floor(B_d) || B_d > 1e8)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'B' must be a whole number >= 2", path);
+    const cJSON *rep = cJSON_GetObjectItemCaseSensitive(jb, "replicates");
+    if (!cJSON_IsArray(rep) || (double)cJSON_GetArraySize(rep) != B_d)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: 'replicates' must be an array of B = %.0f rows", path, B_d);
+    size_t B = (size_t)B_d;
+    ssoc_boot_result *boot = ssoc_boot_result_alloc(B, 0);
+    if (!boot)
+        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory for %zu replicates", path, B);
+    pf->boot = boot;
+    boot->B = B;
+    boot->opts.B = B;
+    boot->opts.seed = (uint64_t)seed_d;
+    boot->opts.confidence = conf;
+    const cJSON *js = cJSON_GetObjectItemCaseSensitive(jb, "scheme");
+    const cJSON *ji = cJSON_GetObjectItemCaseSensitive(jb, "interval");
+    if (!cJSON_IsString(js) || (strcmp(js->valuestring, "stratified") && strcmp(js->valuestring, "case")))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'scheme' must be \"stratified\" or \"case\"", path);
+    if (!cJSON_IsString(ji) || (strcmp(ji->valuestring, "percentile") && strcmp(ji->valuestring, "bca")))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'interval' must be \"percentile\" or \"bca\"", path);
+    boot->opts.scheme = strcmp(js->valuestring, "case") ? SSOC_BOOT_STRATIFIED : SSOC_BOOT_CASE;
+    boot->opts.interval = strcmp(ji->valuestring, "bca") ? SSOC_CI_PERCENTILE : SSOC_CI_BCA;
+    size_t failed = 0, b = 0;
+    const cJSON *row;
+    cJSON_ArrayForEach(row, rep)
+    {
+        if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != SSOC_NPARAM)
+            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: must hold %d values", path, b,
+                            SSOC_NPARAM);
+        int nulls = 0;
+        for (int i = 0; i < SSOC_NPARAM; ++i) {
+            const cJSON *v = cJSON_GetArrayItem(row, i);
+            if (cJSON_IsNull(v)) {
+                nulls++;
+                boot->table[b * SSOC_NPARAM + i] = NAN;
+            } else if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+                boot->table[b * SSOC_NPARAM + i] = v->valuedouble;
+            } else {
+                return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu][%d]: not a number", path, b, i);
+            }
+        }
+        if (nulls != 0 && nulls != SSOC_NPARAM)
+            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: partly null (a failed replicate is all null)",
+                            path, b);
+        boot->ok[b] = nulls == 0;
+        failed += nulls != 0;
+        b++;
+    }
+    if ((double)failed != nfail)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: n_failed = %.0f but %zu replicate rows are null", path, nfail,
+                        failed);
+    boot->n_failed = failed;
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error *err)
+{
+    memset(pf, 0, sizeof *pf);
+    char *text = slurp(path, err);
+    if (!text)
+        return err ? err->code : SSOC_EIO;
+    cJSON *root = cJSON_Parse(text);
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr();
+        size_t line = 1;
+        for (const char *c = text; at && c < at && *c; ++c)
+            line += *c == '\n';
+        free(text);
+        return SSOC_ERR(err, SSOC_EDATA, "%s:%zu: not valid JSON", path, line);
+    }
+    free(text);
+    ssoc_status s = SSOC_OK;
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, SSOC_PARAMFILE_FORMAT) != 0) {
+        s = SSOC_ERR(err, SSOC_EDATA, "%s: not an ssoc parameter file (member 'format' is not \"%s\")", path,
+                     SSOC_PARAMFILE_FORMAT);
+        goto done;
+    }
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != floor(ver->valuedouble) || ver->valuedouble < 1) {
+        s = SSOC_ERR(err, SSOC_EDATA, "%s: member 'version' must be a whole number", path);
+        goto done;
+    }
+    if (ver->valuedouble > SSOC_PARAMFILE_VERSION) {
+        s = SSOC_ERR(err, SSOC_EDATA, "%s: format version %.0f is newer than this ssoc reads (%d); upgrade ssoc", path,
+                     ver->valuedouble, SSOC_PARAMFILE_VERSION);
+        goto done;
+    }
+    const cJSON *jp = cJSON_GetObjectItemCaseSensitive(root, "parameters");
+    if (!cJSON_IsArray(jp)) {
+        s = SSOC_ERR(err, SSOC_EDATA, "%s: member 'parameters' is missing or not an array", path);
+        goto done;
+    }
+    unsigned seen = 0;
+    const cJSON *o;
+    const cJSON *jb = cJSON_GetObjectItemCaseSensitive(root, "bootstrap");
+    if (jb && !cJSON_IsNull(jb)) {
+        if (!cJSON_IsObject(jb)) {
+            s = SSOC_ERR(err, SSOC_EDATA, "%s: member 'bootstrap' is not an object", path);
+            goto done;
+        }
+        if ((s = read_boot(path, jb, pf, err)))
+            goto done;
+    }
+    cJSON_ArrayForEach(o, jp)
+    {
+        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "name");
+        if (!cJSON_IsString(nm)) {
+            s = SSOC_ERR(err, SSOC_EDATA, "%s: parameters: an entry has no string 'name'", path);
+            goto done;
+        }
+        int i = ssoc_param_index(nm->valuestring);
+        if (i < 0) {
+            s = SSOC_ERR(err, SSOC_EDATA, "%s: parameters: unknown parameter '%s'", path, nm->valuestring);
+            goto done;
+        }
+        if (seen & (1u << i)) {
+            s = SSOC_ERR(err, SSOC_EDATA, "%s: parameters: '%s' given twice", path, nm->valuestring);
+            goto done;
+        }
+        char where[64];
+        snprintf(where, sizeof where, "parameter '%s'", nm->valuestring);
+        if ((s = get_num(path, o, "value", where, &pf->params.p[i], 0, err)))
+            goto done;
+        seen |= 1u << i;
+        const cJSON *fx = cJSON_GetObjectItemCaseSensitive(o, "fixed");
+        if (fx && !cJSON_IsBool(fx)) {
+            s = SSOC_ERR(err, SSOC_EDATA, "%s: %s: member 'fixed' must be true or false", path, where);
+            goto done;
+        }
+        if (cJSON_IsTrue(fx))
+            pf->fixed_mask |= 1u << i;
+        if (pf->boot && (s = read_bands(path, o, where, pf->boot, i, err)))
+            goto done;
+        if (pf->boot)
+            pf->boot->point[i] = pf->params.p[i];
+    }
+    for (int i = 0; i < SSOC_NPARAM; ++i)
+        if (!(seen & (1u << i))) {
+            s = SSOC_ERR(err, SSOC_EDATA, "%s: parameters: '%s' is missing", path, ssoc_param_name(i));
+            goto done;
+        }
+    if (pf->params.p[SSOC_P_VC] <= 0 || pf->params.p[SSOC_P_NH] <= 0) {
+        s = SSOC_ERR(err, SSOC_EDATA, "%s: parameters: v_c and n_H must be > 0", path);
+        goto done;
+    }
+    if (pf->boot) {
+        pf->boot->point[SSOC_NPARAM] = ssoc_params_vf_star(&pf->params);
+        const cJSON *jv = cJSON_GetObjectItemCaseSensitive(root, "derived");
+        const cJSON *vs = cJSON_IsArray(jv) ? cJSON_GetArrayItem(jv, 0) : NULL;
+        if (vs && (s = read_bands(path, vs, "derived 'vf_star'", pf->boot, SSOC_NPARAM, err)))
+            goto done;
+    }
+    const cJSON *jd = cJSON_GetObjectItemCaseSensitive(root, "data");
+    if (cJSON_IsObject(jd)) {
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(jd, "path");
+        const cJSON *h = cJSON_GetObjectItemCaseSensitive(jd, "sha256");
+        if (cJSON_IsString(p))
+            snprintf(pf->data_path, sizeof pf->data_path, "%s", p->valuestring);
+        if (cJSON_IsString(h))
+            snprintf(pf->data_sha256, sizeof pf->data_sha256, "%s", h->valuestring);
+        const cJSON *jr = cJSON_GetObjectItemCaseSensitive(jd, "range");
+        if (cJSON_IsObject(jr)) {
+            ssoc_data_range *r = &pf->range;
+            if ((s = get_pair(path, jr, "x", &r->x_min, &r->x_max, err)) ||
+                (s = get_pair(path, jr, "v_f", &r->vf_min, &r->vf_max, err)) ||
+                (s = get_pair(path, jr, "T_K", &r->T_min_K, &r->T_max_K, err)))
+                goto done;
+            pf->has_range = 1;
+        }
+    }
+    const cJSON *jm = cJSON_GetObjectItemCaseSensitive(root, "metrics");
+    if (cJSON_IsObject(jm)) {
+        ssoc_metrics *m = &pf->metrics;
+        double n;
+        if ((s = get_num(path, jm, "n", "metrics", &n, 0, err)) ||
+            (s = get_num(path, jm, "r_log10_sigma", "metrics", &m->r_log10_sigma, 1, err)) ||
+            (s = get_num(path, jm, "rmse_log10_sigma", "metrics", &m->rmse_log10_sigma, 1, err)) ||
+            (s = get_num(path, jm, "mean_ratio", "metrics", &m->mean_ratio, 1, err)) ||
+            (s = get_num(path, jm, "median_ratio", "metrics", &m->median_ratio, 1, err)) ||
+            (s = get_num(path, jm, "r_log10_D_all", "metrics", &m->r_log10_D_all, 1, err)) ||
+            (s = get_num(path, jm, "r_log10_D_pcc", "metrics", &m->r_log10_D_pcc, 1, err)) ||
+            (s = get_num(path, jm, "r_log10_D_scc", "metrics", &m->r_log10_D_scc, 1, err)) ||
+            (s = get_num(path, jm, "r_ln_f", "metrics", &m->r_ln_f, 1, err)))
+            goto done;
+        m->n = (size_t)n;
+        pf->has_metrics = 1;
+    }
+done:
+    cJSON_Delete(root);
+    if (s != SSOC_OK)
+        ssoc_paramfile_clear(pf);
+    return s;
+}
+
+void ssoc_paramfile_published(ssoc_paramfile *out, const ssoc_data_range *range)
+{
+    memset(out, 0, sizeof *out);
+    out->params = ssoc_params_published;
+    if (range) {
+        out->range = *range;
+        out->has_range = 1;
+    }
+    snprintf(out->data_path, sizeof out->data_path, "published");
+}
+
+void ssoc_paramfile_clear(ssoc_paramfile *pf)
+{
+    if (!pf)
+        return;
+    ssoc_boot_result_free(pf->boot);
+    pf->boot = NULL;
+}

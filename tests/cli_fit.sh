@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# ssoc fit / predict from the command line: SPEC section 8 numbers as printed, JSON at full
+# precision, usage and data errors (exit codes and one-line messages).
+. "$(dirname "$0")/lib.sh"
+
+# --- predict with the published set reproduces the SPEC table at full precision
+expect_rc 0 "sigma    = 3.4408431465e-03 S/cm" -- "$SSOC" predict --x 0.75 --rho 1.73 --params published
+"$SSOC" predict --x 0.75 --rho 1.73 --params published --json >"$TMP/p.json"
+s=$(python3 -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))["sigma_S_cm"]))' "$TMP/p.json")
+expect_num "$s" 3.4408431465e-03 1e-9 "predict --json sigma"
+ea=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(repr(d["Ea_eV"]), repr(d["layers"]["v_f"]))' "$TMP/p.json")
+set -- $ea
+expect_num "$1" "$(awk -v v="$2" 'BEGIN{printf "%.17g", 0.3220728307 - 0.1632984653*v}')" 1e-9 "Ea = E0 - alpha_E v_f"
+expect_rc 0 "within the range of the fitted data" -- "$SSOC" predict --x 0.75 --rho 1.73
+expect_rc 0 "EXTRAPOLATION: x T" -- "$SSOC" predict --x 0.5 --rho 1.73 --T 300
+expect_rc 0 "EXTRAPOLATION: v_f" -- "$SSOC" predict --x 0.7 --rho 1.1
+
+# --- fit: published betas with v_c, n_H fixed; SPEC free-fit values with all 8 free
+"$SSOC" fit "$DATA" --fix v_c=0.125 --fix n_H=3 >"$TMP/fixed.txt" 2>&1 || bad "fit --fix failed: $(cat "$TMP/fixed.txt")"
+for pair in beta0:-8.44691 beta1:6.53395 beta2:3.04967 beta3:-21.25632 E0:0.322067 alpha_E:0.163283; do
+  name=${pair%%:*} want=${pair#*:}
+  got=$(awk -v n="$name" '$1 == n { print $2; exit }' "$TMP/fixed.txt")
+  expect_num "${got:-nan}" "$want" 1e-5 "fit --fix v_c,n_H: $name"
+done
+grep -q "v_c .*(fixed)" "$TMP/fixed.txt" && ok || bad "fixed v_c not marked"
+"$SSOC" fit "$DATA" >"$TMP/free.txt" 2>&1 || bad "free fit failed"
+for pair in v_c:0.119565 n_H:2.756395 beta0:-8.38441 beta1:6.48279 beta2:3.20657 beta3:-22.44946; do
+  name=${pair%%:*} want=${pair#*:}
+  got=$(awk -v n="$name" '$1 == n { print $2; exit }' "$TMP/free.txt")
+  expect_num "${got:-nan}" "$want" 1e-5 "free fit: $name"
+done
+grep -q "r = 0.95928" "$TMP/free.txt" && ok || bad "free fit r not 0.95928: $(grep 'r = ' "$TMP/free.txt")"
+grep -q "RMSE = 0.09744[89]" "$TMP/free.txt" && ok || bad "free fit RMSE: $(grep 'RMSE' "$TMP/free.txt")"
+
+# --- JSON parameter file: -o writes it, a second -o refuses, --force replaces; predict reads it
+expect_rc 0 "parameter file written" -- "$SSOC" fit "$DATA" -o "$TMP/params.json"
+cp "$TMP/params.json" "$TMP/params.keep"
+expect_rc 1 "exists; not overwritten" -- "$SSOC" fit "$DATA" --fix n_H=3 -o "$TMP/params.json"
+cmp -s "$TMP/params.json" "$TMP/params.keep" && ok || bad "existing params.json was modified"
+expect_rc 0 "" -- "$SSOC" fit "$DATA" --fix n_H=3 -o "$TMP/params.json" --force
+python3 - "$TMP/params.json" "$DATA" <<'PY' && ok || bad "parameter file content"
+import json, sys, hashlib
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "ssoc-params"
+names = [p["name"] for p in d["parameters"]]
+assert names == ["E0", "alpha_E", "v_c", "n_H", "beta0", "beta1", "beta2", "beta3"], names
+byname = {p["name"]: p for p in d["parameters"]}
+assert byname["n_H"]["fixed"] is True and byname["n_H"]["value"] == 3.0
+assert abs(byname["v_c"]["value"] / 0.124384 - 1) < 1e-5
+assert d["data"]["sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()
+assert byname["E0"]["unit"] == "eV"
+PY
+"$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/params.json" --json >"$TMP/pp.json" && ok || bad "predict --params file"
+expect_rc 0 '"regime"' -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/params.json" --json
+
+# --- usage errors: exit 2, one line
+expect_rc 2 "unknown option '--bogus'" -- "$SSOC" fit "$DATA" --bogus
+expect_rc 2 "missing DATA.csv" -- "$SSOC" fit
+expect_rc 2 "option --fix: 'v_c'" -- "$SSOC" fit "$DATA" --fix v_c
+expect_rc 2 "gamma" -- "$SSOC" fit "$DATA" --fix gamma=1
+expect_rc 2 "option --fix: 'abc' is not a finite number" -- "$SSOC" fit "$DATA" --fix v_c=abc
+expect_rc 2 "option --boot" -- "$SSOC" fit "$DATA" --boot 1
+expect_rc 2 "option --confidence" -- "$SSOC" fit "$DATA" --boot 10 --confidence 1.5
+expect_rc 2 "option --interval" -- "$SSOC" fit "$DATA" --interval median
+expect_rc 2 "needs a value" -- "$SSOC" fit "$DATA" -o
+expect_rc 2 "--x and --rho are required" -- "$SSOC" predict --x 0.7
+expect_rc 2 "strictly between 0 and 1" -- "$SSOC" predict --x 1.2 --rho 1.7
+expect_rc 2 "must be > 0 g/cm3" -- "$SSOC" predict --x 0.7 --rho -1
+expect_rc 2 "must be > 0 K" -- "$SSOC" predict --x 0.7 --rho 1.7 --T 0
+expect_rc 2 "--boot needs --data" -- "$SSOC" predict --x 0.7 --rho 1.7 --boot 100
+expect_rc 2 "unknown command 'fitt'" -- "$SSOC" fitt
+expect_rc 0 "usage: ssoc fit" -- "$SSOC" fit --help
+expect_rc 0 "usage: ssoc predict" -- "$SSOC" predict --help
+expect_rc 0 "commands:" -- "$SSOC" --help
+expect_rc 0 "ssoc 0." -- "$SSOC" --version
+expect_rc 2 "usage: ssoc COMMAND" -- "$SSOC"
+
+# --- runtime errors: exit 1, the message names file and line
+expect_rc 1 "/nonexistent.csv" -- "$SSOC" fit /nonexistent.csv
+printf 'x,rho,T,D_hop,sigma,regime\n0.7,abc,500,1e-6,1e-3,PCC\n' >"$TMP/bad.csv"
+expect_rc 1 "$TMP/bad.csv:2" -- "$SSOC" fit "$TMP/bad.csv"
+printf 'x,rho,T,D_hop,sigma,regime\n0.7,1.8,500,1e-6,1e-3,PCC\n0.7,1.6,500,1e-6,1e-3,SCC\n' >"$TMP/few.csv"
+expect_rc 1 "stage" -- "$SSOC" fit "$TMP/few.csv"
+printf '{"format":"ssoc-params","version":1}' >"$TMP/np.json"
+expect_rc 1 "$TMP/np.json" -- "$SSOC" predict --x 0.7 --rho 1.7 --params "$TMP/np.json"
+
+finish
