@@ -3,6 +3,14 @@
 /// (seed, b): its resample is drawn from a Philox4x32-10 counter-based stream keyed by the seed
 /// with counter (b, draw) (Salmon et al., SC'11, via Random123), so any split over ranks or
 /// threads gives the same replicates bit for bit.
+///
+/// Stream layout (fixed; changing it changes every published band): key = (seed low 32 bits,
+/// seed high 32 bits); counter = (block low, block high, b low, b high); each block gives four
+/// 32-bit words, used in order. An index in [0, m) is drawn from word u by Lemire's multiply-shift
+/// with rejection (ACM TOMACS 2019): l = u m mod 2^32, redraw while l < (2^32 - m) mod m, result
+/// floor(u m / 2^32); exact integer arithmetic, so unbiased and reproducible on any machine.
+/// Stratified scheme: the first n_PCC draws pick among the PCC rows (in file order), the next
+/// n_SCC among the SCC rows; plain case resampling draws all n among all rows.
 #ifndef SSOC_BOOT_H
 #define SSOC_BOOT_H
 
@@ -31,10 +39,16 @@ typedef struct ssoc_boot_opts {
 } ssoc_boot_opts;
 
 /// Bootstrap result: replicate table and bands. Owned; free with ssoc_boot_result_free.
+/// Fixed parameters (bit i of fixed_mask) get band [point, point], se 0 and NaN correlations;
+/// vf_star counts as fixed when beta2 and beta3 both are. When beta3 is held at 0 there is no
+/// peak: vf_star's band is NaN (the only NaN a band can hold).
 typedef struct ssoc_boot_result {
     ssoc_boot_opts opts;
     size_t B;
+    unsigned fixed_mask;      ///< fit options' fixed_mask (set before ssoc_boot_summarise)
     size_t n_failed;          ///< replicates whose fit failed (excluded from every band)
+    size_t first_failed;      ///< lowest failed replicate index (B if none; set by ssoc_boot_run)
+    char first_failure[1024]; ///< "replicate B: " and its fit error message ("" if none)
     double *table;            ///< B x SSOC_NPARAM, row b = replicate b; NaN rows where ok[b] == 0
     unsigned char *ok;        ///< 1 if replicate b's fit succeeded
     size_t n_jack;            ///< leave-one-out fits (n of the data; 0 unless BCa)
@@ -45,12 +59,15 @@ typedef struct ssoc_boot_result {
     double corr[SSOC_NPARAM * SSOC_NPARAM]; ///< correlation of the replicates (NaN for fixed params)
 } ssoc_boot_result;
 
+/// Defaults: B = SSOC_BOOT_B_DEFAULT, seed SSOC_BOOT_SEED_DEFAULT, stratified, c = 0.95, percentile.
 void ssoc_boot_opts_default(ssoc_boot_opts *o);
 /// Check option ranges (B >= 2, 0 < confidence < 1, known scheme/interval).
 ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err);
 
-/// Indices of replicate b's resample of d (length d->n), a pure function of (seed, b, scheme, d's regimes).
-void ssoc_boot_resample(const ssoc_dataset *d, const ssoc_boot_opts *o, size_t b, size_t *idx);
+/// Indices of replicate b's resample of d (idx has length d->n), a pure function of
+/// (seed, b, scheme, d's regimes). SSOC_EINVAL if d->n is 0 or above 2^32 - 1, SSOC_ENOMEM.
+ssoc_status ssoc_boot_resample(const ssoc_dataset *d, const ssoc_boot_opts *o, size_t b, size_t *idx,
+                               ssoc_error *err);
 
 /// Fit replicates [b0, b1) into rows of `table` (row b - b0) and ok flags. OpenMP over replicates.
 /// Pure per replicate: the output does not depend on how [0, B) is split or on thread count.
@@ -63,11 +80,19 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
                           const ssoc_boot_opts *o, ssoc_boot_result **out, ssoc_error *err);
 
 /// Compute bands, SE and correlation from an already filled table (B rows, ok flags, jack table
-/// if BCa) into r. Used by ssoc_boot_run and by the sweep after gathering replicates.
+/// if BCa) into r. Used by ssoc_boot_run and by the sweep after gathering replicates: the caller
+/// sets r->opts, r->fixed_mask, r->point (params and vf_star) and the tables first.
+/// Sets n_failed. Bands: percentile or BCa (ssoc_ci_compute) over the successful replicates,
+/// BCa acceleration from the successful jackknife rows; se = sample standard deviation (n - 1);
+/// corr = Pearson correlation over the successful replicates (1 on the diagonal of a free
+/// parameter, NaN where a variance is 0). SSOC_EFIT if fewer than 2 replicates (or, for BCa,
+/// jackknife fits) succeeded; SSOC_EINVAL for bad options or a non-finite value in an ok row.
 ssoc_status ssoc_boot_summarise(ssoc_boot_result *r, ssoc_error *err);
 
-/// Allocate a result for B replicates and n_jack jackknife rows (tables NaN, ok 0).
+/// Allocate a result for B replicates and n_jack jackknife rows (tables, point, bands NaN; ok 0;
+/// opts default). NULL on allocation failure or a size that overflows.
 ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack);
+/// Free a result. NULL is harmless.
 void ssoc_boot_result_free(ssoc_boot_result *r);
 
 #endif

@@ -7,6 +7,26 @@
 #include "ssoc/error.h"
 #include "ssoc/model.h"
 
+/* Numerical contract of the fit (documented here so the CLI and reports can quote it). */
+/// A linear stage (and the final stage-2 Jacobian) is rejected as singular when the reciprocal
+/// condition number of its design, after column balancing (GSL's balanced SVD, which scales
+/// each column by about its norm), is below this. The shipped data give 0.75 (stage 1) and 0.011
+/// (stage 3); an exact degeneracy gives about 1e-16 or 0.
+#define SSOC_FIT_RCOND_MIN 1e-10
+/// Stage 2 fails when the fitted v_c or n_H leaves [SSOC_FIT_HILL_MIN, SSOC_FIT_HILL_MAX]
+/// (a parameter "running off": gating never or always active over the data).
+#define SSOC_FIT_HILL_MIN 1e-6
+#define SSOC_FIT_HILL_MAX 1e3
+/// Stage 2 iteration limit of the Levenberg-Marquardt trust-region solver.
+#define SSOC_FIT_LM_MAXITER 200
+/// Stage 2 convergence, on (ln v_c, ln n_H): the Gauss-Newton step from the current point,
+/// max_j |dx_j| / max(|x_j|, 1), is at most SSOC_FIT_LM_XTOL. When the cost can no longer
+/// resolve a smaller step (non-zero residuals limit that to about sqrt(eps): the step's predicted
+/// decrease is below 64 eps of the cost, or the solver stalls), the point is accepted if that
+/// step is at most SSOC_FIT_LM_XTOL_STALL, else the fit fails.
+#define SSOC_FIT_LM_XTOL 1e-10
+#define SSOC_FIT_LM_XTOL_STALL 1e-7
+
 /// Which parameters are held fixed, and at what values.
 typedef struct ssoc_fit_opts {
     unsigned fixed_mask; ///< bit i set: parameter i is held at fixed.p[i]
@@ -24,7 +44,11 @@ typedef struct ssoc_metrics {
     double r_log10_D_all;     ///< Pearson r of log10 D_hop, all points
     double r_log10_D_pcc;     ///< ... PCC points
     double r_log10_D_scc;     ///< ... SCC points
-    double r_ln_f;            ///< Pearson r of ln f_eff: model vs the data's implied ln f (SPEC stage-3 z)
+    /// Pearson r of ln f_eff: the model's beta0 + beta1 x + beta2 v_f + beta3 v_f^2 against the
+    /// observed ln f_i = ln(sigma_i k_B T_i / (n_Li,i e^2 D_hop,i)) built from the observed sigma
+    /// AND the observed D_hop. This is the definition that reproduces SPEC section 8 (0.8371 for
+    /// the published set); with the model's D_hop (the stage-3 response) it would be 0.8867.
+    double r_ln_f;
 } ssoc_metrics;
 
 /// Result of a fit.
@@ -35,17 +59,46 @@ typedef struct ssoc_fit_result {
     int lm_iterations;   ///< iterations of the nonlinear stage (0 if it did not run)
 } ssoc_fit_result;
 
+/// Reusable scratch for ssoc_fit_run_ws (GSL workspaces and per-point buffers), so repeated
+/// fits (bootstrap) do not allocate. One workspace per thread: a workspace must not be used by
+/// two fits at once. Results do not depend on the workspace's history or capacity.
+typedef struct ssoc_fit_workspace ssoc_fit_workspace;
+
+/// Allocate a workspace for data sets of up to `n_max` points (it grows on demand if a larger
+/// set comes). NULL on allocation failure.
+ssoc_fit_workspace *ssoc_fit_workspace_alloc(size_t n_max);
+/// Free a workspace. NULL is harmless.
+void ssoc_fit_workspace_free(ssoc_fit_workspace *w);
+
 /// Defaults: nothing fixed; nonlinear start v_c = 0.125, n_H = 3.
 void ssoc_fit_opts_default(ssoc_fit_opts *o);
-/// Hold parameter `name` at `value`. SSOC_EINVAL for an unknown name or a non-finite value.
+/// Hold parameter `name` (as ssoc_param_name: "E0", "alpha_E", "v_c", "n_H", "beta0".."beta3") at
+/// `value` [its unit, ssoc_param_unit]. SSOC_EINVAL for an unknown name (the message lists the
+/// valid ones), a non-finite value, or v_c / n_H <= 0.
 ssoc_status ssoc_fit_opts_fix(ssoc_fit_opts *o, const char *name, double value, ssoc_error *err);
 
-/// Run the three stages on `d`. Fails (SSOC_EFIT, message naming the stage, the data file and
-/// the reason) when a stage has too few points, a singular design, does not converge or yields
-/// non-finite or non-physical values (v_c <= 0, n_H <= 0). Never returns NaN parameters with SSOC_OK.
+/// Run the three stages on `d` (SPEC section 5) and fill res (parameters, mask, metrics).
+/// Stage 1: OLS of y_i = ln(D_hop,i / ((a_i^2/6) k_B T_i/h)) on (-1/k_B T_i, v_f,i/k_B T_i) [eV]
+/// over the PCC points. Stage 2: Levenberg-Marquardt (GSL trust region, analytic Jacobian) on
+/// (ln v_c, ln n_H) over the SCC points. Stage 3: OLS of z_i = ln(sigma_i k_B T_i/(n_Li e^2
+/// D_model,i)) on (1, x, v_f, v_f^2) over all points. Fixed parameters are subtracted from the
+/// response; a stage with every parameter fixed is skipped and the fixed values come back exactly.
+/// Errors: SSOC_EINVAL (bad options: non-finite fixed/start values, v_c or n_H <= 0),
+/// SSOC_EDATA (a point with non-positive or non-finite x, rho, T, D_hop or sigma, or x > 1),
+/// SSOC_ENOMEM, and SSOC_EFIT (message naming the stage, the data file and the reason) when a
+/// stage has fewer points than free parameters, a singular design (SSOC_FIT_RCOND_MIN), does not
+/// converge, or yields non-finite values or v_c / n_H outside [SSOC_FIT_HILL_MIN, SSOC_FIT_HILL_MAX].
+/// Never returns NaN parameters with SSOC_OK. On failure res->params is left unspecified.
+/// Allocates a workspace per call; use ssoc_fit_run_ws in loops.
 ssoc_status ssoc_fit_run(const ssoc_dataset *d, const ssoc_fit_opts *o, ssoc_fit_result *res, ssoc_error *err);
 
-/// Compute the metrics of parameters `p` on `d`.
+/// ssoc_fit_run with a caller-owned workspace (no allocation unless the data outgrow it).
+/// Thread-safe for distinct workspaces; deterministic (same inputs, same bits).
+ssoc_status ssoc_fit_run_ws(const ssoc_dataset *d, const ssoc_fit_opts *o, ssoc_fit_workspace *w,
+                            ssoc_fit_result *res, ssoc_error *err);
+
+/// Compute the metrics of parameters `p` on `d` (see ssoc_metrics; NaN entries where undefined,
+/// and all NaN if scratch memory cannot be allocated).
 void ssoc_fit_metrics(const ssoc_dataset *d, const ssoc_params *p, ssoc_metrics *m);
 
 #endif

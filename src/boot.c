@@ -1,0 +1,453 @@
+/* Bootstrap of the three-stage fit (SPEC section 6): counter-based resampling, replicate and
+ * jackknife fits over OpenMP threads, and the bands.
+ *
+ * Random numbers: Philox4x32-10 of J. K. Salmon, M. A. Moraes, R. O. Dror, D. E. Shaw, "Parallel
+ * random numbers: as easy as 1, 2, 3", SC'11, through the Random123 headers <Random123/philox.h>.
+ * A counter-based generator makes replicate b's stream a function of (seed, b) alone, so no
+ * generator state is shared or handed between threads or ranks. The layout is in boot.h. */
+#include "ssoc/boot.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <Random123/philox.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_statistics_double.h>
+
+/* ------------------------------------------------------------------ random stream */
+
+typedef struct boot_stream {
+    philox4x32_key_t key;
+    philox4x32_ctr_t ctr; /* (block lo, block hi, b lo, b hi) */
+    philox4x32_ctr_t out;
+    unsigned used;        /* words of `out` consumed; 4 = need a new block */
+} boot_stream;
+
+static void stream_init(boot_stream *s, uint64_t seed, uint64_t b)
+{
+    s->key.v[0] = (uint32_t)seed;
+    s->key.v[1] = (uint32_t)(seed >> 32);
+    s->ctr.v[0] = 0;
+    s->ctr.v[1] = 0;
+    s->ctr.v[2] = (uint32_t)b;
+    s->ctr.v[3] = (uint32_t)(b >> 32);
+    s->used = 4;
+}
+
+static uint32_t stream_u32(boot_stream *s)
+{
+    if (s->used == 4) {
+        s->out = philox4x32(s->ctr, s->key);
+        /* 64-bit block counter in words 0-1: no replicate can exhaust it. */
+        if (++s->ctr.v[0] == 0)
+            ++s->ctr.v[1];
+        s->used = 0;
+    }
+    return s->out.v[s->used++];
+}
+
+/* Unbiased integer in [0, m), 1 <= m <= 2^32 - 1: Lemire's multiply-shift with rejection. */
+static uint32_t stream_below(boot_stream *s, uint32_t m)
+{
+    uint64_t prod = (uint64_t)stream_u32(s) * m;
+    uint32_t low = (uint32_t)prod;
+    if (low < m) {
+        const uint32_t threshold = (uint32_t)(-m) % m; /* 2^32 mod m */
+        while (low < threshold) {
+            prod = (uint64_t)stream_u32(s) * m;
+            low = (uint32_t)prod;
+        }
+    }
+    return (uint32_t)(prod >> 32);
+}
+
+/* Resample into idx using `rows` (length n) as scratch for the stratum lists. */
+static void resample_into(const ssoc_dataset *d, const ssoc_boot_opts *o, size_t b, size_t *idx, size_t *rows)
+{
+    boot_stream s;
+    stream_init(&s, o->seed, (uint64_t)b);
+    const size_t n = d->n;
+    if (o->scheme == SSOC_BOOT_CASE) {
+        for (size_t k = 0; k < n; ++k)
+            idx[k] = stream_below(&s, (uint32_t)n);
+        return;
+    }
+    /* Stratified: PCC rows then SCC rows, each in file order; counted here rather than trusting
+     * d->n_pcc, so a data set whose counts were not refreshed still resamples its real strata. */
+    size_t n_pcc = 0;
+    for (size_t i = 0; i < n; ++i)
+        if (d->regime[i] == SSOC_REGIME_PCC)
+            rows[n_pcc++] = i;
+    size_t j = n_pcc;
+    for (size_t i = 0; i < n; ++i)
+        if (d->regime[i] != SSOC_REGIME_PCC)
+            rows[j++] = i;
+    const size_t n_scc = n - n_pcc;
+    for (size_t k = 0; k < n_pcc; ++k)
+        idx[k] = rows[stream_below(&s, (uint32_t)n_pcc)];
+    for (size_t k = 0; k < n_scc; ++k)
+        idx[n_pcc + k] = rows[n_pcc + stream_below(&s, (uint32_t)n_scc)];
+}
+
+static ssoc_status check_data(const ssoc_dataset *d, ssoc_error *err)
+{
+    if (!d || d->n == 0)
+        return SSOC_ERR(err, SSOC_EINVAL, "bootstrap of an empty data set");
+    if (d->n > UINT32_MAX - 1u)
+        return SSOC_ERR(err, SSOC_EINVAL, "bootstrap of %zu points: at most %u are supported", d->n,
+                        UINT32_MAX - 1u);
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_boot_resample(const ssoc_dataset *d, const ssoc_boot_opts *o, size_t b, size_t *idx,
+                               ssoc_error *err)
+{
+    ssoc_status st = check_data(d, err);
+    if (st)
+        return st;
+    size_t *rows = malloc(d->n * sizeof *rows);
+    if (!rows)
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for a resample of %zu points", d->n);
+    resample_into(d, o, b, idx, rows);
+    free(rows);
+    return SSOC_OK;
+}
+
+/* ------------------------------------------------------------------ options and result */
+
+void ssoc_boot_opts_default(ssoc_boot_opts *o)
+{
+    o->B = SSOC_BOOT_B_DEFAULT;
+    o->seed = SSOC_BOOT_SEED_DEFAULT;
+    o->scheme = SSOC_BOOT_STRATIFIED;
+    o->confidence = SSOC_BOOT_CONF_DEFAULT;
+    o->interval = SSOC_CI_PERCENTILE;
+}
+
+ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err)
+{
+    if (o->B < 2)
+        return SSOC_ERR(err, SSOC_EINVAL, "bootstrap needs B >= 2 replicates (got %zu)", o->B);
+    if (!(o->confidence > 0.0 && o->confidence < 1.0))
+        return SSOC_ERR(err, SSOC_EINVAL, "confidence level %g is not in (0, 1)", o->confidence);
+    if (o->scheme != SSOC_BOOT_STRATIFIED && o->scheme != SSOC_BOOT_CASE)
+        return SSOC_ERR(err, SSOC_EINVAL, "unknown resampling scheme %d", (int)o->scheme);
+    if (o->interval != SSOC_CI_PERCENTILE && o->interval != SSOC_CI_BCA)
+        return SSOC_ERR(err, SSOC_EINVAL, "unknown interval method %d", (int)o->interval);
+    return SSOC_OK;
+}
+
+ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack)
+{
+    const size_t row = SSOC_NPARAM * sizeof(double);
+    if (B > SIZE_MAX / row || n_jack > SIZE_MAX / row)
+        return NULL;
+    ssoc_boot_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    ssoc_boot_opts_default(&r->opts);
+    r->opts.B = B;
+    r->B = B;
+    r->n_jack = n_jack;
+    r->first_failed = B;
+    r->table = malloc(B ? B * row : 1);
+    r->ok = calloc(B ? B : 1, 1);
+    r->jack = malloc(n_jack ? n_jack * row : 1);
+    r->jack_ok = calloc(n_jack ? n_jack : 1, 1);
+    if (!r->table || !r->ok || !r->jack || !r->jack_ok) {
+        ssoc_boot_result_free(r);
+        return NULL;
+    }
+    for (size_t i = 0; i < B * SSOC_NPARAM; ++i)
+        r->table[i] = NAN;
+    for (size_t i = 0; i < n_jack * SSOC_NPARAM; ++i)
+        r->jack[i] = NAN;
+    for (int j = 0; j < SSOC_NBAND; ++j)
+        r->point[j] = r->lo[j] = r->hi[j] = r->median[j] = r->se[j] = NAN;
+    for (int j = 0; j < SSOC_NPARAM * SSOC_NPARAM; ++j)
+        r->corr[j] = NAN;
+    return r;
+}
+
+void ssoc_boot_result_free(ssoc_boot_result *r)
+{
+    if (!r)
+        return;
+    free(r->table);
+    free(r->ok);
+    free(r->jack);
+    free(r->jack_ok);
+    free(r);
+}
+
+/* ------------------------------------------------------------------ fits over threads */
+
+typedef enum fit_kind { FIT_REPLICATE, FIT_JACKKNIFE } fit_kind;
+
+/* Fit one row: a replicate's resample, or the data without point `i` (jackknife). */
+static int fit_one(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_boot_opts *o, fit_kind kind,
+                   size_t i, size_t *idx, size_t *rows, ssoc_dataset *ds, ssoc_fit_workspace *fw, double *out,
+                   ssoc_error *e)
+{
+    size_t m = d->n;
+    if (kind == FIT_REPLICATE) {
+        resample_into(d, o, i, idx, rows);
+    } else {
+        m = 0;
+        for (size_t k = 0; k < d->n; ++k)
+            if (k != i)
+                idx[m++] = k;
+    }
+    if (ssoc_dataset_take(d, idx, m, ds, e) != SSOC_OK)
+        return 0;
+    ssoc_fit_result res;
+    if (ssoc_fit_run_ws(ds, fo, fw, &res, e) != SSOC_OK)
+        return 0;
+    /* The fit promises finite parameters with SSOC_OK; a table must never carry anything else. */
+    for (int j = 0; j < SSOC_NPARAM; ++j)
+        if (!isfinite(res.params.p[j])) {
+            SSOC_ERR(e, SSOC_EFIT, "fit returned non-finite %s", ssoc_param_name(j));
+            return 0;
+        }
+    memcpy(out, res.params.p, sizeof res.params.p);
+    return 1;
+}
+
+/* Rows [i0, i1) of kind `kind` into table rows (i - i0) and ok flags, OpenMP over rows. Each
+ * row is independent and written only by the thread that fitted it, so the output cannot
+ * depend on the schedule or the thread count. */
+static ssoc_status fit_rows(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_boot_opts *o,
+                            fit_kind kind, size_t i0, size_t i1, double *table, unsigned char *ok, ssoc_error *err)
+{
+    const size_t n = d->n;
+    int nomem = 0;
+    /* GSL's default handler aborts; the fit may call GSL from every thread. Set once, here, in
+     * serial code, so no thread flips the global while another reads it. */
+    gsl_set_error_handler_off();
+#pragma omp parallel default(none) shared(d, fo, o, kind, i0, i1, table, ok, n, nomem)
+    {
+        size_t *idx = malloc(n * sizeof *idx);
+        size_t *rows = malloc(n * sizeof *rows);
+        ssoc_dataset *ds = ssoc_dataset_alloc(n);
+        ssoc_fit_workspace *fw = ssoc_fit_workspace_alloc(n);
+        if (!idx || !rows || !ds || !fw) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp barrier
+        int skip;
+#pragma omp atomic read
+        skip = nomem;
+        if (!skip) {
+#pragma omp for schedule(dynamic, 4)
+            for (size_t i = i0; i < i1; ++i) {
+                double *row = table + (i - i0) * SSOC_NPARAM;
+                ssoc_error e = {0};
+                ok[i - i0] = (unsigned char)fit_one(d, fo, o, kind, i, idx, rows, ds, fw, row, &e);
+                if (!ok[i - i0])
+                    for (int j = 0; j < SSOC_NPARAM; ++j)
+                        row[j] = NAN;
+            }
+        }
+        free(idx);
+        free(rows);
+        ssoc_dataset_free(ds);
+        ssoc_fit_workspace_free(fw);
+    }
+    if (nomem)
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for per-thread bootstrap workspaces (%zu points)", n);
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_boot_fit_range(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_boot_opts *o,
+                                size_t b0, size_t b1, double *table, unsigned char *ok, ssoc_error *err)
+{
+    ssoc_status st = check_data(d, err);
+    if (st)
+        return st;
+    if ((st = ssoc_boot_opts_check(o, err)))
+        return st;
+    if (b1 < b0)
+        return SSOC_ERR(err, SSOC_EINVAL, "replicate range [%zu, %zu) is reversed", b0, b1);
+    return fit_rows(d, fo, o, FIT_REPLICATE, b0, b1, table, ok, err);
+}
+
+/* ------------------------------------------------------------------ summary */
+
+static int band_fixed(unsigned mask, int j)
+{
+    if (j < SSOC_NPARAM)
+        return (mask >> j) & 1u;
+    return ((mask >> SSOC_P_BETA2) & 1u) && ((mask >> SSOC_P_BETA3) & 1u);
+}
+
+/* Value of band j (a parameter, or vf_star last) from one table row. */
+static double band_value(const double *row, int j)
+{
+    if (j < SSOC_NPARAM)
+        return row[j];
+    ssoc_params p;
+    memcpy(p.p, row, sizeof p.p);
+    return ssoc_params_vf_star(&p);
+}
+
+ssoc_status ssoc_boot_summarise(ssoc_boot_result *r, ssoc_error *err)
+{
+    ssoc_status st = ssoc_boot_opts_check(&r->opts, err);
+    if (st)
+        return st;
+    const int bca = r->opts.interval == SSOC_CI_BCA;
+    size_t n_ok = 0;
+    for (size_t b = 0; b < r->B; ++b) {
+        if (!r->ok[b])
+            continue;
+        ++n_ok;
+        for (int j = 0; j < SSOC_NPARAM; ++j)
+            if (!isfinite(r->table[b * SSOC_NPARAM + j]))
+                return SSOC_ERR(err, SSOC_EINVAL, "replicate %zu is marked successful but its %s is %g", b,
+                                ssoc_param_name(j), r->table[b * SSOC_NPARAM + j]);
+    }
+    r->n_failed = r->B - n_ok;
+    if (n_ok < 2)
+        return SSOC_ERR(err, SSOC_EFIT, "only %zu of %zu bootstrap replicates could be fitted; no band can be formed",
+                        n_ok, r->B);
+    size_t n_jok = 0;
+    if (bca) {
+        for (size_t i = 0; i < r->n_jack; ++i)
+            n_jok += r->jack_ok[i] != 0;
+        if (n_jok < 2)
+            return SSOC_ERR(err, SSOC_EFIT,
+                            "BCa needs at least 2 successful leave-one-out fits; %zu of %zu succeeded", n_jok,
+                            r->n_jack);
+    }
+    double *v = malloc(n_ok * sizeof *v);
+    double *w = malloc(n_ok * sizeof *w);
+    double *jv = malloc((n_jok ? n_jok : 1) * sizeof *jv);
+    if (!v || !w || !jv) {
+        free(v);
+        free(w);
+        free(jv);
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory to summarise %zu replicates", r->B);
+    }
+    for (int j = 0; j < SSOC_NBAND && st == SSOC_OK; ++j) {
+        if (band_fixed(r->fixed_mask, j)) {
+            r->lo[j] = r->hi[j] = r->median[j] = r->point[j];
+            r->se[j] = 0.0;
+            continue;
+        }
+        size_t m = 0;
+        for (size_t b = 0; b < r->B; ++b) {
+            if (!r->ok[b])
+                continue;
+            double x = band_value(r->table + b * SSOC_NPARAM, j);
+            if (isfinite(x)) /* only vf_star can be infinite here (beta3 == 0: no peak) */
+                v[m++] = x;
+        }
+        size_t mj = 0;
+        if (bca)
+            for (size_t i = 0; i < r->n_jack; ++i)
+                if (r->jack_ok[i]) {
+                    double x = band_value(r->jack + i * SSOC_NPARAM, j);
+                    if (isfinite(x))
+                        jv[mj++] = x;
+                }
+        if (m < 2 || (bca && (mj < 2 || !isfinite(r->point[j])))) {
+            if (j < SSOC_NPARAM) {
+                st = SSOC_ERR(err, SSOC_EINVAL, "cannot form a band for %s (point estimate %g)", ssoc_param_name(j),
+                              r->point[j]);
+                break;
+            }
+            r->lo[j] = r->hi[j] = r->median[j] = r->se[j] = NAN; /* vf_star without a peak */
+            continue;
+        }
+        /* SE before ssoc_ci_compute reorders v: the sum runs in replicate order, so it is the
+         * same whatever thread or rank fitted each row. */
+        r->se[j] = gsl_stats_sd(v, 1, m);
+        st = ssoc_ci_compute(v, m, r->point[j], jv, mj, r->opts.confidence, r->opts.interval, &r->lo[j], &r->hi[j],
+                             &r->median[j], err);
+    }
+    for (int i = 0; i < SSOC_NPARAM && st == SSOC_OK; ++i)
+        for (int k = 0; k < SSOC_NPARAM; ++k) {
+            double c = NAN;
+            if (!band_fixed(r->fixed_mask, i) && !band_fixed(r->fixed_mask, k)) {
+                size_t m = 0;
+                for (size_t b = 0; b < r->B; ++b)
+                    if (r->ok[b]) {
+                        v[m] = r->table[b * SSOC_NPARAM + i];
+                        w[m++] = r->table[b * SSOC_NPARAM + k];
+                    }
+                const double sd = gsl_stats_sd(v, 1, m);
+                if (i == k)
+                    c = (sd > 0.0) ? 1.0 : NAN;
+                else if (sd > 0.0 && gsl_stats_sd(w, 1, m) > 0.0)
+                    c = gsl_stats_correlation(v, 1, w, 1, m);
+            }
+            r->corr[i * SSOC_NPARAM + k] = c;
+        }
+    free(v);
+    free(w);
+    free(jv);
+    return st;
+}
+
+/* ------------------------------------------------------------------ the whole bootstrap */
+
+ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,
+                          const ssoc_boot_opts *o, ssoc_boot_result **out, ssoc_error *err)
+{
+    *out = NULL;
+    ssoc_status st = check_data(d, err);
+    if (st)
+        return st;
+    if ((st = ssoc_boot_opts_check(o, err)))
+        return st;
+    for (int j = 0; j < SSOC_NPARAM; ++j)
+        if (!isfinite(point->p[j]))
+            return SSOC_ERR(err, SSOC_EINVAL, "point estimate of %s is %g; bootstrap needs a successful point fit",
+                            ssoc_param_name(j), point->p[j]);
+    const size_t n_jack = (o->interval == SSOC_CI_BCA) ? d->n : 0;
+    ssoc_boot_result *r = ssoc_boot_result_alloc(o->B, n_jack);
+    if (!r)
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for %zu bootstrap replicates", o->B);
+    r->opts = *o;
+    r->fixed_mask = fo->fixed_mask;
+    memcpy(r->point, point->p, sizeof point->p);
+    r->point[SSOC_NPARAM] = ssoc_params_vf_star(point);
+
+    st = fit_rows(d, fo, o, FIT_REPLICATE, 0, o->B, r->table, r->ok, err);
+    if (st == SSOC_OK && n_jack)
+        st = fit_rows(d, fo, o, FIT_JACKKNIFE, 0, n_jack, r->jack, r->jack_ok, err);
+    if (st == SSOC_OK) {
+        /* Name the first failure: refit that replicate (a pure function of (seed, b)) to recover
+         * its message, so the report is the same at any thread count. */
+        for (size_t b = 0; b < r->B; ++b)
+            if (!r->ok[b]) {
+                r->first_failed = b;
+                break;
+            }
+        if (r->first_failed < r->B) {
+            size_t *idx = malloc(d->n * sizeof *idx), *rows = malloc(d->n * sizeof *rows);
+            ssoc_dataset *ds = ssoc_dataset_alloc(d->n);
+            ssoc_fit_workspace *fw = ssoc_fit_workspace_alloc(d->n);
+            double row[SSOC_NPARAM];
+            ssoc_error e = {0};
+            if (idx && rows && ds && fw &&
+                !fit_one(d, fo, o, FIT_REPLICATE, r->first_failed, idx, rows, ds, fw, row, &e))
+                snprintf(r->first_failure, sizeof r->first_failure, "replicate %zu: %.990s", r->first_failed, e.msg);
+            free(idx);
+            free(rows);
+            ssoc_dataset_free(ds);
+            ssoc_fit_workspace_free(fw);
+        }
+        st = ssoc_boot_summarise(r, err);
+    }
+    if (st != SSOC_OK) {
+        ssoc_boot_result_free(r);
+        return st;
+    }
+    *out = r;
+    return SSOC_OK;
+}

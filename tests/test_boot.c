@@ -1,0 +1,596 @@
+/* Bootstrap: the resample stream, thread-count and split independence of the replicate table,
+ * failure counting on a data set built to fail, the bands and the summary statistics. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssoc/boot.h"
+#include "ssoc/fit.h"
+#include "ssoc/model.h"
+#include "ssoc/stats.h"
+#include "testutil.h"
+
+/* The 23 shipped points (data/kim2026_lps_aimd_500K.csv): x, rho [g/cm3], d_max [A], D_hop
+ * [cm2/s], sigma [S/cm], regime (0 PCC, 1 SCC); T = 500 K throughout. */
+static const double kim[23][6] = {
+    {0.666, 2.15, 3.5, 0.70e-6, 0.3e-3, 0},  {0.666, 1.95, 4.5, 1.10e-6, 0.8e-3, 0},
+    {0.666, 1.80, 5.5, 1.70e-6, 1.5e-3, 0},  {0.666, 1.60, 8.0, 1.00e-6, 1.0e-3, 1},
+    {0.666, 1.40, 12.0, 0.50e-6, 0.3e-3, 1}, {0.692, 2.05, 3.8, 0.90e-6, 0.6e-3, 0},
+    {0.692, 1.85, 5.0, 1.50e-6, 1.5e-3, 0},  {0.692, 1.70, 5.8, 1.90e-6, 2.5e-3, 0},
+    {0.692, 1.55, 9.0, 1.10e-6, 1.2e-3, 1},  {0.692, 1.40, 11.0, 0.60e-6, 0.4e-3, 1},
+    {0.714, 1.95, 4.0, 1.20e-6, 1.0e-3, 0},  {0.714, 1.80, 5.0, 1.90e-6, 2.5e-3, 0},
+    {0.714, 1.65, 6.5, 1.50e-6, 2.0e-3, 1},  {0.714, 1.50, 10.0, 0.80e-6, 0.8e-3, 1},
+    {0.733, 1.90, 4.0, 1.40e-6, 1.5e-3, 0},  {0.733, 1.77, 5.0, 2.00e-6, 3.5e-3, 0},
+    {0.733, 1.60, 7.0, 1.30e-6, 1.5e-3, 1},  {0.733, 1.45, 10.5, 0.70e-6, 0.5e-3, 1},
+    {0.750, 1.85, 3.8, 1.50e-6, 2.0e-3, 0},  {0.750, 1.73, 4.5, 2.30e-6, 6.4e-3, 0},
+    {0.750, 1.60, 5.8, 1.90e-6, 3.0e-3, 0},  {0.750, 1.50, 8.0, 1.20e-6, 1.2e-3, 1},
+    {0.750, 1.40, 11.0, 0.60e-6, 0.4e-3, 1},
+};
+
+static void put_row(ssoc_dataset *d, double x, double rho, double dmax, double D, double s, int regime)
+{
+    size_t i = d->n++;
+    d->x[i] = x;
+    d->rho_g_cm3[i] = rho;
+    d->T_K[i] = 500.0;
+    d->d_max_A[i] = dmax;
+    d->D_hop_cm2_s[i] = D;
+    d->sigma_S_cm[i] = s;
+    d->regime[i] = (unsigned char)regime;
+    d->line[i] = (int)i + 1;
+}
+
+static ssoc_dataset *shipped(void)
+{
+    ssoc_dataset *d = ssoc_dataset_alloc(23);
+    cr_assert_not_null(d);
+    for (int i = 0; i < 23; ++i)
+        put_row(d, kim[i][0], kim[i][1], kim[i][2], kim[i][3], kim[i][4], (int)kim[i][5]);
+    ssoc_dataset_count_regimes(d);
+    cr_assert(d->n_pcc == 13 && d->n_scc == 10);
+    return d;
+}
+
+/* Built to fail: the 13 shipped PCC points and only 3 SCC points, two of them the same state
+ * point. A stratified replicate whose three SCC draws all hit the duplicated pair, or all hit the
+ * third point, has one distinct v_f among its SCC points, so stage 2 (v_c and n_H free) has a
+ * singular design: P = (2/3)^3 + (1/3)^3 = 1/3.
+ * SCC values are the published model's, so every other replicate fits exactly. */
+static ssoc_dataset *fragile(void)
+{
+    ssoc_dataset *d = ssoc_dataset_alloc(16);
+    cr_assert_not_null(d);
+    for (int i = 0; i < 23; ++i)
+        if (kim[i][5] == 0)
+            put_row(d, kim[i][0], kim[i][1], kim[i][2], kim[i][3], kim[i][4], 0);
+    const double scc[3][2] = {{0.750, 1.50}, {0.750, 1.50}, {0.692, 1.40}};
+    for (int k = 0; k < 3; ++k) {
+        ssoc_layers L;
+        ssoc_model_eval(&ssoc_params_published, scc[k][0], scc[k][1], 500.0, &L);
+        put_row(d, scc[k][0], scc[k][1], 9.0, L.D_hop_cm2_s, L.sigma_S_cm, 1);
+    }
+    ssoc_dataset_count_regimes(d);
+    cr_assert(d->n_pcc == 13 && d->n_scc == 3);
+    return d;
+}
+
+static ssoc_boot_opts opts_with(size_t B, uint64_t seed)
+{
+    ssoc_boot_opts o;
+    ssoc_boot_opts_default(&o);
+    o.B = B;
+    o.seed = seed;
+    return o;
+}
+
+static ssoc_params point_fit(const ssoc_dataset *d, const ssoc_fit_opts *fo)
+{
+    ssoc_fit_result res;
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_fit_run(d, fo, &res, &err), SSOC_OK, "%s", err.msg);
+    return res.params;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---------------------------------------------------------------- the resample stream */
+
+Test(resample, first_draws_follow_the_philox_known_answer)
+{
+    /* Random123's known-answer vector: philox4x32-10 with counter 0 and key 0 gives
+     * 6627e8d5 e169c58d bc57ac4c 9b00dbd8. With seed 0, replicate 0 the first block has counter
+     * 0, so the first indices of a case resample of 23 points are Lemire's floor(u 23 / 2^32)
+     * (no rejection: the low words are at least 2^32 mod 23 = 12). */
+    ssoc_dataset *d = shipped();
+    ssoc_boot_opts o = opts_with(10, 0);
+    o.scheme = SSOC_BOOT_CASE;
+    size_t idx[23];
+    cr_assert_eq(ssoc_boot_resample(d, &o, 0, idx, NULL), SSOC_OK);
+    const uint32_t kat[4] = {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u};
+    cr_assert_eq((uint32_t)(((uint64_t)1 << 32) % 23), 12u);
+    for (int k = 0; k < 4; ++k) {
+        uint64_t prod = (uint64_t)kat[k] * 23u;
+        cr_assert_geq((uint32_t)prod, 12u);
+        cr_assert_eq(idx[k], (size_t)(prod >> 32), "draw %d: %zu", k, idx[k]);
+    }
+    ssoc_dataset_free(d);
+}
+
+Test(resample, pure_function_of_seed_and_b)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_boot_opts o = opts_with(10, 12345);
+    size_t a[23], b[23], c[23];
+    for (int scheme = 0; scheme < 2; ++scheme) {
+        o.scheme = (ssoc_boot_scheme)scheme;
+        /* Same (seed, b), whatever came before: the same indices. */
+        cr_assert_eq(ssoc_boot_resample(d, &o, 77, a, NULL), SSOC_OK);
+        cr_assert_eq(ssoc_boot_resample(d, &o, 3, c, NULL), SSOC_OK);
+        cr_assert_eq(ssoc_boot_resample(d, &o, 77, b, NULL), SSOC_OK);
+        cr_assert(memcmp(a, b, sizeof a) == 0);
+        /* Another b, a b differing only in its high 32 bits, another seed, a seed differing only
+         * in its high 32 bits: other indices. */
+        cr_assert(memcmp(a, c, sizeof a) != 0);
+        cr_assert_eq(ssoc_boot_resample(d, &o, 77 + ((size_t)1 << 32), c, NULL), SSOC_OK);
+        cr_assert(memcmp(a, c, sizeof a) != 0);
+        ssoc_boot_opts o2 = o;
+        o2.seed = 12346;
+        cr_assert_eq(ssoc_boot_resample(d, &o2, 77, c, NULL), SSOC_OK);
+        cr_assert(memcmp(a, c, sizeof a) != 0);
+        o2.seed = 12345 + ((uint64_t)1 << 32);
+        cr_assert_eq(ssoc_boot_resample(d, &o2, 77, c, NULL), SSOC_OK);
+        cr_assert(memcmp(a, c, sizeof a) != 0);
+    }
+    ssoc_dataset_free(d);
+}
+
+Test(resample, stratified_keeps_strata_counts_and_case_does_not)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_boot_opts o = opts_with(10, 99);
+    size_t idx[23];
+    long hits[23] = {0};
+    int case_counts_varied = 0;
+    enum { R = 4000 };
+    for (size_t b = 0; b < R; ++b) {
+        o.scheme = SSOC_BOOT_STRATIFIED;
+        cr_assert_eq(ssoc_boot_resample(d, &o, b, idx, NULL), SSOC_OK);
+        for (int k = 0; k < 23; ++k) {
+            cr_assert_lt(idx[k], 23u);
+            /* first n_PCC draws are PCC rows, the rest SCC rows */
+            cr_assert_eq(d->regime[idx[k]], k < 13 ? SSOC_REGIME_PCC : SSOC_REGIME_SCC, "b=%zu k=%d", b, k);
+            hits[idx[k]]++;
+        }
+        o.scheme = SSOC_BOOT_CASE;
+        cr_assert_eq(ssoc_boot_resample(d, &o, b, idx, NULL), SSOC_OK);
+        int n_pcc = 0;
+        for (int k = 0; k < 23; ++k) {
+            cr_assert_lt(idx[k], 23u);
+            n_pcc += d->regime[idx[k]] == SSOC_REGIME_PCC;
+        }
+        case_counts_varied |= n_pcc != 13;
+    }
+    cr_assert(case_counts_varied);
+    /* Uniform within each stratum: each PCC row expects R, each SCC row R hits (one draw per
+     * stratum slot); binomial sd is about sqrt(R 13 (1/13)(12/13)) ~ 61, allow 5 sd. */
+    for (int i = 0; i < 23; ++i)
+        cr_assert_lt(labs(hits[i] - R), 5 * 65, "row %d drawn %ld times, expected %d", i, hits[i], R);
+    ssoc_dataset_free(d);
+}
+
+Test(resample, error_paths)
+{
+    ssoc_dataset *d = ssoc_dataset_alloc(4);
+    ssoc_boot_opts o = opts_with(10, 1);
+    size_t idx[4];
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_resample(d, &o, 0, idx, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "empty data set"), "%s", err.msg);
+    cr_assert_eq(ssoc_boot_resample(NULL, &o, 0, idx, &err), SSOC_EINVAL);
+    ssoc_dataset_free(d);
+}
+
+/* ---------------------------------------------------------------- options and allocation */
+
+Test(boot_opts, defaults_and_checks)
+{
+    ssoc_boot_opts o;
+    ssoc_boot_opts_default(&o);
+    cr_assert_eq(o.B, SSOC_BOOT_B_DEFAULT);
+    cr_assert_eq(o.seed, SSOC_BOOT_SEED_DEFAULT);
+    cr_assert_eq(o.scheme, SSOC_BOOT_STRATIFIED);
+    cr_assert_eq(o.confidence, 0.95);
+    cr_assert_eq(o.interval, SSOC_CI_PERCENTILE);
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_opts_check(&o, &err), SSOC_OK);
+    ssoc_boot_opts b = o;
+    b.B = 1;
+    cr_assert_eq(ssoc_boot_opts_check(&b, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "B >= 2"), "%s", err.msg);
+    b = o;
+    b.confidence = 1.0;
+    cr_assert_eq(ssoc_boot_opts_check(&b, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "confidence level 1"), "%s", err.msg);
+    b.confidence = NAN;
+    cr_assert_eq(ssoc_boot_opts_check(&b, &err), SSOC_EINVAL);
+    b = o;
+    b.scheme = (ssoc_boot_scheme)5;
+    cr_assert_eq(ssoc_boot_opts_check(&b, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "scheme 5"), "%s", err.msg);
+    b = o;
+    b.interval = (ssoc_ci_method)9;
+    cr_assert_eq(ssoc_boot_opts_check(&b, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "interval method 9"), "%s", err.msg);
+}
+
+Test(boot_result, alloc_free)
+{
+    ssoc_boot_result *r = ssoc_boot_result_alloc(5, 3);
+    cr_assert_not_null(r);
+    cr_assert(r->B == 5 && r->n_jack == 3 && r->first_failed == 5);
+    for (size_t i = 0; i < 5 * SSOC_NPARAM; ++i)
+        cr_assert(isnan(r->table[i]));
+    for (size_t i = 0; i < 5; ++i)
+        cr_assert_eq(r->ok[i], 0);
+    for (size_t i = 0; i < 3 * SSOC_NPARAM; ++i)
+        cr_assert(isnan(r->jack[i]));
+    ssoc_boot_result_free(r);
+    ssoc_boot_result_free(NULL);
+    cr_assert_null(ssoc_boot_result_alloc(SIZE_MAX / 4, 0));
+}
+
+/* ---------------------------------------------------------------- summary on a hand-made table */
+
+/* Two-pass sample standard deviation, written out here rather than taken from GSL. */
+static double sd_by_hand(const double *v, size_t n)
+{
+    double m = 0.0, s = 0.0;
+    for (size_t i = 0; i < n; ++i)
+        m += v[i];
+    m /= n;
+    for (size_t i = 0; i < n; ++i)
+        s += (v[i] - m) * (v[i] - m);
+    return sqrt(s / (n - 1));
+}
+
+Test(summarise, bands_se_corr_fixed_and_failed_rows)
+{
+    enum { B = 41 };
+    ssoc_boot_result *r = ssoc_boot_result_alloc(B, 0);
+    r->opts.confidence = 0.9;
+    r->fixed_mask = 1u << SSOC_P_NH;
+    for (int j = 0; j < SSOC_NPARAM; ++j)
+        r->point[j] = ssoc_params_published.p[j];
+    r->point[SSOC_NPARAM] = ssoc_params_vf_star(&ssoc_params_published);
+    uint64_t s = 42;
+    for (size_t b = 0; b < B; ++b) {
+        double *row = r->table + b * SSOC_NPARAM;
+        if (b % 10 == 3) { /* failed: NaN row, must be ignored */
+            r->ok[b] = 0;
+            continue;
+        }
+        r->ok[b] = 1;
+        for (int j = 0; j < SSOC_NPARAM; ++j) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            row[j] = ssoc_params_published.p[j] * (1.0 + 0.1 * ((double)(s >> 11) * 0x1.0p-53 - 0.5));
+        }
+        row[SSOC_P_NH] = 3.0;                            /* fixed */
+        row[SSOC_P_BETA1] = 2.0 * row[SSOC_P_BETA0] + 1.0; /* correlation +1 with beta0 */
+        row[SSOC_P_BETA2] = -3.0 * row[SSOC_P_E0];         /* correlation -1 with E0 */
+    }
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_summarise(r, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(r->n_failed, 4); /* b = 3, 13, 23, 33 */
+    double col[B];
+    for (int j = 0; j < SSOC_NBAND; ++j) {
+        size_t m = 0;
+        for (size_t b = 0; b < B; ++b)
+            if (r->ok[b])
+                col[m++] = j < SSOC_NPARAM ? r->table[b * SSOC_NPARAM + j]
+                                           : -r->table[b * SSOC_NPARAM + SSOC_P_BETA2] /
+                                                 (2.0 * r->table[b * SSOC_NPARAM + SSOC_P_BETA3]);
+        cr_assert_eq(m, 37);
+        if (j == SSOC_P_NH) {
+            cr_assert(r->lo[j] == 3.0 && r->hi[j] == 3.0 && r->median[j] == 3.0 && r->se[j] == 0.0);
+            continue;
+        }
+        cr_assert_leq(tu_rel(r->se[j], sd_by_hand(col, m)), 1e-12, "band %d", j);
+        qsort(col, m, sizeof *col, cmp_double);
+        cr_assert_eq(r->lo[j], ssoc_quantile_sorted(col, m, 0.05), "band %d", j);
+        cr_assert_eq(r->hi[j], ssoc_quantile_sorted(col, m, 0.95), "band %d", j);
+        cr_assert_eq(r->median[j], col[18], "band %d", j);
+    }
+    const int P = SSOC_NPARAM;
+    cr_assert_leq(fabs(r->corr[SSOC_P_BETA0 * P + SSOC_P_BETA1] - 1.0), 1e-12);
+    cr_assert_leq(fabs(r->corr[SSOC_P_BETA1 * P + SSOC_P_BETA0] - 1.0), 1e-12);
+    cr_assert_leq(fabs(r->corr[SSOC_P_E0 * P + SSOC_P_BETA2] + 1.0), 1e-12);
+    for (int i = 0; i < P; ++i) {
+        cr_assert(isnan(r->corr[i * P + SSOC_P_NH]) && isnan(r->corr[SSOC_P_NH * P + i]));
+        if (i != SSOC_P_NH)
+            cr_assert_eq(r->corr[i * P + i], 1.0);
+        for (int k = 0; k < P; ++k)
+            if (i != SSOC_P_NH && k != SSOC_P_NH)
+                cr_assert(fabs(r->corr[i * P + k]) <= 1.0 + 1e-15 && r->corr[i * P + k] == r->corr[k * P + i]);
+    }
+    ssoc_boot_result_free(r);
+}
+
+Test(summarise, error_paths)
+{
+    ssoc_error err = {0};
+    ssoc_boot_result *r = ssoc_boot_result_alloc(4, 0);
+    for (int j = 0; j < SSOC_NBAND; ++j)
+        r->point[j] = 1.0;
+    /* one success only */
+    r->ok[2] = 1;
+    for (int j = 0; j < SSOC_NPARAM; ++j)
+        r->table[2 * SSOC_NPARAM + j] = 1.0;
+    cr_assert_eq(ssoc_boot_summarise(r, &err), SSOC_EFIT);
+    cr_assert(strstr(err.msg, "only 1 of 4 bootstrap replicates"), "%s", err.msg);
+    cr_assert_eq(r->n_failed, 3);
+    /* a row marked ok with a NaN in it */
+    r->ok[1] = 1;
+    cr_assert_eq(ssoc_boot_summarise(r, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "replicate 1 is marked successful but its E0 is nan"), "%s", err.msg);
+    /* bad options */
+    r->opts.confidence = 2.0;
+    cr_assert_eq(ssoc_boot_summarise(r, &err), SSOC_EINVAL);
+    ssoc_boot_result_free(r);
+    /* BCa with fewer than 2 successful jackknife rows */
+    r = ssoc_boot_result_alloc(3, 3);
+    r->opts.interval = SSOC_CI_BCA;
+    for (size_t b = 0; b < 3; ++b) {
+        r->ok[b] = 1;
+        for (int j = 0; j < SSOC_NPARAM; ++j)
+            r->table[b * SSOC_NPARAM + j] = 1.0 + b;
+    }
+    r->jack_ok[0] = 1;
+    for (int j = 0; j < SSOC_NPARAM; ++j)
+        r->jack[j] = 1.0;
+    cr_assert_eq(ssoc_boot_summarise(r, &err), SSOC_EFIT);
+    cr_assert(strstr(err.msg, "BCa needs at least 2 successful leave-one-out fits; 1 of 3"), "%s", err.msg);
+    ssoc_boot_result_free(r);
+}
+
+/* ---------------------------------------------------------------- replicate fits */
+
+Test(boot_fit, table_identical_at_1_and_2_threads)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_fit_opts_default(&fo);
+    ssoc_boot_opts o = opts_with(300, 2026);
+    double *t1 = malloc(300 * SSOC_NPARAM * sizeof *t1), *t2 = malloc(300 * SSOC_NPARAM * sizeof *t2);
+    unsigned char ok1[300], ok2[300];
+    ssoc_error err = {0};
+    omp_set_num_threads(1);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, 300, t1, ok1, &err), SSOC_OK, "%s", err.msg);
+    omp_set_num_threads(2);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, 300, t2, ok2, &err), SSOC_OK, "%s", err.msg);
+    cr_assert(memcmp(ok1, ok2, sizeof ok1) == 0);
+    cr_assert(memcmp(t1, t2, 300 * SSOC_NPARAM * sizeof *t1) == 0, "replicate tables differ between 1 and 2 threads");
+    /* Something was actually fitted, and the replicates differ from each other. */
+    size_t n_ok = 0;
+    for (int b = 0; b < 300; ++b)
+        n_ok += ok1[b];
+    cr_assert_gt(n_ok, 250);
+    cr_assert_neq(t1[SSOC_P_BETA2], t1[SSOC_NPARAM + SSOC_P_BETA2]);
+    free(t1);
+    free(t2);
+    ssoc_dataset_free(d);
+}
+
+Test(boot_fit, split_independence)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_fit_opts_default(&fo);
+    enum { B = 120, K = 37 };
+    ssoc_boot_opts o = opts_with(B, 7);
+    double whole[B * SSOC_NPARAM], parts[B * SSOC_NPARAM];
+    unsigned char okw[B], okp[B];
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, B, whole, okw, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, K, B, parts + K * SSOC_NPARAM, okp + K, &err), SSOC_OK);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, K, parts, okp, &err), SSOC_OK);
+    cr_assert(memcmp(okw, okp, sizeof okw) == 0);
+    cr_assert(memcmp(whole, parts, sizeof whole) == 0);
+    /* Each replicate equals a serial fit of its own resample. */
+    size_t idx[23];
+    ssoc_dataset *rep = ssoc_dataset_alloc(23);
+    for (size_t b = 0; b < B; b += 17) {
+        cr_assert_eq(ssoc_boot_resample(d, &o, b, idx, &err), SSOC_OK);
+        cr_assert_eq(ssoc_dataset_take(d, idx, 23, rep, &err), SSOC_OK);
+        ssoc_fit_result res;
+        ssoc_status st = ssoc_fit_run(rep, &fo, &res, &err);
+        cr_assert_eq(st == SSOC_OK, okw[b] == 1, "b=%zu", b);
+        if (st == SSOC_OK)
+            cr_assert(memcmp(res.params.p, whole + b * SSOC_NPARAM, sizeof res.params.p) == 0, "b=%zu", b);
+    }
+    /* Error paths of the range call. */
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 5, 4, whole, okw, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "reversed"), "%s", err.msg);
+    ssoc_boot_opts bad = o;
+    bad.B = 0;
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &bad, 0, 4, whole, okw, &err), SSOC_EINVAL);
+    ssoc_dataset_free(rep);
+    ssoc_dataset_free(d);
+}
+
+Test(boot_fit, failures_counted_exactly_and_thread_independent)
+{
+    ssoc_dataset *d = fragile();
+    ssoc_fit_opts fo;
+    ssoc_fit_opts_default(&fo);
+    ssoc_params point = point_fit(d, &fo);
+    /* The SCC rows are the published model's and there are 3 SCC points at 2 distinct v_f:
+     * stage 2 recovers the published gating (only v_c and n_H are tested: the PCC rows are the
+     * real data, so stage 1 and 3 are not the published ones). */
+    cr_assert_leq(tu_rel(point.p[SSOC_P_VC], 0.125), 1e-3, "v_c %g", point.p[SSOC_P_VC]);
+
+    enum { B = 400 };
+    ssoc_boot_opts o = opts_with(B, 31337);
+    /* Predict each replicate's fate from its resample: it must fail exactly when its three SCC
+     * draws all land on the duplicated state point (rows 13 and 14) or all on row 15. */
+    size_t idx[16], predicted = 0, first_pred = B;
+    unsigned char pred_ok[B];
+    for (size_t b = 0; b < B; ++b) {
+        cr_assert_eq(ssoc_boot_resample(d, &o, b, idx, NULL), SSOC_OK);
+        int dup = 0;
+        for (int k = 13; k < 16; ++k)
+            dup += idx[k] == 13 || idx[k] == 14;
+        pred_ok[b] = dup == 1 || dup == 2;
+        if (!pred_ok[b]) {
+            ++predicted;
+            if (first_pred == B)
+                first_pred = b;
+        }
+    }
+    /* 400/3 = 133 expected; the realised count is what the stream gives. */
+    cr_assert(predicted > 95 && predicted < 175, "predicted %zu", predicted);
+
+    ssoc_boot_result *r1 = NULL, *r2 = NULL;
+    ssoc_error err = {0};
+    omp_set_num_threads(1);
+    cr_assert_eq(ssoc_boot_run(d, &fo, &point, &o, &r1, &err), SSOC_OK, "%s", err.msg);
+    omp_set_num_threads(2);
+    cr_assert_eq(ssoc_boot_run(d, &fo, &point, &o, &r2, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(r1->n_failed, predicted, "failed %zu, predicted %zu", r1->n_failed, predicted);
+    cr_assert_eq(r2->n_failed, predicted);
+    cr_assert(memcmp(r1->ok, pred_ok, B) == 0);
+    cr_assert(memcmp(r2->ok, pred_ok, B) == 0);
+    cr_assert(memcmp(r1->table, r2->table, B * SSOC_NPARAM * sizeof(double)) == 0);
+    cr_assert_eq(r1->first_failed, first_pred);
+    cr_assert(strstr(r1->first_failure, "stage 2") && strstr(r1->first_failure, "singular"), "%s",
+              r1->first_failure);
+    cr_assert_str_eq(r1->first_failure, r2->first_failure);
+    /* Failed rows are NaN in the table and never reach a band. */
+    for (size_t b = 0; b < B; ++b)
+        if (!r1->ok[b])
+            cr_assert(isnan(r1->table[b * SSOC_NPARAM + SSOC_P_VC]));
+    for (int j = 0; j < SSOC_NBAND; ++j) {
+        cr_assert(isfinite(r1->lo[j]) && isfinite(r1->hi[j]) && isfinite(r1->se[j]), "band %d", j);
+        cr_assert(memcmp(&r1->lo[j], &r2->lo[j], sizeof(double)) == 0);
+        cr_assert(memcmp(&r1->hi[j], &r2->hi[j], sizeof(double)) == 0);
+        cr_assert(memcmp(&r1->se[j], &r2->se[j], sizeof(double)) == 0);
+    }
+    ssoc_boot_result_free(r1);
+    ssoc_boot_result_free(r2);
+
+    /* Case resampling of 3 SCC among 16 points: replicates with fewer than 2 SCC points also fail. */
+    o.scheme = SSOC_BOOT_CASE;
+    cr_assert_eq(ssoc_boot_run(d, &fo, &point, &o, &r1, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_gt(r1->n_failed, predicted);
+    ssoc_boot_result_free(r1);
+    ssoc_dataset_free(d);
+}
+
+Test(boot_run, too_few_successes_is_a_fit_error)
+{
+    /* Only the duplicated SCC state point: every replicate's stage 2 is singular. */
+    ssoc_dataset *d = fragile();
+    d->n = 15; /* drop the third SCC row */
+    ssoc_dataset_count_regimes(d);
+    ssoc_fit_opts fo;
+    ssoc_fit_opts_default(&fo);
+    ssoc_params p = ssoc_params_published;
+    ssoc_boot_opts o = opts_with(20, 1);
+    ssoc_boot_result *r = (ssoc_boot_result *)&o; /* must be reset to NULL on failure */
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_EFIT);
+    cr_assert_null(r);
+    cr_assert(strstr(err.msg, "only 0 of 20 bootstrap replicates"), "%s", err.msg);
+    /* A non-finite point estimate or bad options are caught before any fit. */
+    p.p[SSOC_P_BETA3] = NAN;
+    cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "point estimate of beta3"), "%s", err.msg);
+    p = ssoc_params_published;
+    o.confidence = 0.0;
+    cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_EINVAL);
+    ssoc_dataset_free(d);
+}
+
+/* ---------------------------------------------------------------- bands on the shipped data */
+
+static void check_bands_on_shipped(ssoc_ci_method method, unsigned fixed_mask)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_fit_opts_default(&fo);
+    ssoc_error err = {0};
+    for (int j = 0; j < SSOC_NPARAM; ++j)
+        if ((fixed_mask >> j) & 1u)
+            cr_assert_eq(ssoc_fit_opts_fix(&fo, ssoc_param_name(j), ssoc_params_published.p[j], &err), SSOC_OK);
+    ssoc_params point = point_fit(d, &fo);
+    ssoc_boot_opts o = opts_with(999, SSOC_BOOT_SEED_DEFAULT);
+    o.interval = method;
+    ssoc_boot_result *r = NULL;
+    cr_assert_eq(ssoc_boot_run(d, &fo, &point, &o, &r, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(r->B, 999);
+    cr_assert_eq(r->fixed_mask, fixed_mask);
+    cr_assert_lt(r->n_failed, 50, "%zu failed; first: %s", r->n_failed, r->first_failure);
+    cr_assert_eq(r->n_jack, method == SSOC_CI_BCA ? 23u : 0u);
+    double *col = malloc(999 * sizeof *col);
+    for (int j = 0; j < SSOC_NBAND; ++j) {
+        const double pt = j < SSOC_NPARAM ? point.p[j] : ssoc_params_vf_star(&point);
+        cr_assert_eq(r->point[j], pt);
+        cr_assert(r->lo[j] <= pt && pt <= r->hi[j], "%s: %g not in [%g, %g]",
+                  j < SSOC_NPARAM ? ssoc_param_name(j) : "vf_star", pt, r->lo[j], r->hi[j]);
+        const int fixed = j < SSOC_NPARAM ? (fixed_mask >> j) & 1u : 0;
+        if (fixed) {
+            cr_assert(r->lo[j] == pt && r->hi[j] == pt && r->se[j] == 0.0);
+            for (int k = 0; k < SSOC_NPARAM; ++k)
+                cr_assert(isnan(r->corr[j * SSOC_NPARAM + k]));
+            continue;
+        }
+        cr_assert_lt(r->lo[j], r->hi[j]);
+        cr_assert_gt(r->se[j], 0.0);
+        size_t m = 0;
+        for (size_t b = 0; b < r->B; ++b)
+            if (r->ok[b])
+                col[m++] = j < SSOC_NPARAM ? r->table[b * SSOC_NPARAM + j]
+                                           : -r->table[b * SSOC_NPARAM + SSOC_P_BETA2] /
+                                                 (2.0 * r->table[b * SSOC_NPARAM + SSOC_P_BETA3]);
+        cr_assert_eq(m, r->B - r->n_failed);
+        qsort(col, m, sizeof *col, cmp_double);
+        cr_assert_eq(r->median[j], ssoc_quantile_sorted(col, m, 0.5));
+        if (method == SSOC_CI_PERCENTILE) {
+            /* the percentile band is the type-7 quantile of the table's column */
+            cr_assert_eq(r->lo[j], ssoc_quantile_sorted(col, m, (1.0 - 0.95) / 2.0));
+            cr_assert_eq(r->hi[j], ssoc_quantile_sorted(col, m, (1.0 + 0.95) / 2.0));
+        } else {
+            /* BCa: the same levels recomputed from the jackknife table and the replicates */
+            double jv[23], below = 0.0;
+            size_t mj = 0;
+            for (size_t i = 0; i < r->n_jack; ++i)
+                if (r->jack_ok[i])
+                    jv[mj++] = j < SSOC_NPARAM ? r->jack[i * SSOC_NPARAM + j]
+                                               : -r->jack[i * SSOC_NPARAM + SSOC_P_BETA2] /
+                                                     (2.0 * r->jack[i * SSOC_NPARAM + SSOC_P_BETA3]);
+            cr_assert_geq(mj, 20);
+            for (size_t b = 0; b < m; ++b)
+                below += (col[b] < pt) ? 1.0 : (col[b] == pt) ? 0.5 : 0.0;
+            double ql, qh;
+            ssoc_ci_levels(SSOC_CI_BCA, 0.95, below / m, ssoc_bca_acceleration(jv, mj), &ql, &qh);
+            cr_assert_eq(r->lo[j], ssoc_quantile_sorted(col, m, ql));
+            cr_assert_eq(r->hi[j], ssoc_quantile_sorted(col, m, qh));
+        }
+    }
+    free(col);
+    ssoc_boot_result_free(r);
+    ssoc_dataset_free(d);
+}
+
+Test(boot_run, percentile_bands_contain_point_estimates) { check_bands_on_shipped(SSOC_CI_PERCENTILE, 0u); }
+Test(boot_run, bca_bands_contain_point_estimates) { check_bands_on_shipped(SSOC_CI_BCA, 0u); }
+Test(boot_run, fixed_parameters_have_degenerate_bands)
+{
+    check_bands_on_shipped(SSOC_CI_PERCENTILE, (1u << SSOC_P_VC) | (1u << SSOC_P_NH));
+}
