@@ -202,15 +202,39 @@ static void multiselect(double *v, size_t lo, size_t hi, const size_t *k, size_t
         insertion_sort(v + lo, hi - lo);
 }
 
-/* Type 7 from two order statistics, written as GSL's gsl_stats_quantile_from_sorted_data. */
+/* Type 7 from order statistics, written exactly as src/stats.c (index7 + NumPy's two-sided lerp),
+ * so the bands equal ssoc_quantile_sorted bit for bit (tests/test_sweep_kernel.c checks this). */
+static inline size_t index7(size_t n, double q, double *t)
+{
+    if (!(q > 0.0)) {
+        *t = 0.0;
+        return 0;
+    }
+    if (q >= 1.0) {
+        *t = 0.0;
+        return n - 1;
+    }
+    const double h = (double)(n - 1) * q;
+    size_t lo = (size_t)h;
+    if (lo >= n - 1) {
+        *t = 0.0;
+        return n - 1;
+    }
+    *t = h - (double)lo;
+    return lo;
+}
+
 static inline double type7(const double *v, size_t n, double q)
 {
-    const double index = q * (double)(n - 1);
-    const size_t lhs = (size_t)index;
-    const double delta = index - (double)lhs;
-    if (lhs >= n - 1)
-        return v[n - 1];
-    return (1 - delta) * v[lhs] + delta * v[lhs + 1];
+    double t;
+    const size_t lo = index7(n, q, &t);
+    if (t == 0.0)
+        return v[lo];
+    const double a = v[lo], b = v[lo + 1];
+    if (a == b)
+        return a;
+    const double diff = b - a;
+    return (t < 0.5) ? a + diff * t : b - diff * (1.0 - t);
 }
 
 void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, double *out)
@@ -218,9 +242,10 @@ void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, doub
     size_t k[2 * SSOC_KERNEL_MAXQ] = {0};
     size_t nk = 0;
     for (size_t i = 0; i < nq && i < SSOC_KERNEL_MAXQ; ++i) {
-        const size_t lhs = (size_t)(q[i] * (double)(n - 1));
-        k[nk++] = lhs < n ? lhs : n - 1;
-        if (lhs + 1 < n)
+        double t;
+        const size_t lhs = index7(n, q[i], &t);
+        k[nk++] = lhs;
+        if (t != 0.0)
             k[nk++] = lhs + 1;
     }
     /* sort and deduplicate the ranks */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ssoc/model.h"
+#include "ssoc/stats.h"
 #include "ssoc/sweep.h"
 #include "testutil.h"
 
@@ -26,16 +27,8 @@ static int cmpd(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* GSL's gsl_stats_quantile_from_sorted_data, the documented type-7 definition */
-static double type7_sorted(const double *s, size_t n, double q)
-{
-    double index = q * (double)(n - 1);
-    size_t lhs = (size_t)index;
-    double delta = index - (double)lhs;
-    if (lhs == n - 1)
-        return s[lhs];
-    return (1 - delta) * s[lhs] + delta * s[lhs + 1];
-}
+/* the project's one quantile definition (stats.h) */
+static double type7_sorted(const double *s, size_t n, double q) { return ssoc_quantile_sorted(s, n, q); }
 
 Test(kernel, matches_scalar_model_1e12)
 {
@@ -160,6 +153,12 @@ Test(kernel, quantiles_bitwise_equal_to_sorting)
             /* a permutation: the multiset is unchanged */
             qsort(w, n, sizeof *w, cmpd);
             cr_expect(memcmp(w, s, n * sizeof *s) == 0, "n %zu: values lost", n);
+            /* and ssoc_quantile_select (the boot module's selection) agrees too */
+            for (int k = 0; k < 9; ++k) {
+                memcpy(w, v, n * sizeof *w);
+                double sel = ssoc_quantile_select(w, n, qs[k]);
+                cr_expect(memcmp(&got[k], &sel, sizeof sel) == 0, "n %zu q %g: select differs", n, qs[k]);
+            }
         }
         free(v), free(w), free(s);
     }
