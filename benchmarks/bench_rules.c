@@ -1,0 +1,133 @@
+/* Time per design-rule optimisation (rho_opt and x_opt) over a grid shaped like the sweep's
+ * default (nx = 201, nrho = 181, nT = 11), for the published set and for replicate-like
+ * parameter sets (each parameter scaled by a uniform factor in [0.9, 1.1], deterministic).
+ * Single thread. Usage: bench_rules [replicates (default 20)] */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "ssoc/rules.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double unif(uint64_t *s) /* splitmix64 -> [0, 1) */
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
+
+enum { NX = 201, NRHO = 181, NT = 11 };
+static const double X_LO = 0.60, X_HI = 0.80, RHO_LO = 1.30, RHO_HI = 2.20, T_LO = 300.0, T_HI = 800.0;
+
+int main(int argc, char **argv)
+{
+    int R = argc > 1 ? atoi(argv[1]) : 20;
+    if (R < 1)
+        R = 1;
+    ssoc_params *ps = malloc((size_t)R * sizeof *ps);
+    ssoc_rules_prep *pr = malloc((size_t)R * sizeof *pr);
+    if (!ps || !pr)
+        return 1;
+    uint64_t seed = 12345;
+    ssoc_error err;
+    for (int r = 0; r < R; ++r) {
+        ps[r] = ssoc_params_published;
+        if (r > 0)
+            for (int i = 0; i < SSOC_NPARAM; ++i)
+                ps[r].p[i] *= 0.9 + 0.2 * unif(&seed);
+        if (ssoc_rules_prepare(&ps[r], &pr[r], &err) != SSOC_OK) {
+            fprintf(stderr, "bench_rules: %s\n", err.msg);
+            return 1;
+        }
+    }
+    double sink = 0.0;
+    long nbound = 0, ncalls = 0;
+    ssoc_optimum o;
+
+    /* rho_opt over every (x, T) column, plain API (validates and prepares on each call) */
+    double t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (int ix = 0; ix < NX; ++ix) {
+                const double x = X_LO + (X_HI - X_LO) * ix / (NX - 1), T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                if (ssoc_rules_rho_opt(&ps[r], x, T, RHO_LO, RHO_HI, &o, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return 1;
+                }
+                sink += o.arg;
+            }
+    const double t_rho_plain = (now_s() - t0) / ((double)R * NT * NX);
+
+    t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (int ix = 0; ix < NX; ++ix) {
+                const double x = X_LO + (X_HI - X_LO) * ix / (NX - 1), T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                if (ssoc_rules_rho_opt_prepared(&pr[r], x, T, RHO_LO, RHO_HI, &o, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return 1;
+                }
+                sink += o.arg;
+                nbound += o.at_bound;
+                ++ncalls;
+            }
+    const double t_rho = (now_s() - t0) / ((double)R * NT * NX);
+    const double frac_rho_bound = (double)nbound / (double)ncalls;
+
+    nbound = ncalls = 0;
+    t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (int ir = 0; ir < NRHO; ++ir) {
+                const double rho = RHO_LO + (RHO_HI - RHO_LO) * ir / (NRHO - 1);
+                const double T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                if (ssoc_rules_x_opt_prepared(&pr[r], rho, T, X_LO, X_HI, &o, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return 1;
+                }
+                sink += o.arg;
+                nbound += o.at_bound;
+                ++ncalls;
+            }
+    const double t_x = (now_s() - t0) / ((double)R * NT * NRHO);
+    const double frac_x_bound = (double)nbound / (double)ncalls;
+
+    /* a wider x range, where x_opt is interior for part of the grid */
+    nbound = ncalls = 0;
+    t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (int ir = 0; ir < NRHO; ++ir) {
+                const double rho = RHO_LO + (RHO_HI - RHO_LO) * ir / (NRHO - 1);
+                const double T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                if (ssoc_rules_x_opt_prepared(&pr[r], rho, T, 0.05, 0.95, &o, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return 1;
+                }
+                sink += o.arg;
+                nbound += o.at_bound;
+                ++ncalls;
+            }
+    const double t_xw = (now_s() - t0) / ((double)R * NT * NRHO);
+    const double frac_xw_bound = (double)nbound / (double)ncalls;
+
+    printf("bench_rules: %d parameter sets, grid x[%g,%g]x%d rho[%g,%g]x%d T[%g,%g]x%d, 1 thread\n", R, X_LO,
+           X_HI, NX, RHO_LO, RHO_HI, NRHO, T_LO, T_HI, NT);
+    printf("rho_opt (plain API)    %8.1f ns/call\n", 1e9 * t_rho_plain);
+    printf("rho_opt (prepared)     %8.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_rho, 100.0 * frac_rho_bound);
+    printf("x_opt   (prepared)     %8.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_x, 100.0 * frac_x_bound);
+    printf("x_opt   x in [0.05,0.95] %6.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_xw, 100.0 * frac_xw_bound);
+    printf("(checksum %.6f)\n", sink);
+    free(ps);
+    free(pr);
+    return 0;
+}
