@@ -5,14 +5,16 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 export HDF5_USE_FILE_LOCKING=FALSE
 PY=/usr/bin/python3   # Debian's python with python3-h5py (TOOLCHAIN.md)
 
-# run_sweep RANKS THREADS ARGS...: 1 rank runs without a launcher
+# run_sweep RANKS THREADS ARGS...: 1 rank runs without a launcher. With EXEC=1 (only in a
+# subshell: "(EXEC=1 run_sweep ...) &") it execs, so $! is ssoc or mpirun itself and signals reach
+# it. mpirun -q keeps its own banners off stderr, so an error stays one "ssoc:" line.
 run_sweep() {
   local n=$1 t=$2
   shift 2
   if [ "$n" = 1 ]; then
-    OMP_NUM_THREADS=$t "$SSOC" sweep "$@"
+    OMP_NUM_THREADS=$t ${EXEC:+exec} "$SSOC" sweep "$@"
   else
-    "$MPIRUN" -n "$n" --oversubscribe --bind-to none -x OMP_NUM_THREADS="$t" "$SSOC" sweep "$@"
+    ${EXEC:+exec} "$MPIRUN" -q -n "$n" --oversubscribe --bind-to none -x OMP_NUM_THREADS="$t" "$SSOC" sweep "$@"
   fi
 }
 
