@@ -195,12 +195,13 @@ static ssoc_status do_bootstrap(run *R, ssoc_error *err)
     ssoc_error e = {0};
     ssoc_status st = ssoc_boot_fit_range(R->d, &R->fo, &bo, b0, b1, R->boot->table + b0 * SSOC_NPARAM,
                                          R->boot->ok + b0, &e);
+    if (st != SSOC_OK && e.code == SSOC_OK)
+        e.code = st;
     if (ssoc_par_agree(&e)) {
         free(counts);
         *err = e;
         return e.code;
     }
-    (void)st;
     for (int r = 0; r < R->size; ++r) {
         size_t lo, hi;
         ssoc_par_share(B, r, R->size, &lo, &hi);
@@ -658,7 +659,6 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
         for (size_t k = kb0; k < kb1; ++k)
             if (!done_in[k])
                 todo[ntodo++] = k;
-    int64_t cnt[2] = {(int64_t)ntodo, 0};
     int64_t pts = 0;
     for (size_t i = 0; ok && i < ntodo; ++i) {
         size_t c0 = todo[i] * blk, c1 = c0 + blk < R->ncols ? c0 + blk : R->ncols;
@@ -667,7 +667,6 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
     int64_t agg[2] = {(int64_t)ntodo, pts};
     ssoc_par_max_i64(agg, 1);
     ssoc_par_sum_i64(agg + 1, 1);
-    (void)cnt;
     const int64_t rounds = agg[0];
     progress pg = {.on = R->rank == 0 && !R->quiet, .tty = isatty(2), .t_start = ssoc_par_wtime(),
                    .total = agg[1], .per_point = (double)R->n_ok};
@@ -955,7 +954,8 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
             ssoc_par_share(ntask, r, R->size, &lo, &hi);
             counts[r] = (hi - lo) * RV_COUNT;
         }
-        st = ssoc_par_allgatherv(all + t0 * RV_COUNT, all, counts, sizeof(double), &e);
+        if ((st = ssoc_par_allgatherv(all + t0 * RV_COUNT, all, counts, sizeof(double), &e)) && e.code == SSOC_OK)
+            e.code = st;
         st = ssoc_par_agree(&e);
     }
     double tw = ssoc_par_wtime();
@@ -1116,9 +1116,9 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
         if (R->rank == 0 && !R->quiet) {
             fprintf(stderr,
                     "ssoc: sweep: %zu x %zu x %zu grid (x, rho, T), B = %zu (%zu fitted, %zu failed), %d rank%s x %d "
-                    "thread%s, %zu blocks of %zu columns%s\n",
+                    "thread%s, %zu blocks of %zu columns\n",
                     R->nx, R->nrho, R->nT, cfg->B, R->n_ok, R->boot->n_failed, R->size, R->size == 1 ? "" : "s",
-                    R->threads, R->threads == 1 ? "" : "s", R->nblocks, R->block, "");
+                    R->threads, R->threads == 1 ? "" : "s", R->nblocks, R->block);
             if (resumed)
                 fprintf(stderr, "ssoc: sweep: resuming %s: %zu of %zu blocks already done\n", R->partial, ndone,
                         R->nblocks);
