@@ -1,0 +1,77 @@
+/// @file h5io.h
+/// The only door to HDF5 (src/h5io.c is the only file that calls it). With MPI active the file
+/// is opened with the MPI-IO driver on MPI_COMM_WORLD and raw data are written collectively
+/// (H5FD_MPIO_COLLECTIVE); every function here is then COLLECTIVE: all ranks call it in the same
+/// order with identical arguments (except the data and the selection of the write calls, where a
+/// rank with nothing to write passes an empty range and still takes part). Without MPI it uses
+/// the default serial driver. HDF5's own error printing is switched off: failures come back as
+/// SSOC_EHDF5 with the file and object named.
+#ifndef SSOC_H5IO_H
+#define SSOC_H5IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ssoc/error.h"
+
+/// An open HDF5 file.
+typedef struct ssoc_h5 ssoc_h5;
+
+/// Element types of datasets and attributes.
+typedef enum ssoc_h5_type { SSOC_H5_F64 = 0, SSOC_H5_U8, SSOC_H5_I64, SSOC_H5_U64 } ssoc_h5_type;
+
+/// Create (truncate) `path`.
+ssoc_status ssoc_h5_create(const char *path, ssoc_h5 **out, ssoc_error *err);
+/// Open an existing file read-write.
+ssoc_status ssoc_h5_open_rw(const char *path, ssoc_h5 **out, ssoc_error *err);
+/// Flush metadata and raw data to the file (H5Fflush, global scope).
+ssoc_status ssoc_h5_flush(ssoc_h5 *f, ssoc_error *err);
+/// Close the file (NULL is harmless). Returns SSOC_EHDF5 if closing failed.
+ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err);
+
+/// Create a dataset of `rank` dims (intermediate groups are created). Float datasets are filled
+/// with NaN where never written. `units` and `description` become attributes when not NULL.
+ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims,
+                            const char *units, const char *description, ssoc_error *err);
+/// 1 if the object exists.
+int ssoc_h5_exists(ssoc_h5 *f, const char *path);
+
+/// Write the whole dataset from `data` if `writer` is nonzero; other ranks select nothing.
+ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, int writer, ssoc_error *err);
+/// Write elements [off, off + n) of a 1-D dataset (n = 0: take part with nothing).
+ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t n, const void *data,
+                                ssoc_error *err);
+/// Write columns [c0, c1) of a [nT][nrho][nx] dataset, a column being one (rho, x) pair counted
+/// x-fastest (c = irho * nx + ix), from buf laid out [nT][c1 - c0]. c0 == c1: take part with nothing.
+ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
+                                  ssoc_error *err);
+/// Read a whole dataset into `data` (every rank reads). Its element count must equal `n`.
+ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, size_t n, void *data,
+                             ssoc_error *err);
+
+/// Attribute of object `obj` ("/" for the root): a UTF-8 string (variable length).
+ssoc_status ssoc_h5_attr_str(ssoc_h5 *f, const char *obj, const char *name, const char *value, ssoc_error *err);
+/// Attribute: an array of n strings.
+ssoc_status ssoc_h5_attr_strs(ssoc_h5 *f, const char *obj, const char *name, const char *const *v, size_t n,
+                              ssoc_error *err);
+/// Attribute: n numbers (a scalar when n == 1) of `type`, replacing any attribute of that name.
+ssoc_status ssoc_h5_attr_num(ssoc_h5 *f, const char *obj, const char *name, ssoc_h5_type type, const void *v,
+                             size_t n, ssoc_error *err);
+/// Read a string attribute (malloc'd copy in *out; caller frees). SSOC_EHDF5 if missing.
+ssoc_status ssoc_h5_attr_get_str(ssoc_h5 *f, const char *obj, const char *name, char **out, ssoc_error *err);
+/// Read a numeric attribute of n elements.
+ssoc_status ssoc_h5_attr_get_num(ssoc_h5 *f, const char *obj, const char *name, ssoc_h5_type type, void *v,
+                                 size_t n, ssoc_error *err);
+
+/// Make 1-D dataset `path` a dimension scale named `name` (H5DSset_scale).
+ssoc_status ssoc_h5_make_scale(ssoc_h5 *f, const char *path, const char *name, ssoc_error *err);
+/// Attach scale `scale` to dimension `idx` of dataset `path` and label that dimension.
+ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale, unsigned idx, const char *label,
+                                 ssoc_error *err);
+
+/// A compound-free table: write one 1-D dataset per column under group `group`.
+/// (Convenience over ssoc_h5_dataset + ssoc_h5_write_all; rank 0 writes.)
+ssoc_status ssoc_h5_column(ssoc_h5 *f, const char *group, const char *name, ssoc_h5_type type, size_t n,
+                           const void *data, const char *units, const char *description, ssoc_error *err);
+
+#endif

@@ -1,0 +1,408 @@
+/* The only file that calls HDF5. Parallel flavour required (TOOLCHAIN.md); with MPI active the
+ * file uses the MPI-IO driver and collective raw-data transfers, otherwise the serial driver.
+ * MPI_COMM_WORLD and MPI_INFO_NULL are handed to HDF5's driver here; every MPI call proper lives
+ * in par.c. */
+#include "ssoc/h5io.h"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssoc/par.h"
+
+#ifndef H5_HAVE_PARALLEL
+#error "ssoc needs the parallel flavour of HDF5 (Debian: libhdf5-openmpi-dev)"
+#endif
+
+struct ssoc_h5 {
+    hid_t file;
+    hid_t dxpl; /* collective transfer list when parallel, H5P_DEFAULT otherwise */
+    int parallel;
+    char path[4096];
+};
+
+static hid_t mem_type(ssoc_h5_type t)
+{
+    return t == SSOC_H5_F64 ? H5T_NATIVE_DOUBLE
+           : t == SSOC_H5_U8 ? H5T_NATIVE_UINT8
+           : t == SSOC_H5_I64 ? H5T_NATIVE_INT64
+                              : H5T_NATIVE_UINT64;
+}
+
+static hid_t file_type(ssoc_h5_type t)
+{
+    return t == SSOC_H5_F64 ? H5T_IEEE_F64LE
+           : t == SSOC_H5_U8 ? H5T_STD_U8LE
+           : t == SSOC_H5_I64 ? H5T_STD_I64LE
+                              : H5T_STD_U64LE;
+}
+
+static ssoc_status open_common(const char *path, int create, ssoc_h5 **out, ssoc_error *err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    ssoc_h5 *f = calloc(1, sizeof *f);
+    if (!f)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    snprintf(f->path, sizeof f->path, "%s", path);
+    f->parallel = ssoc_par_active();
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    f->dxpl = H5P_DEFAULT;
+    if (f->parallel) {
+        H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
+        f->dxpl = H5Pcreate(H5P_DATASET_XFER);
+        H5Pset_dxpl_mpio(f->dxpl, H5FD_MPIO_COLLECTIVE);
+    }
+    f->file = create ? H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    if (f->file < 0) {
+        if (f->parallel)
+            H5Pclose(f->dxpl);
+        free(f);
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot %s HDF5 file", path, create ? "create" : "open");
+    }
+    *out = f;
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_h5_create(const char *path, ssoc_h5 **out, ssoc_error *err)
+{
+    return open_common(path, 1, out, err);
+}
+
+ssoc_status ssoc_h5_open_rw(const char *path, ssoc_h5 **out, ssoc_error *err)
+{
+    return open_common(path, 0, out, err);
+}
+
+ssoc_status ssoc_h5_flush(ssoc_h5 *f, ssoc_error *err)
+{
+    if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: flush failed", f->path);
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err)
+{
+    if (!f)
+        return SSOC_OK;
+    herr_t rc = H5Fclose(f->file);
+    if (f->parallel)
+        H5Pclose(f->dxpl);
+    ssoc_status st = SSOC_OK;
+    if (rc < 0)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: close failed", f->path);
+    free(f);
+    return st;
+}
+
+int ssoc_h5_exists(ssoc_h5 *f, const char *path)
+{
+    /* check each component so a missing group is "no", not an error */
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *s = buf + 1; *s; ++s)
+        if (*s == '/') {
+            *s = '\0';
+            if (H5Lexists(f->file, buf, H5P_DEFAULT) <= 0)
+                return 0;
+            *s = '/';
+        }
+    return H5Lexists(f->file, buf, H5P_DEFAULT) > 0;
+}
+
+ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims,
+                            const char *units, const char *description, ssoc_error *err)
+{
+    hsize_t hd[8];
+    for (int i = 0; i < rank; ++i)
+        hd[i] = dims[i];
+    hid_t space = H5Screate_simple(rank, hd, NULL);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    /* early allocation (required in parallel) and NaN where a block was never written */
+    H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+    if (type == SSOC_H5_F64) {
+        const double nan = NAN;
+        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
+    }
+    hid_t ds = H5Dcreate2(f->file, path, file_type(type), space, lcpl, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Pclose(lcpl);
+    H5Sclose(space);
+    if (ds < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot create dataset %s", f->path, path);
+    H5Dclose(ds);
+    ssoc_status st = SSOC_OK;
+    if (units && (st = ssoc_h5_attr_str(f, path, "units", units, err)))
+        return st;
+    if (description && (st = ssoc_h5_attr_str(f, path, "description", description, err)))
+        return st;
+    return SSOC_OK;
+}
+
+static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspace, hid_t mspace, const void *data,
+                             ssoc_error *err)
+{
+    hid_t ftype = H5Dget_type(ds);
+    hid_t mtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+    herr_t rc = H5Dwrite(ds, mtype, mspace, fspace, f->dxpl, data);
+    H5Tclose(mtype);
+    H5Tclose(ftype);
+    if (rc < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: write to %s failed", f->path, path);
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, int writer, ssoc_error *err)
+{
+    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    if (ds < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
+    hid_t fspace = H5Dget_space(ds);
+    hid_t mspace = H5Scopy(fspace);
+    if (!writer) {
+        H5Sselect_none(fspace);
+        H5Sselect_none(mspace);
+    }
+    ssoc_status st = write_sel(f, path, ds, fspace, mspace, data, err);
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    H5Dclose(ds);
+    return st;
+}
+
+ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t n, const void *data,
+                                ssoc_error *err)
+{
+    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    if (ds < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
+    hid_t fspace = H5Dget_space(ds);
+    hsize_t cnt = n ? n : 1, start = off;
+    hid_t mspace = H5Screate_simple(1, &cnt, NULL);
+    if (n) {
+        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &cnt, NULL);
+    } else {
+        H5Sselect_none(fspace);
+        H5Sselect_none(mspace);
+    }
+    ssoc_status st = write_sel(f, path, ds, fspace, mspace, data, err);
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    H5Dclose(ds);
+    return st;
+}
+
+ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
+                                  ssoc_error *err)
+{
+    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    if (ds < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
+    hid_t fspace = H5Dget_space(ds);
+    hsize_t d[3];
+    if (H5Sget_simple_extent_ndims(fspace) != 3) {
+        H5Sclose(fspace);
+        H5Dclose(ds);
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: %s is not [nT][nrho][nx]", f->path, path);
+    }
+    H5Sget_simple_extent_dims(fspace, d, NULL);
+    const hsize_t nT = d[0], nx = d[2];
+    hsize_t mdims[2] = {nT, c1 > c0 ? c1 - c0 : 1};
+    hid_t mspace = H5Screate_simple(2, mdims, NULL);
+    if (c1 > c0) {
+        /* a run of columns is at most three rectangles: the tail of the first rho row, whole rows,
+         * the head of the last row; the file selection's row-major order (T, rho, x) then matches
+         * the buffer's [nT][columns] layout */
+        size_t c = c0;
+        int first = 1;
+        while (c < c1) {
+            const hsize_t ir = c / nx, ix = c % nx;
+            hsize_t start[3], count[3];
+            if (ix != 0 || c1 - c < nx) {
+                hsize_t len = nx - ix < c1 - c ? nx - ix : c1 - c;
+                start[0] = 0, start[1] = ir, start[2] = ix;
+                count[0] = nT, count[1] = 1, count[2] = len;
+                c += len;
+            } else {
+                hsize_t rows = (c1 - c) / nx;
+                start[0] = 0, start[1] = ir, start[2] = 0;
+                count[0] = nT, count[1] = rows, count[2] = nx;
+                c += rows * nx;
+            }
+            H5Sselect_hyperslab(fspace, first ? H5S_SELECT_SET : H5S_SELECT_OR, start, NULL, count, NULL);
+            first = 0;
+        }
+    } else {
+        H5Sselect_none(fspace);
+        H5Sselect_none(mspace);
+    }
+    ssoc_status st = write_sel(f, path, ds, fspace, mspace, buf, err);
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    H5Dclose(ds);
+    return st;
+}
+
+ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, size_t n, void *data,
+                             ssoc_error *err)
+{
+    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    if (ds < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
+    hid_t space = H5Dget_space(ds);
+    hssize_t np = H5Sget_simple_extent_npoints(space);
+    H5Sclose(space);
+    ssoc_status st = SSOC_OK;
+    if (np < 0 || (size_t)np != n)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: %s has %lld elements, expected %zu", f->path, path, (long long)np, n);
+    else if (H5Dread(ds, mem_type(type), H5S_ALL, H5S_ALL, f->dxpl, data) < 0)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read %s", f->path, path);
+    H5Dclose(ds);
+    return st;
+}
+
+static ssoc_status attr_write(ssoc_h5 *f, const char *obj, const char *name, hid_t ftype, hid_t mtype, hid_t space,
+                              const void *v, ssoc_error *err)
+{
+    if (H5Aexists_by_name(f->file, obj, name, H5P_DEFAULT) > 0)
+        H5Adelete_by_name(f->file, obj, name, H5P_DEFAULT);
+    hid_t a = H5Acreate_by_name(f->file, obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot create attribute %s of %s", f->path, name, obj);
+    herr_t rc = H5Awrite(a, mtype, v);
+    H5Aclose(a);
+    if (rc < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot write attribute %s of %s", f->path, name, obj);
+    return SSOC_OK;
+}
+
+static hid_t vlstr_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+ssoc_status ssoc_h5_attr_str(ssoc_h5 *f, const char *obj, const char *name, const char *value, ssoc_error *err)
+{
+    hid_t t = vlstr_type();
+    hid_t space = H5Screate(H5S_SCALAR);
+    ssoc_status st = attr_write(f, obj, name, t, t, space, &value, err);
+    H5Sclose(space);
+    H5Tclose(t);
+    return st;
+}
+
+ssoc_status ssoc_h5_attr_strs(ssoc_h5 *f, const char *obj, const char *name, const char *const *v, size_t n,
+                              ssoc_error *err)
+{
+    hid_t t = vlstr_type();
+    hsize_t d = n;
+    hid_t space = H5Screate_simple(1, &d, NULL);
+    ssoc_status st = attr_write(f, obj, name, t, t, space, v, err);
+    H5Sclose(space);
+    H5Tclose(t);
+    return st;
+}
+
+ssoc_status ssoc_h5_attr_num(ssoc_h5 *f, const char *obj, const char *name, ssoc_h5_type type, const void *v,
+                             size_t n, ssoc_error *err)
+{
+    hsize_t d = n;
+    hid_t space = n == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &d, NULL);
+    ssoc_status st = attr_write(f, obj, name, file_type(type), mem_type(type), space, v, err);
+    H5Sclose(space);
+    return st;
+}
+
+ssoc_status ssoc_h5_attr_get_str(ssoc_h5 *f, const char *obj, const char *name, char **out, ssoc_error *err)
+{
+    *out = NULL;
+    hid_t a = H5Aopen_by_name(f->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no attribute %s on %s", f->path, name, obj);
+    hid_t t = vlstr_type();
+    char *s = NULL;
+    herr_t rc = H5Aread(a, t, &s);
+    ssoc_status st = SSOC_OK;
+    if (rc < 0 || !s) {
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: attribute %s on %s is not a string", f->path, name, obj);
+    } else {
+        *out = strdup(s);
+        H5free_memory(s);
+        if (!*out)
+            st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+    return st;
+}
+
+ssoc_status ssoc_h5_attr_get_num(ssoc_h5 *f, const char *obj, const char *name, ssoc_h5_type type, void *v,
+                                 size_t n, ssoc_error *err)
+{
+    hid_t a = H5Aopen_by_name(f->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no attribute %s on %s", f->path, name, obj);
+    hid_t space = H5Aget_space(a);
+    hssize_t np = H5Sget_simple_extent_npoints(space);
+    H5Sclose(space);
+    ssoc_status st = SSOC_OK;
+    if (np < 0 || (size_t)np != n)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: attribute %s on %s has %lld elements, expected %zu", f->path, name, obj,
+                      (long long)np, n);
+    else if (H5Aread(a, mem_type(type), v) < 0)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read attribute %s on %s", f->path, name, obj);
+    H5Aclose(a);
+    return st;
+}
+
+ssoc_status ssoc_h5_make_scale(ssoc_h5 *f, const char *path, const char *name, ssoc_error *err)
+{
+    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    if (ds < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
+    herr_t rc = H5DSset_scale(ds, name);
+    H5Dclose(ds);
+    if (rc < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot make %s a dimension scale", f->path, path);
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale, unsigned idx, const char *label,
+                                 ssoc_error *err)
+{
+    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    hid_t sc = H5Dopen2(f->file, scale, H5P_DEFAULT);
+    herr_t rc = -1;
+    if (ds >= 0 && sc >= 0) {
+        rc = H5DSattach_scale(ds, sc, idx);
+        if (rc >= 0 && label)
+            rc = H5DSset_label(ds, idx, label);
+    }
+    if (sc >= 0)
+        H5Dclose(sc);
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (rc < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot attach scale %s to dimension %u of %s", f->path, scale, idx,
+                        path);
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_h5_column(ssoc_h5 *f, const char *group, const char *name, ssoc_h5_type type, size_t n,
+                           const void *data, const char *units, const char *description, ssoc_error *err)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", group, name);
+    ssoc_status st = ssoc_h5_dataset(f, path, type, 1, &n, units, description, err);
+    if (!st)
+        st = ssoc_h5_write_all(f, path, data, ssoc_par_rank() == 0, err);
+    return st;
+}
