@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Table-driven bad-input test (issue 8): every reader and every command, one row per broken input.
-# Each row (fields separated by ';;') gives the exact exit code (SPEC/STYLE: 1 runtime or data error, 2 usage error), a fixed
-# string the message must contain that names the place (FILE:LINE: column 'NAME', FILE:LINE:COL,
-# a JSON member or an option), and the command line (evaluated, so $B, $DATA, $OKP and $TMP expand).
+# Each row (fields separated by ';;') gives the exact exit code (STYLE: 1 runtime, data or config
+# error, 2 usage error), a fixed string the message must contain that names the place (FILE:LINE: column 'NAME', FILE:LINE:COL,
+# a JSON member or an option; several strings joined by " && " must all appear), and the command
+# line (evaluated, so $B, $DATA, $OKP and $TMP expand).
 # Every row also checks that the error is exactly one line on stderr starting "ssoc: " and that
 # nothing at all went to stdout (no half-printed report before the error).
 # Fixtures live in tests/badinput/: the broken value of a CSV fixture sits on line 4 (line 1 is a
@@ -10,6 +11,17 @@
 . "$(dirname "$0")/lib.sh"
 B="$SSOC_SOURCE_DIR/tests/badinput"
 OKP="$B/params_ok.json"
+
+# has_all "A && B" FILE: FILE contains every fixed string A, B, ... (in any order)
+has_all() {
+  local rest=$1 part
+  while :; do
+    part=${rest%% && *}
+    grep -qF -- "$part" "$2" || return 1
+    [ "$part" = "$rest" ] && return 0
+    rest=${rest#* && }
+  done
+}
 
 run_table() {
   local row rc needle args n=0
@@ -27,7 +39,7 @@ run_table() {
       bad "row $n ($args): exit $got, wanted $rc; stderr: $(cat "$TMP/err")"
     elif [ "$lines" != 1 ] || ! head -c 6 "$TMP/err" | grep -q '^ssoc: '; then
       bad "row $n ($args): error is not one 'ssoc: ' line: $(cat "$TMP/err")"
-    elif ! grep -qF -- "$needle" "$TMP/err"; then
+    elif ! has_all "$needle" "$TMP/err"; then
       bad "row $n ($args): message lacks '$needle': $(cat "$TMP/err")"
     elif [ -s "$TMP/out" ]; then
       bad "row $n ($args): wrote to stdout before failing: $(head -c 200 "$TMP/out")"
@@ -102,6 +114,59 @@ run_table <<'TABLE'
 1 ;; nan.csv:1:1: not valid JSON ;; predict --x 0.7 --rho 1.6 --params $B/nan.csv
 1 ;; params_newer.json: format version 2 is newer ;; validate $DATA --params $B/params_newer.json
 1 ;; params_wrong_type.json: parameter 'E0': member 'value' is not a number ;; validate $DATA --params $B/params_wrong_type.json
+# ---- sweep configuration (INI): every row fails before any output is created ----
+1 ;; unknown_section.ini:5: [plotting]: unknown section ;; sweep $B/unknown_section.ini -o $TMP/s.h5
+1 ;; unknown_key.ini:5: [bootstrap] replicates: unknown key ;; sweep $B/unknown_key.ini -o $TMP/s.h5
+1 ;; duplicate_key.ini:7: [bootstrap] B: duplicate key (first given at ;; sweep $B/duplicate_key.ini -o $TMP/s.h5
+1 ;; bad_number.ini:5: [bootstrap] confidence: '0.9five' is not a number in (0, 1) ;; sweep $B/bad_number.ini -o $TMP/s.h5
+1 ;; confidence_one.ini:5: [bootstrap] confidence: '1' is not a number in (0, 1) ;; sweep $B/confidence_one.ini -o $TMP/s.h5
+1 ;; confidence_zero.ini:5: [bootstrap] confidence: '0' is not a number in (0, 1) ;; sweep $B/confidence_zero.ini -o $TMP/s.h5
+1 ;; B_zero.ini:5: [bootstrap] B: B = 0: need at least 2 replicates ;; sweep $B/B_zero.ini -o $TMP/s.h5
+1 ;; B_huge.ini:5: [bootstrap] B: B = 100000000000 exceeds the limit ;; sweep $B/B_huge.ini -o $TMP/s.h5
+1 ;; B_negative.ini:5: [bootstrap] B: '-5' is not a positive integer ;; sweep $B/B_negative.ini -o $TMP/s.h5
+1 ;; seed_negative.ini:5: [bootstrap] seed: '-1' is not a non-negative 64-bit integer ;; sweep $B/seed_negative.ini -o $TMP/s.h5
+1 ;; scheme_unknown.ini:5: [bootstrap] scheme: 'block' is not stratified or case ;; sweep $B/scheme_unknown.ini -o $TMP/s.h5
+1 ;; interval_unknown.ini:5: [bootstrap] interval: 'median' is not percentile or bca ;; sweep $B/interval_unknown.ini -o $TMP/s.h5
+1 ;; range_inverted.ini:5: [grid] x: '0.80:0.60:11': empty or inverted range ;; sweep $B/range_inverted.ini -o $TMP/s.h5
+1 ;; range_empty.ini:5: [grid] rho: '1.5:1.5:5': empty or inverted range ;; sweep $B/range_empty.ini -o $TMP/s.h5
+1 ;; count_zero.ini:5: [grid] T: '300:800:0': count is 0 ;; sweep $B/count_zero.ini -o $TMP/s.h5
+1 ;; count_huge.ini:5: [grid] rho: '1.3:2.2:100000000': count 100000000 exceeds the limit ;; sweep $B/count_huge.ini -o $TMP/s.h5
+1 ;; grid_too_large.ini: [grid]: 1000000 x 1000000 x 11 = 1.1e+13 points exceeds the limit ;; sweep $B/grid_too_large.ini -o $TMP/s.h5
+1 ;; axis_not_triplet.ini:5: [grid] T: '300:800' is not start:stop:count ;; sweep $B/axis_not_triplet.ini -o $TMP/s.h5
+1 ;; list_not_increasing.ini:5: [grid] T: list must be strictly increasing (item 3: 400 after 500) ;; sweep $B/list_not_increasing.ini -o $TMP/s.h5
+1 ;; list_bad_item.ini:5: [grid] T: list item 2 ;; sweep $B/list_bad_item.ini -o $TMP/s.h5
+1 ;; x_outside.ini:5: [grid] x: values must lie in (0, 1) (got 0.5 .. 1) ;; sweep $B/x_outside.ini -o $TMP/s.h5
+1 ;; T_negative.ini:5: [grid] T: values must lie in (0, inf) ;; sweep $B/T_negative.ini -o $TMP/s.h5
+1 ;; empty_value.ini:5: [bootstrap] seed: empty value ;; sweep $B/empty_value.ini -o $TMP/s.h5
+1 ;; fix_unknown.ini:5: [fit] fix: unknown parameter 'gamma' ;; sweep $B/fix_unknown.ini -o $TMP/s.h5
+1 ;; fix_vc_zero.ini:5: [fit] fix: v_c must be > 0 ;; sweep $B/fix_vc_zero.ini -o $TMP/s.h5
+1 ;; fix_with_published.ini:6: [fit] fix: only applies with params = fit ;; sweep $B/fix_with_published.ini -o $TMP/s.h5
+1 ;; params_missing.ini:5: [fit] params: 'nosuch.json' is neither fit, published nor an existing parameter file ;; sweep $B/params_missing.ini -o $TMP/s.h5
+1 ;; params_wrong_type.json: parameter 'E0': member 'value' is not a number ;; sweep $B/params_bad_json.ini -o $TMP/s.h5
+1 ;; target_negative.ini:5: [target] sigma: '-1e-3' is not a positive conductivity ;; sweep $B/target_negative.ini -o $TMP/s.h5
+1 ;; block_zero.ini:5: [output] block: '0' is not a positive integer ;; sweep $B/block_zero.ini -o $TMP/s.h5
+1 ;; d_crit_bad.ini:4: [data] d_crit: '-6' is not a positive number ;; sweep $B/d_crit_bad.ini -o $TMP/s.h5
+1 ;; indented.ini:6: [bootstrap] B: indented line 'seed = 3' would continue the previous value ;; sweep $B/indented.ini -o $TMP/s.h5
+1 ;; syntax_error.ini:5: syntax error ;; sweep $B/syntax_error.ini -o $TMP/s.h5
+1 ;; long_line.ini:5: line longer than 197 characters ;; sweep $B/long_line.ini -o $TMP/s.h5
+1 ;; key_before_section.ini:2: key 'B' before any [section] ;; sweep $B/key_before_section.ini -o $TMP/s.h5
+1 ;; data_missing.ini:3: [data] file: data file ' && badinput/no_such_data.csv' not found (relative to the config file's directory) ;; sweep $B/data_missing.ini -o $TMP/s.h5
+1 ;; no_data.ini: [data] file: missing ;; sweep $B/no_data.ini -o $TMP/s.h5
+1 ;; non_numeric.csv:4: column 'rho': 'abc' is not a number ;; sweep $B/data_bad.ini -o $TMP/s.h5
+1 ;; no_such.ini: cannot open config file: No such file or directory ;; sweep $B/no_such.ini -o $TMP/s.h5
+1 ;; --set bootstrap.B: expected SECTION.KEY=VALUE ;; sweep $B/ok.ini --set bootstrap.B -o $TMP/s.h5
+1 ;; --set nosuch.B=3: [nosuch] B: unknown section ;; sweep $B/ok.ini --set nosuch.B=3 -o $TMP/s.h5
+1 ;; --set bootstrap.b=3: [bootstrap] b: unknown key ;; sweep $B/ok.ini --set bootstrap.b=3 -o $TMP/s.h5
+1 ;; --set bootstrap.B=4: [bootstrap] B: given twice with --set ;; sweep $B/ok.ini --set bootstrap.B=3 --set=bootstrap.B=4 -o $TMP/s.h5
+1 ;; --set grid.x=2: [grid] x: values must lie in (0, 1) ;; sweep $B/ok.ini --set grid.x=2 -o $TMP/s.h5
+1 ;; --set data.file=nosuch.csv: [data] file: data file 'nosuch.csv' not found ;; sweep $B/ok.ini --set data.file=nosuch.csv -o $TMP/s.h5
+# ---- command lines: sweep ----
+2 ;; sweep: missing CONFIG.ini ;; sweep
+2 ;; sweep: unknown option '--bogus' ;; sweep $B/ok.ini --bogus
+2 ;; sweep: option -o needs a value ;; sweep $B/ok.ini -o
+2 ;; sweep: option --set needs a value ;; sweep $B/ok.ini --set
+2 ;; sweep: more than one config file ;; sweep $B/ok.ini $B/ok.ini
+2 ;; sweep: --resume: no ;; sweep $B/ok.ini -o $TMP/s.h5 --resume
 # ---- command lines: top level ----
 2 ;; ssoc: missing COMMAND ;;
 2 ;; unknown command 'fitt' ;; fitt
@@ -152,5 +217,41 @@ run_table <<'TABLE'
 2 ;; validate: --fix and --d-crit apply only when fitting --data FIT.csv ;; validate $DATA --fix v_c=0.1
 2 ;; validate: option --params needs a value ;; validate $DATA --params
 TABLE
+
+# ---- HDF5 inputs: the .partial file that `sweep --resume` reads back ----
+# (not HDF5, truncated, an HDF5 file that is not an ssoc sweep, a sweep of a newer format version,
+# a sweep of another configuration). Built here from a real 1-point sweep; the last three need h5py.
+if "$SSOC" sweep "$B/ok.ini" -o "$TMP/ok.h5" -q >/dev/null 2>&1; then
+  echo hello >"$TMP/text.h5.partial"
+  head -c 3000 "$TMP/ok.h5" >"$TMP/trunc.h5.partial"
+  run_table <<'TABLE'
+1 ;; text.h5.partial: cannot open HDF5 file ;; sweep $B/ok.ini -o $TMP/text.h5 --resume
+1 ;; trunc.h5.partial: cannot open HDF5 file ;; sweep $B/ok.ini -o $TMP/trunc.h5 --resume
+1 ;; ok.h5 exists; refusing to overwrite it (use --force) ;; sweep $B/ok.ini -o $TMP/ok.h5
+TABLE
+  if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+    /usr/bin/python3 - "$TMP" <<'PY'
+import h5py, numpy as np, shutil, sys
+t = sys.argv[1]
+with h5py.File(t + "/other.h5.partial", "w") as f:
+    f["data"] = np.arange(3)
+shutil.copy(t + "/ok.h5", t + "/newer.h5.partial")
+with h5py.File(t + "/newer.h5.partial", "r+") as f:
+    f.attrs["ssoc_format"] = np.int64(99)
+PY
+    cp "$TMP/ok.h5" "$TMP/otherconf.h5.partial"
+    run_table <<'TABLE'
+1 ;; other.h5.partial: no attribute ssoc_format on / ;; sweep $B/ok.ini -o $TMP/other.h5 --resume
+1 ;; newer.h5.partial: file format 99, this ssoc writes 1 ;; sweep $B/ok.ini -o $TMP/newer.h5 --resume
+1 ;; otherconf.h5.partial was started with a different configuration; refusing to resume ;; sweep $B/ok.ini --set bootstrap.B=5 -o $TMP/otherconf.h5 --resume
+TABLE
+  else
+    echo "note: h5py not found (python3-h5py): HDF5 'not a sweep' and 'newer format' rows skipped"
+  fi
+else
+  bad "the 1-point sweep that the HDF5 rows start from failed"
+fi
+# no config row above may have left an output behind
+ls "$TMP"/s.h5* >/dev/null 2>&1 && bad "a failed sweep left $(ls "$TMP"/s.h5*)" || ok
 
 finish
