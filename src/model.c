@@ -80,7 +80,23 @@ void ssoc_model_eval(const ssoc_params *p, double x, double rho, double T, ssoc_
     o->ln_f_eff = q[SSOC_P_BETA0] + q[SSOC_P_BETA1] * x + q[SSOC_P_BETA2] * o->v_f +
                   q[SSOC_P_BETA3] * o->v_f * o->v_f;
     o->f_eff = exp(o->ln_f_eff);
-    o->sigma_S_cm = o->n_Li_cm3 * SSOC_E_C * SSOC_E_C * o->f_eff * o->D_hop_cm2_s / kT_J;
+    const double ne2 = o->n_Li_cm3 * SSOC_E_C * SSOC_E_C;
+    o->sigma_S_cm = ne2 * o->f_eff * o->D_hop_cm2_s / kT_J;
+    /* Term by term a factor can overflow or underflow where sigma itself does not (f_eff = inf
+     * times D_hop = 0 at T = 1 K gave NaN; n_Li e^2 is subnormal at x = 1e-300, which cost sigma
+     * 2e-5 relative). Then take the sum of logs of the fast form, k_B T cancelled, with the Hill
+     * term in a form that cannot overflow: exact up to rounding wherever sigma is representable,
+     * 0 or inf where it is not. Normal factors and result (every realistic point) keep the terms. */
+    if (!isnormal(o->sigma_S_cm) || !isnormal(ne2) || !isnormal(o->f_eff) || !isnormal(o->D_hop_cm2_s)) {
+        double ln_gate = 0.0;
+        if (o->v_f > 0.0) {
+            const double z = q[SSOC_P_NH] * (log(o->v_f) - log(q[SSOC_P_VC]));
+            ln_gate = fmax(z, 0.0) + log1p(exp(-fabs(z)));
+        }
+        const double ln_sigma = log(SSOC_E_C * SSOC_E_C / (6.0 * SSOC_H_J_S)) + log(o->n_Li_cm3) / 3.0 +
+                                o->ln_f_eff - barrier_J / kT_J - ln_gate;
+        o->sigma_S_cm = exp(ln_sigma);
+    }
     o->Ea_eV = q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * o->v_f;
 }
 
