@@ -883,7 +883,7 @@ static ssoc_status rules_write(run *R, const double *all, ssoc_error *err)
     }
     int64_t nf = 0;
     for (size_t k = 0; k < nrt + nxt; ++k)
-        nf += (int64_t)all[k * RV_COUNT + RV_NFAIL];
+        nf += isfinite(all[k * RV_COUNT + RV_NFAIL]) ? (int64_t)all[k * RV_COUNT + RV_NFAIL] : 0;
     if (!st)
         st = ssoc_h5_attr_num(R->h5, "/rules", "failed_replicate_optimisations", SSOC_H5_I64, &nf, 1, err);
     free(buf), free(u8);

@@ -251,6 +251,14 @@ TABLE
 else
   bad "the 1-point sweep that the HDF5 rows start from failed"
 fi
+# a one-node x axis leaves x_opt undefined: the failure count stays a count (it summed NaN cast to
+# int64, INT64_MIN per undefined rule, before the fix; UBSan: signed overflow in rules_write)
+if "$SSOC" sweep "$B/ok.ini" --set grid.rho=1.5,1.6,1.7 -o "$TMP/onex.h5" -q >/dev/null 2>&1; then
+  nf=$(h5dump -a /rules/failed_replicate_optimisations "$TMP/onex.h5" | awk '/\(0\):/ { print $2 }')
+  [ -n "$nf" ] && [ "$nf" -ge 0 ] && ok || bad "one-node x axis: failed_replicate_optimisations = '$nf'"
+else
+  bad "sweep with a one-node x axis failed"
+fi
 # no config row above may have left an output behind
 ls "$TMP"/s.h5* >/dev/null 2>&1 && bad "a failed sweep left $(ls "$TMP"/s.h5*)" || ok
 
