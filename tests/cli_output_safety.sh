@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Output safety (issue 8): an output that cannot be written gives a clear one-line error and a
 # non-zero exit; no file that looks complete is left when it is not; an existing file is never
-# damaged (SHA-256 before and after). Covers the parameter file of `ssoc fit -o` and standard output;
-# the sweep's HDF5 output is covered below once the sweep is in this branch.
+# damaged (SHA-256 before and after). Covers the parameter file of `ssoc fit -o`, standard output and
+# the sweep's HDF5 file (written as OUT.partial, renamed to OUT only when complete).
 # Needs no privileges; the read-only and full-filesystem cases also run on a tiny tmpfs when this
 # user may mount one in a private mount namespace (unshare -m; root here), and say so when skipped.
 . "$(dirname "$0")/lib.sh"
@@ -103,13 +103,39 @@ for sig in TERM INT; do
 done
 set +m
 
+# ---- the sweep's HDF5 output
+SW="$SSOC_SOURCE_DIR/tests/sweep/small.ini"
+"$SSOC" sweep "$SW" -o "$TMP/s.h5" -q || bad "reference sweep failed"
+sref=$(sha "$TMP/s.h5")
+expect_rc 1 "s.h5 exists; refusing to overwrite it (use --force)" -- "$SSOC" sweep "$SW" --set bootstrap.B=5 -o "$TMP/s.h5" -q
+same_file "$TMP/s.h5" "$sref" "sweep without --force"
+[ -e "$TMP/s.h5.partial" ] && bad "sweep without --force created s.h5.partial" || ok
+expect_rc 1 "nodir/s.h5.partial: cannot create HDF5 file" -- "$SSOC" sweep "$SW" -o "$TMP/nodir/s.h5" -q
+expect_rc 1 "afile/s.h5.partial: cannot create HDF5 file" -- "$SSOC" sweep "$SW" -o "$TMP/afile/s.h5" -q
+# interrupted --force run over an existing result: exit 4, the old file intact, a .partial to resume
+set -m
+"$SSOC" sweep "$SW" --set bootstrap.B=200000 --set output.block=1 -o "$TMP/s.h5" --force -q 2>"$TMP/err" &
+pid=$!
+# signal once the .partial exists (the bootstrap is done and blocks are being written)
+for _ in $(seq 300); do [ -e "$TMP/s.h5.partial" ] && break; sleep 0.1; done
+sleep 0.5
+kill -TERM $pid
+wait $pid
+rc=$?
+set +m
+[ $rc = 4 ] && grep -q "s.h5.partial is valid, continue with --resume" "$TMP/err" && ok ||
+  bad "sweep SIGTERM: exit $rc: $(cat "$TMP/err")"
+same_file "$TMP/s.h5" "$sref" "sweep --force interrupted"
+[ -f "$TMP/s.h5.partial" ] && ok || bad "sweep SIGTERM: no .partial to resume"
+rm -f "$TMP/s.h5.partial"
+
 # ---- a read-only file system and a full one (tiny tmpfs), when a private mount is allowed
 if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
   mkdir -p "$TMP/mnt"
   cp "$TMP/keep.json" "$TMP/mnt_keep.json"
-  SSOC="$SSOC" DATA="$DATA" M="$TMP/mnt" K="$TMP/keep.json" unshare -m bash -c '
+  SSOC="$SSOC" DATA="$DATA" M="$TMP/mnt" K="$TMP/keep.json" S5="$TMP/s.h5" SW="$SW" unshare -m bash -c '
     set -u
-    mount -t tmpfs -o size=64k tmpfs "$M" || exit 90
+    mount -t tmpfs -o size=$(( $(stat -c %s "$S5") / 1024 + 64 ))k tmpfs "$M" || exit 90
     cp "$K" "$M/out.json"
     mount -o remount,ro "$M" || exit 91
     "$SSOC" fit "$DATA" --boot 20 -o "$M/out.json" --force >/dev/null 2>"$M.ro.err"; echo "ro $?" >"$M.rc"
@@ -118,6 +144,10 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
     dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
     "$SSOC" fit "$DATA" --boot 20 -o "$M/out.json" --force >/dev/null 2>"$M.full.err"; echo "full $?" >>"$M.rc"
     sha256sum "$M/out.json" | cut -d" " -f1 >"$M.full.sha"; ls -A "$M" >"$M.full.ls"
+    # the sweep on the full file system, over an existing result of the same name (--force)
+    rm -f "$M/fill"; cp "$S5" "$M/s.h5"; dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
+    "$SSOC" sweep "$SW" -o "$M/s.h5" --force -q >/dev/null 2>"$M.sweep.err"; echo "sweep $?" >>"$M.rc"
+    sha256sum "$M/s.h5" | cut -d" " -f1 >"$M.sweep.sha"
   '
   mrc=$?
   if [ $mrc = 0 ]; then
@@ -128,6 +158,14 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
       bad "full fs: $(cat "$TMP/mnt.rc" "$TMP/mnt.full.err")"
     [ "$(cat "$TMP/mnt.full.sha")" = "$ref" ] && ok || bad "full fs: existing file changed"
     [ "$(cat "$TMP/mnt.full.ls" | tr '\n' ' ')" = "fill out.json " ] && ok || bad "full fs: left $(cat "$TMP/mnt.full.ls")"
+    # sweep: a one-line ssoc error, non-zero exit, the old s.h5 intact (the new one only ever
+    # existed as s.h5.partial). KNOWN: HDF5 1.10.8 then segfaults in MPI_Finalize (exit 139) after
+    # a failed metadata flush; see tests/fuzz/README.md. The data-safety checks hold either way.
+    src=$(awk '$1 == "sweep" { print $2 }' "$TMP/mnt.rc")
+    [ -n "$src" ] && [ "$src" != 0 ] && grep -q "^ssoc: sweep: .*s.h5.partial: " "$TMP/mnt.sweep.err" && ok ||
+      bad "full fs sweep: exit $src: $(grep -v mca_fbtl "$TMP/mnt.sweep.err" | head -3)"
+    [ "$src" = 139 ] && echo "note: full fs sweep: exit 139 (HDF5 1.10.8 crash at MPI_Finalize after a failed flush)"
+    [ "$(cat "$TMP/mnt.sweep.sha")" = "$sref" ] && ok || bad "full fs sweep: existing s.h5 changed"
   else
     echo "note: tmpfs cases skipped (mount in a private namespace failed: $mrc)"
   fi
