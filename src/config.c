@@ -247,7 +247,7 @@ static void trim_copy(char *dst, size_t n, const char *s)
         --len;
     if (len >= n)
         len = n - 1;
-    memcpy(dst, s, len);
+    memmove(dst, s, len); /* dst may be s itself (--set section and key are trimmed in place) */
     dst[len] = '\0';
 }
 
