@@ -762,7 +762,7 @@ enum { RV_ARG, RV_ARG_LO, RV_ARG_HI, RV_VF, RV_VF_LO, RV_VF_HI, RV_S, RV_S_LO, R
 typedef struct rule_scratch {
     double *a, *v, *s;
     void *sel;
-    double ja[4096], jv[4096], js[4096];
+    double *ja, *jv, *js; /* jackknife optima (BCa), n_jack_ok each */
 } rule_scratch;
 
 static int rule_eval(const run *R, int kind, const ssoc_rules_prep *pp, double fixed, double T, ssoc_optimum *o)
@@ -816,7 +816,7 @@ static void rule_task(const run *R, int kind, double fixed, double T, rule_scrat
         ++n;
     }
     size_t nj = 0;
-    for (size_t i = 0; i < R->n_jack_ok && nj < 4096; ++i) {
+    for (size_t i = 0; i < R->n_jack_ok; ++i) {
         ssoc_optimum oj;
         if (!rule_eval(R, kind, &R->jackpreps[i], fixed, T, &oj))
             continue;
@@ -890,12 +890,13 @@ static ssoc_status rules_write(run *R, const double *all, ssoc_error *err)
     return st;
 }
 
-static rule_scratch *scratch_alloc(size_t n)
+/* scratch for n replicate optima and nj jackknife optima */
+static rule_scratch *scratch_alloc(size_t n, size_t nj)
 {
     rule_scratch *sc = malloc(sizeof *sc);
     if (!sc)
         return NULL;
-    sc->a = malloc(3 * (n ? n : 1) * sizeof(double));
+    sc->a = malloc((3 * n + 3 * nj + 1) * sizeof(double));
     sc->sel = malloc(ssoc_kernel_quantiles_scratch(n ? n : 1));
     if (!sc->a || !sc->sel) {
         free(sc->a), free(sc->sel);
@@ -903,6 +904,7 @@ static rule_scratch *scratch_alloc(size_t n)
         return NULL;
     }
     sc->v = sc->a + n, sc->s = sc->a + 2 * n;
+    sc->ja = sc->a + 3 * n, sc->jv = sc->ja + nj, sc->js = sc->jv + nj;
     return sc;
 }
 
@@ -925,7 +927,7 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
     if (!nomem) {
 #pragma omp parallel
         {
-            rule_scratch *sc = scratch_alloc(R->n_ok);
+            rule_scratch *sc = scratch_alloc(R->n_ok, R->n_jack_ok);
             if (!sc) {
 #pragma omp atomic write
                 nomem = 1;
@@ -988,7 +990,7 @@ static void print_summary(run *R)
         if (k == nTs && nTs < 16)
             Ts[nTs++] = d->T_K[i];
     }
-    rule_scratch *sc = scratch_alloc(R->n_ok);
+    rule_scratch *sc = scratch_alloc(R->n_ok, R->n_jack_ok);
     if (!sc)
         return;
     fprintf(stderr, "design rules (%s %g%% band over %zu replicates, %zu failed; rho searched in [%g, %g] g/cm3):\n",
