@@ -90,16 +90,18 @@ cluster_start() {
 
     dd if=/dev/urandom of="$BASE/munge/munge.key" bs=1024 count=1 status=none
     chmod 400 "$BASE/munge/munge.key"
-    # -F: munged stays in the foreground, a child of ours with a known pid
-    munged -F -S "$MSOCK" --key-file="$BASE/munge/munge.key" --pid-file="$BASE/munge/munged.pid" \
+    # Daemons get their own session (setsid, which execs in place: $! stays the daemon's pid), so a
+    # signal to our process group (Ctrl-C, `timeout`) reaches only us and the teardown stops them
+    # in order. -F / -D: they stay in the foreground, children of ours with known pids.
+    setsid munged -F -S "$MSOCK" --key-file="$BASE/munge/munge.key" --pid-file="$BASE/munge/munged.pid" \
         --log-file="$BASE/log/munged.log" --seed-file="$BASE/munge/munged.seed" \
         </dev/null >"$BASE/log/munged.stdout" 2>&1 &
     MUNGED_PID=$!
     cl_munge_ok() { munge -S "$MSOCK" -n 2>/dev/null | unmunge -S "$MSOCK" >/dev/null 2>&1; }
     wait_until 20 "munged socket" cl_munge_ok || { log "munged did not start"; return 1; }
-    (cd "$BASE" && exec slurmctld -D -i -f "$SLURM_CONF" </dev/null >"$BASE/log/slurmctld.stdout" 2>&1) &
+    (cd "$BASE" && exec setsid "${SLURMCTLD:-slurmctld}" -D -i -f "$SLURM_CONF" </dev/null >"$BASE/log/slurmctld.stdout" 2>&1) &
     CTLD_PID=$!
-    (cd "$BASE" && exec slurmd -D -N localhost -f "$SLURM_CONF" </dev/null >"$BASE/log/slurmd.stdout" 2>&1) &
+    (cd "$BASE" && exec setsid slurmd -D -N localhost -f "$SLURM_CONF" </dev/null >"$BASE/log/slurmd.stdout" 2>&1) &
     SLURMD_PID=$!
     cl_alive() { kill -0 "$CTLD_PID" 2>/dev/null && kill -0 "$SLURMD_PID" 2>/dev/null; }
     cl_up_or_dead() { node_idle || ! cl_alive; }
@@ -110,27 +112,42 @@ cluster_start() {
     log "cluster up in $(cl_since "$t0") s in $BASE (ports $CTLD_PORT/$SLURMD_PORT, pids ctld $CTLD_PID slurmd $SLURMD_PID munged $MUNGED_PID)"
 }
 
-# cl_marked: pids of live processes that carry our marker in their environment (daemons, job
-# steps, scripts, ssoc ranks, mpirun: all started by us), found among the names we may leave behind
+# cl_ours PID: the process is one we started: its environment carries our marker (daemons, job
+# scripts, srun, ssoc ranks, mpirun), or its working directory is in BASE (slurmstepd, which wipes
+# its environment for its process title, inherits slurmd's), or its command line names BASE
+cl_ours() {
+    local cwd
+    grep -qzx "SSOC_SLURM_MARK=$BASE" "/proc/$1/environ" 2>/dev/null && return 0
+    cwd=$(readlink "/proc/$1/cwd" 2>/dev/null) && [[ "$cwd/" == "$BASE/"* ]] && return 0
+    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$BASE/"
+}
+# cl_marked [NAMES]: pids of live processes of ours among those named (pgrep -x regex; default: all
+# that a test may leave behind). Zombies are dead already and not listed.
 cl_marked() {
     local pid
-    for pid in $(pgrep -d ' ' -x 'slurmctld|slurmd|slurmstepd|slurmscriptd|munged|ssoc|srun|sbatch|mpirun|orted|prterun|sleep|bash' 2>/dev/null); do
+    for pid in $(pgrep -x "${1:-slurmctld|slurmd|slurmstepd|slurmscriptd|munged|ssoc|srun|sbatch|mpirun|orted|prterun|sleep|bash|timeout}" 2>/dev/null); do
         [ "$pid" = "$$" ] && continue
-        grep -qzx "SSOC_SLURM_MARK=$BASE" "/proc/$pid/environ" 2>/dev/null && echo "$pid"
+        grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null && continue
+        cl_ours "$pid" && echo "$pid"
     done
-    # and anything whose command line names the temporary directory
-    pgrep -f "$BASE/" 2>/dev/null | grep -vx "$$" || true
 }
+cl_no_steps() { [ -z "$(cl_marked 'slurmstepd|srun|ssoc')" ]; }
 
 # cluster_stop: 0 when nothing we started survives, 1 otherwise (leftovers are then killed)
 cluster_stop() {
     local t0 pid left rc=0
     [ -n "$BASE" ] || return 0
     t0=$(cl_now)
+    cd / || true # our own shells must not sit in BASE (the leak check looks at working directories)
     if [ -n "$CTLD_PID" ] && kill -0 "$CTLD_PID" 2>/dev/null; then
-        squeue -h -o %i 2>/dev/null | xargs -r scancel  # running job steps survive a slurmd shutdown
+        squeue -h -o %i 2>/dev/null | xargs -r scancel # running job steps survive a slurmd shutdown
         wait_until 30 "queue to drain" queue_empty
-        scontrol shutdown >/dev/null 2>&1               # stops slurmctld (+ slurmscriptd) and slurmd
+        # a job cancelled while it requeues is CANCELLED at once, but its last run's slurmstepds
+        # still report to slurmd (through munge): let them finish before the daemons go
+        wait_until 30 "job steps to end" cl_no_steps
+        left=$(cl_marked 'slurmstepd|srun|ssoc' | tr '\n' ' ')
+        [ -n "${left// /}" ] && { log "job processes still alive: $left: SIGKILL"; kill -KILL $left 2>/dev/null; }
+        scontrol shutdown >/dev/null 2>&1 # stops slurmctld (+ slurmscriptd) and slurmd
     fi
     for pid in $CTLD_PID $SLURMD_PID; do
         for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -147,11 +164,11 @@ cluster_stop() {
     left=$(cl_marked | sort -u | tr '\n' ' ')
     if [ -n "${left// /}" ]; then
         log "FAIL: processes left behind: $left"
-        ps -o pid,ppid,cmd -p "${left// /,}" 2>/dev/null | sed 's/^/    /'
+        ps -o pid,ppid,stat,cmd -p "$(echo $left | tr ' ' ',')" 2>/dev/null | sed 's/^/    /'
         kill -KILL $left 2>/dev/null
         rc=1
     else
-        log "teardown clean in $(cl_since "$t0") s: no slurmctld, slurmd, slurmstepd, munged, srun or ssoc of ours left (pgrep)"
+        log "teardown clean in $(cl_since "$t0") s: no slurmctld, slurmd, slurmstepd, munged, srun, mpirun or ssoc of ours left (pgrep)"
     fi
     return $rc
 }
