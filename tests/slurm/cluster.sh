@@ -119,7 +119,7 @@ cl_ours() {
     local cwd
     grep -qzx "SSOC_SLURM_MARK=$BASE" "/proc/$1/environ" 2>/dev/null && return 0
     cwd=$(readlink "/proc/$1/cwd" 2>/dev/null) && [[ "$cwd/" == "$BASE/"* ]] && return 0
-    tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$BASE/"
+    tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF "$BASE/"
 }
 # cl_marked [NAMES]: pids of live processes of ours among those named (pgrep -x regex; default: all
 # that a test may leave behind). Zombies are dead already and not listed.
