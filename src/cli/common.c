@@ -92,9 +92,9 @@ const char ssoc_cli_boot_help[] =
 
 int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_opts *o, int *boot_requested)
 {
-    const char *v;
+    const char *v = NULL;
     int m;
-    double d;
+    double d = 0.0;
     if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--boot", &v)) != 0) {
         if (m < 0 || parse_count(cmd, "--boot", v, 2, 1e8, &d) < 0)
             return -1;
