@@ -749,6 +749,7 @@ enum { RV_ARG, RV_ARG_LO, RV_ARG_HI, RV_VF, RV_VF_LO, RV_VF_HI, RV_S, RV_S_LO, R
 
 typedef struct rule_scratch {
     double *a, *v, *s;
+    void *sel;
     double ja[4096], jv[4096], js[4096];
 } rule_scratch;
 
@@ -762,7 +763,7 @@ static int rule_eval(const run *R, int kind, const ssoc_rules_prep *pp, double f
 }
 
 static void band(const run *R, double *v, size_t n, double point, const double *jack, size_t nj, double *lo,
-                 double *hi)
+                 double *hi, void *scratch)
 {
     double q[2] = {R->q_lo, R->q_hi};
     if (n < 2 || !isfinite(point)) {
@@ -777,7 +778,7 @@ static void band(const run *R, double *v, size_t n, double point, const double *
         ssoc_ci_levels(SSOC_CI_BCA, R->cfg->confidence, frac, ssoc_bca_acceleration(jack, nj), &q[0], &q[1]);
     }
     double res[2];
-    ssoc_kernel_quantiles(v, n, 2, q, res);
+    ssoc_kernel_quantiles_ws(v, n, 2, q, res, scratch);
     *lo = res[0], *hi = res[1];
 }
 
@@ -811,9 +812,9 @@ static void rule_task(const run *R, int kind, double fixed, double T, rule_scrat
         ++nj;
     }
     rec[RV_NFAIL] = (double)nf;
-    band(R, sc->a, n, o.arg, sc->ja, nj, &rec[RV_ARG_LO], &rec[RV_ARG_HI]);
-    band(R, sc->v, n, o.v_f, sc->jv, nj, &rec[RV_VF_LO], &rec[RV_VF_HI]);
-    band(R, sc->s, n, o.sigma_S_cm, sc->js, nj, &rec[RV_S_LO], &rec[RV_S_HI]);
+    band(R, sc->a, n, o.arg, sc->ja, nj, &rec[RV_ARG_LO], &rec[RV_ARG_HI], sc->sel);
+    band(R, sc->v, n, o.v_f, sc->jv, nj, &rec[RV_VF_LO], &rec[RV_VF_HI], sc->sel);
+    band(R, sc->s, n, o.sigma_S_cm, sc->js, nj, &rec[RV_S_LO], &rec[RV_S_HI], sc->sel);
 }
 
 static ssoc_status rules_write(run *R, const double *all, ssoc_error *err)
@@ -883,7 +884,9 @@ static rule_scratch *scratch_alloc(size_t n)
     if (!sc)
         return NULL;
     sc->a = malloc(3 * (n ? n : 1) * sizeof(double));
-    if (!sc->a) {
+    sc->sel = malloc(ssoc_kernel_quantiles_scratch(n ? n : 1));
+    if (!sc->a || !sc->sel) {
+        free(sc->a), free(sc->sel);
         free(sc);
         return NULL;
     }
@@ -894,7 +897,7 @@ static rule_scratch *scratch_alloc(size_t n)
 static void scratch_free(rule_scratch *sc)
 {
     if (sc)
-        free(sc->a);
+        free(sc->a), free(sc->sel);
     free(sc);
 }
 

@@ -3,6 +3,10 @@
 #include "ssoc/sweep.h"
 
 #include <math.h>
+#include <stdint.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,17 +228,21 @@ static inline size_t index7(size_t n, double q, double *t)
     return lo;
 }
 
+static inline double lerp7(double a, double b, double t)
+{
+    if (t == 0.0 || a == b)
+        return a;
+    const double diff = b - a;
+    return (t < 0.5) ? a + diff * t : b - diff * (1.0 - t);
+}
+
 static inline double type7(const double *v, size_t n, double q)
 {
     double t;
     const size_t lo = index7(n, q, &t);
     if (t == 0.0)
         return v[lo];
-    const double a = v[lo], b = v[lo + 1];
-    if (a == b)
-        return a;
-    const double diff = b - a;
-    return (t < 0.5) ? a + diff * t : b - diff * (1.0 - t);
+    return lerp7(v[lo], v[lo + 1], t);
 }
 
 void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, double *out)
@@ -266,6 +274,146 @@ void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, doub
         out[i] = type7(v, n, q[i]);
 }
 
+/* Bucket selection (issue 7: selection, not exp, is the bottleneck; scalar quickselect costs
+ * ~20 ns per element on real replicate rows because its branches are unpredictable). The map
+ * b(v) = min((v - min) * scale, nb - 1) truncated is monotone non-decreasing in v (subtraction,
+ * multiplication by a positive number and truncation all preserve order under round-to-nearest),
+ * so every value in bucket b is <= every value in bucket b + 1: rank r lies in the bucket where
+ * the cumulative count passes r, at rank r - start[b] inside it. One vectorised pass finds min
+ * and max, one computes the bucket indices, a scalar pass counts them, and one branch-free pass
+ * per wanted bucket gathers its few values, which are sorted (or quickselected if a skewed
+ * distribution crowds a bucket). The result is the exact order statistic: nothing is approximated. */
+#define SMALL 32
+
+/* Gather the values of bucket bb into out (any order); returns how many. With AVX2 one compare
+ * and movemask tests 8 bucket indices at once and only the few matches are copied; the portable
+ * loop is branch-free but serialised on m. */
+static size_t gather_bucket(const double *v, const uint32_t *idx, size_t n, uint32_t bb, double *out)
+{
+    size_t m = 0, j = 0;
+#ifdef __AVX2__
+    const __m256i key = _mm256_set1_epi32((int)bb);
+    for (; j + 8 <= n; j += 8) {
+        const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(idx + j));
+        unsigned mask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(x, key)));
+        while (mask) {
+            out[m++] = v[j + (unsigned)__builtin_ctz(mask)];
+            mask &= mask - 1;
+        }
+    }
+#endif
+    for (; j < n; ++j) {
+        out[m] = v[j];
+        m += idx[j] == bb;
+    }
+    return m;
+}
+
+static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, double *kv, void *scratch)
+{
+    double *buf = scratch;
+    uint32_t *idx = (uint32_t *)(buf + n);
+    if (n <= SMALL) {
+        memcpy(buf, v, n * sizeof *buf);
+        insertion_sort(buf, n);
+        for (size_t i = 0; i < nk; ++i)
+            kv[i] = buf[k[i]];
+        return;
+    }
+    double mn = v[0], mx = v[0];
+#pragma omp simd reduction(min : mn) reduction(max : mx)
+    for (size_t i = 0; i < n; ++i) {
+        mn = v[i] < mn ? v[i] : mn;
+        mx = v[i] > mx ? v[i] : mx;
+    }
+    if (mx == mn) {
+        for (size_t i = 0; i < nk; ++i)
+            kv[i] = mn;
+        return;
+    }
+    size_t nb = n / 2;
+    nb = nb < 16 ? 16 : nb > SSOC_KERNEL_NBUCKET ? SSOC_KERNEL_NBUCKET : nb;
+    const double scale = (double)nb / (mx - mn), top = (double)(nb - 1);
+    if (!isfinite(scale) || !isfinite(mx - mn)) { /* infinities or a denormal spread: plain quickselect */
+        memcpy(buf, v, n * sizeof *buf);
+        multiselect(buf, 0, n, k, nk);
+        for (size_t i = 0; i < nk; ++i)
+            kv[i] = buf[k[i]];
+        return;
+    }
+#pragma omp simd
+    for (size_t i = 0; i < n; ++i) {
+        double b = (v[i] - mn) * scale;
+        b = b < top ? b : top;
+        idx[i] = (uint32_t)b;
+    }
+    uint32_t cnt[SSOC_KERNEL_NBUCKET + 1];
+    memset(cnt, 0, (nb + 1) * sizeof *cnt);
+    for (size_t i = 0; i < n; ++i)
+        cnt[idx[i]]++;
+    /* exclusive prefix: cnt[b] becomes the rank of bucket b's first value */
+    uint32_t run = 0;
+    for (size_t b = 0; b <= nb; ++b) {
+        uint32_t c = cnt[b];
+        cnt[b] = run;
+        run += c;
+    }
+    size_t b = 0, i = 0;
+    while (i < nk) {
+        while (cnt[b + 1] <= k[i])
+            ++b;
+        const size_t start = cnt[b], m_want = cnt[b + 1] - start;
+        const size_t m = gather_bucket(v, idx, n, (uint32_t)b, buf);
+        (void)m_want;
+        /* the ranks in this bucket, relative to it */
+        size_t loc[2 * SSOC_KERNEL_MAXQ], nl = 0, i0 = i;
+        while (i < nk && k[i] < start + m)
+            loc[nl++] = k[i++] - start;
+        if (m <= SMALL)
+            insertion_sort(buf, m);
+        else
+            multiselect(buf, 0, m, loc, nl);
+        for (size_t r = 0; r < nl; ++r)
+            kv[i0 + r] = buf[loc[r]];
+    }
+}
+
+size_t ssoc_kernel_quantiles_scratch(size_t n) { return n * (sizeof(double) + sizeof(uint32_t)) + 64; }
+
+void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch)
+{
+    size_t k[2 * SSOC_KERNEL_MAXQ] = {0}, lo[SSOC_KERNEL_MAXQ] = {0};
+    double t[SSOC_KERNEL_MAXQ] = {0}, kv[2 * SSOC_KERNEL_MAXQ];
+    size_t nk = 0;
+    if (nq > SSOC_KERNEL_MAXQ)
+        nq = SSOC_KERNEL_MAXQ;
+    for (size_t i = 0; i < nq; ++i) {
+        lo[i] = index7(n, q[i], &t[i]);
+        k[nk++] = lo[i];
+        if (t[i] != 0.0)
+            k[nk++] = lo[i] + 1;
+    }
+    for (size_t i = 1; i < nk; ++i) {
+        size_t x = k[i], j = i;
+        while (j > 0 && k[j - 1] > x) {
+            k[j] = k[j - 1];
+            --j;
+        }
+        k[j] = x;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < nk; ++i)
+        if (!m || k[i] != k[m - 1])
+            k[m++] = k[i];
+    select_ranks(v, n, k, m, kv, scratch);
+    for (size_t i = 0; i < nq; ++i) {
+        size_t a = 0;
+        while (k[a] != lo[i])
+            ++a;
+        out[i] = t[i] == 0.0 ? kv[a] : lerp7(kv[a], kv[a + 1], t[i]);
+    }
+}
+
 /* ---- one column ------------------------------------------------------------------------ */
 
 struct ssoc_kernel_ws {
@@ -274,6 +422,7 @@ struct ssoc_kernel_ws {
     double *bestv; /* nT x VL */
     double *jackv; /* nT x ldj */
     double *g, *A; /* scratch, max(npad) */
+    void *sel;     /* selection scratch */
 };
 
 ssoc_kernel_ws *ssoc_kernel_ws_alloc(const ssoc_kernel_ctx *ctx)
@@ -289,7 +438,8 @@ ssoc_kernel_ws *ssoc_kernel_ws_alloc(const ssoc_kernel_ctx *ctx)
     ws->jackv = ws->ldj ? aligned_doubles(ctx->nT * ws->ldj) : NULL;
     ws->g = aligned_doubles(scratch);
     ws->A = aligned_doubles(scratch);
-    if (!ws->vals || !ws->bestv || (ws->ldj && !ws->jackv) || !ws->g || !ws->A) {
+    ws->sel = malloc(ssoc_kernel_quantiles_scratch(ctx->reps->n));
+    if (!ws->sel || !ws->vals || !ws->bestv || (ws->ldj && !ws->jackv) || !ws->g || !ws->A) {
         ssoc_kernel_ws_free(ws);
         return NULL;
     }
@@ -305,6 +455,7 @@ void ssoc_kernel_ws_free(ssoc_kernel_ws *ws)
     free(ws->jackv);
     free(ws->g);
     free(ws->A);
+    free(ws->sel);
     free(ws);
 }
 
@@ -340,7 +491,7 @@ void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x
             const double a = ssoc_bca_acceleration(ws->jackv + t * ws->ldj, ctx->jack->n);
             ssoc_ci_levels(SSOC_CI_BCA, ctx->confidence, frac, a, &q[0], &q[2]);
         }
-        ssoc_kernel_quantiles(row, n, 3, q, res);
+        ssoc_kernel_quantiles_ws(row, n, 3, q, res, ws->sel);
         lo[t * stride] = res[0];
         median[t * stride] = res[1];
         hi[t * stride] = res[2];

@@ -128,18 +128,32 @@ Test(kernel, paramsets_skip_failed_and_pad)
 
 Test(kernel, quantiles_bitwise_equal_to_sorting)
 {
-    const size_t ns[] = {1, 2, 3, 7, 16, 17, 33, 199, 200, 1000, 1001, 4099};
+    const size_t ns[] = {1, 2, 3, 7, 16, 17, 33, 34, 65, 199, 200, 1000, 1001, 4099, 20001};
     const double qs[] = {0, 0.025, 0.05, 0.1587, 0.5, 0.8413, 0.95, 0.975, 1};
     srand(5);
     for (size_t a = 0; a < sizeof ns / sizeof ns[0]; ++a) {
         size_t n = ns[a];
         double *v = malloc(n * sizeof *v), *w = malloc(n * sizeof *w), *s = malloc(n * sizeof *s);
-        for (int trial = 0; trial < 4; ++trial) {
+        void *scratch = malloc(ssoc_kernel_quantiles_scratch(n));
+        for (int trial = 0; trial < 8; ++trial) {
             for (size_t i = 0; i < n; ++i) {
                 double u = (double)rand() / RAND_MAX;
-                /* trial 1: many ties; trial 2: sorted; trial 3: reversed; else log-normal-ish */
-                v[i] = trial == 1 ? floor(u * 5) : trial == 2 ? (double)i : trial == 3 ? (double)(n - i) : exp(3 * u);
+                /* 1: many ties; 2: sorted; 3: reversed; 4: one huge outlier crowding one bucket;
+                 * 5: all equal; 6: an infinity; 7: values one ulp apart; else log-normal-ish */
+                v[i] = trial == 1   ? floor(u * 5)
+                       : trial == 2 ? (double)i
+                       : trial == 3 ? (double)(n - i)
+                       : trial == 4 ? (i == n / 3 ? 1e300 : 1.0 + u)
+                       : trial == 5 ? 2.5
+                       : trial == 6 ? (i == n / 2 ? INFINITY : u)
+                       : trial == 7 ? nextafter(1.0, 2.0) + (double)(rand() % 3) * 2.220446049250313e-16
+                                    : exp(3 * u);
             }
+            /* the bucket selection leaves v unchanged and agrees bit for bit */
+            double got_ws[9];
+            memcpy(w, v, n * sizeof *w);
+            ssoc_kernel_quantiles_ws(w, n, 9, qs, got_ws, scratch);
+            cr_expect(memcmp(w, v, n * sizeof *w) == 0, "n %zu trial %d: v modified", n, trial);
             memcpy(s, v, n * sizeof *s);
             qsort(s, n, sizeof *s, cmpd);
             double got[9];
@@ -149,6 +163,8 @@ Test(kernel, quantiles_bitwise_equal_to_sorting)
                 double want = type7_sorted(s, n, qs[k]);
                 cr_expect(memcmp(&got[k], &want, sizeof want) == 0, "n %zu trial %d q %g: %.17g vs %.17g", n,
                           trial, qs[k], got[k], want);
+                cr_expect(memcmp(&got_ws[k], &want, sizeof want) == 0, "bucket: n %zu trial %d q %g: %.17g vs %.17g",
+                          n, trial, qs[k], got_ws[k], want);
             }
             /* a permutation: the multiset is unchanged */
             qsort(w, n, sizeof *w, cmpd);
@@ -160,7 +176,7 @@ Test(kernel, quantiles_bitwise_equal_to_sorting)
                 cr_expect(memcmp(&got[k], &sel, sizeof sel) == 0, "n %zu q %g: select differs", n, qs[k]);
             }
         }
-        free(v), free(w), free(s);
+        free(v), free(w), free(s), free(scratch);
     }
 }
 

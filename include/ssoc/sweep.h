@@ -62,6 +62,15 @@ void ssoc_kernel_eval(const ssoc_column *col, const ssoc_paramsets *s, size_t nT
 /// bitwise equal to ssoc_quantile_sorted on the sorted values. Reorders v.
 void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, double *out);
 
+#define SSOC_KERNEL_NBUCKET 8192 ///< most buckets of the bucket selection
+
+/// Bytes of scratch ssoc_kernel_quantiles_ws needs for n values.
+size_t ssoc_kernel_quantiles_scratch(size_t n);
+/// The same quantiles as ssoc_kernel_quantiles (bitwise), by bucket selection, leaving v unchanged:
+/// about 3 ns per value instead of ~20 for quickselect on real rows. v must be free of NaN.
+/// `scratch` holds ssoc_kernel_quantiles_scratch(n) bytes, 8-byte aligned.
+void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch);
+
 /// What the driver hands the kernel for one sweep (all read-only during the sweep).
 typedef struct ssoc_kernel_ctx {
     const ssoc_paramsets *reps;  ///< the successful bootstrap replicates
