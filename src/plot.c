@@ -104,7 +104,62 @@ typedef struct picture {
     const char *device;
     int force;
     int width, height;
+    char title[512];  /* for SVG: <title> and <desc> (cairo writes text as glyph outlines, so */
+    char desc[2048];  /* the words would otherwise not be in the file for search or screen readers) */
 } picture;
+
+static void xml_escape(FILE *f, const char *s)
+{
+    for (; *s; ++s)
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+/* Put <title> and <desc> right after the root element of the SVG cairo wrote. */
+static int svg_describe(const picture *p)
+{
+    FILE *f = fopen(p->tmp, "rb");
+    if (!f)
+        return -1;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = n > 0 ? malloc((size_t)n + 1) : NULL;
+    size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
+    fclose(f);
+    if (!buf || got != (size_t)n) {
+        free(buf);
+        return -1;
+    }
+    buf[n] = '\0';
+    char *root = strstr(buf, "<svg");
+    char *end = root ? strchr(root, '>') : NULL;
+    if (!end) {
+        free(buf);
+        return -1;
+    }
+    f = fopen(p->tmp, "wb");
+    if (!f) {
+        free(buf);
+        return -1;
+    }
+    fwrite(buf, 1, (size_t)(end + 1 - buf), f);
+    fputs("\n<title>", f);
+    xml_escape(f, p->title);
+    fputs("</title>\n<desc>", f);
+    xml_escape(f, p->desc);
+    fputs("</desc>", f);
+    fwrite(end + 1, 1, (size_t)(buf + n - (end + 1)), f);
+    int rc = ferror(f) ? -1 : 0;
+    if (fclose(f) != 0)
+        rc = -1;
+    free(buf);
+    return rc;
+}
 
 static ssoc_status picture_begin(picture *p, const ssoc_plot_opts *o, int width, int height, ssoc_error *err)
 {
@@ -159,6 +214,10 @@ static ssoc_status picture_publish(picture *p, ssoc_error *err)
     if (pl_warned) {
         unlink(p->tmp);
         return SSOC_ERR(err, SSOC_EIO, "%s: PLplot: %s", p->out, pl_msg);
+    }
+    if (!strcmp(p->device, "svgcairo") && svg_describe(p) != 0) {
+        unlink(p->tmp);
+        return SSOC_ERR(err, SSOC_EIO, "%s: cannot add the description to the SVG", p->out);
     }
     if (stat(p->tmp, &sb) != 0 || sb.st_size == 0) {
         unlink(p->tmp);
@@ -837,6 +896,22 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
     snprintf(sub, sizeof sub, "SSOC model, %.200s parameters · bootstrap B = %zu (%zu fitted) · %g%% %s bands%s",
              sf->params_source[0] ? sf->params_source : "fitted", sf->B, sf->n_ok, 100 * sf->confidence,
              sf->interval_name, any_nan ? " · grey: no value" : "");
+    snprintf(pic.title, sizeof pic.title, "%s", title);
+    {
+        char temps[256] = "";
+        for (size_t p = 0; p < np; ++p)
+            snprintf(temps + strlen(temps), sizeof temps - strlen(temps), "%s%g K", p ? ", " : "", maps[p].T_K);
+        snprintf(pic.desc, sizeof pic.desc,
+                 "%s. Temperature: %s. Horizontal axis: Li2S fraction x in (Li2S)x(P2S5)1-x, %g to %g. Vertical axis: "
+                 "density rho (g/cm3), %g to %g; right axis: free volume v_f = 1 - rho/rho0(x). Colour: %s, %s scale "
+                 "from %.4g to %.4g%s. Overlays: ridge rho_opt(x) (sigma maximum at each x) with its %g%% band, fitted MD "
+                 "data at this temperature, region outside the fitted x and v_f veiled. Source: %.400s.",
+                 sub, temps, x0, x1, r0, r1,
+                 o->field == SSOC_PLOT_P_EXCEED ? "P(sigma >= target)" : o->field == SSOC_PLOT_WIDTH ? "band factor sigma_hi/sigma_lo" : "sigma (mS/cm)",
+                 sc.log ? "log10" : "linear", sc.log ? pow(10, sc.lo) : sc.lo, sc.log ? pow(10, sc.hi) : sc.hi,
+                 o->field == SSOC_PLOT_P_EXCEED || o->field == SSOC_PLOT_WIDTH ? "" : " mS/cm",
+                 100 * sf->confidence, sf->path);
+    }
     plcol0(C_BLACK);
     set_chr(1.4 * chr);
     plptex(0.5 * W, 48, 1, 0, 0.5, title);
@@ -1057,6 +1132,12 @@ ssoc_status ssoc_plot_rules(const ssoc_report *r, const ssoc_plot_opts *o, ssoc_
     plcol0(C_BLACK);
     set_chr(1.3 * chr);
     plptex(0.5, 0.955, 1, 0, 0.5, "Design rule: optimal free volume and peak conductivity vs temperature");
+    snprintf(pic.title, sizeof pic.title, "Design rule: optimal free volume and peak conductivity vs temperature");
+    snprintf(pic.desc, sizeof pic.desc,
+             "Top: optimal free volume v_f,opt against temperature T (K) with its %g%% %s band. Bottom: sigma_max at "
+             "rho_opt (mS/cm, log scale) against temperature T (K), one curve per fitted composition x. Shaded: "
+             "temperatures outside the fitted data (%g-%g K). Source: %.400s.",
+             100 * r->confidence, r->interval_name, r->range.T_min_K, r->range.T_max_K, r->path);
     char sub[1400];
     snprintf(sub, sizeof sub, "ρ searched in %g–%g g/cm³ · bootstrap B = %zu · %g%% %s bands · %s parameters", r->rho_lo,
              r->rho_hi, r->B, 100 * r->confidence, r->interval_name, r->params_source[0] ? r->params_source : "fitted");
@@ -1176,6 +1257,11 @@ ssoc_status ssoc_plot_params(const ssoc_plot_params_in *in, const ssoc_plot_opts
     plcol0(C_BLACK);
     set_chr(1.3 * chr);
     plptex(0.5, 0.95, 1, 0, 0.5, "Bootstrap distribution of the SSOC parameters");
+    snprintf(pic.title, sizeof pic.title, "Bootstrap distribution of the SSOC parameters");
+    snprintf(pic.desc, sizeof pic.desc,
+             "Histograms of E0 (eV), alpha_E (eV), v_c, n_H, beta0, beta1, beta2, beta3 over %zu fitted bootstrap "
+             "replicates of %zu; solid line: point estimate; dashed: %g%% %s band. Source: %.400s.",
+             nok, in->B, 100 * in->confidence, in->interval ? in->interval : "", in->source ? in->source : "");
     char sub[1400];
     snprintf(sub, sizeof sub, "%s · %zu of %zu replicates fitted · black: point estimate · dashed: %g%% %s band",
              in->source ? in->source : "", nok, in->B, 100 * in->confidence, in->interval ? in->interval : "");
