@@ -37,6 +37,7 @@
 #include "ssoc/version.h"
 
 #define SSOC_FORMAT_VERSION 1
+#define SSOC_FLUSH_INTERVAL_S 1.0 /* most one H5Fflush per second during the block rounds */
 
 static volatile sig_atomic_t sweep_signal;
 
@@ -195,12 +196,13 @@ static ssoc_status do_bootstrap(run *R, ssoc_error *err)
     ssoc_error e = {0};
     ssoc_status st = ssoc_boot_fit_range(R->d, &R->fo, &bo, b0, b1, R->boot->table + b0 * SSOC_NPARAM,
                                          R->boot->ok + b0, &e);
+    if (st != SSOC_OK && e.code == SSOC_OK)
+        e.code = st;
     if (ssoc_par_agree(&e)) {
         free(counts);
         *err = e;
         return e.code;
     }
-    (void)st;
     for (int r = 0; r < R->size; ++r) {
         size_t lo, hi;
         ssoc_par_share(B, r, R->size, &lo, &hi);
@@ -658,7 +660,6 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
         for (size_t k = kb0; k < kb1; ++k)
             if (!done_in[k])
                 todo[ntodo++] = k;
-    int64_t cnt[2] = {(int64_t)ntodo, 0};
     int64_t pts = 0;
     for (size_t i = 0; ok && i < ntodo; ++i) {
         size_t c0 = todo[i] * blk, c1 = c0 + blk < R->ncols ? c0 + blk : R->ncols;
@@ -667,13 +668,13 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
     int64_t agg[2] = {(int64_t)ntodo, pts};
     ssoc_par_max_i64(agg, 1);
     ssoc_par_sum_i64(agg + 1, 1);
-    (void)cnt;
     const int64_t rounds = agg[0];
     progress pg = {.on = R->rank == 0 && !R->quiet, .tty = isatty(2), .t_start = ssoc_par_wtime(),
                    .total = agg[1], .per_point = (double)R->n_ok};
     pg.t_last = pg.t_start;
     *interrupted = 0;
     ssoc_status st = ssoc_par_agree(&e);
+    double t_flush = ssoc_par_wtime();
     for (int64_t r = 0; !st && r < rounds; ++r) {
         size_t c0 = 0, c1 = 0, kblk = 0;
         int has = (size_t)r < ntodo;
@@ -710,11 +711,22 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
             !(st = c->has_target ? ssoc_h5_write_columns(R->h5, "/sigma/p_exceed", c0, c1, bb.pex, &e) : SSOC_OK))
             /* the done flag goes after the data it vouches for */
             st = ssoc_h5_write_range(R->h5, "/progress/done", kblk, has ? 1 : 0, &one, &e);
-        if (!st)
+        /* Raw data and done flags go to the file (the OS page cache) at H5Dwrite, so a kill -9
+         * loses only the blocks in flight; H5Fflush (an fsync under MPI-IO) is paced to at most
+         * one per SSOC_FLUSH_INTERVAL_S, decided by rank 0's clock so every rank calls it, and
+         * always happens before stopping on a signal. */
+        const double tnow = ssoc_par_wtime();
+        int64_t v[4] = {st != SSOC_OK, sweep_signal != 0, has ? (int64_t)((c1 - c0) * nT) : 0,
+                        R->rank == 0 && tnow - t_flush >= SSOC_FLUSH_INTERVAL_S};
+        ssoc_par_sum_i64(v, 4);
+        if (!v[0] && (v[1] || v[3] || r + 1 == rounds)) {
             st = ssoc_h5_flush(R->h5, &e);
+            t_flush = tnow;
+            int64_t f = st != SSOC_OK;
+            ssoc_par_sum_i64(&f, 1);
+            v[0] = f;
+        }
         R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
-        int64_t v[3] = {st != SSOC_OK, sweep_signal != 0, has ? (int64_t)((c1 - c0) * nT) : 0};
-        ssoc_par_sum_i64(v, 3);
         if (v[0]) {
             st = ssoc_par_agree(&e);
             break;
@@ -751,7 +763,7 @@ enum { RV_ARG, RV_ARG_LO, RV_ARG_HI, RV_VF, RV_VF_LO, RV_VF_HI, RV_S, RV_S_LO, R
 typedef struct rule_scratch {
     double *a, *v, *s;
     void *sel;
-    double ja[4096], jv[4096], js[4096];
+    double *ja, *jv, *js; /* jackknife optima (BCa), n_jack_ok each */
 } rule_scratch;
 
 static int rule_eval(const run *R, int kind, const ssoc_rules_prep *pp, double fixed, double T, ssoc_optimum *o)
@@ -805,7 +817,7 @@ static void rule_task(const run *R, int kind, double fixed, double T, rule_scrat
         ++n;
     }
     size_t nj = 0;
-    for (size_t i = 0; i < R->n_jack_ok && nj < 4096; ++i) {
+    for (size_t i = 0; i < R->n_jack_ok; ++i) {
         ssoc_optimum oj;
         if (!rule_eval(R, kind, &R->jackpreps[i], fixed, T, &oj))
             continue;
@@ -879,12 +891,13 @@ static ssoc_status rules_write(run *R, const double *all, ssoc_error *err)
     return st;
 }
 
-static rule_scratch *scratch_alloc(size_t n)
+/* scratch for n replicate optima and nj jackknife optima */
+static rule_scratch *scratch_alloc(size_t n, size_t nj)
 {
     rule_scratch *sc = malloc(sizeof *sc);
     if (!sc)
         return NULL;
-    sc->a = malloc(3 * (n ? n : 1) * sizeof(double));
+    sc->a = malloc((3 * n + 3 * nj + 1) * sizeof(double));
     sc->sel = malloc(ssoc_kernel_quantiles_scratch(n ? n : 1));
     if (!sc->a || !sc->sel) {
         free(sc->a), free(sc->sel);
@@ -892,6 +905,7 @@ static rule_scratch *scratch_alloc(size_t n)
         return NULL;
     }
     sc->v = sc->a + n, sc->s = sc->a + 2 * n;
+    sc->ja = sc->a + 3 * n, sc->jv = sc->ja + nj, sc->js = sc->jv + nj;
     return sc;
 }
 
@@ -914,7 +928,7 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
     if (!nomem) {
 #pragma omp parallel
         {
-            rule_scratch *sc = scratch_alloc(R->n_ok);
+            rule_scratch *sc = scratch_alloc(R->n_ok, R->n_jack_ok);
             if (!sc) {
 #pragma omp atomic write
                 nomem = 1;
@@ -943,7 +957,8 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
             ssoc_par_share(ntask, r, R->size, &lo, &hi);
             counts[r] = (hi - lo) * RV_COUNT;
         }
-        st = ssoc_par_allgatherv(all + t0 * RV_COUNT, all, counts, sizeof(double), &e);
+        if ((st = ssoc_par_allgatherv(all + t0 * RV_COUNT, all, counts, sizeof(double), &e)) && e.code == SSOC_OK)
+            e.code = st;
         st = ssoc_par_agree(&e);
     }
     double tw = ssoc_par_wtime();
@@ -1061,9 +1076,9 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
         if (R->rank == 0 && !R->quiet) {
             fprintf(stderr,
                     "ssoc: sweep: %zu x %zu x %zu grid (x, rho, T), B = %zu (%zu fitted, %zu failed), %d rank%s x %d "
-                    "thread%s, %zu blocks of %zu columns%s\n",
+                    "thread%s, %zu blocks of %zu columns\n",
                     R->nx, R->nrho, R->nT, cfg->B, R->n_ok, R->boot->n_failed, R->size, R->size == 1 ? "" : "s",
-                    R->threads, R->threads == 1 ? "" : "s", R->nblocks, R->block, "");
+                    R->threads, R->threads == 1 ? "" : "s", R->nblocks, R->block);
             if (resumed)
                 fprintf(stderr, "ssoc: sweep: resuming %s: %zu of %zu blocks already done\n", R->partial, ndone,
                         R->nblocks);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ssoc/stats.h"
 #include "ssoc/validate.h"
@@ -32,37 +31,6 @@ void ssoc_validate_report_free(ssoc_validate_report *r)
     free(r);
 }
 
-static ssoc_status val_missing(const ssoc_csv *t, const char *name, ssoc_error *err)
-{
-    char list[400];
-    size_t used = 0;
-    list[0] = '\0';
-    for (int i = 0; i < ssoc_csv_ncols(t) && used < sizeof list; ++i) {
-        int w = snprintf(list + used, sizeof list - used, "%s%s", i ? "," : "", ssoc_csv_column_name(t, i));
-        if (w < 0)
-            break;
-        used += (size_t)w;
-    }
-    for (int i = 0; i < ssoc_csv_ncols(t); ++i)
-        if (strcasecmp(ssoc_csv_column_name(t, i), name) == 0)
-            return SSOC_ERR(err, SSOC_EDATA,
-                            "%s:%d: missing required column '%s' (found '%s': column names are case-sensitive)",
-                            ssoc_csv_path(t), ssoc_csv_header_line(t), name, ssoc_csv_column_name(t, i));
-    return SSOC_ERR(err, SSOC_EDATA, "%s:%d: missing required column '%s' (header: %s)", ssoc_csv_path(t),
-                    ssoc_csv_header_line(t), name, list);
-}
-
-static ssoc_status val_positive(const ssoc_csv *t, size_t row, int col, double *v, ssoc_error *err)
-{
-    ssoc_status st = ssoc_csv_get_double(t, row, col, v, err);
-    if (st != SSOC_OK)
-        return st;
-    if (!(*v > 0.0))
-        return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column '%s': '%s' must be > 0", ssoc_csv_path(t),
-                        ssoc_csv_line(t, row), ssoc_csv_column_name(t, col), ssoc_csv_field(t, row, col));
-    return SSOC_OK;
-}
-
 static ssoc_status val_parse_row(const ssoc_csv *t, size_t row, const int col[5], ssoc_validate_row *r,
                                  ssoc_error *err)
 {
@@ -73,9 +41,9 @@ static ssoc_status val_parse_row(const ssoc_csv *t, size_t row, const int col[5]
     if (!(r->x > 0.0 && r->x < 1.0))
         return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column 'x': '%s' is outside the open interval (0, 1)",
                         ssoc_csv_path(t), r->line, ssoc_csv_field(t, row, col[0]));
-    if ((st = val_positive(t, row, col[1], &r->rho_g_cm3, err)) != SSOC_OK ||
-        (st = val_positive(t, row, col[2], &r->T_K, err)) != SSOC_OK ||
-        (st = val_positive(t, row, col[3], &r->sigma_obs_S_cm, err)) != SSOC_OK)
+    if ((st = ssoc_csv_get_positive(t, row, col[1], &r->rho_g_cm3, err)) != SSOC_OK ||
+        (st = ssoc_csv_get_positive(t, row, col[2], &r->T_K, err)) != SSOC_OK ||
+        (st = ssoc_csv_get_positive(t, row, col[3], &r->sigma_obs_S_cm, err)) != SSOC_OK)
         return st;
     r->Ea_obs_eV = NAN;
     /* Ea is optional per row too: published tables often give it for a subset only. */
@@ -322,7 +290,7 @@ ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const sso
     for (int c = 0; c < 5; ++c) {
         col[c] = ssoc_csv_column(t, names[c]);
         if (col[c] < 0 && c < 4)
-            return val_missing(t, names[c], err);
+            return ssoc_csv_missing_column(t, names[c], err);
     }
 
     const size_t n = ssoc_csv_nrows(t);

@@ -299,7 +299,7 @@ Test(validate, malformed_rows_name_file_line_and_column)
     expect_fail("x,rho,T,sigma\n0.7,1.7,inf,2e-3\n", SSOC_EDATA, "2: column 'T'", "infinite");
     expect_fail("x,rho,T,sigma\n0.7,1.7,,2e-3\n", SSOC_EDATA, "2: column 'T'", "empty field");
     expect_fail("x,rho,T,sigma,Ea\n0.7,1.7,500,2e-3,0.3eV\n", SSOC_EDATA, "2: column 'Ea'", "not a number");
-    expect_fail("x,rho,sigma\n0.7,1.7,2e-3\n", SSOC_EDATA, "1: missing required column 'T'", "header: x,rho,sigma");
+    expect_fail("x,rho,sigma\n0.7,1.7,2e-3\n", SSOC_EDATA, "1: missing required column 'T'", "header: x, rho, sigma");
     expect_fail("# c\nx,Rho,T,sigma\n0.7,1.7,500,2e-3\n", SSOC_EDATA, "2: missing required column 'rho'",
                 "case-sensitive");
 }

@@ -46,6 +46,10 @@ int ssoc_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *nam
 /// *boot_requested for --boot), 0 if not a bootstrap option, -1 after a usage error.
 int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_opts *o, int *boot_requested);
 
+/// Parse "--fix NAME=VALUE" at argv[*i] into `fo` (counting in *nfix if not NULL). Returns 1 on a
+/// match, 0 if argv[*i] is another option, -1 after printing a usage error.
+int ssoc_cli_fix_opt(const char *cmd, int argc, char **argv, int *i, ssoc_fit_opts *fo, int *nfix);
+
 /// Help text of the bootstrap options, for the commands that take them.
 extern const char ssoc_cli_boot_help[];
 

@@ -139,20 +139,9 @@ int ssoc_cmd_predict(int argc, char **argv)
                 return SSOC_EXIT_USAGE;
             if (!(d_crit > 0))
                 return ssoc_cli_usage_error(cmd, "option --d-crit: '%s' must be > 0 angstrom", v);
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--fix", &v)) != 0) {
+        } else if ((m = ssoc_cli_fix_opt(cmd, argc, argv, &i, &fo, &nfix)) != 0) {
             if (m < 0)
                 return SSOC_EXIT_USAGE;
-            const char *eq = strchr(v, '=');
-            double val;
-            if (!eq || eq == v)
-                return ssoc_cli_usage_error(cmd, "option --fix: '%s' is not NAME=VALUE", v);
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
-            if (ssoc_cli_parse_double(cmd, "--fix", eq + 1, &val) != SSOC_EXIT_OK)
-                return SSOC_EXIT_USAGE;
-            if (ssoc_fit_opts_fix(&fo, name, val, &err) != SSOC_OK)
-                return ssoc_cli_usage_error(cmd, "option --fix: %s", err.msg);
-            nfix++;
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if ((m = ssoc_cli_boot_opt(cmd, argc, argv, &i, &bo, &want_boot)) != 0) {
