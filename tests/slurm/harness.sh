@@ -12,7 +12,7 @@
 # 4. job C: a plain scancel mid-run (SIGTERM, as a preemption sends): ssoc checkpoints, the job is not
 #    requeued, and the same command submitted again resumes to an identical file;
 # 5. a 2-task job array (jobs/array.sbatch) and a dependent job that collects the design rules of
-#    both tasks into one CSV (jobs/collect_rules.sh);
+#    both tasks into one CSV (jobs/collect_rules.sh, `ssoc rules --csv`);
 # 6. tears everything down, also when a check fails or the test is interrupted, and checks with
 #    pgrep that no slurmctld, slurmd, slurmstepd, munged, srun or ssoc of ours is left.
 # Exit: 0 all passed, 1 a check failed, 77 skipped (no slurmctld on this machine).
@@ -245,7 +245,7 @@ else
     scancel "$CO" # its dependency can never be satisfied
 fi
 if [ "$(scontrol -o show job "$AR" | grep -c 'JobState=COMPLETED')" = 2 ]; then
-    pass "array $AR: both tasks COMPLETED in $(cl_since "$t") s (with the collection job)"
+    pass "array $AR: both tasks COMPLETED in $(cl_since "$t") s"
 else
     fail "array $AR: task states:$states"
 fi
@@ -261,30 +261,19 @@ for name in cold hot; do
         fail "array task '$name': no $W/runs/$name.h5"
     fi
 done
-# the collected table: one header starting with "run", rows of both tasks
+# the collected table: one header, then each task's `ssoc rules --csv` rows prefixed with its name;
+# each task's rows are those of its own temperature window
 if job_ok "$CO" && [ -s "$W/rules.csv" ]; then
-    head -n1 "$W/rules.csv" | grep -q '^run,' && pass "collection job $CO: rules.csv header: $(head -n1 "$W/rules.csv" | cut -c1-80)..." ||
-        fail "rules.csv header: $(head -n1 "$W/rules.csv")"
-    nc=$(grep -c '^cold,' "$W/rules.csv")
-    nh=$(grep -c '^hot,' "$W/rules.csv")
-    nf=$(awk -F, '{ print NF }' "$W/rules.csv" | sort -u | wc -l)
-    if [ "$nc" -gt 0 ] && [ "$nh" -gt 0 ] && [ "$nf" = 1 ] && [ "$(grep -c '^run,' "$W/rules.csv")" = 1 ]; then
-        pass "rules.csv: $nc rows from task 'cold', $nh from 'hot', one header, same column count"
+    want=$( { "$SSOC" rules "$W/runs/cold.h5" --csv | sed '1s/^/run,/; 2,$s/^/cold,/'
+              "$SSOC" rules "$W/runs/hot.h5" --csv | sed '1d; s/^/hot,/'; } 2>&1)
+    tcold=$(awk -F, '$1 == "cold" { print $3 }' "$W/rules.csv" | sort -un | tr '\n' ' ')
+    thot=$(awk -F, '$1 == "hot" { print $3 }' "$W/rules.csv" | sort -un | tr '\n' ' ')
+    nrho=$(grep -c '^cold,rho_opt,\|^hot,rho_opt,' "$W/rules.csv")
+    if [ "$(cat "$W/rules.csv")" = "$want" ] && [ "$(head -c 12 "$W/rules.csv")" = "run,kind,T_K" ] &&
+        [ "$tcold" = "300 350 400 " ] && [ "$thot" = "600 700 800 " ] && [ "$nrho" -gt 0 ]; then
+        pass "collection job $CO: rules.csv = ssoc rules --csv of both tasks, $(($(wc -l <"$W/rules.csv") - 1)) rows, T windows 300-400 and 600-800 K"
     else
-        fail "rules.csv: cold $nc rows, hot $nh rows, $nf different column counts"
-    fi
-    if ! "$SSOC" rules --help >/dev/null 2>&1; then
-        # Python fallback: one row per (T, x) node; T column holds the task's window; rho_opt of
-        # the first row equals the file's /rules/rho_opt[0][0] (read independently with h5dump)
-        want=$(h5dump -m '%.17g' -d /rules/rho_opt -s 0,0 -c 1,1 "$W/runs/hot.h5" | sed -n 's/^ *(0,0): *//p')
-        got=$(awk -F, '$1 == "hot" { print $4; exit }' "$W/rules.csv")
-        ts=$(awk -F, '$1 == "hot" { print $2 }' "$W/rules.csv" | sort -u | tr '\n' ' ')
-        if [ "$nc" = 39 ] && [ "$nh" = 39 ] && [ "$ts" = "600.0 700.0 800.0 " ] &&
-            awk -v a="$got" -v b="$want" 'BEGIN { exit !(a != "" && a + 0 == b + 0) }'; then
-            pass "rules.csv (h5py fallback, no 'ssoc rules' in this build): 3 T x 13 x rows per task, values equal the files'"
-        else
-            fail "rules.csv fallback: rows $nc/$nh (want 39), hot T = $ts, rho_opt $got vs $want"
-        fi
+        fail "collection job $CO: rules.csv (T cold: $tcold, hot: $thot, $nrho rho_opt rows) is not the tasks' ssoc rules --csv: $(diff <(echo "$want") "$W/rules.csv" | head -4)"
     fi
 else
     fail "collection job $CO: state $(jfield "$CO" JobState) exit $(jfield "$CO" ExitCode); $(cat "$BASE"/out/collect-*.out 2>/dev/null | head -3)"
