@@ -9,8 +9,9 @@
 # 3. job B: the same job gets SIGUSR1 mid-run (scancel --signal=USR1 --batch); the script forwards it,
 #    ssoc checkpoints and exits 4, the job requeues itself (Restarts=1, SLURM_RESTART_COUNT=1),
 #    the second run continues with --resume, and the file is again identical;
-# 4. job C: a plain scancel mid-run (SIGTERM, as a preemption sends): ssoc checkpoints, the job is not
-#    requeued, and the same command submitted again resumes to an identical file;
+# 4. job C: a plain scancel mid-run (SIGTERM, as a preemption sends): ssoc checkpoints and the job is
+#    not requeued; submitted again with SSOC_MAX_RESTARTS=0 it resumes, gets SIGUSR1 and stops with
+#    exit 4 instead of requeueing; submitted a third time it resumes to an identical file;
 # 5. a 2-task job array (jobs/array.sbatch) and a dependent job that collects the design rules of
 #    both tasks into one CSV (jobs/collect_rules.sh, `ssoc rules --csv`);
 # 6. tears everything down, also when a check fails or the test is interrupted, and checks with
@@ -93,6 +94,27 @@ export OMPI_MCA_btl_vader_backing_directory=$TMPDIR    # shared-memory segments 
 W=$BASE/work
 mkdir -p "$W"
 cd "$W" || die "cd $W"
+
+# ---------------------------------------------------------------- the job scripts' own errors
+# (run with bash outside any job: each must stop with exit 1 and say what is wrong)
+script_err() { # WANT_SUBSTRING ENV... -- SCRIPT ARGS...
+    local want=$1 out rc
+    shift
+    local envs=()
+    while [ "$1" != -- ]; do envs+=("$1"); shift; done
+    shift
+    out=$(env -u SLURM_JOB_ID -u SLURM_ARRAY_TASK_ID "${envs[@]}" bash "$@" 2>&1 </dev/null)
+    rc=$?
+    if [ "$rc" = 1 ] && grep -qF -- "$want" <<<"$out"; then pass "$(basename "$1") ${*:2}: exit 1, '$want'"; else fail "$(basename "$1") ${*:2}: exit $rc: $out"; fi
+}
+script_err "usage: sbatch jobs/sweep.sbatch CONFIG.ini OUT.h5" -- "$JOBS/sweep.sbatch"
+script_err "cannot read config 'no/such.ini'" -- "$JOBS/sweep.sbatch" no/such.ini out.h5
+script_err "ssoc binary '/no/ssoc' not found" SSOC=/no/ssoc -- "$JOBS/sweep.sbatch" "$CFG" out.h5
+script_err "not inside a SLURM job" -- "$JOBS/sweep.sbatch" "$CFG" out.h5
+script_err "not a job array task" -- "$JOBS/array.sbatch" list out
+printf '# a list\n\none %s\ntwo/bad %s\n' "$CFG" "$CFG" >"$W/bad.list"
+script_err "bad.list has no line 4" SLURM_ARRAY_TASK_ID=3 SSOC_SWEEP_JOB="$JOBS/sweep.sbatch" -- "$JOBS/array.sbatch" "$W/bad.list" "$W/runs"
+script_err "name 'two/bad' is not a plain file name" SLURM_ARRAY_TASK_ID=1 SSOC_SWEEP_JOB="$JOBS/sweep.sbatch" -- "$JOBS/array.sbatch" "$W/bad.list" "$W/runs"
 
 # ---------------------------------------------------------------- helpers
 # same_datasets REF OTHER LABEL: same objects and shapes (h5ls -r) and every dataset identical to
@@ -195,32 +217,48 @@ fi
 [ "$(attr "$W/B.h5" resumed)" = 1 ] && pass "job $B: output says resumed = 1" || fail "job $B: resumed attribute is '$(attr "$W/B.h5" resumed)'"
 [ -f "$W/B.h5" ] && [ ! -e "$W/B.h5.partial" ] && same_datasets "$W/ref.h5" "$W/B.h5" "preempted and resumed job $B vs direct mpirun"
 
-# ---------------------------------------------------------------- C: scancel mid-run (SIGTERM), resubmit
-# What a preemption or an explicit scancel does: SLURM sends SIGTERM to the ranks and the script;
-# ssoc checkpoints within KillWait, the script does not requeue a job SLURM is ending, and the same
-# command submitted again resumes.
+# ---------------------------------------------------------------- C: scancel, then no requeue left, then resume
+# C1: a plain scancel mid-run, what a preemption sends: SIGTERM to the ranks and the script. ssoc
+#     checkpoints within KillWait and the script does not requeue a job SLURM is ending.
+# C2: the same command again, with SSOC_MAX_RESTARTS=0: it resumes, gets SIGUSR1 mid-run, and
+#     stops with exit 4 instead of requeueing.
+# C3: the same command again resumes the twice-interrupted file to the end: identical datasets.
 t=$(cl_now)
-C=$(submit sweepC "$JOBS/sweep.sbatch" "$CFG" "$W/C.h5") || die "sbatch failed"
-outC=$BASE/out/sweepC-$C.out
-if wait_until 60 "job $C to record 2 blocks" has_blocks "$W/C.h5.partial" 2; then
-    scancel "$C"
-    wait_until 60 "cancelled job $C" is_done "$C"
-    if [ "$(jfield "$C" JobState)" = CANCELLED ] && [ "$(jfield "$C" Restarts)" = 0 ] && [ -f "$W/C.h5.partial" ] &&
-        has_line "$outC" "ssoc: sweep: interrupted, resumable" && has_line "$outC" "stopped by SIGTERM: .*submitting the same command again continues it"; then
-        pass "job $C: scancel -> ranks checkpointed (exit 4), not requeued, .partial kept"
+outC() { echo "$BASE/out/sweepC-$1.out"; }
+C1=$(submit sweepC "$JOBS/sweep.sbatch" "$CFG" "$W/C.h5") || die "sbatch failed"
+if wait_until 60 "job $C1 to record 2 blocks" has_blocks "$W/C.h5.partial" 2; then
+    scancel "$C1"
+    wait_until 60 "cancelled job $C1" is_done "$C1"
+    if [ "$(jfield "$C1" JobState)" = CANCELLED ] && [ "$(jfield "$C1" Restarts)" = 0 ] && [ -f "$W/C.h5.partial" ] &&
+        has_line "$(outC "$C1")" "ssoc: sweep: interrupted, resumable" &&
+        has_line "$(outC "$C1")" "stopped by SIGTERM: .*submitting the same command again continues it"; then
+        pass "job $C1: scancel -> the ranks checkpointed (exit 4), no requeue, .partial kept"
     else
-        fail "job $C: state $(jfield "$C" JobState) Restarts=$(jfield "$C" Restarts) exit $(jfield "$C" ExitCode); see $outC"
-    fi
-    C2=$(submit sweepC "$JOBS/sweep.sbatch" "$CFG" "$W/C.h5") || die "sbatch failed"
-    wait_until 120 "job $C2" is_done "$C2"
-    if job_ok "$C2" && has_line "$BASE/out/sweepC-$C2.out" "continuing it with --resume" && [ -f "$W/C.h5" ]; then
-        pass "job $C2: the same command submitted again resumed and completed ($(cl_since "$t") s for both)"
-        same_datasets "$W/ref.h5" "$W/C.h5" "cancelled and resubmitted job $C2 vs direct mpirun"
-    else
-        fail "job $C2: state $(jfield "$C2" JobState) exit $(jfield "$C2" ExitCode); see $BASE/out/sweepC-$C2.out"
+        fail "job $C1: state $(jfield "$C1" JobState) Restarts=$(jfield "$C1" Restarts) exit $(jfield "$C1" ExitCode); see $(outC "$C1")"
     fi
 else
-    fail "job $C never recorded 2 blocks (state $(jfield "$C" JobState))"
+    fail "job $C1 never recorded 2 blocks (state $(jfield "$C1" JobState))"
+fi
+n1=$(ndone "$W/C.h5.partial")
+C2=$(SSOC_MAX_RESTARTS=0 submit sweepC "$JOBS/sweep.sbatch" "$CFG" "$W/C.h5") || die "sbatch failed"
+if wait_until 60 "job $C2 to resume" has_line "$(outC "$C2")" "ssoc: sweep: resuming"; then
+    wait_until 60 "job $C2 to add 2 blocks" has_blocks "$W/C.h5.partial" $((n1 + 2))
+    scancel --signal=USR1 --batch "$C2"
+fi
+wait_until 60 "job $C2" is_done "$C2"
+if [ "$(jfield "$C2" JobState)" = FAILED ] && [ "$(jfield "$C2" ExitCode)" = 4:0 ] && [ "$(jfield "$C2" Restarts)" = 0 ] &&
+    [ -f "$W/C.h5.partial" ] && has_line "$(outC "$C2")" "not requeueing; resubmit the same command to continue"; then
+    pass "job $C2: resumed, then SIGUSR1 with SSOC_MAX_RESTARTS=0: exit 4, not requeued"
+else
+    fail "job $C2: state $(jfield "$C2" JobState) exit $(jfield "$C2" ExitCode) Restarts=$(jfield "$C2" Restarts); see $(outC "$C2")"
+fi
+C3=$(submit sweepC "$JOBS/sweep.sbatch" "$CFG" "$W/C.h5") || die "sbatch failed"
+wait_until 120 "job $C3" is_done "$C3"
+if job_ok "$C3" && has_line "$(outC "$C3")" "continuing it with --resume" && [ -f "$W/C.h5" ] && [ ! -e "$W/C.h5.partial" ]; then
+    pass "job $C3: the same command resumed and completed ($(cl_since "$t") s for the three jobs)"
+    same_datasets "$W/ref.h5" "$W/C.h5" "twice interrupted and resubmitted sweep vs direct mpirun"
+else
+    fail "job $C3: state $(jfield "$C3" JobState) exit $(jfield "$C3" ExitCode); see $(outC "$C3")"
 fi
 
 # ---------------------------------------------------------------- D: 2-task array + collection job
