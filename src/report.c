@@ -137,32 +137,21 @@ static ssoc_status jackknife(ctx *c, ssoc_error *err)
         free(ok);
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
     }
-    int nomem = 0;
-#pragma omp parallel
-    {
-        size_t *idx = malloc(d->n * sizeof *idx);
-        ssoc_dataset *ds = ssoc_dataset_alloc(d->n);
-        ssoc_fit_workspace *fw = ssoc_fit_workspace_alloc(d->n);
-        if (!idx || !ds || !fw) {
-#pragma omp atomic write
-            nomem = 1;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (size_t i = 0; i < d->n; ++i) {
-            if (!idx || !ds || !fw)
-                continue;
-            size_t m = 0;
-            for (size_t k = 0; k < d->n; ++k)
-                if (k != i)
-                    idx[m++] = k;
-            ssoc_fit_result fr;
-            ok[i] = ssoc_dataset_take(d, idx, m, ds, NULL) == SSOC_OK &&
-                    ssoc_fit_run_ws(ds, &fo, fw, &fr, NULL) == SSOC_OK &&
-                    ssoc_rules_prepare(&fr.params, &c->jack[i], NULL) == SSOC_OK;
-        }
-        free(idx);
-        ssoc_dataset_free(ds);
-        ssoc_fit_workspace_free(fw);
+    double *table = malloc(d->n * SSOC_NPARAM * sizeof *table);
+    if (!table) {
+        free(ok);
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    }
+    ssoc_status st = ssoc_boot_jackknife(d, &fo, table, ok, err);
+    for (size_t i = 0; st == SSOC_OK && i < d->n; ++i) {
+        ssoc_params p;
+        memcpy(p.p, table + i * SSOC_NPARAM, sizeof p.p);
+        ok[i] = ok[i] && ssoc_rules_prepare(&p, &c->jack[i], NULL) == SSOC_OK;
+    }
+    free(table);
+    if (st != SSOC_OK) {
+        free(ok);
+        return st;
     }
     size_t n = 0;
     for (size_t i = 0; i < d->n; ++i)
@@ -170,8 +159,6 @@ static ssoc_status jackknife(ctx *c, ssoc_error *err)
             c->jack[n++] = c->jack[i];
     free(ok);
     c->n_jack = n;
-    if (nomem)
-        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the leave-one-out fits");
     if (n < 2)
         return SSOC_ERR(err, SSOC_EFIT, "%s: BCa bands need the leave-one-out refits of /fit/data; only %zu of %zu succeeded",
                         sf->path, n, d->n);

@@ -131,45 +131,7 @@ static ssoc_status do_fit(run *R, ssoc_error *err)
 /* Leave-one-out fits for BCa: every rank computes all n (cheap next to B), threads over points. */
 static ssoc_status do_jackknife(run *R, ssoc_error *err)
 {
-    ssoc_boot_result *b = R->boot;
-    const ssoc_dataset *d = R->d;
-    int nomem = 0;
-#pragma omp parallel
-    {
-        size_t *idx = malloc(d->n * sizeof *idx);
-        ssoc_dataset *ds = ssoc_dataset_alloc(d->n);
-        ssoc_fit_workspace *fw = ssoc_fit_workspace_alloc(d->n);
-        if (!idx || !ds || !fw) {
-#pragma omp atomic write
-            nomem = 1;
-        }
-#pragma omp barrier
-        int skip;
-#pragma omp atomic read
-        skip = nomem;
-        if (!skip) {
-#pragma omp for schedule(dynamic, 1)
-            for (size_t i = 0; i < d->n; ++i) {
-                size_t m = 0;
-                for (size_t k = 0; k < d->n; ++k)
-                    if (k != i)
-                        idx[m++] = k;
-                ssoc_error e = {0};
-                ssoc_fit_result fr;
-                int ok = ssoc_dataset_take(d, idx, m, ds, &e) == SSOC_OK &&
-                         ssoc_fit_run_ws(ds, &R->fo, fw, &fr, &e) == SSOC_OK;
-                for (int j = 0; j < SSOC_NPARAM; ++j)
-                    b->jack[i * SSOC_NPARAM + j] = ok ? fr.params.p[j] : NAN;
-                b->jack_ok[i] = (unsigned char)ok;
-            }
-        }
-        free(idx);
-        ssoc_dataset_free(ds);
-        ssoc_fit_workspace_free(fw);
-    }
-    if (nomem)
-        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for jackknife workspaces");
-    return SSOC_OK;
+    return ssoc_boot_jackknife(R->d, &R->fo, R->boot->jack, R->boot->jack_ok, err);
 }
 
 static ssoc_status do_bootstrap(run *R, ssoc_error *err)
