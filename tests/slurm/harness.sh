@@ -33,6 +33,7 @@ if ! SLURMCTLD=$(command -v "${SSOC_SLURMCTLD:-slurmctld}"); then
     exit 77
 fi
 . "$HERE/cluster.sh"
+. "$HERE/../h5compare.sh"
 
 FAILS=0
 pass() { log "PASS: $*"; }
@@ -117,31 +118,13 @@ script_err "bad.list has no line 4" SLURM_ARRAY_TASK_ID=3 SSOC_SWEEP_JOB="$JOBS/
 script_err "name 'two/bad' is not a plain file name" SLURM_ARRAY_TASK_ID=1 SSOC_SWEEP_JOB="$JOBS/sweep.sbatch" -- "$JOBS/array.sbatch" "$W/bad.list" "$W/runs"
 
 # ---------------------------------------------------------------- helpers
-# same_datasets REF OTHER LABEL: same objects and shapes (h5ls -r) and every dataset identical to
-# the last bit (h5diff without tolerance; h5diff exits 0 on "not comparable", so that is caught too)
+# same_datasets REF OTHER LABEL: h5_compare (../h5compare.sh) as a harness check
 same_datasets() {
-    local ref=$1 other=$2 label=$3 n=0 d out
-    if ! diff <(h5ls -r "$ref") <(h5ls -r "$other") >/dev/null 2>&1; then
-        fail "$label: object lists or shapes differ: $(diff <(h5ls -r "$ref") <(h5ls -r "$other") 2>&1 | head -4)"
-        return
-    fi
-    # /coords last: h5diff -v also compares the datasets a dimension scale's REFERENCE_LIST points
-    # to, so a difference anywhere would otherwise be reported under /coords/T
-    for d in $(h5ls -r "$ref" | awk '$2 == "Dataset" { print $1 }' | awk '/^\/coords\// { c = c $0 "\n"; next } { print } END { printf "%s", c }'); do
-        n=$((n + 1))
-        out=$(h5diff -v "$ref" "$other" "$d" "$d" 2>&1)
-        if [ $? != 0 ] || grep -qi "not comparable" <<<"$out"; then
-            fail "$label: dataset $d differs: $(head -8 <<<"$out")"
-            return
-        fi
-    done
-    if [ "$n" -lt 30 ]; then fail "$label: only $n datasets in $ref"; else pass "$label: $n datasets identical (h5diff, no tolerance)"; fi
+    local r
+    if ! r=$(h5_compare "$1" "$2"); then fail "$3: $r"; return; fi
+    if [ "$r" -lt 30 ]; then fail "$3: only $r datasets in $1"; else pass "$3: $r datasets identical (h5diff, no tolerance)"; fi
 }
-# ndone FILE: blocks recorded done in /progress/done (the DATA part only: its description attribute has digits)
-ndone() {
-    h5dump -A 0 -d /progress/done -y -w 0 "$1" 2>/dev/null | sed -n '/^ *DATA {/,/^ *}/p' | sed '1d;$d' |
-        tr -c '01' ' ' | tr ' ' '\n' | grep -c '^1$'
-}
+ndone() { h5_ndone "$1"; }
 has_blocks() { [ -f "$1" ] && [ "$(ndone "$1")" -ge "$2" ]; }
 has_line() { grep -q -- "$2" "$1" 2>/dev/null; }
 attr() { h5dump -a "/$2" "$1" 2>/dev/null | sed -n 's/^ *(0): *//p' | head -n1; }
