@@ -167,6 +167,21 @@ run_table <<'TABLE'
 2 ;; sweep: option --set needs a value ;; sweep $B/ok.ini --set
 2 ;; sweep: more than one config file ;; sweep $B/ok.ini $B/ok.ini
 2 ;; sweep: --resume: no ;; sweep $B/ok.ini -o $TMP/s.h5 --resume
+# ---- command lines: rules and plot ----
+2 ;; rules: missing OUT.h5 ;; rules
+2 ;; rules: --json and --csv exclude each other ;; rules $TMP/r.h5 --json --csv
+2 ;; rules: unknown option '--bogus' ;; rules $TMP/r.h5 --bogus
+2 ;; rules: more than one sweep file ;; rules $TMP/r.h5 $TMP/r.h5
+2 ;; plot: missing input file ;; plot
+2 ;; plot: --field: 'bogus' is not best, median, lo, hi, width or p_exceed ;; plot $TMP/r.h5 --field bogus
+2 ;; plot: --T: 'abc' is not a positive temperature in K ;; plot $TMP/r.h5 --T 300,abc
+2 ;; plot: --T: '-5' is not a positive temperature in K ;; plot $TMP/r.h5 --T -5
+2 ;; plot: -o && x.jpg: the picture type comes from the extension: .png, .svg or .pdf ;; plot $TMP/r.h5 -o $TMP/x.jpg
+2 ;; plot: option -o needs a value ;; plot $TMP/r.h5 -o
+2 ;; plot: --rules and --params exclude each other ;; plot $TMP/r.h5 --rules --params
+2 ;; plot: --field and --T apply to maps, not to --rules ;; plot $TMP/r.h5 --rules --field lo
+1 ;; params_ok.json: no bootstrap replicate table ;; plot $B/params_ok.json --params -o $TMP/p.png
+1 ;; params_wrong_type.json: parameter 'E0': member 'value' is not a number ;; plot $B/params_wrong_type.json --params -o $TMP/p.png
 # ---- command lines: top level ----
 2 ;; ssoc: missing COMMAND ;;
 2 ;; unknown command 'fitt' ;; fitt
@@ -259,6 +274,61 @@ if "$SSOC" sweep "$B/ok.ini" --set grid.rho=1.5,1.6,1.7 -o "$TMP/onex.h5" -q >/d
 else
   bad "sweep with a one-node x axis failed"
 fi
+# ---- HDF5 inputs to rules and plot: a finished sweep file, broken in every way the reader checks
+if "$SSOC" sweep "$SSOC_SOURCE_DIR/tests/sweep/small.ini" -o "$TMP/r.h5" -q >/dev/null 2>&1; then
+  echo hello >"$TMP/r_text.h5"
+  head -c 3000 "$TMP/r.h5" >"$TMP/r_trunc.h5"
+  head -c $(( $(stat -c %s "$TMP/r.h5") * 2 / 3 )) "$TMP/r.h5" >"$TMP/r_trunc2.h5"
+  cp "$TMP/r.h5" "$TMP/r.h5.copy"
+  run_table <<'TABLE'
+1 ;; r_text.h5: not an HDF5 file (expected a sweep file written by 'ssoc sweep') ;; rules $TMP/r_text.h5
+1 ;; r_text.h5: not an HDF5 file ;; plot $TMP/r_text.h5 -o $TMP/p.png
+1 ;; r_trunc.h5: HDF5 cannot open it: truncated or damaged file ;; rules $TMP/r_trunc.h5
+1 ;; r_trunc2.h5: HDF5 cannot open it: truncated or damaged file ;; plot $TMP/r_trunc2.h5 -o $TMP/p.png
+1 ;; no_such.h5: cannot open: No such file or directory ;; rules $TMP/no_such.h5
+1 ;; params_ok.json: not an HDF5 file ;; plot $B/params_ok.json -o $TMP/p.png
+1 ;; nodir/x.png: cannot write a picture there: No such file or directory ;; plot $TMP/r.h5 -o $TMP/nodir/x.png
+TABLE
+  if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+    /usr/bin/python3 - "$TMP" <<'PY'
+import h5py, numpy as np, shutil, sys
+t = sys.argv[1] + "/"
+def variant(name, edit):
+    shutil.copy(t + "r.h5", t + name)
+    with h5py.File(t + name, "r+") as f:
+        edit(f)
+with h5py.File(t + "r_other.h5", "w") as f:
+    f["data"] = np.arange(3)
+variant("r_newer.h5", lambda f: f.attrs.__setitem__("ssoc_format", np.int64(99)))
+variant("r_nosigma.h5", lambda f: f.__delitem__("sigma/best"))
+def notdone(f):
+    a = f["progress/done"][()]; a[0] = 0; f["progress/done"][...] = a
+variant("r_notdone.h5", notdone)
+def shape(f):
+    del f["rules/rho_opt"]; f["rules/rho_opt"] = np.zeros((2, 2))
+variant("r_shape.h5", shape)
+def nanparam(f):
+    a = f["fit/params"][()]; a[2] = np.nan; f["fit/params"][...] = a
+variant("r_nanparam.h5", nanparam)
+PY
+    run_table <<'TABLE'
+1 ;; r_other.h5: not an ssoc sweep file (no root attribute 'ssoc_format' ;; rules $TMP/r_other.h5
+1 ;; r_other.h5: not an ssoc sweep file ;; plot $TMP/r_other.h5 --params -o $TMP/p.png
+1 ;; r_newer.h5: sweep file format 99 is newer than this ssoc reads (1) ;; rules $TMP/r_newer.h5
+1 ;; r_newer.h5: sweep file format 99 is newer ;; plot $TMP/r_newer.h5 -o $TMP/p.png
+1 ;; r_nosigma.h5: no dataset /sigma/best ;; plot $TMP/r_nosigma.h5 -o $TMP/p.png
+1 ;; r_notdone.h5: incomplete sweep ( && blocks written): finish it with 'ssoc sweep CONFIG --resume' ;; rules $TMP/r_notdone.h5
+1 ;; r_shape.h5: /rules/rho_opt has shape [2 x 2], expected ;; rules $TMP/r_shape.h5
+1 ;; r_nanparam.h5: /fit/params[2] (v_c) is not finite ;; plot $TMP/r_nanparam.h5 --rules -o $TMP/p.png
+TABLE
+  fi
+  # the reader never writes to its input
+  cmp -s "$TMP/r.h5" "$TMP/r.h5.copy" && ok || bad "rules/plot modified their input"
+  [ -e "$TMP/p.png" ] && bad "a failed plot left $TMP/p.png" || ok
+else
+  bad "the sweep that the rules/plot rows start from failed"
+fi
+
 # no config row above may have left an output behind
 ls "$TMP"/s.h5* >/dev/null 2>&1 && bad "a failed sweep left $(ls "$TMP"/s.h5*)" || ok
 
