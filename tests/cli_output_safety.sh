@@ -129,13 +129,19 @@ same_file "$TMP/s.h5" "$sref" "sweep --force interrupted"
 [ -f "$TMP/s.h5.partial" ] && ok || bad "sweep SIGTERM: no .partial to resume"
 rm -f "$TMP/s.h5.partial"
 
+# ---- ssoc plot's picture: never replaced without --force
+"$SSOC" plot "$TMP/s.h5" -o "$TMP/pic.png" >/dev/null || bad "reference plot failed"
+pref=$(sha "$TMP/pic.png")
+expect_rc 1 "pic.png exists; refusing to overwrite it (use --force)" -- "$SSOC" plot "$TMP/s.h5" --field lo -o "$TMP/pic.png"
+same_file "$TMP/pic.png" "$pref" "plot without --force"
+
 # ---- a read-only file system and a full one (tiny tmpfs), when a private mount is allowed
 if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
   mkdir -p "$TMP/mnt"
   cp "$TMP/keep.json" "$TMP/mnt_keep.json"
-  SSOC="$SSOC" DATA="$DATA" M="$TMP/mnt" K="$TMP/keep.json" S5="$TMP/s.h5" SW="$SW" unshare -m bash -c '
+  SSOC="$SSOC" DATA="$DATA" M="$TMP/mnt" K="$TMP/keep.json" S5="$TMP/s.h5" SW="$SW" P="$TMP/pic.png" unshare -m bash -c '
     set -u
-    mount -t tmpfs -o size=$(( $(stat -c %s "$S5") / 1024 + 64 ))k tmpfs "$M" || exit 90
+    mount -t tmpfs -o size=$(( ($(stat -c %s "$S5") + $(stat -c %s "$P")) / 1024 + 64 ))k tmpfs "$M" || exit 90
     cp "$K" "$M/out.json"
     mount -o remount,ro "$M" || exit 91
     "$SSOC" fit "$DATA" --boot 20 -o "$M/out.json" --force >/dev/null 2>"$M.ro.err"; echo "ro $?" >"$M.rc"
@@ -148,6 +154,10 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
     rm -f "$M/fill"; cp "$S5" "$M/s.h5"; dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
     "$SSOC" sweep "$SW" -o "$M/s.h5" --force -q >/dev/null 2>"$M.sweep.err"; echo "sweep $?" >>"$M.rc"
     sha256sum "$M/s.h5" | cut -d" " -f1 >"$M.sweep.sha"
+    # the plot on the full file system, over an existing picture (--force)
+    rm -f "$M/fill" "$M/s.h5" "$M"/s.h5.partial; cp "$P" "$M/pic.png"; dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
+    "$SSOC" plot "$S5" -o "$M/pic.png" --force >/dev/null 2>"$M.plot.err"; echo "plot $?" >>"$M.rc"
+    sha256sum "$M/pic.png" | cut -d" " -f1 >"$M.plot.sha"; ls -A "$M" >"$M.plot.ls"
   '
   mrc=$?
   if [ $mrc = 0 ]; then
@@ -166,6 +176,10 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
       bad "full fs sweep: exit $src: $(grep -v mca_fbtl "$TMP/mnt.sweep.err" | head -3)"
     [ "$src" = 139 ] && echo "note: full fs sweep: exit 139 (HDF5 1.10.8 crash at MPI_Finalize after a failed flush)"
     [ "$(cat "$TMP/mnt.sweep.sha")" = "$sref" ] && ok || bad "full fs sweep: existing s.h5 changed"
+    grep -qx "plot 1" "$TMP/mnt.rc" && [ "$(wc -l <"$TMP/mnt.plot.err")" = 1 ] && grep -q "^ssoc: plot: .*pic.png: " "$TMP/mnt.plot.err" &&
+      ok || bad "full fs plot: $(cat "$TMP/mnt.rc" "$TMP/mnt.plot.err")"
+    [ "$(cat "$TMP/mnt.plot.sha")" = "$pref" ] && ok || bad "full fs plot: existing picture changed"
+    [ "$(cat "$TMP/mnt.plot.ls" | tr '\n' ' ')" = "fill out.json pic.png " ] && ok || bad "full fs plot: left $(cat "$TMP/mnt.plot.ls")"
   else
     echo "note: tmpfs cases skipped (mount in a private namespace failed: $mrc)"
   fi
