@@ -113,6 +113,9 @@ run_table <<'TABLE'
 1 ;; no_such.json: cannot open parameter file ;; predict --x 0.7 --rho 1.6 --params $B/no_such.json
 1 ;; nan.csv:1:1: not valid JSON ;; predict --x 0.7 --rho 1.6 --params $B/nan.csv
 1 ;; params_newer.json: format version 2 is newer ;; validate $DATA --params $B/params_newer.json
+# parameters that overflow exp (beta0 = 1000: f_eff = e^1000): a clear error, never a NaN or inf result
+1 ;; predict: sigma is not finite at x = 0.7, rho = 1.6, T = 500 with these parameters ;; predict --x 0.7 --rho 1.6 --params $B/params_overflow.json
+1 ;; zhou2024_mlff_300K.csv:8: the model gives sigma = inf at x = 0.67 ;; validate $SSOC_SOURCE_DIR/data/zhou2024_mlff_300K.csv --params $B/params_overflow.json
 1 ;; params_wrong_type.json: parameter 'E0': member 'value' is not a number ;; validate $DATA --params $B/params_wrong_type.json
 # ---- sweep configuration (INI): every row fails before any output is created ----
 1 ;; unknown_section.ini:5: [plotting]: unknown section ;; sweep $B/unknown_section.ini -o $TMP/s.h5
