@@ -2,12 +2,13 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer run for CI (issue 8; tests/SANITIZERS.md).
 # Configures a separate build directory with -DSSOC_SANITIZE=ON (gcc), builds the library, the CLI
 # and the unit tests, runs every Criterion unit test, the fuzz corpus replays, the bad-input table,
-# and a small 1-rank sweep (singleton and under mpirun -n 1, percentile and BCa) under ASan+UBSan.
+# the output-safety and edge-case sweep tests, and a small 1-rank sweep (singleton and under
+# mpirun -n 1, percentile and BCa) under ASan+UBSan.
 # Any sanitizer report fails the run (UBSan is built with -fno-sanitize-recover; ASan aborts).
 #
 #   tests/sanitize.sh [--valgrind]
 #
-# --valgrind additionally runs valgrind memcheck on fit, predict and a 1-rank sweep in a plain
+# --valgrind additionally runs valgrind memcheck on fit, predict, 1-rank sweeps, rules and plot in a plain
 # (unsanitized, no -march=native) RelWithDebInfo build and fails on any error or definite leak.
 # Environment: SANITIZE_BUILD (default build-sanitize in the source tree), SANITIZE_JOBS (default 2).
 # Registered with ctest as cli_sanitize (tests/cli_sanitize.sh), which builds under the main build.
@@ -44,9 +45,10 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none
 step "unit tests and fuzz replays (leak checking on)"
 (cd "$build" && ctest --output-on-failure -R "^(test_|fuzz_replay_)")
 
-step "bad-input table and output safety under the sanitizers"
+step "bad-input table, output safety and edge-case sweep under the sanitizers (they run sweeps: detect_leaks=0)"
 SSOC="$build/ssoc" SSOC_SOURCE_DIR="$src" ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" bash "$src/tests/cli_badinput.sh"
-SSOC="$build/ssoc" SSOC_SOURCE_DIR="$src" bash "$src/tests/cli_output_safety.sh"
+SSOC="$build/ssoc" SSOC_SOURCE_DIR="$src" ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" bash "$src/tests/cli_output_safety.sh"
+SSOC="$build/ssoc" SSOC_SOURCE_DIR="$src" ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" bash "$src/tests/cli_edge_sweep.sh"
 
 step "1-rank sweeps (MPI: detect_leaks=0)"
 tmp=$(mktemp -d /tmp/ssoc_sanitize.XXXXXX)
@@ -71,7 +73,8 @@ if [ $want_vg = 1 ]; then
   unset ASAN_OPTIONS UBSAN_OPTIONS
   vg=(valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect,possible
       --errors-for-leak-kinds=definite,indirect --num-callers=50 --error-exitcode=99
-      --suppressions=/usr/share/openmpi/openmpi-valgrind.supp --suppressions="$src/tests/valgrind-openmpi.supp")
+      --suppressions=/usr/share/openmpi/openmpi-valgrind.supp --suppressions="$src/tests/valgrind-openmpi.supp"
+      --suppressions="$src/tests/valgrind-plplot.supp")
   data="$src/data/kim2026_lps_aimd_500K.csv"
   run_vg() { # LABEL COMMAND...: valgrind is already part of COMMAND (directly or under mpirun)
     local log=$tmp/vg.log label=$1
@@ -90,5 +93,7 @@ if [ $want_vg = 1 ]; then
   run_vg "sweep small.ini (singleton)" "${vg[@]}" "$vbuild/ssoc" sweep "$src/tests/sweep/small.ini" -o "$tmp/vg.h5" -q
   run_vg "mpirun -n 1 sweep small.ini, BCa" mpirun -n 1 --bind-to none "${vg[@]}" "$vbuild/ssoc" sweep "$src/tests/sweep/small.ini" \
     --set bootstrap.interval=bca -o "$tmp/vg2.h5" -q
+  run_vg "rules" "${vg[@]}" "$vbuild/ssoc" rules "$tmp/vg.h5"
+  run_vg "plot (map, PNG)" "${vg[@]}" "$vbuild/ssoc" plot "$tmp/vg.h5" -o "$tmp/vg.png"
 fi
 step "sanitize.sh: all clean in $(( $(date +%s) - t0 )) s"

@@ -27,7 +27,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 command -v clang >/dev/null || { echo "run.sh: clang not found (Debian: clang-14 libclang-rt-14-dev)" >&2; exit 2; }
-san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
+san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -Wno-pass-failed"
 cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSOC_FUZZ=ON \
   -DSSOC_NATIVE=OFF -DCMAKE_C_FLAGS="$san" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build "$build" -j "$jobs" --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
