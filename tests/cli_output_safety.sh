@@ -91,9 +91,10 @@ rm -f "$TMP/full.json"
 set -m
 for sig in TERM INT; do
   cp "$TMP/keep.json" "$TMP/int.json"
-  "$SSOC" fit "$DATA" --boot 300000 -o "$TMP/int.json" --force >/dev/null 2>&1 &
+  # one thread: ~20 us per replicate here, so the signal lands seconds before the end on any machine
+  OMP_NUM_THREADS=1 "$SSOC" fit "$DATA" --boot 300000 -o "$TMP/int.json" --force >/dev/null 2>&1 &
   pid=$!
-  sleep 1
+  sleep 0.5
   kill -s $sig $pid
   wait $pid
   rc=$?
@@ -114,11 +115,12 @@ expect_rc 1 "nodir/s.h5.partial: cannot create HDF5 file" -- "$SSOC" sweep "$SW"
 expect_rc 1 "afile/s.h5.partial: cannot create HDF5 file" -- "$SSOC" sweep "$SW" -o "$TMP/afile/s.h5" -q
 # interrupted --force run over an existing result: exit 4, the old file intact, a .partial to resume
 set -m
-"$SSOC" sweep "$SW" --set bootstrap.B=200000 --set output.block=1 -o "$TMP/s.h5" --force -q 2>"$TMP/err" &
+OMP_NUM_THREADS=1 "$SSOC" sweep "$SW" --set bootstrap.B=50000 --set grid.x=0.6:0.8:101 --set output.block=1 \
+  -o "$TMP/s.h5" --force -q 2>"$TMP/err" &
 pid=$!
-# signal once the .partial exists (the bootstrap is done and blocks are being written)
-for _ in $(seq 300); do [ -e "$TMP/s.h5.partial" ] && break; sleep 0.1; done
-sleep 0.5
+# signal once the .partial exists (the bootstrap is done and blocks are being written: 1111 of them)
+for _ in $(seq 600); do [ -e "$TMP/s.h5.partial" ] && break; sleep 0.1; done
+sleep 0.2
 kill -TERM $pid
 wait $pid
 rc=$?
