@@ -120,12 +120,68 @@ int main(int argc, char **argv)
     const double t_xw = (now_s() - t0) / ((double)R * NT * NRHO);
     const double frac_xw_bound = (double)nbound / (double)ncalls;
 
+    /* harder shapes: interior x_opt (beta1 = -2.5) and bimodal rho_opt (v_c = 0.05, n_H = 8,
+     * B = beta2 + alpha_E/kT = 60 at 500 K, beta3 = -40, rho in [0.5, 2.1]), on the same
+     * replicate-like perturbations */
+    for (int r = 0; r < R; ++r) {
+        ssoc_params q = ps[r];
+        q.p[SSOC_P_BETA1] = -2.5 * ps[r].p[SSOC_P_BETA1] / ssoc_params_published.p[SSOC_P_BETA1];
+        if (ssoc_rules_prepare(&q, &pr[r], &err) != SSOC_OK)
+            return 1;
+    }
+    nbound = ncalls = 0;
+    t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (int ir = 0; ir < NRHO; ++ir) {
+                const double rho = RHO_LO + (RHO_HI - RHO_LO) * ir / (NRHO - 1);
+                const double T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                if (ssoc_rules_x_opt_prepared(&pr[r], rho, T, 0.05, 0.9, &o, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return 1;
+                }
+                sink += o.arg;
+                nbound += o.at_bound;
+                ++ncalls;
+            }
+    const double t_xi = (now_s() - t0) / ((double)R * NT * NRHO);
+    const double frac_xi_bound = (double)nbound / (double)ncalls;
+
+    for (int r = 0; r < R; ++r) {
+        ssoc_params q = ps[r];
+        q.p[SSOC_P_VC] = 0.05 * ps[r].p[SSOC_P_VC] / ssoc_params_published.p[SSOC_P_VC];
+        q.p[SSOC_P_NH] = 8.0 * ps[r].p[SSOC_P_NH] / ssoc_params_published.p[SSOC_P_NH];
+        q.p[SSOC_P_BETA2] = 60.0 - q.p[SSOC_P_ALPHA_E] / (SSOC_KB_EV_K * 500.0);
+        q.p[SSOC_P_BETA3] = -40.0 * ps[r].p[SSOC_P_BETA3] / ssoc_params_published.p[SSOC_P_BETA3];
+        if (ssoc_rules_prepare(&q, &pr[r], &err) != SSOC_OK)
+            return 1;
+    }
+    long nmulti = 0;
+    ncalls = 0;
+    t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (int ix = 0; ix < NX; ++ix) {
+                const double x = X_LO + (X_HI - X_LO) * ix / (NX - 1), T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                if (ssoc_rules_rho_opt_prepared(&pr[r], x, T, 0.5, 2.1, &o, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return 1;
+                }
+                sink += o.arg;
+                nmulti += o.n_local_max > 1;
+                ++ncalls;
+            }
+    const double t_bi = (now_s() - t0) / ((double)R * NT * NX);
+    const double frac_bi = (double)nmulti / (double)ncalls;
+
     printf("bench_rules: %d parameter sets, grid x[%g,%g]x%d rho[%g,%g]x%d T[%g,%g]x%d, 1 thread\n", R, X_LO,
            X_HI, NX, RHO_LO, RHO_HI, NRHO, T_LO, T_HI, NT);
     printf("rho_opt (plain API)    %8.1f ns/call\n", 1e9 * t_rho_plain);
     printf("rho_opt (prepared)     %8.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_rho, 100.0 * frac_rho_bound);
     printf("x_opt   (prepared)     %8.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_x, 100.0 * frac_x_bound);
     printf("x_opt   x in [0.05,0.95] %6.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_xw, 100.0 * frac_xw_bound);
+    printf("x_opt   interior (beta1 -2.5) %6.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_xi, 100.0 * frac_xi_bound);
+    printf("rho_opt steep gating  %8.1f ns/call  (%.1f%% bimodal)\n", 1e9 * t_bi, 100.0 * frac_bi);
     printf("(checksum %.6f)\n", sink);
     free(ps);
     free(pr);

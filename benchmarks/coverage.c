@@ -28,6 +28,8 @@
 
 #include <Random123/philox.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "ssoc/boot.h"
 #include "ssoc/data.h"
@@ -128,7 +130,14 @@ int main(int argc, char **argv)
 
     size_t used = 0, point_failed = 0, boot_failed = 0;
     size_t cov[2][SSOC_NBAND] = {{0}}, below[2][SSOC_NBAND] = {{0}};
-    double width_sum[2][SSOC_NBAND] = {{0}}, rep_fail = 0.0, bias_sum[SSOC_NBAND] = {0};
+    double rep_fail = 0.0, bias_sum[SSOC_NBAND] = {0};
+    /* band widths per used set, for the median width (means are dominated by a few sets whose
+     * vf_star replicates run far out when beta3 comes close to 0) */
+    double *width = malloc(2 * SSOC_NBAND * sets * sizeof *width);
+    if (!width) {
+        fprintf(stderr, "coverage: out of memory\n");
+        return 1;
+    }
     const double t0 = now_s();
     for (size_t k = 0; k < sets; ++k) {
         for (size_t i = 0; i < d->n; ++i) {
@@ -163,7 +172,7 @@ int main(int argc, char **argv)
             for (int j = 0; j < SSOC_NBAND; ++j) {
                 cov[m][j] += r->lo[j] <= tv[j] && tv[j] <= r->hi[j];
                 below[m][j] += r->hi[j] < tv[j];
-                width_sum[m][j] += r->hi[j] - r->lo[j];
+                width[((size_t)m * SSOC_NBAND + (size_t)j) * sets + used - 1] = r->hi[j] - r->lo[j];
             }
         }
         for (int j = 0; j < SSOC_NBAND; ++j)
@@ -183,15 +192,21 @@ int main(int argc, char **argv)
     printf("mean fraction of failed replicates per set: %.4f\n\n", used ? rep_fail / (double)used : NAN);
     const double mc = used ? sqrt(conf * (1.0 - conf) / (double)used) : NAN;
     printf("| parameter | true value | mean(point - true) | percentile coverage | (true above / below band) | "
-           "BCa coverage | (true above / below band) | mean width pct / BCa |\n");
+           "BCa coverage | (true above / below band) | median width pct / BCa |\n");
     printf("|---|---|---|---|---|---|---|---|\n");
     for (int j = 0; j < SSOC_NBAND; ++j) {
         const double u = used ? (double)used : NAN;
+        double mw[2];
+        for (int m = 0; m < 2; ++m) {
+            double *w = width + ((size_t)m * SSOC_NBAND + (size_t)j) * sets;
+            mw[m] = used ? (gsl_sort(w, 1, used), gsl_stats_median_from_sorted_data(w, 1, used)) : NAN;
+        }
         printf("| %s | %.6g | %+.3g | %.3f | %.3f / %.3f | %.3f | %.3f / %.3f | %.3g / %.3g |\n", band_name(j), tv[j],
                bias_sum[j] / u, cov[0][j] / u, below[0][j] / u, (used - cov[0][j] - below[0][j]) / u, cov[1][j] / u,
-               below[1][j] / u, (used - cov[1][j] - below[1][j]) / u, width_sum[0][j] / u, width_sum[1][j] / u);
+               below[1][j] / u, (used - cov[1][j] - below[1][j]) / u, mw[0], mw[1]);
     }
     printf("\nMonte Carlo standard error of a coverage near %g with %zu sets: %.3f\n", conf, used, mc);
+    free(width);
     ssoc_dataset_free(syn);
     ssoc_dataset_free(d);
     return 0;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/evp.h>
 
@@ -380,5 +381,46 @@ ssoc_status ssoc_csv_get_double(const ssoc_csv *t, size_t row, int col, double *
         return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column '%s': '%s' underflows a double (magnitude below %g)",
                         path, line, name, s, DBL_MIN);
     *v = d;
+    return SSOC_OK;
+}
+
+/* "x, rho, ..." of the header, for messages about a missing column; cut with "..." if long. */
+void ssoc_csv_header_text(const ssoc_csv *t, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < ssoc_csv_ncols(t); ++i) {
+        int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", ssoc_csv_column_name(t, i));
+        if (w < 0 || (size_t)w >= cap - used) {
+            if (cap >= 4)
+                strcpy(buf + cap - 4, "...");
+            return;
+        }
+        used += (size_t)w;
+    }
+}
+
+ssoc_status ssoc_csv_missing_column(const ssoc_csv *t, const char *name, ssoc_error *err)
+{
+    char list[400];
+    ssoc_csv_header_text(t, list, sizeof list);
+    /* Column names are case-sensitive; point out a near miss rather than leave the user guessing. */
+    for (int i = 0; i < ssoc_csv_ncols(t); ++i)
+        if (strcasecmp(ssoc_csv_column_name(t, i), name) == 0)
+            return SSOC_ERR(err, SSOC_EDATA,
+                            "%s:%d: missing required column '%s' (found '%s': column names are case-sensitive)",
+                            ssoc_csv_path(t), ssoc_csv_header_line(t), name, ssoc_csv_column_name(t, i));
+    return SSOC_ERR(err, SSOC_EDATA, "%s:%d: missing required column '%s' (header: %s)", ssoc_csv_path(t),
+                    ssoc_csv_header_line(t), name, list);
+}
+
+ssoc_status ssoc_csv_get_positive(const ssoc_csv *t, size_t row, int col, double *v, ssoc_error *err)
+{
+    ssoc_status st = ssoc_csv_get_double(t, row, col, v, err);
+    if (st != SSOC_OK)
+        return st;
+    if (!(*v > 0.0))
+        return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column '%s': '%s' must be > 0", ssoc_csv_path(t),
+                        ssoc_csv_line(t, row), ssoc_csv_column_name(t, col), ssoc_csv_field(t, row, col));
     return SSOC_OK;
 }

@@ -12,47 +12,6 @@
 enum { DATA_X, DATA_RHO, DATA_T, DATA_DHOP, DATA_SIGMA, DATA_NREQ };
 static const char *const data_required[DATA_NREQ] = {"x", "rho", "T", "D_hop", "sigma"};
 
-/* "x, rho, ..." of the header, for messages about a missing column; cut with "..." if long. */
-static void data_header_list(const ssoc_csv *t, char *buf, size_t cap)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < ssoc_csv_ncols(t); ++i) {
-        int w = snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", ssoc_csv_column_name(t, i));
-        if (w < 0 || (size_t)w >= cap - used) {
-            if (cap >= 4)
-                strcpy(buf + cap - 4, "...");
-            return;
-        }
-        used += (size_t)w;
-    }
-}
-
-static ssoc_status data_missing(const ssoc_csv *t, const char *name, ssoc_error *err)
-{
-    char list[400];
-    data_header_list(t, list, sizeof list);
-    /* Column names are case-sensitive; point out a near miss rather than leave the user guessing. */
-    for (int i = 0; i < ssoc_csv_ncols(t); ++i)
-        if (strcasecmp(ssoc_csv_column_name(t, i), name) == 0)
-            return SSOC_ERR(err, SSOC_EDATA,
-                            "%s:%d: missing required column '%s' (found '%s': column names are case-sensitive)",
-                            ssoc_csv_path(t), ssoc_csv_header_line(t), name, ssoc_csv_column_name(t, i));
-    return SSOC_ERR(err, SSOC_EDATA, "%s:%d: missing required column '%s' (header: %s)", ssoc_csv_path(t),
-                    ssoc_csv_header_line(t), name, list);
-}
-
-static ssoc_status data_positive(const ssoc_csv *t, size_t row, int col, double *v, ssoc_error *err)
-{
-    ssoc_status st = ssoc_csv_get_double(t, row, col, v, err);
-    if (st != SSOC_OK)
-        return st;
-    if (!(*v > 0.0))
-        return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column '%s': '%s' must be > 0", ssoc_csv_path(t),
-                        ssoc_csv_line(t, row), ssoc_csv_column_name(t, col), ssoc_csv_field(t, row, col));
-    return SSOC_OK;
-}
-
 ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset **out, ssoc_error *err)
 {
     if (!out)
@@ -72,7 +31,7 @@ ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset *
     for (int k = 0; k < DATA_NREQ; ++k) {
         col[k] = ssoc_csv_column(t, data_required[k]);
         if (col[k] < 0) {
-            st = data_missing(t, data_required[k], err);
+            st = ssoc_csv_missing_column(t, data_required[k], err);
             ssoc_csv_free(t);
             return st;
         }
@@ -81,7 +40,7 @@ ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset *
     int c_dmax = ssoc_csv_column(t, "d_max");
     if (c_regime < 0 && c_dmax < 0) {
         char list[400];
-        data_header_list(t, list, sizeof list);
+        ssoc_csv_header_text(t, list, sizeof list);
         st = SSOC_ERR(err, SSOC_EDATA,
                       "%s:%d: missing column 'regime' (PCC|SCC) or 'd_max' [angstrom]: one is required (header: %s)",
                       path, ssoc_csv_header_line(t), list);
@@ -108,7 +67,7 @@ ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset *
             goto fail;
         }
         for (int k = DATA_RHO; k < DATA_NREQ; ++k) {
-            st = data_positive(t, i, col[k], &v[k], err);
+            st = ssoc_csv_get_positive(t, i, col[k], &v[k], err);
             if (st != SSOC_OK)
                 goto fail;
         }

@@ -559,8 +559,10 @@ static ssoc_status stage2(const ssoc_dataset *d, const ssoc_fit_opts *o, ssoc_fi
                         "%s: stage 2 %s: singular Jacobian at the solution (reciprocal condition number %.3g < %g "
                         "after column scaling): the SCC points do not determine the gating",
                         dn, names, rc, SSOC_FIT_RCOND_MIN);
-    q[SSOC_P_VC] = vc;
-    q[SSOC_P_NH] = nH;
+    if (fV)
+        q[SSOC_P_VC] = vc;
+    if (fN)
+        q[SSOC_P_NH] = nH;
     return SSOC_OK;
 }
 

@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include "ssoc/io.h"
+#include "ssoc/json.h"
 #include "ssoc/version.h"
 
-/* cJSON prints non-finite numbers as null; the reader maps null back to NaN where allowed. */
-static cJSON *num(double v) { return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull(); }
+/* Numbers are printed exactly (ssoc_json_number); non-finite ones as null, which the reader maps
+ * back to NaN where allowed. */
+static cJSON *num(double v) { return ssoc_json_number(v); }
 
 static cJSON *pair(double a, double b)
 {
@@ -42,7 +44,7 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
     char now[32];
     ssoc_io_utc_now(now, sizeof now);
     cJSON_AddStringToObject(root, "format", SSOC_PARAMFILE_FORMAT);
-    cJSON_AddNumberToObject(root, "version", SSOC_PARAMFILE_VERSION);
+    cJSON_AddItemToObject(root, "version", num(SSOC_PARAMFILE_VERSION));
     cJSON *sw = cJSON_AddObjectToObject(root, "software");
     cJSON_AddStringToObject(sw, "name", "ssoc");
     cJSON_AddStringToObject(sw, "version", SSOC_VERSION);
@@ -55,10 +57,10 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
         cJSON *jd = cJSON_AddObjectToObject(root, "data");
         cJSON_AddStringToObject(jd, "path", d->path ? d->path : "");
         cJSON_AddStringToObject(jd, "sha256", d->sha256);
-        cJSON_AddNumberToObject(jd, "n", (double)d->n);
-        cJSON_AddNumberToObject(jd, "n_pcc", (double)d->n_pcc);
-        cJSON_AddNumberToObject(jd, "n_scc", (double)d->n_scc);
-        cJSON_AddNumberToObject(jd, "d_crit_A", d->d_crit_A);
+        cJSON_AddItemToObject(jd, "n", num((double)d->n));
+        cJSON_AddItemToObject(jd, "n_pcc", num((double)d->n_pcc));
+        cJSON_AddItemToObject(jd, "n_scc", num((double)d->n_scc));
+        cJSON_AddItemToObject(jd, "d_crit_A", num(d->d_crit_A));
         cJSON *jr = cJSON_AddObjectToObject(jd, "range");
         cJSON_AddItemToObject(jr, "x", pair(r.x_min, r.x_max));
         cJSON_AddItemToObject(jr, "v_f", pair(r.vf_min, r.vf_max));
@@ -86,7 +88,7 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
 
     const ssoc_metrics *m = &fit->metrics;
     cJSON *jm = cJSON_AddObjectToObject(root, "metrics");
-    cJSON_AddNumberToObject(jm, "n", (double)m->n);
+    cJSON_AddItemToObject(jm, "n", num((double)m->n));
     cJSON_AddItemToObject(jm, "r_log10_sigma", num(m->r_log10_sigma));
     cJSON_AddItemToObject(jm, "rmse_log10_sigma", num(m->rmse_log10_sigma));
     cJSON_AddItemToObject(jm, "mean_ratio", num(m->mean_ratio));
@@ -98,12 +100,12 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
 
     if (boot) {
         cJSON *jb = cJSON_AddObjectToObject(root, "bootstrap");
-        cJSON_AddNumberToObject(jb, "B", (double)boot->B);
-        cJSON_AddNumberToObject(jb, "seed", (double)boot->opts.seed);
+        cJSON_AddItemToObject(jb, "B", num((double)boot->B));
+        cJSON_AddItemToObject(jb, "seed", num((double)boot->opts.seed));
         cJSON_AddStringToObject(jb, "scheme", scheme_name(boot->opts.scheme));
-        cJSON_AddNumberToObject(jb, "confidence", boot->opts.confidence);
+        cJSON_AddItemToObject(jb, "confidence", num(boot->opts.confidence));
         cJSON_AddStringToObject(jb, "interval", interval_name(boot->opts.interval));
-        cJSON_AddNumberToObject(jb, "n_failed", (double)boot->n_failed);
+        cJSON_AddItemToObject(jb, "n_failed", num((double)boot->n_failed));
         cJSON *names = cJSON_AddArrayToObject(jb, "columns");
         for (int i = 0; i < SSOC_NPARAM; ++i)
             cJSON_AddItemToArray(names, cJSON_CreateString(ssoc_param_name(i)));

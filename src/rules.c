@@ -10,12 +10,14 @@
 #define RL_M1 (2.0 * SSOC_M_LI_G_MOL - 2.0 * SSOC_M_P_G_MOL - 4.0 * SSOC_M_S_G_MOL)
 #define RL_M0 (2.0 * SSOC_M_P_G_MOL + 5.0 * SSOC_M_S_G_MOL)
 
-/* Bisection depth cap: a sub-interval of width 2^-60 of its piece is below the double resolution
- * of v, so stopping there and taking the better end loses nothing. Only a point where g' and g''
- * vanish together (a degenerate inflection, never a strict maximum) can drive a branch this deep. */
+/* Bisection depth cap: a sub-interval 2^-60 of its piece wide (< 1e-18 in v) is far below the
+ * accuracy asked of the argmax, so settling it by its better end loses nothing. Only a point where
+ * g' and g'' vanish together (a degenerate inflection, not a strict maximum) can drive a branch
+ * this deep; simple roots of g' or g'' are certified a few levels down. */
 #define RL_MAXDEPTH 60
-/* Total sub-interval budget: a few tens are used in practice; the cap only bounds the time of a
- * pathological parameter set, after which remaining sub-intervals are settled by their ends. */
+/* Total sub-interval budget: 5 to 15 are used in practice (benchmarks/README.md); the cap only
+ * bounds the time of a pathological parameter set, after which sub-intervals are settled by their
+ * better end without certification. */
 #define RL_MAXCELLS 4096
 #define RL_MAXIT 200
 

@@ -373,6 +373,7 @@ Test(boot_fit, table_identical_at_1_and_2_threads)
     omp_set_num_threads(1);
     cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, 300, t1, ok1, &err), SSOC_OK, "%s", err.msg);
     omp_set_num_threads(2);
+    cr_assert_eq(omp_get_max_threads(), 2);
     cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, 300, t2, ok2, &err), SSOC_OK, "%s", err.msg);
     cr_assert(memcmp(ok1, ok2, sizeof ok1) == 0);
     cr_assert(memcmp(t1, t2, 300 * SSOC_NPARAM * sizeof *t1) == 0, "replicate tables differ between 1 and 2 threads");

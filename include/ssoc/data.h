@@ -97,6 +97,14 @@ const char *ssoc_csv_sha256(const ssoc_csv *t);
 /// out of double range (overflow or underflow); SSOC_EINVAL for row/col out of range.
 ssoc_status ssoc_csv_get_double(const ssoc_csv *t, size_t row, int col, double *v, ssoc_error *err);
 
+/// Parse a finite double that must be > 0; else "FILE:LINE: column 'NAME': 'TEXT' must be > 0".
+ssoc_status ssoc_csv_get_positive(const ssoc_csv *t, size_t row, int col, double *v, ssoc_error *err);
+/// The error for a required column that is absent: names the file, header line and column, lists the
+/// header, and points out a case-only near miss. Always returns SSOC_EDATA.
+ssoc_status ssoc_csv_missing_column(const ssoc_csv *t, const char *name, ssoc_error *err);
+/// The header's column names as "a, b, c" into buf (cut with "..." when longer than cap).
+void ssoc_csv_header_text(const ssoc_csv *t, char *buf, size_t cap);
+
 /// SHA-256 of a file's bytes as 64 lowercase hex characters plus NUL (OpenSSL EVP).
 /// SSOC_EIO if the file cannot be opened or read, or the digest fails.
 ssoc_status ssoc_sha256_file(const char *path, char hex[65], ssoc_error *err);

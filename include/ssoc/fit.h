@@ -15,8 +15,8 @@
 #define SSOC_FIT_RCOND_MIN 1e-10
 /// Stage 2 fails when the fitted v_c or n_H leaves [SSOC_FIT_HILL_MIN, SSOC_FIT_HILL_MAX]
 /// (a parameter "running off": gating never or always active over the data).
-#define SSOC_FIT_HILL_MIN 1e-6
-#define SSOC_FIT_HILL_MAX 1e3
+#define SSOC_FIT_HILL_MIN 1e-6 ///< lower bound on fitted v_c [1] and n_H [1]
+#define SSOC_FIT_HILL_MAX 1e3  ///< upper bound on fitted v_c [1] and n_H [1]
 /// Stage 2 iteration limit of the Levenberg-Marquardt trust-region solver.
 #define SSOC_FIT_LM_MAXITER 200
 /// Stage 2 convergence, on (ln v_c, ln n_H): the Gauss-Newton step from the current point,
@@ -24,8 +24,8 @@
 /// resolve a smaller step (non-zero residuals limit that to about sqrt(eps): the step's predicted
 /// decrease is below 64 eps of the cost, or the solver stalls), the point is accepted if that
 /// step is at most SSOC_FIT_LM_XTOL_STALL, else the fit fails.
-#define SSOC_FIT_LM_XTOL 1e-10
-#define SSOC_FIT_LM_XTOL_STALL 1e-7
+#define SSOC_FIT_LM_XTOL 1e-10      ///< converged Gauss-Newton step (relative, in log parameters)
+#define SSOC_FIT_LM_XTOL_STALL 1e-7 ///< largest remaining step accepted when the cost stalls
 
 /// Which parameters are held fixed, and at what values.
 typedef struct ssoc_fit_opts {
@@ -36,7 +36,7 @@ typedef struct ssoc_fit_opts {
 
 /// Fit quality on the data (SPEC section 5). NaN where undefined (e.g. r with < 2 points).
 typedef struct ssoc_metrics {
-    size_t n, n_pcc, n_scc;
+    size_t n, n_pcc, n_scc;   ///< points used: all, PCC, SCC
     double r_log10_sigma;     ///< Pearson r of log10 sigma, predicted vs observed
     double rmse_log10_sigma;  ///< RMSE of log10 sigma
     double mean_ratio;        ///< mean of sigma_pred/sigma_obs
@@ -55,7 +55,7 @@ typedef struct ssoc_metrics {
 typedef struct ssoc_fit_result {
     ssoc_params params;  ///< fitted (and fixed) parameters
     unsigned fixed_mask; ///< copy of the options' mask
-    ssoc_metrics metrics;
+    ssoc_metrics metrics; ///< ssoc_fit_metrics of `params` on the fitted data
     int lm_iterations;   ///< iterations of the nonlinear stage (0 if it did not run)
 } ssoc_fit_result;
 

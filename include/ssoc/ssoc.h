@@ -11,6 +11,7 @@
 #include "ssoc/model.h"
 #include "ssoc/paramfile.h"
 #include "ssoc/stats.h"
+#include "ssoc/validate.h"
 #include "ssoc/version.h"
 
 #endif

@@ -21,6 +21,7 @@ typedef struct ssoc_cli_command {
 int ssoc_cmd_fit(int argc, char **argv);
 int ssoc_cmd_predict(int argc, char **argv);
 int ssoc_cmd_sweep(int argc, char **argv);
+int ssoc_cmd_validate(int argc, char **argv);
 
 /// Print "ssoc: CMD: MESSAGE" (one line) to stderr and return the exit code for `err`.
 int ssoc_cli_fail(const char *cmd, const ssoc_error *err);
@@ -42,6 +43,10 @@ int ssoc_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *nam
 /// percentile|bca, --scheme stratified|case) at argv[*i]. Returns 1 if one matched (sets
 /// *boot_requested for --boot), 0 if not a bootstrap option, -1 after a usage error.
 int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_opts *o, int *boot_requested);
+
+/// Parse "--fix NAME=VALUE" at argv[*i] into `fo` (counting in *nfix if not NULL). Returns 1 on a
+/// match, 0 if argv[*i] is another option, -1 after printing a usage error.
+int ssoc_cli_fix_opt(const char *cmd, int argc, char **argv, int *i, ssoc_fit_opts *fo, int *nfix);
 
 /// Help text of the bootstrap options, for the commands that take them.
 extern const char ssoc_cli_boot_help[];

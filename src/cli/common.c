@@ -71,7 +71,7 @@ int ssoc_cli_opt(const char *cmd, int argc, char **argv, int *i, const char *nam
 
 static int parse_count(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out)
 {
-    double v;
+    double v = 0.0;
     if (ssoc_cli_parse_double(cmd, opt, text, &v) != SSOC_EXIT_OK)
         return -1;
     if (v != floor(v) || v < lo || v > hi) {
@@ -92,9 +92,9 @@ const char ssoc_cli_boot_help[] =
 
 int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_opts *o, int *boot_requested)
 {
-    const char *v;
+    const char *v = NULL;
     int m;
-    double d;
+    double d = 0.0;
     if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--boot", &v)) != 0) {
         if (m < 0 || parse_count(cmd, "--boot", v, 2, 1e8, &d) < 0)
             return -1;
@@ -154,4 +154,30 @@ const char *ssoc_cli_shipped_data(void)
     const char *dir = getenv("SSOC_DATA_DIR");
     snprintf(buf, sizeof buf, "%s/kim2026_lps_aimd_500K.csv", dir && *dir ? dir : SSOC_DATA_DIR);
     return buf;
+}
+
+int ssoc_cli_fix_opt(const char *cmd, int argc, char **argv, int *i, ssoc_fit_opts *fo, int *nfix)
+{
+    const char *v = NULL;
+    int m = ssoc_cli_opt(cmd, argc, argv, i, "--fix", &v);
+    if (m <= 0)
+        return m;
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v) {
+        ssoc_cli_usage_error(cmd, "option --fix: '%s' is not NAME=VALUE", v);
+        return -1;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
+    double val = 0.0;
+    if (ssoc_cli_parse_double(cmd, "--fix", eq + 1, &val) != SSOC_EXIT_OK)
+        return -1;
+    ssoc_error err;
+    if (ssoc_fit_opts_fix(fo, name, val, &err) != SSOC_OK) {
+        ssoc_cli_usage_error(cmd, "option --fix: %s", err.msg);
+        return -1;
+    }
+    if (nfix)
+        (*nfix)++;
+    return 1;
 }

@@ -105,19 +105,9 @@ int ssoc_cmd_fit(int argc, char **argv)
             fputs(help, stdout);
             fputs(ssoc_cli_boot_help, stdout);
             return SSOC_EXIT_OK;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--fix", &v)) != 0) {
+        } else if ((m = ssoc_cli_fix_opt(cmd, argc, argv, &i, &fo, NULL)) != 0) {
             if (m < 0)
                 return SSOC_EXIT_USAGE;
-            const char *eq = strchr(v, '=');
-            if (!eq || eq == v)
-                return ssoc_cli_usage_error(cmd, "option --fix: '%s' is not NAME=VALUE", v);
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
-            double val;
-            if (ssoc_cli_parse_double(cmd, "--fix", eq + 1, &val) != SSOC_EXIT_OK)
-                return SSOC_EXIT_USAGE;
-            if (ssoc_fit_opts_fix(&fo, name, val, &err) != SSOC_OK)
-                return ssoc_cli_usage_error(cmd, "option --fix: %s", err.msg);
         } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--d-crit", &v)) != 0) {
             if (m < 0 || ssoc_cli_parse_double(cmd, "--d-crit", v, &d_crit) != SSOC_EXIT_OK)
                 return SSOC_EXIT_USAGE;

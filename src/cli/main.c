@@ -9,6 +9,7 @@ static const ssoc_cli_command commands[] = {
     {"fit", "fit the 8 parameters to MD data, with bootstrap bands", ssoc_cmd_fit},
     {"predict", "sigma and every model layer at one (x, rho, T)", ssoc_cmd_predict},
     {"sweep", "sigma with bands and design rules over an (x, rho, T) grid (MPI x OpenMP, HDF5)", ssoc_cmd_sweep},
+    {"validate", "confront the parameters with external data: how far does the fit transfer?", ssoc_cmd_validate},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
+        fprintf(stderr, "ssoc: missing COMMAND (see 'ssoc --help')\n");
         return SSOC_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

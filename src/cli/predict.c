@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ssoc/json.h"
 #include "ssoc/boot.h"
 #include "ssoc/data.h"
 #include "ssoc/fit.h"
@@ -138,20 +139,9 @@ int ssoc_cmd_predict(int argc, char **argv)
                 return SSOC_EXIT_USAGE;
             if (!(d_crit > 0))
                 return ssoc_cli_usage_error(cmd, "option --d-crit: '%s' must be > 0 angstrom", v);
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--fix", &v)) != 0) {
+        } else if ((m = ssoc_cli_fix_opt(cmd, argc, argv, &i, &fo, &nfix)) != 0) {
             if (m < 0)
                 return SSOC_EXIT_USAGE;
-            const char *eq = strchr(v, '=');
-            double val;
-            if (!eq || eq == v)
-                return ssoc_cli_usage_error(cmd, "option --fix: '%s' is not NAME=VALUE", v);
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
-            if (ssoc_cli_parse_double(cmd, "--fix", eq + 1, &val) != SSOC_EXIT_OK)
-                return SSOC_EXIT_USAGE;
-            if (ssoc_fit_opts_fix(&fo, name, val, &err) != SSOC_OK)
-                return ssoc_cli_usage_error(cmd, "option --fix: %s", err.msg);
-            nfix++;
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if ((m = ssoc_cli_boot_opt(cmd, argc, argv, &i, &bo, &want_boot)) != 0) {
@@ -235,22 +225,22 @@ int ssoc_cmd_predict(int argc, char **argv)
         cJSON *r = cJSON_CreateObject();
         cJSON_AddStringToObject(r, "params", source);
         cJSON *in = cJSON_AddObjectToObject(r, "input");
-        cJSON_AddNumberToObject(in, "x", x);
-        cJSON_AddNumberToObject(in, "rho_g_cm3", rho);
-        cJSON_AddNumberToObject(in, "T_K", T);
+        cJSON_AddItemToObject(in, "x", ssoc_json_number(x));
+        cJSON_AddItemToObject(in, "rho_g_cm3", ssoc_json_number(rho));
+        cJSON_AddItemToObject(in, "T_K", ssoc_json_number(T));
         cJSON *jl = cJSON_AddObjectToObject(r, "layers");
-        cJSON_AddNumberToObject(jl, "M_g_mol", L.M_g_mol);
-        cJSON_AddNumberToObject(jl, "rho0_g_cm3", L.rho0_g_cm3);
-        cJSON_AddNumberToObject(jl, "v_f", L.v_f);
-        cJSON_AddNumberToObject(jl, "n_Li_cm3", L.n_Li_cm3);
-        cJSON_AddNumberToObject(jl, "a_cm", L.a_cm);
-        cJSON_AddNumberToObject(jl, "D_PCC_cm2_s", L.D_PCC_cm2_s);
-        cJSON_AddNumberToObject(jl, "p_active", L.p_active);
-        cJSON_AddNumberToObject(jl, "D_hop_cm2_s", L.D_hop_cm2_s);
-        cJSON_AddNumberToObject(jl, "ln_f_eff", L.ln_f_eff);
-        cJSON_AddNumberToObject(jl, "f_eff", L.f_eff);
-        cJSON_AddNumberToObject(r, "sigma_S_cm", L.sigma_S_cm);
-        cJSON_AddNumberToObject(r, "Ea_eV", L.Ea_eV);
+        cJSON_AddItemToObject(jl, "M_g_mol", ssoc_json_number(L.M_g_mol));
+        cJSON_AddItemToObject(jl, "rho0_g_cm3", ssoc_json_number(L.rho0_g_cm3));
+        cJSON_AddItemToObject(jl, "v_f", ssoc_json_number(L.v_f));
+        cJSON_AddItemToObject(jl, "n_Li_cm3", ssoc_json_number(L.n_Li_cm3));
+        cJSON_AddItemToObject(jl, "a_cm", ssoc_json_number(L.a_cm));
+        cJSON_AddItemToObject(jl, "D_PCC_cm2_s", ssoc_json_number(L.D_PCC_cm2_s));
+        cJSON_AddItemToObject(jl, "p_active", ssoc_json_number(L.p_active));
+        cJSON_AddItemToObject(jl, "D_hop_cm2_s", ssoc_json_number(L.D_hop_cm2_s));
+        cJSON_AddItemToObject(jl, "ln_f_eff", ssoc_json_number(L.ln_f_eff));
+        cJSON_AddItemToObject(jl, "f_eff", ssoc_json_number(L.f_eff));
+        cJSON_AddItemToObject(r, "sigma_S_cm", ssoc_json_number(L.sigma_S_cm));
+        cJSON_AddItemToObject(r, "Ea_eV", ssoc_json_number(L.Ea_eV));
         cJSON_AddStringToObject(r, "regime", regime);
         cJSON *je = cJSON_AddObjectToObject(r, "extrapolation");
         cJSON_AddBoolToObject(je, "known", pf.has_range);
@@ -259,13 +249,13 @@ int ssoc_cmd_predict(int argc, char **argv)
         cJSON_AddBoolToObject(je, "T", ext_T);
         if (bd.have) {
             cJSON *jb = cJSON_AddObjectToObject(r, "band");
-            cJSON_AddNumberToObject(jb, "lo", bd.lo);
-            cJSON_AddNumberToObject(jb, "median", bd.median);
-            cJSON_AddNumberToObject(jb, "hi", bd.hi);
-            cJSON_AddNumberToObject(jb, "confidence", bd.confidence);
+            cJSON_AddItemToObject(jb, "lo", ssoc_json_number(bd.lo));
+            cJSON_AddItemToObject(jb, "median", ssoc_json_number(bd.median));
+            cJSON_AddItemToObject(jb, "hi", ssoc_json_number(bd.hi));
+            cJSON_AddItemToObject(jb, "confidence", ssoc_json_number(bd.confidence));
             cJSON_AddStringToObject(jb, "interval", bd.method);
-            cJSON_AddNumberToObject(jb, "B", (double)bd.B);
-            cJSON_AddNumberToObject(jb, "replicates_used", (double)bd.used);
+            cJSON_AddItemToObject(jb, "B", ssoc_json_number((double)bd.B));
+            cJSON_AddItemToObject(jb, "replicates_used", ssoc_json_number((double)bd.used));
         }
         char *text = cJSON_Print(r);
         cJSON_Delete(r);

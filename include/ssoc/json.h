@@ -1,0 +1,17 @@
+/// @file json.h
+/// Exact number output for the JSON files ssoc writes (cJSON).
+#ifndef SSOC_JSON_H
+#define SSOC_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/// Shortest of %.15g, %.16g, %.17g that reads back to exactly `v` (buf: at least 32 bytes).
+void ssoc_json_format_double(char *buf, size_t size, double v);
+
+/// A cJSON number item that round-trips to the last bit (cJSON 1.7.15's own printer accepts
+/// %.15g whenever it is within DBL_EPSILON, which can drop the last bit). Non-finite -> null.
+/// NULL on allocation failure.
+cJSON *ssoc_json_number(double v);
+
+#endif

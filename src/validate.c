@@ -1,0 +1,409 @@
+/* Validation of fitted parameters against external data (issue 9). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssoc/stats.h"
+#include "ssoc/validate.h"
+
+double ssoc_validate_Ea_eV(const ssoc_params *p, double x, double rho_g_cm3, double T_K)
+{
+    /* Differentiate the model itself rather than quote E0 - alpha_E v_f, so the number stays
+     * right if the model ever gains a T-dependent prefactor, and the closed form can be tested
+     * against it. */
+    const double u = 1.0 / T_K, h = SSOC_VALIDATE_EA_STEP * u;
+    ssoc_layers lp, lm;
+    ssoc_model_eval(p, x, rho_g_cm3, 1.0 / (u + h), &lp);
+    ssoc_model_eval(p, x, rho_g_cm3, 1.0 / (u - h), &lm);
+    if (!(isfinite(lp.sigma_S_cm) && lp.sigma_S_cm > 0.0 && isfinite(lm.sigma_S_cm) && lm.sigma_S_cm > 0.0))
+        return NAN;
+    const double slope = (log(lp.sigma_S_cm) - log(lm.sigma_S_cm)) / (2.0 * h); /* d ln sigma / d(1/T) [K] */
+    return -SSOC_KB_EV_K * slope;
+}
+
+void ssoc_validate_report_free(ssoc_validate_report *r)
+{
+    if (!r)
+        return;
+    free(r->rows);
+    free(r);
+}
+
+static ssoc_status val_parse_row(const ssoc_csv *t, size_t row, const int col[5], ssoc_validate_row *r,
+                                 ssoc_error *err)
+{
+    ssoc_status st;
+    r->line = ssoc_csv_line(t, row);
+    if ((st = ssoc_csv_get_double(t, row, col[0], &r->x, err)) != SSOC_OK)
+        return st;
+    if (!(r->x > 0.0 && r->x < 1.0))
+        return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column 'x': '%s' is outside the open interval (0, 1)",
+                        ssoc_csv_path(t), r->line, ssoc_csv_field(t, row, col[0]));
+    if ((st = ssoc_csv_get_positive(t, row, col[1], &r->rho_g_cm3, err)) != SSOC_OK ||
+        (st = ssoc_csv_get_positive(t, row, col[2], &r->T_K, err)) != SSOC_OK ||
+        (st = ssoc_csv_get_positive(t, row, col[3], &r->sigma_obs_S_cm, err)) != SSOC_OK)
+        return st;
+    r->Ea_obs_eV = NAN;
+    /* Ea is optional per row too: published tables often give it for a subset only. */
+    if (col[4] >= 0 && ssoc_csv_field(t, row, col[4])[0] != '\0' &&
+        (st = ssoc_csv_get_double(t, row, col[4], &r->Ea_obs_eV, err)) != SSOC_OK)
+        return st;
+    return SSOC_OK;
+}
+
+/* Band of sigma at one observation over the successful replicates (and, for BCa, the jackknife
+ * rows), in replicate order so the result does not depend on anything but the table. */
+static ssoc_status val_band(const ssoc_boot_result *boot, ssoc_ci_method method, const char *path,
+                            ssoc_validate_row *r, double *s, double *jack, ssoc_error *err)
+{
+    size_t n = 0, nj = 0;
+    for (size_t b = 0; b < boot->B; ++b) {
+        if (!boot->ok[b])
+            continue;
+        ssoc_params q;
+        memcpy(q.p, boot->table + b * SSOC_NPARAM, sizeof q.p);
+        ssoc_layers L;
+        ssoc_model_eval(&q, r->x, r->rho_g_cm3, r->T_K, &L);
+        if (isfinite(L.sigma_S_cm))
+            s[n++] = L.sigma_S_cm;
+    }
+    if (method == SSOC_CI_BCA)
+        for (size_t i = 0; i < boot->n_jack; ++i) {
+            if (!boot->jack_ok[i])
+                continue;
+            ssoc_params q;
+            memcpy(q.p, boot->jack + i * SSOC_NPARAM, sizeof q.p);
+            ssoc_layers L;
+            ssoc_model_eval(&q, r->x, r->rho_g_cm3, r->T_K, &L);
+            if (isfinite(L.sigma_S_cm))
+                jack[nj++] = L.sigma_S_cm;
+        }
+    if (n < 2 || (method == SSOC_CI_BCA && nj < 2))
+        return SSOC_ERR(err, SSOC_EFIT,
+                        "%s:%d: fewer than 2 bootstrap %s give a finite sigma at x = %g, rho = %g, T = %g", path,
+                        r->line, n < 2 ? "replicates" : "jackknife fits", r->x, r->rho_g_cm3, r->T_K);
+    r->band_used = n;
+    ssoc_status st = ssoc_ci_compute(s, n, r->sigma_pred_S_cm, jack, nj, boot->opts.confidence, method,
+                                     &r->band_lo_S_cm, &r->band_hi_S_cm, &r->band_median_S_cm, err);
+    if (st == SSOC_OK)
+        r->inside_band = r->band_lo_S_cm <= r->sigma_obs_S_cm && r->sigma_obs_S_cm <= r->band_hi_S_cm;
+    return st;
+}
+
+static double val_pearson(const double *a, const double *b, size_t n)
+{
+    if (n < 2)
+        return NAN;
+    double ma = 0.0, mb = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        ma += a[i];
+        mb += b[i];
+    }
+    ma /= (double)n;
+    mb /= (double)n;
+    double sab = 0.0, saa = 0.0, sbb = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    if (!(saa > 0.0 && sbb > 0.0))
+        return NAN;
+    return sab / sqrt(saa * sbb);
+}
+
+/* Append printf-style text to a fixed buffer, truncating silently at its end. */
+static void val_cat(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void val_cat(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, size - used, fmt, ap);
+    va_end(ap);
+}
+
+/* A factor as a scientist would say it: two significant digits, whole numbers from 100 up. */
+static void val_factor(char *out, size_t size, double f)
+{
+    if (f >= 99.5)
+        snprintf(out, size, "%.0f", f);
+    else
+        snprintf(out, size, "%.2g", f);
+}
+
+static void val_temps(char *out, size_t size, double lo, double hi)
+{
+    if (lo == hi)
+        snprintf(out, size, "%.4g K", lo);
+    else
+        snprintf(out, size, "%.4g-%.4g K", lo, hi);
+}
+
+/* Names of the non-T dimensions that are extrapolated ("x", "v_f", "x and v_f") or "". */
+static const char *val_xvf_dims(const ssoc_validate_summary *s)
+{
+    if (s->n_extrap_x && s->n_extrap_vf)
+        return "x and v_f";
+    if (s->n_extrap_x)
+        return "x";
+    if (s->n_extrap_vf)
+        return "v_f";
+    return "";
+}
+
+/* Observations flagged in x or v_f (either). */
+static size_t val_count_xvf(const ssoc_validate_report *rep)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < rep->n; ++i)
+        k += (rep->rows[i].extrap & (SSOC_EXTRAP_X | SSOC_EXTRAP_VF)) != 0;
+    return k;
+}
+
+static void val_sentence(ssoc_validate_report *rep)
+{
+    ssoc_validate_summary *s = &rep->summary;
+    char *out = s->sentence;
+    const size_t size = sizeof s->sentence;
+    out[0] = '\0';
+
+    double tlo = INFINITY, thi = -INFINITY;
+    int room = 1;
+    for (size_t i = 0; i < rep->n; ++i) {
+        const double T = rep->rows[i].T_K;
+        tlo = fmin(tlo, T);
+        thi = fmax(thi, T);
+        room = room && T >= 288.0 && T <= 308.0; /* 15-35 C */
+    }
+    char at[64], fitT[80], dest[64], fac[32];
+    val_temps(at, sizeof at, tlo, thi);
+    if (rep->has_range) {
+        char t[64];
+        val_temps(t, sizeof t, rep->range.T_min_K, rep->range.T_max_K);
+        snprintf(fitT, sizeof fitT, "the %s fit", t);
+    } else {
+        snprintf(fitT, sizeof fitT, "the fit");
+    }
+    if (room)
+        snprintf(dest, sizeof dest, "room temperature");
+    else
+        snprintf(dest, sizeof dest, "%s", at);
+
+    const double med = s->median_ratio;
+    const double F = med < 1.0 ? 1.0 / med : med;
+    val_factor(fac, sizeof fac, F);
+    const size_t n = s->n, nxvf = val_count_xvf(rep);
+    const char *dims = val_xvf_dims(s);
+
+    if (!s->agrees) {
+        val_cat(out, size, "Predictions at %s are %s times %s the observations", at, fac, med < 1.0 ? "below" : "above");
+        if (s->has_band)
+        {
+            if (s->n_inside == 0)
+                val_cat(out, size, " (none of %zu inside", n);
+            else
+                val_cat(out, size, " (%zu of %zu inside", s->n_inside, n);
+            val_cat(out, size, " the %.0f%% bootstrap bands)", 100.0 * rep->band_confidence);
+        }
+        if (!s->range_known)
+            val_cat(out, size, " (whether that is extrapolation is unknown: the parameters carry no data range)");
+        else if (s->n_extrap_T == n)
+            val_cat(out, size, ": %s does not transfer to %s", fitT, dest);
+        else if (s->n_extrap_T > 0)
+            val_cat(out, size, ": %s does not transfer to these conditions (%zu of %zu observations lie outside its temperature range)",
+                    fitT, s->n_extrap_T, n);
+        else if (nxvf > 0)
+            val_cat(out, size, ": the fit does not extrapolate in %s (%zu of %zu observations lie outside the fitted range)",
+                    dims, nxvf, n);
+        else
+            val_cat(out, size, ": the model misses these data although every observation lies inside the fitted range");
+        if (s->range_known && s->n_extrap_T > 0 && nxvf > 0)
+            val_cat(out, size, ", and %zu of %zu also extrapolate in %s", nxvf, n, dims);
+    } else {
+        val_cat(out, size, "Predictions at %s agree with the observations within a factor of %s (median ratio %.3g",
+                at, fac, med);
+        if (s->has_band)
+            val_cat(out, size, "; %zu of %zu inside the %.0f%% bootstrap bands", s->n_inside, n,
+                    100.0 * rep->band_confidence);
+        val_cat(out, size, ")");
+        if (!s->range_known)
+            val_cat(out, size, ", but whether that is extrapolation is unknown: the parameters carry no data range");
+        else if (s->n_extrap_T == n && nxvf == 0)
+            val_cat(out, size, ": %s transfers to %s", fitT, dest);
+        else if (s->n_extrap_T == n)
+            val_cat(out, size, ": %s transfers to %s, even with %zu of %zu observations extrapolated in %s", fitT, dest,
+                    nxvf, n, dims);
+        else if (s->n_extrap_any > 0) {
+            val_cat(out, size, ", although");
+            if (s->n_extrap_T > 0)
+                val_cat(out, size, " %zu of %zu lie outside the fitted temperatures%s", s->n_extrap_T, n,
+                        nxvf > 0 ? " and" : "");
+            if (nxvf > 0)
+                val_cat(out, size, " %zu of %zu extrapolate in %s", nxvf, n, dims);
+        } else
+            val_cat(out, size, ", inside the fitted range");
+    }
+
+    if (s->n_Ea > 0) {
+        const double d = s->mean_Ea_diff_eV;
+        if (fabs(d) < 0.0005)
+            val_cat(out, size, "; the observed activation energies match the model's to within 0.001 eV");
+        else
+            val_cat(out, size, "; the observed activation energies are %.3f eV %s the model's on average", fabs(d),
+                    d < 0.0 ? "below" : "above");
+        /* How much of the gap the barrier explains: the ratio its difference alone builds up
+         * between the fitted temperatures and the observed ones, against the median ratio. */
+        if (!s->agrees && s->n_Ea_ratio > 0 && isfinite(s->Ea_ratio)) {
+            const double frac = log(s->Ea_ratio) / log(med);
+            char efac[32];
+            val_factor(efac, sizeof efac, s->Ea_ratio < 1.0 ? 1.0 / s->Ea_ratio : s->Ea_ratio);
+            /* Opposite direction only counts when it is more than a rounding-level 5%. */
+            if (frac < 0.0 && fabs(log(s->Ea_ratio)) > log(1.05))
+                val_cat(out, size, ", which would move the predictions the other way, so the gap lies in the magnitude of sigma, not in its temperature dependence");
+            else if (frac < 0.5)
+                val_cat(out, size, ", which accounts for a factor of only %s, so the gap lies in the magnitude of sigma, not in its temperature dependence",
+                        efac);
+            else
+                val_cat(out, size, ", which accounts for a factor of %s of it: the temperature dependence (the barrier) is what does not transfer",
+                        efac);
+        }
+    }
+    val_cat(out, size, ".");
+}
+
+ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
+                              const ssoc_boot_result *boot, ssoc_validate_report **out, ssoc_error *err)
+{
+    if (!out)
+        return SSOC_ERR(err, SSOC_EINVAL, "ssoc_validate_run: NULL output pointer");
+    *out = NULL;
+    if (!t || !p)
+        return SSOC_ERR(err, SSOC_EINVAL, "ssoc_validate_run: NULL table or parameters");
+
+    static const char *const names[5] = {"x", "rho", "T", "sigma", "Ea"};
+    int col[5];
+    for (int c = 0; c < 5; ++c) {
+        col[c] = ssoc_csv_column(t, names[c]);
+        if (col[c] < 0 && c < 4)
+            return ssoc_csv_missing_column(t, names[c], err);
+    }
+
+    const size_t n = ssoc_csv_nrows(t);
+    ssoc_validate_report *rep = calloc(1, sizeof *rep);
+    double *s = NULL, *jack = NULL, *lp = NULL, *lo = NULL, *ratio = NULL;
+    ssoc_status st = SSOC_OK;
+    if (!rep || !(rep->rows = calloc(n, sizeof *rep->rows)) || !(lp = malloc(n * sizeof *lp)) ||
+        !(lo = malloc(n * sizeof *lo)) || !(ratio = malloc(n * sizeof *ratio))) {
+        st = SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory for %zu observations", ssoc_csv_path(t), n);
+        goto fail;
+    }
+    rep->n = n;
+    rep->has_Ea_column = col[4] >= 0;
+    rep->has_range = range != NULL;
+    if (range)
+        rep->range = *range;
+    rep->band_confidence = NAN;
+
+    ssoc_ci_method method = SSOC_CI_PERCENTILE;
+    if (boot) {
+        method = boot->opts.interval;
+        if (method == SSOC_CI_BCA) {
+            /* A parameter file keeps no jackknife table: fall back to the percentile band. */
+            size_t nj = 0;
+            for (size_t i = 0; boot->jack && boot->jack_ok && i < boot->n_jack; ++i)
+                nj += boot->jack_ok[i] != 0;
+            if (nj < 2)
+                method = SSOC_CI_PERCENTILE;
+        }
+        rep->band_confidence = boot->opts.confidence;
+        rep->band_method = method;
+        rep->band_B = boot->B;
+        for (size_t b = 0; b < boot->B; ++b)
+            rep->band_failed += !boot->ok[b];
+        if (!(s = malloc((boot->B ? boot->B : 1) * sizeof *s)) ||
+            !(jack = malloc((boot->n_jack ? boot->n_jack : 1) * sizeof *jack))) {
+            st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory for the bootstrap bands");
+            goto fail;
+        }
+    }
+
+    ssoc_validate_summary *sm = &rep->summary;
+    sm->n = n;
+    sm->has_band = boot != NULL;
+    sm->range_known = range != NULL;
+    double sum_ratio = 0.0, sum_sq = 0.0, sum_Ea = 0.0, sum_lnEa = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        ssoc_validate_row *r = &rep->rows[i];
+        if ((st = val_parse_row(t, i, col, r, err)) != SSOC_OK)
+            goto fail;
+        ssoc_layers L;
+        ssoc_model_eval(p, r->x, r->rho_g_cm3, r->T_K, &L);
+        if (!(isfinite(L.sigma_S_cm) && L.sigma_S_cm > 0.0)) {
+            st = SSOC_ERR(err, SSOC_EDATA, "%s:%d: the model gives sigma = %g at x = %g, rho = %g, T = %g",
+                          ssoc_csv_path(t), r->line, L.sigma_S_cm, r->x, r->rho_g_cm3, r->T_K);
+            goto fail;
+        }
+        r->v_f = L.v_f;
+        r->sigma_pred_S_cm = L.sigma_S_cm;
+        r->ratio = L.sigma_S_cm / r->sigma_obs_S_cm;
+        lp[i] = log10(L.sigma_S_cm);
+        lo[i] = log10(r->sigma_obs_S_cm);
+        r->log10_err = lp[i] - lo[i];
+        r->Ea_model_eV = ssoc_validate_Ea_eV(p, r->x, r->rho_g_cm3, r->T_K);
+        r->Ea_diff_eV = r->Ea_obs_eV - r->Ea_model_eV;
+        r->band_lo_S_cm = r->band_hi_S_cm = r->band_median_S_cm = NAN;
+        if (boot && (st = val_band(boot, method, ssoc_csv_path(t), r, s, jack, err)) != SSOC_OK)
+            goto fail;
+        if (range) {
+            r->extrap = (r->x < range->x_min || r->x > range->x_max ? SSOC_EXTRAP_X : 0u) |
+                        (r->v_f < range->vf_min || r->v_f > range->vf_max ? SSOC_EXTRAP_VF : 0u) |
+                        (r->T_K < range->T_min_K || r->T_K > range->T_max_K ? SSOC_EXTRAP_T : 0u);
+        }
+        sm->n_extrap_x += (r->extrap & SSOC_EXTRAP_X) != 0;
+        sm->n_extrap_vf += (r->extrap & SSOC_EXTRAP_VF) != 0;
+        sm->n_extrap_T += (r->extrap & SSOC_EXTRAP_T) != 0;
+        sm->n_extrap_any += r->extrap != 0;
+        sm->n_inside += r->inside_band != 0;
+        sum_ratio += r->ratio;
+        sum_sq += r->log10_err * r->log10_err;
+        ratio[i] = r->ratio;
+        if (!isnan(r->Ea_obs_eV)) {
+            sm->n_Ea++;
+            sum_Ea += r->Ea_diff_eV;
+            if (r->extrap & SSOC_EXTRAP_T) {
+                const double Tedge = r->T_K < range->T_min_K ? range->T_min_K : range->T_max_K;
+                sum_lnEa += (r->Ea_diff_eV / SSOC_KB_EV_K) * (1.0 / r->T_K - 1.0 / Tedge);
+                sm->n_Ea_ratio++;
+            }
+        }
+    }
+    sm->r_log10_sigma = val_pearson(lp, lo, n);
+    sm->rmse_log10_sigma = sqrt(sum_sq / (double)n);
+    sm->mean_ratio = sum_ratio / (double)n;
+    sm->median_ratio = ssoc_quantile_select(ratio, n, 0.5);
+    sm->mean_Ea_diff_eV = sm->n_Ea ? sum_Ea / (double)sm->n_Ea : NAN;
+    sm->Ea_ratio = sm->n_Ea_ratio ? exp(sum_lnEa / (double)sm->n_Ea_ratio) : NAN;
+    sm->agrees = fabs(log(sm->median_ratio)) <= log(SSOC_VALIDATE_AGREE_FACTOR);
+    val_sentence(rep);
+
+    free(s);
+    free(jack);
+    free(lp);
+    free(lo);
+    free(ratio);
+    *out = rep;
+    return SSOC_OK;
+fail:
+    free(s);
+    free(jack);
+    free(lp);
+    free(lo);
+    free(ratio);
+    ssoc_validate_report_free(rep);
+    return st;
+}
