@@ -36,6 +36,7 @@
 #include "ssoc/version.h"
 
 #define SSOC_FORMAT_VERSION 1
+#define SSOC_FLUSH_INTERVAL_S 1.0 /* most one H5Fflush per second during the block rounds */
 
 static volatile sig_atomic_t sweep_signal;
 
@@ -673,6 +674,7 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
     pg.t_last = pg.t_start;
     *interrupted = 0;
     ssoc_status st = ssoc_par_agree(&e);
+    double t_flush = ssoc_par_wtime();
     for (int64_t r = 0; !st && r < rounds; ++r) {
         size_t c0 = 0, c1 = 0, kblk = 0;
         int has = (size_t)r < ntodo;
@@ -709,11 +711,22 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
             !(st = c->has_target ? ssoc_h5_write_columns(R->h5, "/sigma/p_exceed", c0, c1, bb.pex, &e) : SSOC_OK))
             /* the done flag goes after the data it vouches for */
             st = ssoc_h5_write_range(R->h5, "/progress/done", kblk, has ? 1 : 0, &one, &e);
-        if (!st)
+        /* Raw data and done flags go to the file (the OS page cache) at H5Dwrite, so a kill -9
+         * loses only the blocks in flight; H5Fflush (an fsync under MPI-IO) is paced to at most
+         * one per SSOC_FLUSH_INTERVAL_S, decided by rank 0's clock so every rank calls it, and
+         * always happens before stopping on a signal. */
+        const double tnow = ssoc_par_wtime();
+        int64_t v[4] = {st != SSOC_OK, sweep_signal != 0, has ? (int64_t)((c1 - c0) * nT) : 0,
+                        R->rank == 0 && tnow - t_flush >= SSOC_FLUSH_INTERVAL_S};
+        ssoc_par_sum_i64(v, 4);
+        if (!v[0] && (v[1] || v[3] || r + 1 == rounds)) {
             st = ssoc_h5_flush(R->h5, &e);
+            t_flush = tnow;
+            int64_t f = st != SSOC_OK;
+            ssoc_par_sum_i64(&f, 1);
+            v[0] = f;
+        }
         R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
-        int64_t v[3] = {st != SSOC_OK, sweep_signal != 0, has ? (int64_t)((c1 - c0) * nT) : 0};
-        ssoc_par_sum_i64(v, 3);
         if (v[0]) {
             st = ssoc_par_agree(&e);
             break;

@@ -309,7 +309,15 @@ static size_t gather_bucket(const double *v, const uint32_t *idx, size_t n, uint
     return m;
 }
 
-static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, double *kv, void *scratch)
+#define DEPTH 3 /* bucket levels before a crowded bucket falls back to quickselect */
+
+/* bytes of one level's scratch: n doubles, then n bucket indices, rounded to keep 8-byte alignment */
+static size_t level_bytes(size_t n) { return n * sizeof(double) + (n * sizeof(uint32_t) + 7) / 8 * 8; }
+
+/* Ranks k[0..nk) (sorted, distinct) of v[0..n) into kv. `scratch` holds DEPTH - depth levels of
+ * n doubles + n bucket indices. A bucket crowded by a skewed distribution (an outlier stretches
+ * [min, max], so most values share a few buckets) is refined by the same method on its own range. */
+static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, double *kv, void *scratch, int depth)
 {
     double *buf = scratch;
     uint32_t *idx = (uint32_t *)(buf + n);
@@ -362,23 +370,28 @@ static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, 
     while (i < nk) {
         while (cnt[b + 1] <= k[i])
             ++b;
-        const size_t start = cnt[b], m_want = cnt[b + 1] - start;
+        const size_t start = cnt[b];
         const size_t m = gather_bucket(v, idx, n, (uint32_t)b, buf);
-        (void)m_want;
         /* the ranks in this bucket, relative to it */
         size_t loc[2 * SSOC_KERNEL_MAXQ], nl = 0, i0 = i;
         while (i < nk && k[i] < start + m)
             loc[nl++] = k[i++] - start;
-        if (m <= SMALL)
+        if (m <= SMALL) {
             insertion_sort(buf, m);
-        else
+            for (size_t r = 0; r < nl; ++r)
+                kv[i0 + r] = buf[loc[r]];
+        } else if (depth + 1 < DEPTH && m < n) {
+            /* the next level's scratch follows this level's (n doubles + n indices) */
+            select_ranks(buf, m, loc, nl, kv + i0, (char *)scratch + level_bytes(n), depth + 1);
+        } else {
             multiselect(buf, 0, m, loc, nl);
-        for (size_t r = 0; r < nl; ++r)
-            kv[i0 + r] = buf[loc[r]];
+            for (size_t r = 0; r < nl; ++r)
+                kv[i0 + r] = buf[loc[r]];
+        }
     }
 }
 
-size_t ssoc_kernel_quantiles_scratch(size_t n) { return n * (sizeof(double) + sizeof(uint32_t)) + 64; }
+size_t ssoc_kernel_quantiles_scratch(size_t n) { return DEPTH * level_bytes(n) + 64; }
 
 void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch)
 {
@@ -405,7 +418,7 @@ void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double
     for (size_t i = 0; i < nk; ++i)
         if (!m || k[i] != k[m - 1])
             k[m++] = k[i];
-    select_ranks(v, n, k, m, kv, scratch);
+    select_ranks(v, n, k, m, kv, scratch, 0);
     for (size_t i = 0; i < nq; ++i) {
         size_t a = 0;
         while (k[a] != lo[i])

@@ -26,8 +26,7 @@ done
 src=$("$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r"); print(f["fit/params"].attrs["source"], list(f["fit/params"].attrs["fixed"]))' "$TMP/pub.h5")
 [ "$src" = "published [0, 0, 1, 1, 0, 0, 0, 0]" ] && ok || bad "published source/fixed attrs: $src"
 
-# --- params = FILE.json from ssoc fit -o (v_c fixed there, so in every replicate too; the fit
-# returns a fixed v_c through exp(ln v_c) when n_H is free, hence 1e-15 rather than ==)
+# --- params = FILE.json from ssoc fit -o (v_c fixed there, so exactly 0.125 in every replicate too)
 "$SSOC" fit "$DATA" --fix v_c=0.125 -o "$TMP/p.json" >/dev/null 2>&1 || bad "ssoc fit -o failed"
 run_sweep 2 1 "$CFG" --set "fit.params=$TMP/p.json" -q -o "$TMP/file.h5" || bad "params=FILE run failed"
 chk=$("$PY" -c '
@@ -36,7 +35,7 @@ f=h5py.File(sys.argv[1],"r"); p=json.load(open(sys.argv[2]))
 pf=f["fit/params"]; names=list(pf.attrs["names"])
 ok = all(pf[i] == q["value"] and n == q["name"] for i,(n,q) in enumerate(zip(names, p["parameters"])))
 boot=f["fit/params_boot"][:]; good=~__import__("numpy").isnan(boot).any(axis=1)
-print(ok, good.sum() > 50 and (abs(boot[good,2] - 0.125) <= 1e-15).all(), f.attrs["params_sha256"] != "")' "$TMP/file.h5" "$TMP/p.json" 2>&1)
+print(ok, good.sum() > 50 and (boot[good,2] == 0.125).all(), f.attrs["params_sha256"] != "")' "$TMP/file.h5" "$TMP/p.json" 2>&1)
 [ "$chk" = "True True True" ] && ok || bad "params=FILE: $chk"
 
 # --- BCa bands and a fix list: run on 2 ranks, bands bracket the median where the bootstrap is not degenerate

@@ -5,8 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sweep_lib.sh"
 CFG="$SSOC_SOURCE_DIR/tests/sweep/small.ini"
-# many small blocks: each round ends with a collective write and H5Fflush, so the run lasts long
-# enough (about a second) to be interrupted mid-way whatever the kernel's speed
+# many small blocks (1251 rounds of collective writes): the run lasts long enough (a few seconds)
+# to be interrupted mid-way whatever the kernel's speed; the test waits for 2 recorded blocks
 SETS=(--set grid.x=0.6:0.8:61 --set grid.rho=1.3:2.2:41 --set output.block=2)
 
 ndone() { h5dump -d /progress/done -y -w 0 "$1" 2>/dev/null | tr -c '01\n' ' ' | tr ' ' '\n' | grep -c '^1$'; }

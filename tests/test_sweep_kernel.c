@@ -135,11 +135,12 @@ Test(kernel, quantiles_bitwise_equal_to_sorting)
         size_t n = ns[a];
         double *v = malloc(n * sizeof *v), *w = malloc(n * sizeof *w), *s = malloc(n * sizeof *s);
         void *scratch = malloc(ssoc_kernel_quantiles_scratch(n));
-        for (int trial = 0; trial < 8; ++trial) {
+        for (int trial = 0; trial < 10; ++trial) {
             for (size_t i = 0; i < n; ++i) {
                 double u = (double)rand() / RAND_MAX;
                 /* 1: many ties; 2: sorted; 3: reversed; 4: one huge outlier crowding one bucket;
-                 * 5: all equal; 6: an infinity; 7: values one ulp apart; else log-normal-ish */
+                 * 5: all equal; 6: an infinity; 7: values one ulp apart; 8: extreme skew (crowded
+                 * buckets at every refinement level); 9: negative and positive; else log-normal-ish */
                 v[i] = trial == 1   ? floor(u * 5)
                        : trial == 2 ? (double)i
                        : trial == 3 ? (double)(n - i)
@@ -147,6 +148,8 @@ Test(kernel, quantiles_bitwise_equal_to_sorting)
                        : trial == 5 ? 2.5
                        : trial == 6 ? (i == n / 2 ? INFINITY : u)
                        : trial == 7 ? nextafter(1.0, 2.0) + (double)(rand() % 3) * 2.220446049250313e-16
+                       : trial == 8 ? exp(600 * u * u * u)
+                       : trial == 9 ? u - 0.5
                                     : exp(3 * u);
             }
             /* the bucket selection leaves v unchanged and agrees bit for bit */
