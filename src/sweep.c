@@ -195,12 +195,13 @@ static ssoc_status do_bootstrap(run *R, ssoc_error *err)
     ssoc_error e = {0};
     ssoc_status st = ssoc_boot_fit_range(R->d, &R->fo, &bo, b0, b1, R->boot->table + b0 * SSOC_NPARAM,
                                          R->boot->ok + b0, &e);
+    if (st != SSOC_OK && e.code == SSOC_OK)
+        e.code = st;
     if (ssoc_par_agree(&e)) {
         free(counts);
         *err = e;
         return e.code;
     }
-    (void)st;
     for (int r = 0; r < R->size; ++r) {
         size_t lo, hi;
         ssoc_par_share(B, r, R->size, &lo, &hi);
@@ -658,7 +659,6 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
         for (size_t k = kb0; k < kb1; ++k)
             if (!done_in[k])
                 todo[ntodo++] = k;
-    int64_t cnt[2] = {(int64_t)ntodo, 0};
     int64_t pts = 0;
     for (size_t i = 0; ok && i < ntodo; ++i) {
         size_t c0 = todo[i] * blk, c1 = c0 + blk < R->ncols ? c0 + blk : R->ncols;
@@ -667,7 +667,6 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
     int64_t agg[2] = {(int64_t)ntodo, pts};
     ssoc_par_max_i64(agg, 1);
     ssoc_par_sum_i64(agg + 1, 1);
-    (void)cnt;
     const int64_t rounds = agg[0];
     progress pg = {.on = R->rank == 0 && !R->quiet, .tty = isatty(2), .t_start = ssoc_par_wtime(),
                    .total = agg[1], .per_point = (double)R->n_ok};
@@ -763,7 +762,7 @@ enum { RV_ARG, RV_ARG_LO, RV_ARG_HI, RV_VF, RV_VF_LO, RV_VF_HI, RV_S, RV_S_LO, R
 typedef struct rule_scratch {
     double *a, *v, *s;
     void *sel;
-    double ja[4096], jv[4096], js[4096];
+    double *ja, *jv, *js; /* jackknife optima (BCa), n_jack_ok each */
 } rule_scratch;
 
 static int rule_eval(const run *R, int kind, const ssoc_rules_prep *pp, double fixed, double T, ssoc_optimum *o)
@@ -817,7 +816,7 @@ static void rule_task(const run *R, int kind, double fixed, double T, rule_scrat
         ++n;
     }
     size_t nj = 0;
-    for (size_t i = 0; i < R->n_jack_ok && nj < 4096; ++i) {
+    for (size_t i = 0; i < R->n_jack_ok; ++i) {
         ssoc_optimum oj;
         if (!rule_eval(R, kind, &R->jackpreps[i], fixed, T, &oj))
             continue;
@@ -891,12 +890,13 @@ static ssoc_status rules_write(run *R, const double *all, ssoc_error *err)
     return st;
 }
 
-static rule_scratch *scratch_alloc(size_t n)
+/* scratch for n replicate optima and nj jackknife optima */
+static rule_scratch *scratch_alloc(size_t n, size_t nj)
 {
     rule_scratch *sc = malloc(sizeof *sc);
     if (!sc)
         return NULL;
-    sc->a = malloc(3 * (n ? n : 1) * sizeof(double));
+    sc->a = malloc((3 * n + 3 * nj + 1) * sizeof(double));
     sc->sel = malloc(ssoc_kernel_quantiles_scratch(n ? n : 1));
     if (!sc->a || !sc->sel) {
         free(sc->a), free(sc->sel);
@@ -904,6 +904,7 @@ static rule_scratch *scratch_alloc(size_t n)
         return NULL;
     }
     sc->v = sc->a + n, sc->s = sc->a + 2 * n;
+    sc->ja = sc->a + 3 * n, sc->jv = sc->ja + nj, sc->js = sc->jv + nj;
     return sc;
 }
 
@@ -926,7 +927,7 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
     if (!nomem) {
 #pragma omp parallel
         {
-            rule_scratch *sc = scratch_alloc(R->n_ok);
+            rule_scratch *sc = scratch_alloc(R->n_ok, R->n_jack_ok);
             if (!sc) {
 #pragma omp atomic write
                 nomem = 1;
@@ -955,7 +956,8 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
             ssoc_par_share(ntask, r, R->size, &lo, &hi);
             counts[r] = (hi - lo) * RV_COUNT;
         }
-        st = ssoc_par_allgatherv(all + t0 * RV_COUNT, all, counts, sizeof(double), &e);
+        if ((st = ssoc_par_allgatherv(all + t0 * RV_COUNT, all, counts, sizeof(double), &e)) && e.code == SSOC_OK)
+            e.code = st;
         st = ssoc_par_agree(&e);
     }
     double tw = ssoc_par_wtime();
@@ -988,7 +990,7 @@ static void print_summary(run *R)
         if (k == nTs && nTs < 16)
             Ts[nTs++] = d->T_K[i];
     }
-    rule_scratch *sc = scratch_alloc(R->n_ok);
+    rule_scratch *sc = scratch_alloc(R->n_ok, R->n_jack_ok);
     if (!sc)
         return;
     fprintf(stderr, "design rules (%s %g%% band over %zu replicates, %zu failed; rho searched in [%g, %g] g/cm3):\n",
@@ -1116,9 +1118,9 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
         if (R->rank == 0 && !R->quiet) {
             fprintf(stderr,
                     "ssoc: sweep: %zu x %zu x %zu grid (x, rho, T), B = %zu (%zu fitted, %zu failed), %d rank%s x %d "
-                    "thread%s, %zu blocks of %zu columns%s\n",
+                    "thread%s, %zu blocks of %zu columns\n",
                     R->nx, R->nrho, R->nT, cfg->B, R->n_ok, R->boot->n_failed, R->size, R->size == 1 ? "" : "s",
-                    R->threads, R->threads == 1 ? "" : "s", R->nblocks, R->block, "");
+                    R->threads, R->threads == 1 ? "" : "s", R->nblocks, R->block);
             if (resumed)
                 fprintf(stderr, "ssoc: sweep: resuming %s: %zu of %zu blocks already done\n", R->partial, ndone,
                         R->nblocks);

@@ -90,8 +90,8 @@ void ssoc_column_init(double x, double rho, ssoc_column *col)
     col->c0 = log(SSOC_E_C * SSOC_E_C / (6.0 * SSOC_H_J_S)) + log(n) / 3.0;
 }
 
-void ssoc_kernel_eval(const ssoc_column *col, const ssoc_paramsets *s, size_t nT, const double *inv_T,
-                      double *out, size_t ld, double *g, double *A)
+/* g_j and A_j of every set at one column (see sweep.h). */
+static void column_ga(const ssoc_column *col, const ssoc_paramsets *s, double *g, double *A)
 {
     const double x = col->x, vf = col->v_f, vf2 = vf * vf, lnvf = col->ln_vf, c0 = col->c0;
     /* The gating branch depends on the column only (v_f), never on a lane, so every value of a
@@ -123,18 +123,44 @@ void ssoc_kernel_eval(const ssoc_column *col, const ssoc_paramsets *s, size_t nT
             }
         }
     }
+}
+
+/* exp of VL lanes in place: the one exp every sigma goes through (the row loop below and the
+ * selected order statistics of the fast path), so both give the same bits for the same exponent */
+static inline void exp_lanes(double *restrict v)
+{
+    double *restrict o = __builtin_assume_aligned(v, ALIGN);
+#pragma omp simd simdlen(VL)
+    for (int k = 0; k < VL; ++k)
+        o[k] = exp(o[k]);
+}
+
+/* ln sigma = g - A/T of every set for every temperature: out[t * ld + j] */
+static void exponent_rows(const ssoc_paramsets *s, size_t nT, const double *inv_T, double *out, size_t ld,
+                          const double *g, const double *A)
+{
     for (size_t t = 0; t < nT; ++t) {
         const double it = inv_T[t];
         double *row = out + t * ld;
         for (size_t j0 = 0; j0 < s->npad; j0 += VL) {
             const double *restrict gg = __builtin_assume_aligned(g + j0, ALIGN);
             const double *restrict AA = __builtin_assume_aligned(A + j0, ALIGN);
-            double *restrict o = row + j0;
+            double *restrict o = __builtin_assume_aligned(row + j0, ALIGN);
 #pragma omp simd simdlen(VL)
             for (int k = 0; k < VL; ++k)
-                o[k] = exp(gg[k] - AA[k] * it);
+                o[k] = gg[k] - AA[k] * it;
         }
     }
+}
+
+void ssoc_kernel_eval(const ssoc_column *col, const ssoc_paramsets *s, size_t nT, const double *inv_T,
+                      double *out, size_t ld, double *g, double *A)
+{
+    column_ga(col, s, g, A);
+    exponent_rows(s, nT, inv_T, out, ld, g, A);
+    for (size_t t = 0; t < nT; ++t)
+        for (size_t j0 = 0; j0 < s->npad; j0 += VL)
+            exp_lanes(out + t * ld + j0);
 }
 
 /* ---- exact selection ------------------------------------------------------------------- */
@@ -339,7 +365,7 @@ static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, 
             kv[i] = mn;
         return;
     }
-    size_t nb = n / 2;
+    size_t nb = n / 3;
     nb = nb < 16 ? 16 : nb > SSOC_KERNEL_NBUCKET ? SSOC_KERNEL_NBUCKET : nb;
     const double scale = (double)nb / (mx - mn), top = (double)(nb - 1);
     if (!isfinite(scale) || !isfinite(mx - mn)) { /* infinities or a denormal spread: plain quickselect */
@@ -355,21 +381,37 @@ static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, 
         b = b < top ? b : top;
         idx[i] = (uint32_t)b;
     }
-    uint32_t cnt[SSOC_KERNEL_NBUCKET + 1];
+    /* two interleaved histograms: consecutive values in one bucket (common near the mode) do not
+     * wait on each other's increment */
+    uint32_t cnt[SSOC_KERNEL_NBUCKET + 1], cnt2[SSOC_KERNEL_NBUCKET + 1];
     memset(cnt, 0, (nb + 1) * sizeof *cnt);
-    for (size_t i = 0; i < n; ++i)
-        cnt[idx[i]]++;
+    memset(cnt2, 0, (nb + 1) * sizeof *cnt2);
+    size_t i2 = 0;
+    for (; i2 + 2 <= n; i2 += 2) {
+        cnt[idx[i2]]++;
+        cnt2[idx[i2 + 1]]++;
+    }
+    if (i2 < n)
+        cnt[idx[i2]]++;
     /* exclusive prefix: cnt[b] becomes the rank of bucket b's first value */
     uint32_t run = 0;
     for (size_t b = 0; b <= nb; ++b) {
-        uint32_t c = cnt[b];
+        uint32_t c = cnt[b] + cnt2[b];
         cnt[b] = run;
         run += c;
     }
     size_t b = 0, i = 0;
     while (i < nk) {
-        while (cnt[b + 1] <= k[i])
-            ++b;
+        /* the bucket holding rank k[i]: the last b with cnt[b] <= k[i] (binary search) */
+        size_t lo_b = b, hi_b = nb; /* invariant: cnt[lo_b] <= k[i] < cnt[hi_b] */
+        while (hi_b - lo_b > 1) {
+            const size_t mid = lo_b + (hi_b - lo_b) / 2;
+            if (cnt[mid] <= k[i])
+                lo_b = mid;
+            else
+                hi_b = mid;
+        }
+        b = lo_b;
         const size_t start = cnt[b];
         const size_t m = gather_bucket(v, idx, n, (uint32_t)b, buf);
         /* the ranks in this bucket, relative to it */
@@ -393,10 +435,14 @@ static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, 
 
 size_t ssoc_kernel_quantiles_scratch(size_t n) { return DEPTH * level_bytes(n) + 64; }
 
-void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch)
+/* Quantiles of v, or with expmap of exp(v) when exp is strictly increasing over v (the caller
+ * checks): the order statistics of exp(v) are then exp of those of v. */
+static void quantiles_impl(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch,
+                           int expmap)
 {
     size_t k[2 * SSOC_KERNEL_MAXQ] = {0}, lo[SSOC_KERNEL_MAXQ] = {0};
-    double t[SSOC_KERNEL_MAXQ] = {0}, kv[2 * SSOC_KERNEL_MAXQ];
+    double t[SSOC_KERNEL_MAXQ] = {0};
+    double kv[2 * SSOC_KERNEL_MAXQ + VL] __attribute__((aligned(ALIGN)));
     size_t nk = 0;
     if (nq > SSOC_KERNEL_MAXQ)
         nq = SSOC_KERNEL_MAXQ;
@@ -419,12 +465,23 @@ void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double
         if (!m || k[i] != k[m - 1])
             k[m++] = k[i];
     select_ranks(v, n, k, m, kv, scratch, 0);
+    if (expmap) {
+        for (size_t i = m; i < (m + VL - 1) / VL * VL; ++i)
+            kv[i] = kv[m - 1];
+        for (size_t j0 = 0; j0 < m; j0 += VL)
+            exp_lanes(kv + j0);
+    }
     for (size_t i = 0; i < nq; ++i) {
         size_t a = 0;
         while (k[a] != lo[i])
             ++a;
         out[i] = t[i] == 0.0 ? kv[a] : lerp7(kv[a], kv[a + 1], t[i]);
     }
+}
+
+void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch)
+{
+    quantiles_impl(v, n, nq, q, out, scratch, 0);
 }
 
 /* ---- one column ------------------------------------------------------------------------ */
@@ -472,39 +529,84 @@ void ssoc_kernel_ws_free(ssoc_kernel_ws *ws)
     free(ws);
 }
 
+/* Fast path. The bands need only a few order statistics and counts, and exp is monotone, so the
+ * selection works on the exponents u = ln sigma and only the selected values go through exp. This
+ * is exact, not an approximation: for |u| >= 4 adjacent doubles u differ by >= 4 ulps of exp(u),
+ * more than libmvec's <= 1 ulp error can reverse, so exp is strictly increasing there and every
+ * order statistic, rank and comparison is the same in u as in sigma. Rows with some |u| < 4
+ * (sigma between 0.018 and 55 S/cm) take the plain path: exp of every value, then selection. */
+#define FAST_ABS_U 4.0
+
 void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x, double rho,
                         size_t stride, double *best, double *median, double *lo, double *hi, double *p_exceed)
 {
     ssoc_column col;
     ssoc_column_init(x, rho, &col);
-    const size_t nT = ctx->nT, n = ctx->reps->n;
+    const size_t nT = ctx->nT, n = ctx->reps->n, npad = ctx->reps->npad;
     ssoc_kernel_eval(&col, ctx->best, nT, ctx->inv_T, ws->bestv, VL, ws->g, ws->A);
-    ssoc_kernel_eval(&col, ctx->reps, nT, ctx->inv_T, ws->vals, ws->ld, ws->g, ws->A);
     if (ctx->interval == SSOC_CI_BCA)
         ssoc_kernel_eval(&col, ctx->jack, nT, ctx->inv_T, ws->jackv, ws->ldj, ws->g, ws->A);
+    column_ga(&col, ctx->best, ws->g, ws->A);
+    const double ub_g = ws->g[0], ub_A = ws->A[0];
+    column_ga(&col, ctx->reps, ws->g, ws->A);
+    exponent_rows(ctx->reps, nT, ctx->inv_T, ws->vals, ws->ld, ws->g, ws->A);
+    const double L = ctx->has_target ? log(ctx->target_S_cm) : 0.0;
     for (size_t t = 0; t < nT; ++t) {
         double *row = ws->vals + t * ws->ld;
         const double b = ws->bestv[t * VL];
+        const double ub = ub_g - ub_A * ctx->inv_T[t];
         best[t * stride] = b;
+        double umin = ub, umax = ub;
+#pragma omp simd reduction(min : umin) reduction(max : umax)
+        for (size_t j = 0; j < n; ++j) {
+            umin = row[j] < umin ? row[j] : umin;
+            umax = row[j] > umax ? row[j] : umax;
+        }
+        const int fast = (umax <= -FAST_ABS_U || umin >= FAST_ABS_U) && isfinite(umin) && isfinite(umax);
+        if (!fast)
+            for (size_t j0 = 0; j0 < npad; j0 += VL)
+                exp_lanes(row + j0);
         if (ctx->has_target) {
             const double target = ctx->target_S_cm;
             size_t cnt = 0;
-            for (size_t j = 0; j < n; ++j)
-                cnt += row[j] >= target;
+            if (fast) {
+                /* u clearly above ln(target) counts; the few within 1e-9 of it are decided by
+                 * their sigma, computed with the same exp */
+                const double hiL = L + 1e-9, loL = L - 1e-9;
+                size_t border = 0;
+                for (size_t j = 0; j < n; ++j) {
+                    cnt += row[j] > hiL;
+                    border += row[j] >= loL && row[j] <= hiL;
+                }
+                for (size_t j = 0; border && j < n; ++j)
+                    if (row[j] >= loL && row[j] <= hiL) {
+                        double lane[VL] __attribute__((aligned(ALIGN)));
+                        for (int k = 0; k < VL; ++k)
+                            lane[k] = row[j];
+                        exp_lanes(lane);
+                        cnt += lane[0] >= target;
+                    }
+            } else {
+                for (size_t j = 0; j < n; ++j)
+                    cnt += row[j] >= target;
+            }
             p_exceed[t * stride] = (double)cnt / (double)n;
         }
         double q[3] = {ctx->q_lo, 0.5, ctx->q_hi}, res[3];
         if (ctx->interval == SSOC_CI_BCA) {
+            /* in the fast regime exp is strictly increasing: comparing u with ub is comparing
+             * sigma with best */
+            const double key = fast ? ub : b;
             size_t below = 0, equal = 0;
             for (size_t j = 0; j < n; ++j) {
-                below += row[j] < b;
-                equal += row[j] == b;
+                below += row[j] < key;
+                equal += row[j] == key;
             }
             const double frac = ((double)below + 0.5 * (double)equal) / (double)n;
             const double a = ssoc_bca_acceleration(ws->jackv + t * ws->ldj, ctx->jack->n);
             ssoc_ci_levels(SSOC_CI_BCA, ctx->confidence, frac, a, &q[0], &q[2]);
         }
-        ssoc_kernel_quantiles_ws(row, n, 3, q, res, ws->sel);
+        quantiles_impl(row, n, 3, q, res, ws->sel, fast);
         lo[t * stride] = res[0];
         median[t * stride] = res[1];
         hi[t * stride] = res[2];

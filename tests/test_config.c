@@ -52,6 +52,24 @@ Test(config, shipped_default)
     ssoc_config_free(&c); /* idempotent */
 }
 
+Test(config, every_shipped_config_loads)
+{
+    const char *names[] = {"configs/default.ini", "configs/fine_500K.ini", "configs/temperature.ini"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
+        ssoc_config c;
+        ssoc_error e;
+        cr_expect_eq(ssoc_config_load(tu_src(names[i]), NULL, 0, &c, &e), SSOC_OK, "%s: %s", names[i], e.msg);
+        ssoc_config_free(&c);
+    }
+    ssoc_config c;
+    ssoc_error e;
+    cr_assert_eq(ssoc_config_load(tu_src("configs/temperature.ini"), NULL, 0, &c, &e), SSOC_OK);
+    cr_expect(c.T.n == 66 && c.T.v[0] == 250.0 && c.T.v[25] == 500.0 && c.T.v[65] == 900.0);
+    cr_expect_eq(c.interval, SSOC_CI_BCA);
+    cr_expect_str_eq(c.output_file, "temperature.h5"); /* CONFIG_BASENAME.h5 in the current directory */
+    ssoc_config_free(&c);
+}
+
 Test(config, values_lists_and_overrides)
 {
     const char *path = cfg("[data]\nfile = @DATA@\nd_crit = 5.5\n"

@@ -235,3 +235,89 @@ Test(kernel, column_statistics_percentile)
     ssoc_paramsets_free(best);
     free(invT);
 }
+
+/* The column statistics equal the plain definition bit for bit: sigma of every replicate by the
+ * kernel's exp, sorted, ssoc_quantile_sorted at the (percentile or BCa) levels, exact counts. This
+ * covers the fast path (selection on ln sigma) and, with beta0 raised so that sigma reaches
+ * 0.05-1 S/cm, the plain path. */
+static void column_reference_check(int raise, ssoc_ci_method interval)
+{
+    enum { B = 203, NT = 5, NJ = 23 };
+    double table[B * SSOC_NPARAM], jt[NJ * SSOC_NPARAM];
+    make_table(table, B, 21);
+    make_table(jt, NJ, 22);
+    for (int i = 0; i < B; ++i)
+        table[i * SSOC_NPARAM + SSOC_P_BETA0] += raise ? 6.5 : 0.0;
+    for (int i = 0; i < NJ; ++i)
+        jt[i * SSOC_NPARAM + SSOC_P_BETA0] += raise ? 6.5 : 0.0;
+    unsigned char ok[B];
+    for (int i = 0; i < B; ++i)
+        ok[i] = i % 13 != 4;
+    ssoc_params bp = ssoc_params_published;
+    bp.p[SSOC_P_BETA0] += raise ? 6.5 : 0.0;
+    ssoc_paramsets *reps = ssoc_paramsets_alloc(table, ok, B), *best = ssoc_paramsets_alloc(bp.p, NULL, 1),
+                   *jack = ssoc_paramsets_alloc(jt, NULL, NJ);
+    double *invT = aligned_alloc(64, 64);
+    const double Ts[NT] = {300, 420, 500, 650, 800};
+    for (int t = 0; t < NT; ++t)
+        invT[t] = 1.0 / Ts[t];
+    ssoc_kernel_ctx ctx = {.reps = reps, .best = best, .jack = jack, .nT = NT, .inv_T = invT, .confidence = 0.9,
+                           .interval = interval, .has_target = 1};
+    ssoc_ci_levels(SSOC_CI_PERCENTILE, 0.9, 0.5, 0, &ctx.q_lo, &ctx.q_hi);
+    ssoc_kernel_ws *ws = ssoc_kernel_ws_alloc(&ctx);
+    double *all = aligned_alloc(64, NT * reps->npad * 8), *jv = aligned_alloc(64, NT * jack->npad * 8),
+           *bv = aligned_alloc(64, NT * 8 * 8), *g = aligned_alloc(64, reps->npad * 8), *A = aligned_alloc(64, reps->npad * 8);
+    size_t nfast = 0, nplain = 0;
+    for (int ix = 0; ix < 9; ++ix)
+        for (int ir = 0; ir < 9; ++ir) {
+            const double x = 0.6 + 0.025 * ix, rho = 1.3 + 0.11 * ir;
+            ssoc_column col;
+            ssoc_column_init(x, rho, &col);
+            ssoc_kernel_eval(&col, reps, NT, invT, all, reps->npad, g, A);
+            ssoc_kernel_eval(&col, jack, NT, invT, jv, jack->npad, g, A);
+            ssoc_kernel_eval(&col, best, NT, invT, bv, 8, g, A);
+            /* a target at this column's median at 500 K, so counts near the target matter */
+            double srt[B];
+            memcpy(srt, all + 2 * reps->npad, reps->n * sizeof *srt);
+            qsort(srt, reps->n, sizeof *srt, cmpd);
+            ctx.target_S_cm = srt[reps->n / 2];
+            double bst[NT], med[NT], lo[NT], hi[NT], pex[NT];
+            ssoc_kernel_column(&ctx, ws, x, rho, 1, bst, med, lo, hi, pex);
+            for (int t = 0; t < NT; ++t) {
+                const size_t n = reps->n;
+                memcpy(srt, all + t * reps->npad, n * sizeof *srt);
+                const double b = bv[t * 8];
+                size_t above = 0, below = 0, equal = 0;
+                for (size_t j = 0; j < n; ++j) {
+                    above += srt[j] >= ctx.target_S_cm;
+                    below += srt[j] < b;
+                    equal += srt[j] == b;
+                }
+                if (log(srt[0]) > -4)
+                    ++nplain;
+                else
+                    ++nfast;
+                qsort(srt, n, sizeof *srt, cmpd);
+                double ql = ctx.q_lo, qh = ctx.q_hi;
+                if (interval == SSOC_CI_BCA)
+                    ssoc_ci_levels(SSOC_CI_BCA, 0.9, ((double)below + 0.5 * (double)equal) / (double)n,
+                                   ssoc_bca_acceleration(jv + t * jack->npad, NJ), &ql, &qh);
+                const double want[5] = {b, ssoc_quantile_sorted(srt, n, 0.5), ssoc_quantile_sorted(srt, n, ql),
+                                        ssoc_quantile_sorted(srt, n, qh), (double)above / (double)n};
+                const double got[5] = {bst[t], med[t], lo[t], hi[t], pex[t]};
+                for (int k = 0; k < 5; ++k)
+                    cr_expect(memcmp(&got[k], &want[k], sizeof(double)) == 0,
+                              "raise %d x %g rho %g T %g stat %d: %.17g vs %.17g", raise, x, rho, Ts[t], k, got[k],
+                              want[k]);
+            }
+        }
+    cr_expect(raise ? nplain > 0 : nfast > 0, "the %s path was not exercised", raise ? "plain" : "fast");
+    free(all), free(jv), free(bv), free(g), free(A), free(invT);
+    ssoc_kernel_ws_free(ws);
+    ssoc_paramsets_free(reps), ssoc_paramsets_free(best), ssoc_paramsets_free(jack);
+}
+
+Test(kernel, column_bitwise_equal_to_definition_fast_path) { column_reference_check(0, SSOC_CI_PERCENTILE); }
+Test(kernel, column_bitwise_equal_to_definition_plain_path) { column_reference_check(1, SSOC_CI_PERCENTILE); }
+Test(kernel, column_bitwise_equal_to_definition_bca) { column_reference_check(0, SSOC_CI_BCA); }
+Test(kernel, column_bitwise_equal_to_definition_bca_plain) { column_reference_check(1, SSOC_CI_BCA); }
