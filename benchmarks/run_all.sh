@@ -7,6 +7,9 @@
 # make -C build -j2 ssoc bench_kernel bench_select). Environment:
 #   BUILD=build   build directory          REPS=3   repeats of every timed run (best and median)
 #   WORK=/tmp/... scratch directory (kept) PY=/usr/bin/python3 (Debian's, with numpy and h5py)
+#   PEER_REPEAT=1 timed peer runs per peer process (after one warm-up run)
+#   SSOC_BASE=    another ssoc binary (e.g. a build of the previous commit): e2e then also runs it,
+#                 interleaved, and prints before/after ratios measured side by side
 #
 # micro    bench_kernel (evals/s/core) and bench_select (ns/element at B = 200, 1000, 10000).
 # e2e      ssoc sweep on the default grid 201 x 181 x 11 at B = 200 and 1000, 1 rank x 2 threads:
@@ -21,7 +24,8 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-SSOC=$PWD/$BUILD/ssoc
+SSOC=${SSOC:-$PWD/$BUILD/ssoc}
+SSOC_BASE=${SSOC_BASE:-}
 REPS=${REPS:-3}
 PY=${PY:-/usr/bin/python3}
 WORK=${WORK:-$(mktemp -d /tmp/ssoc-bench.XXXXXX)}
@@ -53,16 +57,16 @@ stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? 
 # sweep_run RANKS THREADS OUT.h5 [--set ...]: run ssoc sweep on the default config, print
 # "WALL_s EVAL_s PEAK_RSS_kB POINT_REPLICATES" (RSS: the largest over ranks)
 sweep_run() {
-  local n=$1 t=$2 out=$3
+  local n=$1 t=$2 out=$3 bin=${BIN:-$SSOC}
   shift 3
   rm -f "$out" "$out".rss.*
   local t0 t1
   t0=$(date +%s.%N)
   if [ "$n" = 1 ]; then
-    OMP_NUM_THREADS=$t /usr/bin/time -f %M -o "$out.rss.0" "$SSOC" sweep "$CONFIG" -q --force -o "$out" "$@" || return 1
+    OMP_NUM_THREADS=$t /usr/bin/time -f %M -o "$out.rss.0" "$bin" sweep "$CONFIG" -q --force -o "$out" "$@" || return 1
   else
     mpirun -q -n "$n" --bind-to none -x OMP_NUM_THREADS="$t" \
-      sh -c 'exec /usr/bin/time -f %M -o "$0.rss.$OMPI_COMM_WORLD_RANK" "$@"' "$out" "$SSOC" sweep "$CONFIG" -q --force -o "$out" "$@" || return 1
+      sh -c 'exec /usr/bin/time -f %M -o "$0.rss.$OMPI_COMM_WORLD_RANK" "$@"' "$out" "$bin" sweep "$CONFIG" -q --force -o "$out" "$@" || return 1
   fi
   t1=$(date +%s.%N)
   local rss
@@ -90,15 +94,21 @@ if [[ " $sections " == *" e2e "* ]]; then
     echo
     echo "## End to end and peer, default grid, B = $B, 1 rank x 2 threads   (load $(load); others: $(others))"
     echo "#  ssoc: OMP_NUM_THREADS=2 $SSOC sweep configs/default.ini --set bootstrap.B=$B -q --force -o $WORK/e2e_B$B.h5"
-    echo "#  peer: $PY benchmarks/peer_numpy.py $WORK/e2e_B$B.h5 --repeat 2   (warm: best of the 2 timed repeats; fresh: whole process minus them)"
-    walls=() evals=() peers=() fresh=() np=0
+    echo "#  peer: $PY benchmarks/peer_numpy.py $WORK/e2e_B$B.h5 --repeat ${PEER_REPEAT:-1}   (warm: the timed repeat after a warm-up; fresh: whole process minus the timed repeats)"
+    walls=() evals=() peers=() fresh=() bwalls=() bevals=() np=0
+    [ -n "$SSOC_BASE" ] && echo "#  base: $SSOC_BASE, same arguments, interleaved"
     for r in $(seq "$REPS"); do
+      if [ -n "$SSOC_BASE" ]; then
+        read -r bwall bev brss np < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B) || { echo "base sweep failed" >&2; exit 1; }
+        bwalls+=("$bwall") bevals+=("$bev")
+        echo "#  run $r: base compute $bev s, whole $bwall s"
+      fi
       read -r wall ev rss np < <(sweep_run 1 2 "$WORK/e2e_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep failed" >&2; exit 1; }
       walls+=("$wall") evals+=("$ev")
       chk=""
       [ "$r" = 1 ] && chk=--check
       t0=$(date +%s.%N)
-      pout=$($PY benchmarks/peer_numpy.py "$WORK/e2e_B$B.h5" --repeat 2 $chk) || { echo "$pout"; echo "peer failed" >&2; exit 1; }
+      pout=$($PY benchmarks/peer_numpy.py "$WORK/e2e_B$B.h5" --repeat ${PEER_REPEAT:-1} $chk) || { echo "$pout"; echo "peer failed" >&2; exit 1; }
       t1=$(date +%s.%N)
       [ "$r" = 1 ] && grep -E '^(peer:|check)' <<<"$pout" | sed 's/^/#  /'
       pb=$(awk '/^peer best/ { print $3 }' <<<"$pout")
@@ -119,6 +129,13 @@ if [[ " $sections " == *" e2e "* ]]; then
     awk -v B=$B -v n="$np" -v eb="$eb" -v em="$em" -v wb="$wb" -v wm="$wm" -v pb="$pb" -v pm="$pm" -v fb="$fb" -v fm="$fm" 'BEGIN {
       printf "| %d | %.3f / %.3f s | %.3f / %.3f s | %.3f / %.3f | %.3f / %.3f | %.3f / %.3f s | %.3f / %.3f s | %.1fx / %.1fx | %.1fx / %.1fx |\n",
         B, eb, em, wb, wm, n / eb / 1e9, n / em / 1e9, n / wb / 1e9, n / wm / 1e9, pb, pm, fb, fm, pb / eb, pm / em, fb / wb, fm / wm }'
+    if [ -n "$SSOC_BASE" ]; then
+      read -r xb xm <<<"$(stats "${bevals[@]}")"
+      read -r yb ym <<<"$(stats "${bwalls[@]}")"
+      awk -v B=$B -v xb="$xb" -v xm="$xm" -v yb="$yb" -v ym="$ym" -v eb="$eb" -v em="$em" -v wb="$wb" -v wm="$wm" 'BEGIN {
+        printf "#  base B = %d: compute %.3f / %.3f s, whole %.3f / %.3f s; speed-up (best, median): compute %.2fx / %.2fx, whole %.2fx / %.2fx\n",
+          B, xb, xm, yb, ym, xb / eb, xm / em, yb / wb, ym / wm }'
+    fi
   done
 fi
 
