@@ -13,3 +13,6 @@ if [ "$(id -u)" -eq 0 ]; then # Open MPI refuses root unless told (TOOLCHAIN.md)
 fi
 mpirun -n "$ranks" --bind-to none -x OMP_NUM_THREADS=1 \
   "$ssoc" sweep configs/default.ini -o out/default.h5 --force
+# The picture people look at: the 500 K conductivity map with the rho_opt ridge and its band.
+"$ssoc" plot out/default.h5 --T 500 -o out/sigma_500K.png --force
+echo "run.sh: results in out/default.h5; the 500 K map is out/sigma_500K.png; 'ssoc rules out/default.h5 --csv' for a table"

@@ -275,6 +275,15 @@ ssoc_status ssoc_boot_fit_range(const ssoc_dataset *d, const ssoc_fit_opts *fo, 
     return fit_rows(d, fo, o, FIT_REPLICATE, b0, b1, table, ok, err);
 }
 
+ssoc_status ssoc_boot_jackknife(const ssoc_dataset *d, const ssoc_fit_opts *fo, double *table, unsigned char *ok,
+                                ssoc_error *err)
+{
+    ssoc_status st = check_data(d, err);
+    if (st)
+        return st;
+    return fit_rows(d, fo, NULL, FIT_JACKKNIFE, 0, d->n, table, ok, err);
+}
+
 /* ------------------------------------------------------------------ summary */
 
 static int band_fixed(unsigned mask, int j)

@@ -32,6 +32,7 @@
 #include "ssoc/io.h"
 #include "ssoc/par.h"
 #include "ssoc/paramfile.h"
+#include "ssoc/report.h"
 #include "ssoc/rules.h"
 #include "ssoc/version.h"
 
@@ -133,45 +134,7 @@ static ssoc_status do_fit(run *R, ssoc_error *err)
 /* Leave-one-out fits for BCa: every rank computes all n (cheap next to B), threads over points. */
 static ssoc_status do_jackknife(run *R, ssoc_error *err)
 {
-    ssoc_boot_result *b = R->boot;
-    const ssoc_dataset *d = R->d;
-    int nomem = 0;
-#pragma omp parallel
-    {
-        size_t *idx = malloc(d->n * sizeof *idx);
-        ssoc_dataset *ds = ssoc_dataset_alloc(d->n);
-        ssoc_fit_workspace *fw = ssoc_fit_workspace_alloc(d->n);
-        if (!idx || !ds || !fw) {
-#pragma omp atomic write
-            nomem = 1;
-        }
-#pragma omp barrier
-        int skip;
-#pragma omp atomic read
-        skip = nomem;
-        if (!skip) {
-#pragma omp for schedule(dynamic, 1)
-            for (size_t i = 0; i < d->n; ++i) {
-                size_t m = 0;
-                for (size_t k = 0; k < d->n; ++k)
-                    if (k != i)
-                        idx[m++] = k;
-                ssoc_error e = {0};
-                ssoc_fit_result fr;
-                int ok = ssoc_dataset_take(d, idx, m, ds, &e) == SSOC_OK &&
-                         ssoc_fit_run_ws(ds, &R->fo, fw, &fr, &e) == SSOC_OK;
-                for (int j = 0; j < SSOC_NPARAM; ++j)
-                    b->jack[i * SSOC_NPARAM + j] = ok ? fr.params.p[j] : NAN;
-                b->jack_ok[i] = (unsigned char)ok;
-            }
-        }
-        free(idx);
-        ssoc_dataset_free(ds);
-        ssoc_fit_workspace_free(fw);
-    }
-    if (nomem)
-        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for jackknife workspaces");
-    return SSOC_OK;
+    return ssoc_boot_jackknife(R->d, &R->fo, R->boot->jack, R->boot->jack_ok, err);
 }
 
 static ssoc_status do_bootstrap(run *R, ssoc_error *err)
@@ -1174,49 +1137,6 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
     return st;
 }
 
-/* Rank 0's closing summary: rho_opt, v_f,opt and sigma_max at the data's compositions and
- * temperatures, with bands and flags. */
-static void print_summary(run *R)
-{
-    const ssoc_config *c = R->cfg;
-    const ssoc_dataset *d = R->d;
-    double xs[64], Ts[16];
-    size_t nxs = 0, nTs = 0;
-    for (size_t i = 0; i < d->n; ++i) {
-        size_t k;
-        for (k = 0; k < nxs && xs[k] != d->x[i]; ++k)
-            ;
-        if (k == nxs && nxs < 64)
-            xs[nxs++] = d->x[i];
-        for (k = 0; k < nTs && Ts[k] != d->T_K[i]; ++k)
-            ;
-        if (k == nTs && nTs < 16)
-            Ts[nTs++] = d->T_K[i];
-    }
-    rule_scratch *sc = scratch_alloc(R->n_ok, R->n_jack_ok);
-    if (!sc)
-        return;
-    fprintf(stderr, "design rules (%s %g%% band over %zu replicates, %zu failed; rho searched in [%g, %g] g/cm3):\n",
-            interval_name(c->interval), 100 * c->confidence, R->n_ok, R->boot->n_failed, c->rho.v[0],
-            c->rho.v[c->rho.n - 1]);
-    fprintf(stderr, "  %-6s %-6s  %-28s  %-28s  %-34s %s\n", "T [K]", "x", "rho_opt [g/cm3]", "v_f,opt",
-            "sigma_max [S/cm]", "flags");
-    for (size_t it = 0; it < nTs; ++it)
-        for (size_t ix = 0; ix < nxs; ++ix) {
-            double rec[RV_COUNT];
-            rule_task(R, 0, xs[ix], Ts[it], sc, rec);
-            char flags[64] = "";
-            if (rec[RV_BOUND] == 1.0)
-                strcat(flags, "boundary ");
-            if (isfinite(rec[RV_EXT]) && (int)rec[RV_EXT])
-                strcat(flags, "extrapolated");
-            fprintf(stderr, "  %-6g %-6g  %-8.5f [%7.5f, %7.5f]  %-8.5f [%8.5f, %8.5f]  %.4e [%.3e, %.3e] %s\n", Ts[it],
-                    xs[ix], rec[RV_ARG], rec[RV_ARG_LO], rec[RV_ARG_HI], rec[RV_VF], rec[RV_VF_LO], rec[RV_VF_HI],
-                    rec[RV_S], rec[RV_S_LO], rec[RV_S_HI], flags);
-        }
-    scratch_free(sc);
-}
-
 /* ------------------------------------------------------------------ the run */
 
 static ssoc_status preflight(run *R, ssoc_error *err)
@@ -1375,7 +1295,10 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
         double pr = (double)R->ncols * (double)R->nT * (double)R->n_ok;
         fprintf(stderr, "); evaluation %.3g point-replicates/s\n",
                 R->t_phase[PH_EVAL] > 0 ? pr / R->t_phase[PH_EVAL] : 0.0);
-        print_summary(R);
+        /* the design-rule report of the file just written, as `ssoc rules OUT.h5` prints it */
+        ssoc_error re = {0};
+        if (ssoc_report_write_text(R->out, stderr, &re) != SSOC_OK)
+            fprintf(stderr, "ssoc: sweep: no design-rule summary: %s\n", re.msg);
     }
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGUSR1, &old_usr1, NULL);

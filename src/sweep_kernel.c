@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quantile7.h"
 #include "vecmath.h"
 
 #define VL SSOC_KERNEL_VLEN
@@ -232,36 +233,8 @@ static void multiselect(double *v, size_t lo, size_t hi, const size_t *k, size_t
         insertion_sort(v + lo, hi - lo);
 }
 
-/* Type 7 from order statistics, written exactly as src/stats.c (index7 + NumPy's two-sided lerp),
+/* Type 7 from order statistics with the arithmetic of src/quantile7.h (shared with src/stats.c),
  * so the bands equal ssoc_quantile_sorted bit for bit (tests/test_sweep_kernel.c checks this). */
-static inline size_t index7(size_t n, double q, double *t)
-{
-    if (!(q > 0.0)) {
-        *t = 0.0;
-        return 0;
-    }
-    if (q >= 1.0) {
-        *t = 0.0;
-        return n - 1;
-    }
-    const double h = (double)(n - 1) * q;
-    size_t lo = (size_t)h;
-    if (lo >= n - 1) {
-        *t = 0.0;
-        return n - 1;
-    }
-    *t = h - (double)lo;
-    return lo;
-}
-
-static inline double lerp7(double a, double b, double t)
-{
-    if (t == 0.0 || a == b)
-        return a;
-    const double diff = b - a;
-    return (t < 0.5) ? a + diff * t : b - diff * (1.0 - t);
-}
-
 static inline double type7(const double *v, size_t n, double q)
 {
     double t;

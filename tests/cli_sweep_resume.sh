@@ -9,8 +9,6 @@ CFG="$SSOC_SOURCE_DIR/tests/sweep/small.ini"
 # to be interrupted mid-way whatever the kernel's speed; the test waits for 2 recorded blocks
 SETS=(--set grid.x=0.6:0.8:61 --set grid.rho=1.3:2.2:41 --set output.block=2)
 
-ndone() { h5dump -d /progress/done -y -w 0 "$1" 2>/dev/null | tr -c '01\n' ' ' | tr ' ' '\n' | grep -c '^1$'; }
-
 # start_and_wait OUT RANKS: start a sweep in the background (PID in $BG) and wait until >= 2
 # blocks are recorded in OUT.partial
 start_and_wait() {
@@ -19,7 +17,7 @@ start_and_wait() {
   (EXEC=1 run_sweep "$n" 1 "$CFG" "${SETS[@]}" -q -o "$out" 2>"$TMP/bg.err") &
   BG=$!
   for i in $(seq 1 1000); do
-    if [ -f "$out.partial" ] && [ "$(ndone "$out.partial")" -ge 2 ]; then return 0; fi
+    if [ -f "$out.partial" ] && [ "$(h5_ndone "$out.partial")" -ge 2 ]; then return 0; fi
     sleep 0.01
   done
   return 1

@@ -21,24 +21,13 @@ run_sweep() {
 # datasets A.h5: every dataset path, one a line
 datasets() { h5ls -r "$1" | awk '$2 == "Dataset" { print $1 }'; }
 
-# same_datasets REF.h5 OTHER.h5 LABEL [SKIP_REGEX]: every dataset of REF exists in OTHER with the
-# same shape and identical values to the last bit (h5diff, no tolerance). h5diff exits 0 on
-# datasets it finds "not comparable" (e.g. different shapes), so shapes are compared via h5ls too.
+. "$(dirname "${BASH_SOURCE[0]}")/h5compare.sh"
+
+# same_datasets REF.h5 OTHER.h5 LABEL [SKIP_REGEX]: h5_compare as a counted check (at least 30 datasets)
 same_datasets() {
-  local ref=$1 other=$2 label=$3 skip=${4:-^$} n=0 d out
-  if ! diff <(h5ls -r "$ref" | grep -Ev "$skip") <(h5ls -r "$other" | grep -Ev "$skip") >/dev/null; then
-    bad "$label: object lists or shapes differ: $(diff <(h5ls -r "$ref") <(h5ls -r "$other") | head -4)"
-    return
-  fi
-  for d in $(datasets "$ref" | grep -Ev "$skip"); do
-    n=$((n + 1))
-    out=$(h5diff -v "$ref" "$other" "$d" "$d" 2>&1)
-    if [ $? != 0 ] || grep -qi "not comparable" <<<"$out"; then
-      bad "$label: dataset $d differs: $(head -8 <<<"$out")"
-      return
-    fi
-  done
-  if [ "$n" -lt 30 ]; then bad "$label: only $n datasets compared in $ref"; return; fi
+  local r
+  if ! r=$(h5_compare "$1" "$2" "${4:-^$}"); then bad "$3: $r"; return; fi
+  if [ "$r" -lt 30 ]; then bad "$3: only $r datasets compared in $1"; return; fi
   ok
 }
 

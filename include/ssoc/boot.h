@@ -74,6 +74,13 @@ ssoc_status ssoc_boot_resample(const ssoc_dataset *d, const ssoc_boot_opts *o, s
 ssoc_status ssoc_boot_fit_range(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_boot_opts *o,
                                 size_t b0, size_t b1, double *table, unsigned char *ok, ssoc_error *err);
 
+/// Leave-one-out (jackknife) fits of `d`, honouring the fixed parameters in `fo`: row i of `table`
+/// (n x SSOC_NPARAM) is the fit without point i, ok[i] says whether it succeeded (NaN row if not).
+/// OpenMP over points; the output does not depend on the thread count. This is BCa's acceleration
+/// input, for the bootstrap, the sweep and the rule report alike.
+ssoc_status ssoc_boot_jackknife(const ssoc_dataset *d, const ssoc_fit_opts *fo, double *table, unsigned char *ok,
+                                ssoc_error *err);
+
 /// Full bootstrap: point fit `point` (from ssoc_fit_run) given, replicates, jackknife when BCa,
 /// bands, SE, correlation. Fails (SSOC_EFIT) only if fewer than 2 replicates succeed.
 ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,

@@ -21,6 +21,8 @@ typedef struct ssoc_cli_command {
 int ssoc_cmd_fit(int argc, char **argv);
 int ssoc_cmd_predict(int argc, char **argv);
 int ssoc_cmd_sweep(int argc, char **argv);
+int ssoc_cmd_rules(int argc, char **argv);
+int ssoc_cmd_plot(int argc, char **argv);
 int ssoc_cmd_validate(int argc, char **argv);
 
 /// Print "ssoc: CMD: MESSAGE" (one line) to stderr and return the exit code for `err`.

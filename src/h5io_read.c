@@ -1,0 +1,522 @@
+/* Reading a finished sweep file back (sweepfile.h). With src/h5io.c (the writer, collective under
+ * MPI) this is the only file that calls HDF5; it opens read-only with the default serial driver,
+ * so rank 0 alone, or a plain process, can read while MPI is active or absent. Every failure is
+ * one line naming the file, and what is missing or wrong in it. */
+#include "ssoc/sweepfile.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct reader {
+    hid_t file;
+    const char *path;
+} reader;
+
+/* ------------------------------------------------------------------ attributes */
+
+static int attr_exists(const reader *r, const char *obj, const char *name)
+{
+    return H5Aexists_by_name(r->file, obj, name, H5P_DEFAULT) > 0;
+}
+
+static ssoc_status attr_str(const reader *r, const char *obj, const char *name, char *buf, size_t len,
+                            ssoc_error *err)
+{
+    hid_t a = H5Aopen_by_name(r->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no attribute '%s' on %s", r->path, name, obj);
+    hid_t ft = H5Aget_type(a);
+    ssoc_status st = SSOC_OK;
+    if (H5Tget_class(ft) != H5T_STRING) {
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: attribute '%s' on %s is not a string", r->path, name, obj);
+    } else if (H5Tis_variable_str(ft) > 0) {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(ft));
+        char *s = NULL;
+        if (H5Aread(a, mt, &s) < 0 || !s)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read attribute '%s' on %s", r->path, name, obj);
+        else
+            snprintf(buf, len, "%s", s);
+        if (s)
+            H5free_memory(s);
+        H5Tclose(mt);
+    } else {
+        size_t n = H5Tget_size(ft);
+        char *s = calloc(n + 1, 1);
+        hid_t mt = H5Tcopy(ft);
+        if (!s)
+            st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+        else if (H5Aread(a, mt, s) < 0)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read attribute '%s' on %s", r->path, name, obj);
+        else
+            snprintf(buf, len, "%s", s);
+        free(s);
+        H5Tclose(mt);
+    }
+    H5Tclose(ft);
+    H5Aclose(a);
+    return st;
+}
+
+/* n numbers read as `mtype` (native double, int64 or uint8) */
+static ssoc_status attr_num(const reader *r, const char *obj, const char *name, hid_t mtype, void *v, size_t n,
+                            ssoc_error *err)
+{
+    hid_t a = H5Aopen_by_name(r->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: no attribute '%s' on %s", r->path, name, obj);
+    hid_t sp = H5Aget_space(a), ft = H5Aget_type(a);
+    hssize_t np = H5Sget_simple_extent_npoints(sp);
+    H5T_class_t cl = H5Tget_class(ft);
+    ssoc_status st = SSOC_OK;
+    if (cl != H5T_INTEGER && cl != H5T_FLOAT)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: attribute '%s' on %s is not numeric", r->path, name, obj);
+    else if (np < 0 || (size_t)np != n)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: attribute '%s' on %s has %lld values, expected %zu", r->path, name, obj,
+                      (long long)np, n);
+    else if (H5Aread(a, mtype, v) < 0)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read attribute '%s' on %s", r->path, name, obj);
+    H5Tclose(ft);
+    H5Sclose(sp);
+    H5Aclose(a);
+    return st;
+}
+
+/* ------------------------------------------------------------------ datasets */
+
+static int link_exists(const reader *r, const char *path)
+{
+    /* component by component, so a missing group is "no" rather than an HDF5 error */
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *s = buf + 1; *s; ++s)
+        if (*s == '/') {
+            *s = '\0';
+            if (H5Lexists(r->file, buf, H5P_DEFAULT) <= 0)
+                return 0;
+            *s = '/';
+        }
+    return H5Lexists(r->file, buf, H5P_DEFAULT) > 0;
+}
+
+/* Open `path` and check its shape: rank `nd` with dims `want` (want[i] == 0: any). Returns the
+ * dataset id or -1 with err set; *dims (if not NULL) receives the extents. */
+static hid_t open_ds(const reader *r, const char *path, int nd, const size_t *want, size_t *dims, ssoc_error *err)
+{
+    if (!link_exists(r, path)) {
+        SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", r->path, path);
+        return -1;
+    }
+    hid_t ds = H5Dopen2(r->file, path, H5P_DEFAULT);
+    if (ds < 0) {
+        SSOC_ERR(err, SSOC_EHDF5, "%s: %s is not a readable dataset", r->path, path);
+        return -1;
+    }
+    hid_t sp = H5Dget_space(ds);
+    int rank = H5Sget_simple_extent_ndims(sp);
+    hsize_t d[8] = {0};
+    if (rank >= 0 && rank <= 8)
+        H5Sget_simple_extent_dims(sp, d, NULL);
+    H5Sclose(sp);
+    int ok = rank == nd;
+    for (int i = 0; ok && i < nd; ++i)
+        ok = want[i] == 0 || d[i] == want[i];
+    if (!ok) {
+        char got[128] = "", exp[128] = "";
+        for (int i = 0; i < rank && i < 8; ++i)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%llu", i ? " x " : "", (unsigned long long)d[i]);
+        for (int i = 0; i < nd; ++i)
+            snprintf(exp + strlen(exp), sizeof exp - strlen(exp), "%s%zu", i ? " x " : "", want[i]);
+        SSOC_ERR(err, SSOC_EHDF5, "%s: %s has shape [%s], expected [%s]", r->path, path, got, exp);
+        H5Dclose(ds);
+        return -1;
+    }
+    for (int i = 0; dims && i < nd; ++i)
+        dims[i] = (size_t)d[i];
+    return ds;
+}
+
+static ssoc_status read_ds(const reader *r, const char *path, int nd, const size_t *want, hid_t mtype, void *out,
+                           ssoc_error *err)
+{
+    hid_t ds = open_ds(r, path, nd, want, NULL, err);
+    if (ds < 0)
+        return err ? err->code : SSOC_EHDF5;
+    herr_t rc = H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    H5Dclose(ds);
+    if (rc < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read %s (truncated or damaged file?)", r->path, path);
+    return SSOC_OK;
+}
+
+/* A freshly allocated 1-D double dataset of any length (>= 1). */
+static ssoc_status read_vec(const reader *r, const char *path, double **out, size_t *n, ssoc_error *err)
+{
+    size_t want = 0, d = 0;
+    hid_t ds = open_ds(r, path, 1, &want, &d, err);
+    if (ds < 0)
+        return err ? err->code : SSOC_EHDF5;
+    H5Dclose(ds);
+    if (d == 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: %s is empty", r->path, path);
+    *out = malloc(d * sizeof **out);
+    if (!*out)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    *n = d;
+    return read_ds(r, path, 1, &d, H5T_NATIVE_DOUBLE, *out, err);
+}
+
+/* ------------------------------------------------------------------ opening */
+
+void ssoc_sweepfile_free(ssoc_sweepfile *sf)
+{
+    if (!sf)
+        return;
+    free(sf->x), free(sf->rho_g_cm3), free(sf->T_K);
+    free(sf->boot), free(sf->boot_ok);
+    ssoc_dataset_free(sf->data);
+    ssoc_sweep_rule *rules[4] = {&sf->rho_opt, &sf->vf_opt, &sf->sigma_max, &sf->x_opt};
+    for (int i = 0; i < 4; ++i)
+        free(rules[i]->v), free(rules[i]->lo), free(rules[i]->hi);
+    free(sf->rho_opt_at_bound), free(sf->x_opt_at_bound), free(sf->x_opt_sigma_max);
+    free(sf);
+}
+
+static ssoc_status open_file(const char *path, hid_t *file, ssoc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return SSOC_ERR(err, SSOC_EIO, "%s: cannot open: %s", path, strerror(errno));
+    unsigned char sig[8] = {0};
+    size_t got = fread(sig, 1, sizeof sig, f);
+    fclose(f);
+    static const unsigned char h5sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    /* HDF5 also finds a superblock at 512, 1024, ... (user block); H5Fis_hdf5 searches for it */
+    if (!(got == 8 && memcmp(sig, h5sig, 8) == 0) && H5Fis_hdf5(path) <= 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: not an HDF5 file (expected a sweep file written by 'ssoc sweep')", path);
+    *file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (*file < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: HDF5 cannot open it: truncated or damaged file", path);
+    return SSOC_OK;
+}
+
+static ssoc_status check_identity(const reader *r, ssoc_sweepfile *sf, ssoc_error *err)
+{
+    if (!attr_exists(r, "/", "ssoc_format"))
+        return SSOC_ERR(err, SSOC_EHDF5,
+                        "%s: not an ssoc sweep file (no root attribute 'ssoc_format'; write one with 'ssoc sweep')",
+                        r->path);
+    ssoc_status st = attr_num(r, "/", "ssoc_format", H5T_NATIVE_INT64, &sf->format, 1, err);
+    if (st)
+        return st;
+    if (sf->format > SSOC_SWEEPFILE_FORMAT_MAX)
+        return SSOC_ERR(err, SSOC_EHDF5,
+                        "%s: sweep file format %lld is newer than this ssoc reads (%d); use a newer ssoc", r->path,
+                        (long long)sf->format, SSOC_SWEEPFILE_FORMAT_MAX);
+    if (sf->format < 1)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: invalid sweep file format %lld", r->path, (long long)sf->format);
+    if (attr_exists(r, "/", "version"))
+        attr_str(r, "/", "version", sf->version, sizeof sf->version, NULL);
+    /* complete? a .partial (interrupted) file has unwritten blocks and no design rules yet */
+    size_t want = 0, nb = 0;
+    hid_t ds = open_ds(r, "/progress/done", 1, &want, &nb, err);
+    if (ds < 0)
+        return err ? err->code : SSOC_EHDF5;
+    H5Dclose(ds);
+    uint8_t *done = malloc(nb ? nb : 1);
+    if (!done)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    st = read_ds(r, "/progress/done", 1, &nb, H5T_NATIVE_UINT8, done, err);
+    size_t ndone = 0;
+    for (size_t k = 0; !st && k < nb; ++k)
+        ndone += done[k] != 0;
+    free(done);
+    if (!st && ndone != nb)
+        st = SSOC_ERR(err, SSOC_EHDF5,
+                      "%s: incomplete sweep (%zu of %zu blocks written): finish it with 'ssoc sweep CONFIG --resume'",
+                      r->path, ndone, nb);
+    return st;
+}
+
+static ssoc_status read_meta(const reader *r, ssoc_sweepfile *sf, ssoc_error *err)
+{
+    ssoc_status st;
+    if ((st = attr_num(r, "/", "confidence", H5T_NATIVE_DOUBLE, &sf->confidence, 1, err)) ||
+        (st = attr_str(r, "/", "interval", sf->interval_name, sizeof sf->interval_name, err)))
+        return st;
+    if (!(sf->confidence > 0 && sf->confidence < 1))
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: root attribute 'confidence' = %g is not in (0, 1)", r->path,
+                        sf->confidence);
+    if (!strcmp(sf->interval_name, "percentile"))
+        sf->interval = SSOC_CI_PERCENTILE;
+    else if (!strcmp(sf->interval_name, "bca"))
+        sf->interval = SSOC_CI_BCA;
+    else
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: root attribute 'interval' = '%s' is not percentile or bca", r->path,
+                        sf->interval_name);
+    if (attr_exists(r, "/", "params_source"))
+        attr_str(r, "/", "params_source", sf->params_source, sizeof sf->params_source, NULL);
+    sf->target_S_cm = NAN;
+    sf->has_target = attr_exists(r, "/", "target_sigma_S_cm");
+    if (sf->has_target &&
+        (st = attr_num(r, "/", "target_sigma_S_cm", H5T_NATIVE_DOUBLE, &sf->target_S_cm, 1, err)))
+        return st;
+    /* coordinates */
+    if ((st = read_vec(r, "/coords/x", &sf->x, &sf->nx, err)) ||
+        (st = read_vec(r, "/coords/rho", &sf->rho_g_cm3, &sf->nrho, err)) ||
+        (st = read_vec(r, "/coords/T", &sf->T_K, &sf->nT, err)))
+        return st;
+    const struct {
+        const double *v;
+        size_t n;
+        const char *name;
+    } ax[3] = {{sf->x, sf->nx, "/coords/x"}, {sf->rho_g_cm3, sf->nrho, "/coords/rho"}, {sf->T_K, sf->nT, "/coords/T"}};
+    for (int a = 0; a < 3; ++a)
+        for (size_t i = 0; i < ax[a].n; ++i)
+            if (!isfinite(ax[a].v[i]) || ax[a].v[i] <= 0 || (i && !(ax[a].v[i] > ax[a].v[i - 1])))
+                return SSOC_ERR(err, SSOC_EHDF5, "%s: %s is not a strictly increasing list of positive numbers",
+                                r->path, ax[a].name);
+    return SSOC_OK;
+}
+
+static ssoc_status read_fit(const reader *r, ssoc_sweepfile *sf, ssoc_error *err)
+{
+    const size_t n8 = SSOC_NPARAM;
+    ssoc_status st;
+    if ((st = read_ds(r, "/fit/params", 1, &n8, H5T_NATIVE_DOUBLE, sf->best.p, err)) ||
+        (st = read_ds(r, "/fit/params_lo", 1, &n8, H5T_NATIVE_DOUBLE, sf->params_lo, err)) ||
+        (st = read_ds(r, "/fit/params_hi", 1, &n8, H5T_NATIVE_DOUBLE, sf->params_hi, err)))
+        return st;
+    for (int i = 0; i < SSOC_NPARAM; ++i)
+        if (!isfinite(sf->best.p[i]))
+            return SSOC_ERR(err, SSOC_EHDF5, "%s: /fit/params[%d] (%s) is not finite", r->path, i, ssoc_param_name(i));
+    uint8_t fixed[SSOC_NPARAM] = {0};
+    if ((st = attr_num(r, "/fit/params", "fixed", H5T_NATIVE_UINT8, fixed, SSOC_NPARAM, err)))
+        return st;
+    sf->fixed_mask = 0;
+    for (int i = 0; i < SSOC_NPARAM; ++i)
+        sf->fixed_mask |= (fixed[i] ? 1u : 0u) << i;
+    /* replicate table */
+    size_t want[2] = {0, SSOC_NPARAM}, dims[2];
+    hid_t ds = open_ds(r, "/fit/params_boot", 2, want, dims, err);
+    if (ds < 0)
+        return err ? err->code : SSOC_EHDF5;
+    H5Dclose(ds);
+    sf->B = dims[0];
+    if (sf->B < 2)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: /fit/params_boot has %zu rows; a sweep has B >= 2", r->path, sf->B);
+    sf->boot = malloc(sf->B * SSOC_NPARAM * sizeof *sf->boot);
+    sf->boot_ok = malloc(sf->B);
+    if (!sf->boot || !sf->boot_ok)
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for %zu bootstrap replicates", sf->B);
+    if ((st = read_ds(r, "/fit/params_boot", 2, dims, H5T_NATIVE_DOUBLE, sf->boot, err)))
+        return st;
+    sf->n_ok = 0;
+    for (size_t b = 0; b < sf->B; ++b) {
+        int ok = 1;
+        for (int j = 0; j < SSOC_NPARAM; ++j)
+            ok &= isfinite(sf->boot[b * SSOC_NPARAM + j]) != 0;
+        sf->boot_ok[b] = (unsigned char)ok;
+        sf->n_ok += (size_t)ok;
+    }
+    if (sf->n_ok < 2)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: only %zu of %zu rows of /fit/params_boot are finite", r->path, sf->n_ok,
+                        sf->B);
+    /* the fitted data */
+    size_t n = 0;
+    double *tmp = NULL;
+    if ((st = read_vec(r, "/fit/data/x", &tmp, &n, err))) {
+        free(tmp);
+        return st;
+    }
+    free(tmp);
+    ssoc_dataset *d = sf->data = ssoc_dataset_alloc(n);
+    if (!d)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    d->n = n;
+    uint8_t *reg = malloc(n);
+    if (!reg)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    const struct {
+        const char *path;
+        double *v;
+    } col[5] = {{"/fit/data/x", d->x},
+                {"/fit/data/rho", d->rho_g_cm3},
+                {"/fit/data/T", d->T_K},
+                {"/fit/data/D_hop", d->D_hop_cm2_s},
+                {"/fit/data/sigma", d->sigma_S_cm}};
+    for (int c = 0; c < 5 && !st; ++c)
+        st = read_ds(r, col[c].path, 1, &n, H5T_NATIVE_DOUBLE, col[c].v, err);
+    if (!st)
+        st = read_ds(r, "/fit/data/regime", 1, &n, H5T_NATIVE_UINT8, reg, err);
+    for (size_t i = 0; !st && i < n; ++i) {
+        if (!(d->x[i] > 0 && d->x[i] < 1) || !(d->rho_g_cm3[i] > 0) || !(d->T_K[i] > 0) || !isfinite(d->rho_g_cm3[i]) ||
+            !isfinite(d->T_K[i]) || reg[i] > 1)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: /fit/data row %zu is not a valid data point", r->path, i);
+        d->regime[i] = reg[i];
+        d->d_max_A[i] = NAN;
+        d->line[i] = 0;
+    }
+    free(reg);
+    if (st)
+        return st;
+    if (link_exists(r, "/fit/data/d_max"))
+        read_ds(r, "/fit/data/d_max", 1, &n, H5T_NATIVE_DOUBLE, d->d_max_A, NULL);
+    ssoc_dataset_count_regimes(d);
+    ssoc_dataset_range(d, &sf->range);
+    return SSOC_OK;
+}
+
+static ssoc_status read_rule(const reader *r, const char *base, const size_t *dims, ssoc_sweep_rule *ru,
+                             ssoc_error *err)
+{
+    const size_t n = dims[0] * dims[1];
+    ru->v = malloc(n * sizeof(double));
+    ru->lo = malloc(n * sizeof(double));
+    ru->hi = malloc(n * sizeof(double));
+    if (!ru->v || !ru->lo || !ru->hi)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    char p[128];
+    ssoc_status st;
+    snprintf(p, sizeof p, "/rules/%s", base);
+    if ((st = read_ds(r, p, 2, dims, H5T_NATIVE_DOUBLE, ru->v, err)))
+        return st;
+    snprintf(p, sizeof p, "/rules/%s_lo", base);
+    if ((st = read_ds(r, p, 2, dims, H5T_NATIVE_DOUBLE, ru->lo, err)))
+        return st;
+    snprintf(p, sizeof p, "/rules/%s_hi", base);
+    return read_ds(r, p, 2, dims, H5T_NATIVE_DOUBLE, ru->hi, err);
+}
+
+static ssoc_status read_rules(const reader *r, ssoc_sweepfile *sf, ssoc_error *err)
+{
+    const size_t dx[2] = {sf->nT, sf->nx}, dr[2] = {sf->nT, sf->nrho};
+    ssoc_status st;
+    if ((st = read_rule(r, "rho_opt", dx, &sf->rho_opt, err)) || (st = read_rule(r, "vf_opt", dx, &sf->vf_opt, err)) ||
+        (st = read_rule(r, "sigma_max", dx, &sf->sigma_max, err)) || (st = read_rule(r, "x_opt", dr, &sf->x_opt, err)))
+        return st;
+    sf->rho_opt_at_bound = malloc(dx[0] * dx[1]);
+    sf->x_opt_at_bound = malloc(dr[0] * dr[1]);
+    if (!sf->rho_opt_at_bound || !sf->x_opt_at_bound)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    if ((st = read_ds(r, "/rules/rho_opt_at_bound", 2, dx, H5T_NATIVE_UINT8, sf->rho_opt_at_bound, err)) ||
+        (st = read_ds(r, "/rules/x_opt_at_bound", 2, dr, H5T_NATIVE_UINT8, sf->x_opt_at_bound, err)))
+        return st;
+    if (link_exists(r, "/rules/x_opt_sigma_max")) {
+        sf->x_opt_sigma_max = malloc(dr[0] * dr[1] * sizeof(double));
+        if (!sf->x_opt_sigma_max)
+            return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+        if ((st = read_ds(r, "/rules/x_opt_sigma_max", 2, dr, H5T_NATIVE_DOUBLE, sf->x_opt_sigma_max, err)))
+            return st;
+    }
+    /* the maps exist with the grid's shape (read later, one temperature at a time) */
+    const size_t d3[3] = {sf->nT, sf->nrho, sf->nx};
+    const char *maps[5] = {"/sigma/best", "/sigma/median", "/sigma/lo", "/sigma/hi", "/extrapolated"};
+    for (int i = 0; i < 5; ++i) {
+        hid_t ds = open_ds(r, maps[i], 3, d3, NULL, err);
+        if (ds < 0)
+            return err ? err->code : SSOC_EHDF5;
+        H5Dclose(ds);
+    }
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_sweepfile_open(const char *path, ssoc_sweepfile **out, ssoc_error *err)
+{
+    *out = NULL;
+    if (!path)
+        return SSOC_ERR(err, SSOC_EINVAL, "no sweep file given");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    ssoc_sweepfile *sf = calloc(1, sizeof *sf);
+    if (!sf)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    snprintf(sf->path, sizeof sf->path, "%s", path);
+    reader r = {.file = -1, .path = sf->path};
+    ssoc_status st = open_file(path, &r.file, err);
+    if (!st)
+        st = check_identity(&r, sf, err);
+    if (!st)
+        st = read_meta(&r, sf, err);
+    if (!st)
+        st = read_fit(&r, sf, err);
+    if (!st)
+        st = read_rules(&r, sf, err);
+    if (r.file >= 0)
+        H5Fclose(r.file);
+    if (st) {
+        ssoc_sweepfile_free(sf);
+        return st;
+    }
+    *out = sf;
+    return SSOC_OK;
+}
+
+/* ------------------------------------------------------------------ slices */
+
+static ssoc_status slice(const ssoc_sweepfile *sf, const char *dataset, size_t it, hid_t mtype, void *out,
+                         ssoc_error *err)
+{
+    if (it >= sf->nT)
+        return SSOC_ERR(err, SSOC_EINVAL, "temperature index %zu out of range (%zu temperatures)", it, sf->nT);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    reader r = {.file = H5Fopen(sf->path, H5F_ACC_RDONLY, H5P_DEFAULT), .path = sf->path};
+    if (r.file < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: HDF5 cannot open it: truncated or damaged file", sf->path);
+    const size_t d3[3] = {sf->nT, sf->nrho, sf->nx};
+    ssoc_status st = SSOC_OK;
+    hid_t ds = open_ds(&r, dataset, 3, d3, NULL, err);
+    if (ds < 0) {
+        st = err ? err->code : SSOC_EHDF5;
+    } else {
+        hid_t fs = H5Dget_space(ds);
+        hsize_t start[3] = {it, 0, 0}, count[3] = {1, sf->nrho, sf->nx}, mcount = sf->nrho * sf->nx;
+        hid_t ms = H5Screate_simple(1, &mcount, NULL);
+        if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+            H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, out) < 0)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read %s at T index %zu (truncated or damaged file?)", sf->path,
+                          dataset, it);
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Dclose(ds);
+    }
+    H5Fclose(r.file);
+    return st;
+}
+
+ssoc_status ssoc_sweepfile_slice(const ssoc_sweepfile *sf, const char *dataset, size_t it, double *out,
+                                 ssoc_error *err)
+{
+    return slice(sf, dataset, it, H5T_NATIVE_DOUBLE, out, err);
+}
+
+ssoc_status ssoc_sweepfile_slice_u8(const ssoc_sweepfile *sf, const char *dataset, size_t it, uint8_t *out,
+                                    ssoc_error *err)
+{
+    return slice(sf, dataset, it, H5T_NATIVE_UINT8, out, err);
+}
+
+unsigned ssoc_sweepfile_extrap(const ssoc_data_range *r, double x, double v_f, double T_K)
+{
+    unsigned m = 0;
+    if (x < r->x_min || x > r->x_max)
+        m |= 1;
+    if (v_f < r->vf_min || v_f > r->vf_max)
+        m |= 2;
+    if (T_K < r->T_min_K || T_K > r->T_max_K)
+        m |= 4;
+    return m;
+}
+
+size_t ssoc_sweepfile_nearest_T(const ssoc_sweepfile *sf, double T_K)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < sf->nT; ++i)
+        if (fabs(sf->T_K[i] - T_K) < fabs(sf->T_K[best] - T_K))
+            best = i;
+    return best;
+}
