@@ -63,7 +63,6 @@ typedef struct run {
     size_t n_ok;
     ssoc_paramsets *reps, *bestset, *jackset;
     ssoc_rules_prep *preps, bestprep, *jackpreps;
-    double *b1s, *jb1s, best_b1; /* beta1 of every prepared set (rho_opt reuse across x) */
     size_t n_jack_ok;
     double *inv_T;
     double q_lo, q_hi;
@@ -82,8 +81,6 @@ static void run_free(run *R)
     ssoc_paramsets_free(R->jackset);
     free(R->preps);
     free(R->jackpreps);
-    free(R->b1s);
-    free(R->jb1s);
     free(R->inv_T);
     if (R->h5)
         ssoc_h5_close(R->h5, NULL);
@@ -199,9 +196,7 @@ static ssoc_status do_bootstrap(run *R, ssoc_error *err)
     R->reps = ssoc_paramsets_alloc(R->boot->table, R->boot->ok, B);
     R->bestset = ssoc_paramsets_alloc(R->best.p, NULL, 1);
     R->preps = malloc(R->n_ok * sizeof *R->preps);
-    R->b1s = malloc(R->n_ok * sizeof *R->b1s);
-    R->best_b1 = R->best.p[SSOC_P_BETA1];
-    if (!R->reps || !R->bestset || !R->preps || !R->b1s)
+    if (!R->reps || !R->bestset || !R->preps)
         return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the replicate tables");
     if ((st = ssoc_rules_prepare(&R->best, &R->bestprep, err)))
         return st;
@@ -210,22 +205,19 @@ static ssoc_status do_bootstrap(run *R, ssoc_error *err)
             continue;
         ssoc_params p;
         memcpy(p.p, R->boot->table + b * SSOC_NPARAM, sizeof p.p);
-        R->b1s[j] = p.p[SSOC_P_BETA1];
         if ((st = ssoc_rules_prepare(&p, &R->preps[j++], err)))
             return SSOC_ERR(err, st, "bootstrap replicate %zu: %s", b, err->msg);
     }
     if (bca) {
         R->jackset = ssoc_paramsets_alloc(R->boot->jack, R->boot->jack_ok, R->boot->n_jack);
         R->jackpreps = malloc(R->boot->n_jack * sizeof *R->jackpreps);
-        R->jb1s = malloc(R->boot->n_jack * sizeof *R->jb1s);
-        if (!R->jackset || !R->jackpreps || !R->jb1s)
+        if (!R->jackset || !R->jackpreps)
             return SSOC_ERR(err, SSOC_EFIT, "no jackknife fit succeeded (BCa needs them)");
         for (size_t i = 0; i < R->boot->n_jack; ++i) {
             if (!R->boot->jack_ok[i])
                 continue;
             ssoc_params p;
             memcpy(p.p, R->boot->jack + i * SSOC_NPARAM, sizeof p.p);
-            R->jb1s[R->n_jack_ok] = p.p[SSOC_P_BETA1];
             if ((st = ssoc_rules_prepare(&p, &R->jackpreps[R->n_jack_ok++], err)))
                 return st;
         }
@@ -730,33 +722,11 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
 enum { RV_ARG, RV_ARG_LO, RV_ARG_HI, RV_VF, RV_VF_LO, RV_VF_HI, RV_S, RV_S_LO, RV_S_HI, RV_BOUND, RV_EXT, RV_NFAIL,
        RV_COUNT };
 
-/* rho_opt(x, T) at fixed T is the maximum over v_f of a function that does not depend on x (rules.h:
- * rho enters ln sigma as (1/3) ln(1 - v_f) + a function of x): only the v_f range
- * [1 - rho_hi/rho0(x), 1 - rho_lo/rho0(x)] moves with x, by ~3e-4 over 16 grid steps. So one
- * parameter set's optimum over the union of the ranges of RULES_XBLOCK neighbouring x columns
- * serves every column whose own range holds it strictly inside (then it is that column's
- * maximum too): rho_opt = rho0(x)(1 - v*), and ln sigma moves by (1/3) ln(x/(5 - 4x)) + beta1 x
- * between columns. Columns whose range does not hold v* with a margin, and sets whose optimum
- * sits on an end of the union, are solved directly. The blocks are fixed by the grid, so the
- * results do not depend on the decomposition. */
-#define RULES_XBLOCK 16
-#define RULES_VF_MARGIN 1e-9 /* v* this close to a column's range end: solve that column directly */
-
 typedef struct rule_scratch {
     double *a, *v, *s;
     void *sel;
     double *ja, *jv, *js; /* jackknife optima (BCa), n_jack_ok each */
-    size_t n, nj;         /* per-column strides of a/v/s and ja/jv/js (RULES_XBLOCK columns) */
 } rule_scratch;
-
-/* The geometry of one block of x columns for rho_opt at a given rho range. */
-typedef struct rho_block {
-    size_t m;                                  /* columns */
-    double x[RULES_XBLOCK], rho0[RULES_XBLOCK]; /* their x and rho0(x) [g/cm3] */
-    double vlo[RULES_XBLOCK], vhi[RULES_XBLOCK]; /* their v_f ranges, computed as rules.c does */
-    double dln[RULES_XBLOCK], dx[RULES_XBLOCK]; /* ln sigma shift from x_ref at fixed v_f: dln + beta1 dx */
-    double x_ref, rho_a, rho_b;                /* union of the v_f ranges as a rho range at x_ref */
-} rho_block;
 
 static int rule_eval(const run *R, int kind, const ssoc_rules_prep *pp, double fixed, double T, ssoc_optimum *o)
 {
@@ -889,17 +859,15 @@ static rule_scratch *scratch_alloc(size_t n, size_t nj)
     rule_scratch *sc = malloc(sizeof *sc);
     if (!sc)
         return NULL;
-    sc->n = n, sc->nj = nj;
-    sc->a = malloc((3 * RULES_XBLOCK * (n + nj) + 1) * sizeof(double));
+    sc->a = malloc((3 * n + 3 * nj + 1) * sizeof(double));
     sc->sel = malloc(ssoc_kernel_quantiles_scratch(n ? n : 1));
     if (!sc->a || !sc->sel) {
         free(sc->a), free(sc->sel);
         free(sc);
         return NULL;
     }
-    const size_t xn = RULES_XBLOCK * n, xj = RULES_XBLOCK * nj;
-    sc->v = sc->a + xn, sc->s = sc->a + 2 * xn;
-    sc->ja = sc->a + 3 * xn, sc->jv = sc->ja + xj, sc->js = sc->jv + xj;
+    sc->v = sc->a + n, sc->s = sc->a + 2 * n;
+    sc->ja = sc->a + 3 * n, sc->jv = sc->ja + nj, sc->js = sc->jv + nj;
     return sc;
 }
 
@@ -910,115 +878,20 @@ static void scratch_free(rule_scratch *sc)
     free(sc);
 }
 
-static void rho_block_init(const run *R, size_t ix0, size_t m, rho_block *g)
-{
-    const ssoc_config *c = R->cfg;
-    const double rho_lo = c->rho.v[0], rho_hi = c->rho.v[c->rho.n - 1];
-    double ulo = INFINITY, uhi = -INFINITY;
-    g->m = m;
-    g->x_ref = c->x.v[ix0];
-    const double lref = log(g->x_ref / (5.0 - 4.0 * g->x_ref));
-    for (size_t i = 0; i < m; ++i) {
-        const double x = c->x.v[ix0 + i];
-        g->x[i] = x;
-        g->rho0[i] = ssoc_model_rho0_g_cm3(x);
-        g->vlo[i] = 1.0 - rho_hi / g->rho0[i];
-        g->vhi[i] = 1.0 - rho_lo / g->rho0[i];
-        ulo = g->vlo[i] < ulo ? g->vlo[i] : ulo;
-        uhi = g->vhi[i] > uhi ? g->vhi[i] : uhi;
-        /* (1/3) ln n_Li at fixed v_f: ln rho0(x) + ln(x/M(x)) = ln(x/(5 - 4x)) + const (SPEC 3) */
-        g->dln[i] = (log(x / (5.0 - 4.0 * x)) - lref) / 3.0;
-        g->dx[i] = x - g->x_ref;
-    }
-    const double rho0_ref = ssoc_model_rho0_g_cm3(g->x_ref);
-    g->rho_a = rho0_ref * (1.0 - uhi);
-    g->rho_b = rho0_ref * (1.0 - ulo);
-}
-
-/* rho_opt of one parameter set (prepared `pp`, its beta1) at every column of block g, at T;
- * ok[i] = 0 where the optimisation fails (as ssoc_rules_rho_opt_prepared at that column would). */
-static void rho_block_sets(const run *R, const rho_block *g, const ssoc_rules_prep *pp, double beta1, double T,
-                           ssoc_optimum *o, int *ok)
-{
-    ssoc_optimum u;
-    ssoc_error e;
-    const int have = ssoc_rules_rho_opt_prepared(pp, g->x_ref, T, g->rho_a, g->rho_b, &u, &e) == SSOC_OK &&
-                     !u.at_bound;
-    for (size_t i = 0; i < g->m; ++i) {
-        if (have && u.v_f > g->vlo[i] + RULES_VF_MARGIN && u.v_f < g->vhi[i] - RULES_VF_MARGIN) {
-            const double ls = u.ln_sigma + g->dln[i] + beta1 * g->dx[i];
-            o[i].arg = g->rho0[i] * (1.0 - u.v_f);
-            o[i].v_f = u.v_f;
-            o[i].ln_sigma = ls;
-            o[i].sigma_S_cm = exp(ls);
-            o[i].at_bound = 0;
-            o[i].n_local_max = u.n_local_max;
-            if (isfinite(ls) && isfinite(o[i].sigma_S_cm)) {
-                ok[i] = 1;
-                continue;
-            }
-        }
-        ok[i] = rule_eval(R, 0, pp, g->x[i], T, &o[i]);
-    }
-}
-
-/* rho_opt records (see rule_task) of the block of columns [ix0, ix0 + m) at T: recs[i * RV_COUNT] */
-static void rho_block_task(const run *R, size_t ix0, size_t m, double T, rule_scratch *sc, double *recs)
-{
-    rho_block g;
-    rho_block_init(R, ix0, m, &g);
-    ssoc_optimum o[RULES_XBLOCK], po[RULES_XBLOCK];
-    int ok[RULES_XBLOCK], pok[RULES_XBLOCK];
-    size_t n[RULES_XBLOCK] = {0}, nf[RULES_XBLOCK] = {0}, nj[RULES_XBLOCK] = {0};
-    for (size_t i = 0; i < m * RV_COUNT; ++i)
-        recs[i] = NAN;
-    rho_block_sets(R, &g, &R->bestprep, R->best_b1, T, po, pok);
-    for (size_t b = 0; b < R->n_ok; ++b) {
-        rho_block_sets(R, &g, &R->preps[b], R->b1s[b], T, o, ok);
-        for (size_t i = 0; i < m; ++i) {
-            if (!ok[i]) {
-                ++nf[i];
-                continue;
-            }
-            const size_t k = i * sc->n + n[i]++;
-            sc->a[k] = o[i].arg, sc->v[k] = o[i].v_f, sc->s[k] = o[i].sigma_S_cm;
-        }
-    }
-    for (size_t b = 0; b < R->n_jack_ok; ++b) {
-        rho_block_sets(R, &g, &R->jackpreps[b], R->jb1s[b], T, o, ok);
-        for (size_t i = 0; i < m; ++i)
-            if (ok[i]) {
-                const size_t k = i * sc->nj + nj[i]++;
-                sc->ja[k] = o[i].arg, sc->jv[k] = o[i].v_f, sc->js[k] = o[i].sigma_S_cm;
-            }
-    }
-    for (size_t i = 0; i < m; ++i) {
-        double *rec = recs + i * RV_COUNT;
-        if (!pok[i])
-            continue;
-        rec[RV_ARG] = po[i].arg, rec[RV_VF] = po[i].v_f, rec[RV_S] = po[i].sigma_S_cm, rec[RV_BOUND] = po[i].at_bound;
-        rec[RV_EXT] = extrap_bits(&R->range, g.x[i], po[i].v_f, T);
-        rec[RV_NFAIL] = (double)nf[i];
-        const double *ja = sc->ja + i * sc->nj, *jv = sc->jv + i * sc->nj, *js = sc->js + i * sc->nj;
-        band(R, sc->a + i * sc->n, n[i], po[i].arg, ja, nj[i], &rec[RV_ARG_LO], &rec[RV_ARG_HI], sc->sel);
-        band(R, sc->v + i * sc->n, n[i], po[i].v_f, jv, nj[i], &rec[RV_VF_LO], &rec[RV_VF_HI], sc->sel);
-        band(R, sc->s + i * sc->n, n[i], po[i].sigma_S_cm, js, nj[i], &rec[RV_S_LO], &rec[RV_S_HI], sc->sel);
-    }
-}
-
-/* Rule tasks: [0, nT nxb) rho_opt over block xb = k % nxb of x columns at T index k / nxb; then
- * [nT nxb, + nT nrho) x_opt at (rho, T) q = k - nT nxb as [T][rho]. Records (RV_COUNT doubles each)
- * are stored as [T][x] for rho_opt, then [T][rho] for x_opt; task k's records are contiguous. */
+/* Rule tasks, one record (RV_COUNT doubles) each: [0, nT nx) rho_opt(x, T) as [T][x], then
+ * [nT nx, + nT nrho) x_opt(rho, T) as [T][rho]. A rho_opt task costs ~3x an x_opt one (x_opt is
+ * mostly a boundary result settled without Newton steps), so contiguous shares of the task list
+ * left rank 0 with all the costly ones; ranks take contiguous ranges of *slots* instead, and slot
+ * i runs task (i * mult) mod ntask, a bijection that spreads both kinds evenly. A task's record
+ * depends only on the task, so the decomposition changes no bit. */
 typedef struct rule_tasks {
-    size_t nxb, nrho_tasks, ntask, nrec;
-    size_t mult; /* slot i runs task (i * mult) mod ntask: spreads the costly and the cheap tasks
-                    evenly over the ranks' contiguous slot ranges */
+    size_t ntask, mult;
 } rule_tasks;
 
 static size_t gcd_size(size_t a, size_t b)
 {
     while (b) {
-        size_t t = a % b;
+        const size_t t = a % b;
         a = b, b = t;
     }
     return a;
@@ -1026,45 +899,27 @@ static size_t gcd_size(size_t a, size_t b)
 
 static void rule_tasks_init(const run *R, rule_tasks *tk)
 {
-    tk->nxb = (R->nx + RULES_XBLOCK - 1) / RULES_XBLOCK;
-    tk->nrho_tasks = R->nT * tk->nxb;
-    tk->ntask = tk->nrho_tasks + R->nT * R->nrho;
-    tk->nrec = R->nT * R->nx + R->nT * R->nrho;
-    /* a multiplier near ntask / golden ratio, coprime with ntask: a bijection of the slots */
+    tk->ntask = R->nT * R->nx + R->nT * R->nrho;
+    /* a multiplier near ntask / golden ratio, coprime with ntask */
     size_t m = (size_t)(0.6180339887498949 * (double)tk->ntask);
     if (m < 1)
         m = 1;
     while (gcd_size(m, tk->ntask) != 1)
         ++m;
-    tk->mult = m % tk->ntask ? m % tk->ntask : 1;
+    tk->mult = m;
 }
 
-/* i * mult < ntask^2 < 2^64 for any grid the config accepts (at most 2e9 points) */
+/* i * mult < 2 ntask^2 < 2^64 for any grid the config accepts (at most 2e9 points) */
 static size_t slot_task(const rule_tasks *tk, size_t i) { return (size_t)(((uint64_t)i * tk->mult) % tk->ntask); }
 
-/* first record and record count of task k */
-static size_t task_records(const run *R, const rule_tasks *tk, size_t k, size_t *first)
-{
-    if (k < tk->nrho_tasks) {
-        const size_t it = k / tk->nxb, ix0 = (k % tk->nxb) * RULES_XBLOCK;
-        *first = it * R->nx + ix0;
-        return ix0 + RULES_XBLOCK <= R->nx ? RULES_XBLOCK : R->nx - ix0;
-    }
-    *first = R->nT * R->nx + (k - tk->nrho_tasks);
-    return 1;
-}
-
-static void run_rule_task(const run *R, const rule_tasks *tk, size_t k, rule_scratch *sc, double *recs)
+static void run_rule_task(const run *R, size_t k, rule_scratch *sc, double *rec)
 {
     const ssoc_config *c = R->cfg;
-    if (k < tk->nrho_tasks) {
-        size_t first;
-        const size_t m = task_records(R, tk, k, &first);
-        rho_block_task(R, (k % tk->nxb) * RULES_XBLOCK, m, c->T.v[k / tk->nxb], sc, recs);
-    } else {
-        const size_t q = k - tk->nrho_tasks;
-        rule_task(R, 1, c->rho.v[q % R->nrho], c->T.v[q / R->nrho], sc, recs);
-    }
+    const size_t nrt = R->nT * R->nx;
+    if (k < nrt)
+        rule_task(R, 0, c->x.v[k % R->nx], c->T.v[k / R->nx], sc, rec);
+    else
+        rule_task(R, 1, c->rho.v[(k - nrt) % R->nrho], c->T.v[(k - nrt) / R->nrho], sc, rec);
 }
 
 static ssoc_status do_rules(run *R, ssoc_error *err)
@@ -1073,17 +928,12 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
     rule_tasks_init(R, &tk);
     size_t s0, s1;
     ssoc_par_share(tk.ntask, R->rank, R->size, &s0, &s1);
-    /* my slots' records, packed in slot order, at offsets off[i - s0] */
-    size_t *off = malloc((s1 - s0 + 1) * sizeof *off), *counts = malloc((size_t)R->size * sizeof *counts);
-    double *all = malloc(tk.nrec * RV_COUNT * sizeof *all), *packed = malloc(tk.nrec * RV_COUNT * sizeof *packed);
+    /* my slots' records in slot order, gathered in slot order, then placed at their tasks */
+    size_t *counts = malloc((size_t)R->size * sizeof *counts);
+    double *all = malloc(tk.ntask * RV_COUNT * sizeof *all), *slots = malloc(tk.ntask * RV_COUNT * sizeof *slots);
     ssoc_error e = {0};
-    int nomem = !off || !counts || !all || !packed;
+    int nomem = !counts || !all || !slots;
     if (!nomem) {
-        size_t first;
-        off[0] = 0;
-        for (size_t i = s0; i < s1; ++i)
-            off[i - s0 + 1] = off[i - s0] + task_records(R, &tk, slot_task(&tk, i), &first);
-        double *mine = packed;
 #pragma omp parallel
         {
             rule_scratch *sc = scratch_alloc(R->n_ok, R->n_jack_ok);
@@ -1094,7 +944,7 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
 #pragma omp for schedule(dynamic, 1)
             for (size_t i = s0; i < s1; ++i)
                 if (sc)
-                    run_rule_task(R, &tk, slot_task(&tk, i), sc, mine + off[i - s0] * RV_COUNT);
+                    run_rule_task(R, slot_task(&tk, i), sc, slots + (i - s0) * RV_COUNT);
             scratch_free(sc);
         }
     }
@@ -1102,28 +952,20 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
         SSOC_ERR(&e, SSOC_ENOMEM, "no memory for the design rules");
     ssoc_status st = ssoc_par_agree(&e);
     if (!st) {
-        /* everyone's packed records, in slot order (rank r holds slots share(r)), then unpacked */
-        size_t first;
         for (int r = 0; r < R->size; ++r) {
-            size_t lo, hi, nr = 0;
+            size_t lo, hi;
             ssoc_par_share(tk.ntask, r, R->size, &lo, &hi);
-            for (size_t i = lo; i < hi; ++i)
-                nr += task_records(R, &tk, slot_task(&tk, i), &first);
-            counts[r] = nr * RV_COUNT;
+            counts[r] = (hi - lo) * RV_COUNT;
         }
-        double *gathered = all; /* gather into `all`, unpack into `packed`, then swap the two */
-        if ((st = ssoc_par_allgatherv(packed, gathered, counts, sizeof(double), &e)) && e.code == SSOC_OK)
+        /* gather into `all` (slot order), then place each record at its task in `slots` and swap */
+        if ((st = ssoc_par_allgatherv(slots, all, counts, sizeof(double), &e)) && e.code == SSOC_OK)
             e.code = st;
         st = ssoc_par_agree(&e);
         if (!st) {
-            const double *src = gathered;
-            for (size_t i = 0; i < tk.ntask; ++i) {
-                const size_t nr = task_records(R, &tk, slot_task(&tk, i), &first);
-                memcpy(packed + first * RV_COUNT, src, nr * RV_COUNT * sizeof *src);
-                src += nr * RV_COUNT;
-            }
+            for (size_t i = 0; i < tk.ntask; ++i)
+                memcpy(slots + slot_task(&tk, i) * RV_COUNT, all + i * RV_COUNT, RV_COUNT * sizeof *all);
             double *t = all;
-            all = packed, packed = t;
+            all = slots, slots = t;
         }
     }
     double tw = ssoc_par_wtime();
@@ -1131,7 +973,7 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
         st = rules_write(R, all, &e);
     R->t_phase[PH_WRITE] += ssoc_par_wtime() - tw;
     R->t_phase[PH_RULES] -= ssoc_par_wtime() - tw;
-    free(all), free(packed), free(counts), free(off);
+    free(all), free(slots), free(counts);
     if (st)
         *err = e;
     return st;
