@@ -8,6 +8,8 @@
 #   BUILD=build   build directory          REPS=3   repeats of every timed run (best and median)
 #   WORK=/tmp/... scratch directory (kept) PY=/usr/bin/python3 (Debian's, with numpy and h5py)
 #   PEER_REPEAT=1 timed peer runs per peer process (after one warm-up run)
+#   QUIET_WAIT=0  before every timed run wait up to this many seconds for a second in which both
+#                 cores are >= 90% idle (other jobs share the machine); the log says when it gave up
 #   SSOC_BASE=    another ssoc binary (e.g. a build of the previous commit): e2e then also runs it,
 #                 interleaved, and prints before/after ratios measured side by side
 #
@@ -41,6 +43,24 @@ for f in "$SSOC" "$BUILD/benchmarks/bench_kernel" "$BUILD/benchmarks/bench_selec
 done
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+QUIET_WAIT=${QUIET_WAIT:-0}
+NOT_QUIET=0
+idle_pct() { # idle share of all cores over the next second, in percent
+  local a b
+  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+  local tot=0 i
+  for i in 1 2 3 4 5 6 7 8; do tot=$((tot + b[i] - a[i])); done
+  echo $(( tot > 0 ? 100 * (b[4] - a[4] + b[5] - a[5]) / tot : 0 ))
+}
+wait_quiet() {
+  [ "$QUIET_WAIT" -gt 0 ] || return 0
+  local t=0
+  while [ "$t" -lt "$QUIET_WAIT" ]; do
+    [ "$(idle_pct)" -ge 90 ] && return 0
+    t=$((t + 1))
+  done
+  NOT_QUIET=$((NOT_QUIET + 1))
+}
 others() { # the busiest other processes right now (what else shares the 2 cores)
   ps -eo pcpu=,comm= --sort=-pcpu | awk -v me="$$" '$1 > 5 && $2 != "ps" { printf "%s(%s%%) ", $2, $1 } NR > 6 { exit }'
 }
@@ -60,6 +80,7 @@ sweep_run() {
   local n=$1 t=$2 out=$3 bin=${BIN:-$SSOC}
   shift 3
   rm -f "$out" "$out".rss.*
+  wait_quiet
   local t0 t1
   t0=$(date +%s.%N)
   if [ "$n" = 1 ]; then
@@ -107,6 +128,7 @@ if [[ " $sections " == *" e2e "* ]]; then
       walls+=("$wall") evals+=("$ev")
       chk=""
       [ "$r" = 1 ] && chk=--check
+      wait_quiet
       t0=$(date +%s.%N)
       pout=$($PY benchmarks/peer_numpy.py "$WORK/e2e_B$B.h5" --repeat ${PEER_REPEAT:-1} $chk) || { echo "$pout"; echo "peer failed" >&2; exit 1; }
       t1=$(date +%s.%N)
@@ -193,3 +215,4 @@ if [[ " $sections " == *" memory "* ]]; then
 fi
 echo
 echo "# load after: $(load)"
+[ "$QUIET_WAIT" -gt 0 ] && echo "# timed runs started without a quiet second (after waiting ${QUIET_WAIT} s): $NOT_QUIET"
