@@ -8,6 +8,7 @@
 #   BUILD=build   build directory          REPS=3   repeats of every timed run (best and median)
 #   WORK=/tmp/... scratch directory (kept) PY=/usr/bin/python3 (Debian's, with numpy and h5py)
 #   PEER_REPEAT=1 timed peer runs per peer process (after one warm-up run)
+#   E2E_B="200 1000" the B values of the e2e section
 #   QUIET_WAIT=0  before every timed run wait up to this many seconds for a second in which both
 #                 cores are >= 90% idle (other jobs share the machine); the log says when it gave up
 #   SSOC_BASE=    another ssoc binary (e.g. a build of the previous commit): e2e then also runs it,
@@ -75,7 +76,8 @@ echo "# work dir: $WORK, $REPS repeats"
 stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f", v[1], m }'; }
 
 # sweep_run RANKS THREADS OUT.h5 [--set ...]: run ssoc sweep on the default config, print
-# "WALL_s EVAL_s PEAK_RSS_kB POINT_REPLICATES" (RSS: the largest over ranks)
+# "WALL_s EVAL_s PEAK_RSS_kB POINT_REPLICATES INPROCESS_s RULES_s WRITE_s FIT+BOOT_s" (RSS: the
+# largest over ranks; INPROCESS = the program's own total time_total_s: after MPI_Init, up to the rename)
 sweep_run() {
   local n=$1 t=$2 out=$3 bin=${BIN:-$SSOC}
   shift 3
@@ -97,7 +99,8 @@ import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 a = f["/"].attrs
 n = f["/coords/x"].shape[0] * f["/coords/rho"].shape[0] * f["/coords/T"].shape[0] * (int(a["B"]) - int(f["/fit"].attrs["n_failed"]))
-print("%.3f %.3f %s %d" % (float(sys.argv[3]) - float(sys.argv[2]), float(a["time_evaluation_s"]), sys.argv[4], n))
+print("%.3f %.3f %s %d %.3f %.3f %.3f %.3f" % (float(sys.argv[3]) - float(sys.argv[2]), float(a["time_evaluation_s"]), sys.argv[4], n,
+      float(a["time_total_s"]), float(a["time_rules_s"]), float(a["time_write_s"]), float(a["time_fit_s"]) + float(a["time_bootstrap_s"])))
 EOF
 }
 
@@ -111,20 +114,20 @@ if [[ " $sections " == *" micro "* ]]; then
 fi
 
 if [[ " $sections " == *" e2e "* ]]; then
-  for B in 200 1000; do
+  for B in ${E2E_B:-200 1000}; do
     echo
     echo "## End to end and peer, default grid, B = $B, 1 rank x 2 threads   (load $(load); others: $(others))"
     echo "#  ssoc: OMP_NUM_THREADS=2 $SSOC sweep configs/default.ini --set bootstrap.B=$B -q --force -o $WORK/e2e_B$B.h5"
     echo "#  peer: $PY benchmarks/peer_numpy.py $WORK/e2e_B$B.h5 --repeat ${PEER_REPEAT:-1}   (warm: the timed repeat after a warm-up; fresh: whole process minus the timed repeats)"
-    walls=() evals=() peers=() fresh=() bwalls=() bevals=() np=0
+    walls=() evals=() peers=() fresh=() bwalls=() bevals=() tots=() np=0
     [ -n "$SSOC_BASE" ] && echo "#  base: $SSOC_BASE, same arguments, interleaved"
     for r in $(seq "$REPS"); do
       if [ -n "$SSOC_BASE" ]; then
-        read -r bwall bev brss np < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B) || { echo "base sweep failed" >&2; exit 1; }
+        read -r bwall bev brss _ < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B) || { echo "base sweep failed" >&2; exit 1; }
         bwalls+=("$bwall") bevals+=("$bev")
         echo "#  run $r: base compute $bev s, whole $bwall s"
       fi
-      read -r wall ev rss np < <(sweep_run 1 2 "$WORK/e2e_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep failed" >&2; exit 1; }
+      read -r wall ev rss np tot rul wri fb < <(sweep_run 1 2 "$WORK/e2e_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep failed" >&2; exit 1; }
       walls+=("$wall") evals+=("$ev")
       chk=""
       [ "$r" = 1 ] && chk=--check
@@ -139,13 +142,16 @@ if [[ " $sections " == *" e2e "* ]]; then
       # reading the file and the first (cold) computation
       fr=$(awk -v t0="$t0" -v t1="$t1" '/^peer run/ { s += $4 } END { printf "%.3f", t1 - t0 - s }' <<<"$pout")
       fresh+=("$fr")
-      printf '#  run %d: ssoc compute %.3f s, whole %.3f s (%d MB) | peer warm %.3f s, fresh process %.3f s | load %s\n' \
-        "$r" "$ev" "$wall" $((rss / 1024)) "$pb" "$fr" "$(load)"
+      tots+=("$tot")
+      printf '#  run %d: ssoc compute %.3f s, in-process %.3f s (fit+boot %.3f, rules %.3f, write %.3f), whole %.3f s (%d MB) | peer warm %.3f s, fresh process %.3f s | load %s\n' \
+        "$r" "$ev" "$tot" "$fb" "$rul" "$wri" "$wall" $((rss / 1024)) "$pb" "$fr" "$(load)"
     done
     read -r eb em <<<"$(stats "${evals[@]}")"
     read -r wb wm <<<"$(stats "${walls[@]}")"
     read -r pb pm <<<"$(stats "${peers[@]}")"
     read -r fb fm <<<"$(stats "${fresh[@]}")"
+    read -r tb tm <<<"$(stats "${tots[@]}")"
+    awk -v n="$np" -v tb="$tb" -v tm="$tm" 'BEGIN { printf "#  in-process total (attribute time_total_s: the sweep after MPI_Init, up to the rename) best / median %.3f / %.3f s = %.3f / %.3f G point-replicates/s\n", tb, tm, n / tb / 1e9, n / tm / 1e9 }'
     echo "| B | ssoc compute best / median | ssoc whole process | compute G pt-rep/s | whole G pt-rep/s | peer warm | peer fresh | peer warm / ssoc compute | peer fresh / ssoc whole |"
     echo "|---|---|---|---|---|---|---|---|---|"
     awk -v B=$B -v n="$np" -v eb="$eb" -v em="$em" -v wb="$wb" -v wm="$wm" -v pb="$pb" -v pm="$pm" -v fb="$fb" -v fm="$fm" 'BEGIN {
@@ -170,7 +176,7 @@ if [[ " $sections " == *" scaling "* ]]; then
   declare -A SE SW
   for r in $(seq "$REPS"); do
     for cfg in 1x1 1x2 2x1; do # interleaved, so a load change hits all three alike
-      read -r wall ev rss np < <(sweep_run "${cfg%x*}" "${cfg#*x}" "$WORK/scal_$cfg.h5" --set bootstrap.B=$B) || { echo "sweep $cfg failed" >&2; exit 1; }
+      read -r wall ev rss _ < <(sweep_run "${cfg%x*}" "${cfg#*x}" "$WORK/scal_$cfg.h5" --set bootstrap.B=$B) || { echo "sweep $cfg failed" >&2; exit 1; }
       SE[$cfg]="${SE[$cfg]:-} $ev" SW[$cfg]="${SW[$cfg]:-} $wall"
     done
     echo "#  round $r: $(for c in 1x1 1x2 2x1; do printf '%s %s/%s s  ' "$c" "$(echo ${SE[$c]} | awk '{print $NF}')" "$(echo ${SW[$c]} | awk '{print $NF}')"; done) load $(load)"
@@ -206,7 +212,7 @@ if [[ " $sections " == *" memory "* ]]; then
   for spec in "0.60:0.80:201 1.30:2.20:181 200" "0.60:0.80:201 1.30:2.20:181 1000" "0.60:0.80:201 1.30:2.20:181 9999" \
               "0.60:0.80:101 1.30:2.20:91 200" "0.60:0.80:401 1.30:2.20:361 200" "0.60:0.80:801 1.30:2.20:721 200"; do
     read -r gx gr B <<<"$spec"
-    read -r wall ev rss np < <(sweep_run 1 2 "$WORK/mem.h5" --set bootstrap.B=$B --set grid.x=$gx --set grid.rho=$gr) || { echo "sweep failed" >&2; exit 1; }
+    read -r wall ev rss _ < <(sweep_run 1 2 "$WORK/mem.h5" --set bootstrap.B=$B --set grid.x=$gx --set grid.rho=$gr) || { echo "sweep failed" >&2; exit 1; }
     nx=${gx##*:} nr=${gr##*:}
     awk -v g="${nx} x ${nr} x 11" -v B=$B -v r="$rss" -v w="$wall" -v n=$((nx * nr * 11)) 'BEGIN {
       printf "| %s | %d | %.1f MB | %.2f MB | %.1f MB | %.1f s |\n", g, B, r / 1024, B * 64 / 1048576, n * 32 / 1048576, w }'
