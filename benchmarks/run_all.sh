@@ -20,6 +20,7 @@
 #          time_evaluation_s), and the whole process (wall clock of the command); interleaved with
 #          the NumPy peer (benchmarks/peer_numpy.py) on the same replicate table: warm in-process
 #          time and a fresh process; ratios peer / ssoc. The first peer run also checks agreement.
+#          Also 1 rank x 1 thread, for a per-core ratio against the (one-threaded) peer.
 # scaling  B = 1000, default grid: 1 rank x 1 thread, 1 x 2, 2 ranks x 1 (mpirun --bind-to none
 #          -x OMP_NUM_THREADS): compute phase and whole process, parallel efficiency T1 / (2 T2).
 # memory   peak RSS (/usr/bin/time -v "Maximum resident set size") against B = 200, 1000, 9999 on
@@ -119,7 +120,7 @@ if [[ " $sections " == *" e2e "* ]]; then
     echo "## End to end and peer, default grid, B = $B, 1 rank x 2 threads   (load $(load); others: $(others))"
     echo "#  ssoc: OMP_NUM_THREADS=2 $SSOC sweep configs/default.ini --set bootstrap.B=$B -q --force -o $WORK/e2e_B$B.h5"
     echo "#  peer: $PY benchmarks/peer_numpy.py $WORK/e2e_B$B.h5 --repeat ${PEER_REPEAT:-1}   (warm: the timed repeat after a warm-up; fresh: whole process minus the timed repeats)"
-    walls=() evals=() peers=() fresh=() bwalls=() bevals=() tots=() np=0
+    walls=() evals=() peers=() fresh=() bwalls=() bevals=() tots=() evals1=() np=0
     [ -n "$SSOC_BASE" ] && echo "#  base: $SSOC_BASE, same arguments, interleaved"
     for r in $(seq "$REPS"); do
       if [ -n "$SSOC_BASE" ]; then
@@ -143,14 +144,21 @@ if [[ " $sections " == *" e2e "* ]]; then
       fr=$(awk -v t0="$t0" -v t1="$t1" '/^peer run/ { s += $4 } END { printf "%.3f", t1 - t0 - s }' <<<"$pout")
       fresh+=("$fr")
       tots+=("$tot")
+      # one thread too: a per-core ratio against the one-threaded peer that one background job on
+      # the other core does not skew
+      read -r _ ev1 _ < <(sweep_run 1 1 "$WORK/e2e1_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep (1 thread) failed" >&2; exit 1; }
+      evals1+=("$ev1")
       printf '#  run %d: ssoc compute %.3f s, in-process %.3f s (fit+boot %.3f, rules %.3f, write %.3f), whole %.3f s (%d MB) | peer warm %.3f s, fresh process %.3f s | load %s\n' \
         "$r" "$ev" "$tot" "$fb" "$rul" "$wri" "$wall" $((rss / 1024)) "$pb" "$fr" "$(load)"
+      echo "#  run $r: ssoc 1 thread compute $ev1 s"
     done
     read -r eb em <<<"$(stats "${evals[@]}")"
     read -r wb wm <<<"$(stats "${walls[@]}")"
     read -r pb pm <<<"$(stats "${peers[@]}")"
     read -r fb fm <<<"$(stats "${fresh[@]}")"
     read -r tb tm <<<"$(stats "${tots[@]}")"
+    read -r e1b e1m <<<"$(stats "${evals1[@]}")"
+    awk -v n="$np" -v e="$e1b" -v em="$e1m" -v pb="$pb" -v pm="$pm" 'BEGIN { printf "#  1 thread: compute best / median %.3f / %.3f s = %.3f G point-replicates/s/core; peer warm / ssoc 1-thread compute %.1fx / %.1fx (per core)\n", e, em, n / e / 1e9, pb / e, pm / em }'
     awk -v n="$np" -v tb="$tb" -v tm="$tm" 'BEGIN { printf "#  in-process total (attribute time_total_s: the sweep after MPI_Init, up to the rename) best / median %.3f / %.3f s = %.3f / %.3f G point-replicates/s\n", tb, tm, n / tb / 1e9, n / tm / 1e9 }'
     echo "| B | ssoc compute best / median | ssoc whole process | compute G pt-rep/s | whole G pt-rep/s | peer warm | peer fresh | peer warm / ssoc compute | peer fresh / ssoc whole |"
     echo "|---|---|---|---|---|---|---|---|---|"
