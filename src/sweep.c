@@ -878,15 +878,61 @@ static void scratch_free(rule_scratch *sc)
     free(sc);
 }
 
+/* Rule tasks, one record (RV_COUNT doubles) each: [0, nT nx) rho_opt(x, T) as [T][x], then
+ * [nT nx, + nT nrho) x_opt(rho, T) as [T][rho]. A rho_opt task costs ~3x an x_opt one (x_opt is
+ * mostly a boundary result settled without Newton steps), so contiguous shares of the task list
+ * left rank 0 with all the costly ones; ranks take contiguous ranges of *slots* instead, and slot
+ * i runs task (i * mult) mod ntask, a bijection that spreads both kinds evenly. A task's record
+ * depends only on the task, so the decomposition changes no bit. */
+typedef struct rule_tasks {
+    size_t ntask, mult;
+} rule_tasks;
+
+static size_t gcd_size(size_t a, size_t b)
+{
+    while (b) {
+        const size_t t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
+static void rule_tasks_init(const run *R, rule_tasks *tk)
+{
+    tk->ntask = R->nT * R->nx + R->nT * R->nrho;
+    /* a multiplier near ntask / golden ratio, coprime with ntask */
+    size_t m = (size_t)(0.6180339887498949 * (double)tk->ntask);
+    if (m < 1)
+        m = 1;
+    while (gcd_size(m, tk->ntask) != 1)
+        ++m;
+    tk->mult = m;
+}
+
+/* i * mult < 2 ntask^2 < 2^64 for any grid the config accepts (at most 2e9 points) */
+static size_t slot_task(const rule_tasks *tk, size_t i) { return (size_t)(((uint64_t)i * tk->mult) % tk->ntask); }
+
+static void run_rule_task(const run *R, size_t k, rule_scratch *sc, double *rec)
+{
+    const ssoc_config *c = R->cfg;
+    const size_t nrt = R->nT * R->nx;
+    if (k < nrt)
+        rule_task(R, 0, c->x.v[k % R->nx], c->T.v[k / R->nx], sc, rec);
+    else
+        rule_task(R, 1, c->rho.v[(k - nrt) % R->nrho], c->T.v[(k - nrt) / R->nrho], sc, rec);
+}
+
 static ssoc_status do_rules(run *R, ssoc_error *err)
 {
-    const size_t nT = R->nT, nx = R->nx, nrho = R->nrho, ntask = nT * nx + nT * nrho;
-    size_t t0, t1;
-    ssoc_par_share(ntask, R->rank, R->size, &t0, &t1);
-    double *all = malloc(ntask * RV_COUNT * sizeof *all);
+    rule_tasks tk;
+    rule_tasks_init(R, &tk);
+    size_t s0, s1;
+    ssoc_par_share(tk.ntask, R->rank, R->size, &s0, &s1);
+    /* my slots' records in slot order, gathered in slot order, then placed at their tasks */
     size_t *counts = malloc((size_t)R->size * sizeof *counts);
+    double *all = malloc(tk.ntask * RV_COUNT * sizeof *all), *slots = malloc(tk.ntask * RV_COUNT * sizeof *slots);
     ssoc_error e = {0};
-    int nomem = !all || !counts;
+    int nomem = !counts || !all || !slots;
     if (!nomem) {
 #pragma omp parallel
         {
@@ -896,17 +942,9 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
                 nomem = 1;
             }
 #pragma omp for schedule(dynamic, 1)
-            for (size_t k = t0; k < t1; ++k) {
-                if (!sc)
-                    continue;
-                /* tasks [0, nT nx): rho_opt(x, T) as [T][x]; then x_opt(rho, T) as [T][rho] */
-                if (k < nT * nx)
-                    rule_task(R, 0, R->cfg->x.v[k % nx], R->cfg->T.v[k / nx], sc, all + k * RV_COUNT);
-                else {
-                    size_t q = k - nT * nx;
-                    rule_task(R, 1, R->cfg->rho.v[q % nrho], R->cfg->T.v[q / nrho], sc, all + k * RV_COUNT);
-                }
-            }
+            for (size_t i = s0; i < s1; ++i)
+                if (sc)
+                    run_rule_task(R, slot_task(&tk, i), sc, slots + (i - s0) * RV_COUNT);
             scratch_free(sc);
         }
     }
@@ -916,19 +954,26 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
     if (!st) {
         for (int r = 0; r < R->size; ++r) {
             size_t lo, hi;
-            ssoc_par_share(ntask, r, R->size, &lo, &hi);
+            ssoc_par_share(tk.ntask, r, R->size, &lo, &hi);
             counts[r] = (hi - lo) * RV_COUNT;
         }
-        if ((st = ssoc_par_allgatherv(all + t0 * RV_COUNT, all, counts, sizeof(double), &e)) && e.code == SSOC_OK)
+        /* gather into `all` (slot order), then place each record at its task in `slots` and swap */
+        if ((st = ssoc_par_allgatherv(slots, all, counts, sizeof(double), &e)) && e.code == SSOC_OK)
             e.code = st;
         st = ssoc_par_agree(&e);
+        if (!st) {
+            for (size_t i = 0; i < tk.ntask; ++i)
+                memcpy(slots + slot_task(&tk, i) * RV_COUNT, all + i * RV_COUNT, RV_COUNT * sizeof *all);
+            double *t = all;
+            all = slots, slots = t;
+        }
     }
     double tw = ssoc_par_wtime();
     if (!st)
         st = rules_write(R, all, &e);
     R->t_phase[PH_WRITE] += ssoc_par_wtime() - tw;
     R->t_phase[PH_RULES] -= ssoc_par_wtime() - tw;
-    free(all), free(counts);
+    free(all), free(slots), free(counts);
     if (st)
         *err = e;
     return st;

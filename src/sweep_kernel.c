@@ -279,47 +279,60 @@ void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, doub
  * multiplication by a positive number and truncation all preserve order under round-to-nearest),
  * so every value in bucket b is <= every value in bucket b + 1: rank r lies in the bucket where
  * the cumulative count passes r, at rank r - start[b] inside it. One vectorised pass finds min
- * and max, one computes the bucket indices, a scalar pass counts them, and one branch-free pass
- * per wanted bucket gathers its few values, which are sorted (or quickselected if a skewed
- * distribution crowds a bucket). The result is the exact order statistic: nothing is approximated. */
+ * and max (or the caller already has them), one computes the bucket indices, a scalar pass counts
+ * them, a branch-free count over the prefix sums (few buckets) finds each rank's bucket, and one
+ * branch-free pass collects the positions of all wanted buckets' members at once; each bucket's
+ * few values are then sorted (or refined, or quickselected, if a skewed distribution crowds it).
+ * The result is the exact order statistic: nothing is approximated. */
 #define SMALL 32
 
-/* Gather the values of bucket bb into out (any order); returns how many. With AVX2 one compare
- * and movemask tests 8 bucket indices at once and only the few matches are copied; the portable
- * loop is branch-free but serialised on m. */
-static size_t gather_bucket(const double *v, const uint32_t *idx, size_t n, uint32_t bb, double *out)
+#define DEPTH 3 /* bucket levels before a crowded bucket falls back to quickselect */
+
+/* bytes of one level's scratch: n doubles, then n bucket indices and n + 8 positions (u32),
+ * rounded to keep 8-byte alignment */
+static size_t level_bytes(size_t n) { return n * sizeof(double) + ((2 * n + 8) * sizeof(uint32_t) + 7) / 8 * 8; }
+
+/* Positions of the values whose bucket is one of key[0..nkey) into pos (ascending); returns how
+ * many. With AVX2 and BMI2 the matches of 8 indices are compressed branch-free (pdep/pext build
+ * the lane order, one unaligned store writes them), so a bucket's scattered members cost no
+ * mispredicted branches; pos must hold n + 8 entries. */
+static size_t gather_positions(const uint32_t *idx, size_t n, const uint32_t *key, size_t nkey, uint32_t *pos)
 {
     size_t m = 0, j = 0;
-#ifdef __AVX2__
-    const __m256i key = _mm256_set1_epi32((int)bb);
+#if defined(__AVX2__) && defined(__BMI2__)
+    __m256i kv[2 * SSOC_KERNEL_MAXQ];
+    for (size_t i = 0; i < nkey; ++i)
+        kv[i] = _mm256_set1_epi32((int)key[i]);
     for (; j + 8 <= n; j += 8) {
         const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(idx + j));
-        unsigned mask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(x, key)));
-        while (mask) {
-            out[m++] = v[j + (unsigned)__builtin_ctz(mask)];
-            mask &= mask - 1;
-        }
+        __m256i hit = _mm256_cmpeq_epi32(x, kv[0]);
+        for (size_t i = 1; i < nkey; ++i)
+            hit = _mm256_or_si256(hit, _mm256_cmpeq_epi32(x, kv[i]));
+        const unsigned mask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(hit));
+        const uint64_t lanes = _pext_u64(0x0706050403020100ULL, _pdep_u64(mask, 0x0101010101010101ULL) * 0xFF);
+        const __m256i perm = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)lanes));
+        _mm256_storeu_si256((__m256i *)(void *)(pos + m), _mm256_add_epi32(_mm256_set1_epi32((int)j), perm));
+        m += (size_t)__builtin_popcount(mask);
     }
 #endif
     for (; j < n; ++j) {
-        out[m] = v[j];
-        m += idx[j] == bb;
+        int h = 0;
+        for (size_t i = 0; i < nkey; ++i)
+            h |= idx[j] == key[i];
+        pos[m] = (uint32_t)j;
+        m += (size_t)h;
     }
     return m;
 }
 
-#define DEPTH 3 /* bucket levels before a crowded bucket falls back to quickselect */
-
-/* bytes of one level's scratch: n doubles, then n bucket indices, rounded to keep 8-byte alignment */
-static size_t level_bytes(size_t n) { return n * sizeof(double) + (n * sizeof(uint32_t) + 7) / 8 * 8; }
-
 /* Ranks k[0..nk) (sorted, distinct) of v[0..n) into kv. `scratch` holds DEPTH - depth levels of
- * n doubles + n bucket indices. A bucket crowded by a skewed distribution (an outlier stretches
- * [min, max], so most values share a few buckets) is refined by the same method on its own range. */
-static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, double *kv, void *scratch, int depth)
+ * level_bytes(n). mnmx: the min and max of v if the caller has them, else NULL. A bucket crowded by a skewed distribution (an outlier stretches [min, max], so
+ * most values share a few buckets) is refined by the same method on its own range. */
+static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, double *kv, void *scratch, int depth,
+                         const double *mnmx)
 {
     double *buf = scratch;
-    uint32_t *idx = (uint32_t *)(buf + n);
+    uint32_t *idx = (uint32_t *)(buf + n), *pos = idx + n;
     if (n <= SMALL) {
         memcpy(buf, v, n * sizeof *buf);
         insertion_sort(buf, n);
@@ -328,10 +341,14 @@ static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, 
         return;
     }
     double mn = v[0], mx = v[0];
+    if (mnmx) {
+        mn = mnmx[0], mx = mnmx[1];
+    } else {
 #pragma omp simd reduction(min : mn) reduction(max : mx)
-    for (size_t i = 0; i < n; ++i) {
-        mn = v[i] < mn ? v[i] : mn;
-        mx = v[i] > mx ? v[i] : mx;
+        for (size_t i = 0; i < n; ++i) {
+            mn = v[i] < mn ? v[i] : mn;
+            mx = v[i] > mx ? v[i] : mx;
+        }
     }
     if (mx == mn) {
         for (size_t i = 0; i < nk; ++i)
@@ -366,38 +383,59 @@ static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, 
     }
     if (i2 < n)
         cnt[idx[i2]]++;
-    /* exclusive prefix: cnt[b] becomes the rank of bucket b's first value */
+    /* exclusive prefix: cnt[b] becomes the rank of bucket b's first value (cnt[nb] = n) */
     uint32_t run = 0;
     for (size_t b = 0; b <= nb; ++b) {
         uint32_t c = cnt[b] + cnt2[b];
         cnt[b] = run;
         run += c;
     }
-    size_t b = 0, i = 0;
-    while (i < nk) {
-        /* the bucket holding rank k[i]: the last b with cnt[b] <= k[i] (binary search) */
-        size_t lo_b = b, hi_b = nb; /* invariant: cnt[lo_b] <= k[i] < cnt[hi_b] */
-        while (hi_b - lo_b > 1) {
-            const size_t mid = lo_b + (hi_b - lo_b) / 2;
-            if (cnt[mid] <= k[i])
-                lo_b = mid;
-            else
-                hi_b = mid;
+    /* the bucket of every rank: the last b with cnt[b] <= k, i.e. the number of b in [1, nb] with
+     * cnt[b] <= k (cnt is non-decreasing); a branch-free count, or a binary search for many buckets */
+    uint32_t kb[2 * SSOC_KERNEL_MAXQ] = {0}, wb[2 * SSOC_KERNEL_MAXQ] = {0};
+    size_t nw = 0;
+    for (size_t i = 0; i < nk; ++i) {
+        const uint32_t kk = (uint32_t)k[i];
+        uint32_t c = 0;
+        if (nb <= 128) {
+#pragma omp simd reduction(+ : c)
+            for (size_t b = 1; b <= nb; ++b)
+                c += cnt[b] <= kk;
+        } else {
+            size_t lo_b = 0, hi_b = nb; /* cnt[lo_b] <= k < cnt[hi_b] */
+            while (hi_b - lo_b > 1) {
+                const size_t mid = lo_b + (hi_b - lo_b) / 2;
+                if (cnt[mid] <= kk)
+                    lo_b = mid;
+                else
+                    hi_b = mid;
+            }
+            c = (uint32_t)lo_b;
         }
-        b = lo_b;
+        kb[i] = c;
+        if (!nw || wb[nw - 1] != kb[i])
+            wb[nw++] = kb[i];
+    }
+    /* one pass finds the members of every wanted bucket */
+    const size_t np = gather_positions(idx, n, wb, nw, pos);
+    size_t i = 0;
+    for (size_t w = 0; w < nw; ++w) {
+        const uint32_t b = wb[w];
+        size_t m = 0;
+        for (size_t p = 0; p < np; ++p) {
+            buf[m] = v[pos[p]];
+            m += idx[pos[p]] == b;
+        }
         const size_t start = cnt[b];
-        const size_t m = gather_bucket(v, idx, n, (uint32_t)b, buf);
-        /* the ranks in this bucket, relative to it */
         size_t loc[2 * SSOC_KERNEL_MAXQ], nl = 0, i0 = i;
-        while (i < nk && k[i] < start + m)
+        while (i < nk && kb[i] == b)
             loc[nl++] = k[i++] - start;
         if (m <= SMALL) {
             insertion_sort(buf, m);
             for (size_t r = 0; r < nl; ++r)
                 kv[i0 + r] = buf[loc[r]];
         } else if (depth + 1 < DEPTH && m < n) {
-            /* the next level's scratch follows this level's (n doubles + n indices) */
-            select_ranks(buf, m, loc, nl, kv + i0, (char *)scratch + level_bytes(n), depth + 1);
+            select_ranks(buf, m, loc, nl, kv + i0, (char *)scratch + level_bytes(n), depth + 1, NULL);
         } else {
             multiselect(buf, 0, m, loc, nl);
             for (size_t r = 0; r < nl; ++r)
@@ -409,9 +447,9 @@ static void select_ranks(const double *v, size_t n, const size_t *k, size_t nk, 
 size_t ssoc_kernel_quantiles_scratch(size_t n) { return DEPTH * level_bytes(n) + 64; }
 
 /* Quantiles of v, or with expmap of exp(v) when exp is strictly increasing over v (the caller
- * checks): the order statistics of exp(v) are then exp of those of v. */
+ * checks): the order statistics of exp(v) are then exp of those of v. mnmx: min and max of v, or NULL. */
 static void quantiles_impl(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch,
-                           int expmap)
+                           int expmap, const double *mnmx)
 {
     size_t k[2 * SSOC_KERNEL_MAXQ] = {0}, lo[SSOC_KERNEL_MAXQ] = {0};
     double t[SSOC_KERNEL_MAXQ] = {0};
@@ -437,7 +475,7 @@ static void quantiles_impl(const double *v, size_t n, size_t nq, const double *q
     for (size_t i = 0; i < nk; ++i)
         if (!m || k[i] != k[m - 1])
             k[m++] = k[i];
-    select_ranks(v, n, k, m, kv, scratch, 0);
+    select_ranks(v, n, k, m, kv, scratch, 0, mnmx);
     if (expmap) {
         for (size_t i = m; i < (m + VL - 1) / VL * VL; ++i)
             kv[i] = kv[m - 1];
@@ -454,7 +492,7 @@ static void quantiles_impl(const double *v, size_t n, size_t nq, const double *q
 
 void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch)
 {
-    quantiles_impl(v, n, nq, q, out, scratch, 0);
+    quantiles_impl(v, n, nq, q, out, scratch, 0, NULL);
 }
 
 /* ---- one column ------------------------------------------------------------------------ */
@@ -529,12 +567,13 @@ void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x
         const double b = ws->bestv[t * VL];
         const double ub = ub_g - ub_A * ctx->inv_T[t];
         best[t * stride] = b;
-        double umin = ub, umax = ub;
-#pragma omp simd reduction(min : umin) reduction(max : umax)
+        double rmin = row[0], rmax = row[0];
+#pragma omp simd reduction(min : rmin) reduction(max : rmax)
         for (size_t j = 0; j < n; ++j) {
-            umin = row[j] < umin ? row[j] : umin;
-            umax = row[j] > umax ? row[j] : umax;
+            rmin = row[j] < rmin ? row[j] : rmin;
+            rmax = row[j] > rmax ? row[j] : rmax;
         }
+        const double umin = rmin < ub ? rmin : ub, umax = rmax > ub ? rmax : ub, mnmx[2] = {rmin, rmax};
         const int fast = (umax <= -FAST_ABS_U || umin >= FAST_ABS_U) && isfinite(umin) && isfinite(umax);
         if (!fast)
             for (size_t j0 = 0; j0 < npad; j0 += VL)
@@ -579,7 +618,7 @@ void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x
             const double a = ssoc_bca_acceleration(ws->jackv + t * ws->ldj, ctx->jack->n);
             ssoc_ci_levels(SSOC_CI_BCA, ctx->confidence, frac, a, &q[0], &q[2]);
         }
-        quantiles_impl(row, n, 3, q, res, ws->sel, fast);
+        quantiles_impl(row, n, 3, q, res, ws->sel, fast, fast ? mnmx : NULL);
         lo[t * stride] = res[0];
         median[t * stride] = res[1];
         hi[t * stride] = res[2];
