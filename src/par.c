@@ -10,6 +10,29 @@
 
 static int par_started_here; /* we called MPI_Init_thread, so we finalise */
 
+/* Variables that a launcher sets in every process it starts: Open MPI's mpirun/prterun
+ * (OMPI_COMM_WORLD_SIZE), PMIx (PMIX_RANK: srun --mpi=pmix, prterun), PMI-1/2 (PMI_RANK, PMI_SIZE,
+ * PMI_FD: MPICH's hydra, srun --mpi=pmi2, Intel MPI) and any SLURM job step (SLURM_STEP_ID: srun
+ * with whatever MPI plugin the site uses; MPI itself decides there whether it is a singleton). */
+static const char *const launcher_vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE",
+                                            "PMI_FD", "SLURM_STEP_ID"};
+
+int ssoc_par_launched(void)
+{
+    const char *force = getenv("SSOC_MPI");
+    if (force && *force && strcmp(force, "auto") != 0) {
+        if (!strcmp(force, "1") || !strcmp(force, "on") || !strcmp(force, "yes"))
+            return 1;
+        if (!strcmp(force, "0") || !strcmp(force, "off") || !strcmp(force, "no"))
+            return 0;
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof launcher_vars / sizeof *launcher_vars; ++i)
+        if (getenv(launcher_vars[i]))
+            return 1;
+    return 0;
+}
+
 int ssoc_par_active(void)
 {
     int init = 0, fin = 0;
@@ -22,6 +45,11 @@ ssoc_status ssoc_par_init(int *argc, char ***argv, ssoc_error *err)
 {
     if (ssoc_par_active())
         return SSOC_OK;
+    int launched = ssoc_par_launched();
+    if (launched < 0)
+        return SSOC_ERR(err, SSOC_EINVAL, "environment variable SSOC_MPI='%s': expected 1, 0 or auto", getenv("SSOC_MPI"));
+    if (!launched)
+        return SSOC_OK; /* no launcher: one rank, and no MPI start-up (an Open MPI singleton costs ~0.4 s) */
     int provided = 0;
     if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
         return SSOC_ERR(err, SSOC_EMPI, "MPI_Init_thread failed");

@@ -288,7 +288,8 @@ static ssoc_status write_provenance(run *R, int resumed, ssoc_error *err)
     ssoc_h5 *h = R->h5;
     char now[32];
     ssoc_io_utc_now(now, sizeof now);
-    int64_t ranks = R->size, threads = R->threads, fmt = SSOC_FORMAT_VERSION, res = resumed;
+    int64_t ranks = R->size, threads = R->threads, fmt = SSOC_FORMAT_VERSION, res = resumed,
+            mpi = ssoc_par_active();
     ssoc_status st;
     if ((st = ssoc_h5_attr_num(h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "software", "ssoc", err)) ||
@@ -299,6 +300,7 @@ static ssoc_status write_provenance(run *R, int resumed, ssoc_error *err)
         (st = ssoc_h5_attr_str(h, "/", "cflags", SSOC_CFLAGS, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "mpi_ranks", SSOC_H5_I64, &ranks, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "omp_threads", SSOC_H5_I64, &threads, 1, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "mpi_initialised", SSOC_H5_I64, &mpi, 1, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "created", now, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "resumed", SSOC_H5_I64, &res, 1, err)))
         return st;

@@ -19,6 +19,27 @@ for rt in "1 2" "2 1" "2 2" "4 1" "4 2"; do
     bad "$1 ranks x $2 threads: run failed"
   fi
 done
+# without a launcher the sweep is one process without MPI; with one (mpirun -n 1) or SSOC_MPI=1 (a
+# singleton) it goes through MPI and HDF5's MPI-IO driver: the same numbers either way
+mpi_attr() { "$PY" -c 'import h5py,sys; print(h5py.File(sys.argv[1],"r").attrs["mpi_initialised"])' "$1"; }
+[ "$(mpi_attr "$TMP/ref.h5")" = 0 ] && ok || bad "1 x 1 without a launcher initialised MPI"
+[ "$(mpi_attr "$TMP/r2t1.h5")" = 1 ] && ok || bad "2 ranks: mpi_initialised is not 1"
+if SSOC_MPI=1 run_sweep 1 1 "$CFG" -q -o "$TMP/single.h5"; then
+  same_datasets "$TMP/ref.h5" "$TMP/single.h5" "SSOC_MPI=1 singleton"
+  [ "$(mpi_attr "$TMP/single.h5")" = 1 ] && ok || bad "SSOC_MPI=1 did not initialise MPI"
+else
+  bad "SSOC_MPI=1 run failed"
+fi
+if "$MPIRUN" -q -n 1 --bind-to none -x OMP_NUM_THREADS=1 "$SSOC" sweep "$CFG" -q -o "$TMP/mpirun1.h5"; then
+  same_datasets "$TMP/ref.h5" "$TMP/mpirun1.h5" "mpirun -n 1"
+  [ "$(mpi_attr "$TMP/mpirun1.h5")" = 1 ] && ok || bad "mpirun -n 1 did not initialise MPI"
+else
+  bad "mpirun -n 1 run failed"
+fi
+expect_rc 2 "ssoc: sweep: environment variable SSOC_MPI='maybe': expected 1, 0 or auto" - \
+  env SSOC_MPI=maybe "$SSOC" sweep "$CFG" -q -o "$TMP/never.h5"
+[ ! -e "$TMP/never.h5" ] && [ ! -e "$TMP/never.h5.partial" ] && ok || bad "SSOC_MPI=maybe left a file"
+
 # a different block size changes the decomposition again, never the numbers
 run_sweep 2 1 "$CFG" -q --set output.block=3 -o "$TMP/blk3.h5" || bad "block=3 run failed"
 same_datasets "$TMP/ref.h5" "$TMP/blk3.h5" "block = 3" '^/progress'

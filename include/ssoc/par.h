@@ -10,9 +10,16 @@
 
 #include "ssoc/error.h"
 
-/// Initialise MPI (MPI_THREAD_FUNNELED: only the master thread calls MPI) unless it already is.
-/// Works with no launcher (an MPI singleton). SSOC_EMPI if MPI cannot start.
+/// Initialise MPI (MPI_THREAD_FUNNELED: only the master thread calls MPI) unless it already is, or
+/// unless no launcher started this process (ssoc_par_launched() == 0): then the process stays rank 0
+/// of 1 without MPI, and HDF5 files use the serial driver. SSOC_EMPI if MPI cannot start,
+/// SSOC_EINVAL if SSOC_MPI has a value ssoc_par_launched() does not know.
 ssoc_status ssoc_par_init(int *argc, char ***argv, ssoc_error *err);
+/// 1 if an MPI launcher (mpirun/mpiexec, prterun, srun, hydra) started this process, judged by the
+/// variables launchers set; the environment variable SSOC_MPI overrides: 1/on/yes forces MPI (an MPI
+/// singleton without a launcher), 0/off/no forbids it, auto (or unset) detects; -1 for any other
+/// value of SSOC_MPI (ssoc_par_init then fails with SSOC_EINVAL naming it).
+int ssoc_par_launched(void);
 /// Finalise MPI if ssoc_par_init started it. Safe to call more than once.
 void ssoc_par_finalize(void);
 /// 1 when MPI is initialised and usable (collectives go through MPI).
