@@ -166,6 +166,10 @@ fi
 [ -f "$W/A.h5" ] && same_datasets "$W/ref.h5" "$W/A.h5" "job $A vs direct mpirun"
 
 # ---------------------------------------------------------------- B: SIGUSR1 mid-run, self-requeue, resume
+# Jobs B and C pause 10 ms after every round of blocks (ssoc's test hook SSOC_TEST_BLOCK_PAUSE_S;
+# sbatch and srun pass the environment on), so each needs >= 9 s for its 922 rounds and a signal
+# sent after its first blocks always finds it running, however fast the machine.
+export SSOC_TEST_BLOCK_PAUSE_S=0.01
 t=$(cl_now)
 B=$(submit sweepB "$JOBS/sweep.sbatch" "$CFG" "$W/B.h5") || die "sbatch failed"
 outB=$BASE/out/sweepB-$B.out
@@ -245,6 +249,7 @@ else
 fi
 
 # ---------------------------------------------------------------- D: 2-task array + collection job
+unset SSOC_TEST_BLOCK_PAUSE_S
 t=$(cl_now)
 SMALL="--set grid.x=0.62:0.79:13 --set grid.rho=1.35:2.15:11 --set bootstrap.B=100 --set output.block=16"
 cat >"$W/studies.list" <<EOF
