@@ -140,6 +140,19 @@ ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err)
     return SSOC_OK;
 }
 
+const char *ssoc_boot_scheme_name(ssoc_boot_scheme s) { return s == SSOC_BOOT_CASE ? "case" : "stratified"; }
+
+int ssoc_boot_scheme_parse(const char *name, ssoc_boot_scheme *out)
+{
+    if (name && !strcmp(name, "stratified"))
+        *out = SSOC_BOOT_STRATIFIED;
+    else if (name && !strcmp(name, "case"))
+        *out = SSOC_BOOT_CASE;
+    else
+        return -1;
+    return 0;
+}
+
 ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack)
 {
     const size_t row = SSOC_NPARAM * sizeof(double);

@@ -339,11 +339,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         c->seed = u;
         return SSOC_OK;
     case K_BOOT_SCHEME:
-        if (!strcmp(value, "stratified"))
-            c->scheme = SSOC_BOOT_STRATIFIED;
-        else if (!strcmp(value, "case"))
-            c->scheme = SSOC_BOOT_CASE;
-        else
+        if (ssoc_boot_scheme_parse(value, &c->scheme))
             return perr(p, k, "'%s' is not stratified or case", value);
         return SSOC_OK;
     case K_BOOT_CONF:
@@ -352,11 +348,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         c->confidence = d;
         return SSOC_OK;
     case K_BOOT_INTERVAL:
-        if (!strcmp(value, "percentile"))
-            c->interval = SSOC_CI_PERCENTILE;
-        else if (!strcmp(value, "bca"))
-            c->interval = SSOC_CI_BCA;
-        else
+        if (ssoc_ci_method_parse(value, &c->interval))
             return perr(p, k, "'%s' is not percentile or bca", value);
         return SSOC_OK;
     case K_GRID_X:
@@ -516,8 +508,8 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
         }
     PUT("\n[bootstrap]\n");
     PUT("B = %zu\nseed = %llu\nscheme = %s\nconfidence = %.17g\ninterval = %s\n", c->B,
-        (unsigned long long)c->seed, c->scheme == SSOC_BOOT_CASE ? "case" : "stratified", c->confidence,
-        c->interval == SSOC_CI_BCA ? "bca" : "percentile");
+        (unsigned long long)c->seed, ssoc_boot_scheme_name(c->scheme), c->confidence,
+        ssoc_ci_method_name(c->interval));
     PUT("[grid]\n");
     for (int a = 0; a < 3; ++a) {
         const ssoc_axis *ax = a == 0 ? &c->x : a == 1 ? &c->rho : &c->T;

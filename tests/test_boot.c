@@ -230,6 +230,26 @@ Test(boot_opts, defaults_and_checks)
     cr_assert(strstr(err.msg, "interval method 9"), "%s", err.msg);
 }
 
+Test(boot_opts, scheme_names_round_trip_and_reject_others)
+{
+    ssoc_boot_scheme s = (ssoc_boot_scheme)7;
+    cr_assert_eq(ssoc_boot_scheme_parse("stratified", &s), 0);
+    cr_assert_eq(s, SSOC_BOOT_STRATIFIED);
+    cr_assert_eq(ssoc_boot_scheme_parse("case", &s), 0);
+    cr_assert_eq(s, SSOC_BOOT_CASE);
+    cr_assert_str_eq(ssoc_boot_scheme_name(SSOC_BOOT_STRATIFIED), "stratified");
+    cr_assert_str_eq(ssoc_boot_scheme_name(SSOC_BOOT_CASE), "case");
+    /* Exact spelling only, and a failed parse leaves the value alone. */
+    const char *bad[] = {"Case", "case ", "strat", "", "bca"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        s = SSOC_BOOT_CASE;
+        cr_assert_eq(ssoc_boot_scheme_parse(bad[i], &s), -1, "'%s'", bad[i]);
+        cr_assert_eq(s, SSOC_BOOT_CASE, "'%s'", bad[i]);
+    }
+    cr_assert_eq(ssoc_boot_scheme_parse(NULL, &s), -1);
+    cr_assert_eq(s, SSOC_BOOT_CASE);
+}
+
 Test(boot_result, alloc_free)
 {
     ssoc_boot_result *r = ssoc_boot_result_alloc(5, 3);

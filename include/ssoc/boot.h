@@ -64,6 +64,13 @@ void ssoc_boot_opts_default(ssoc_boot_opts *o);
 /// Check option ranges (B >= 2, 0 < confidence < 1, known scheme/interval).
 ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err);
 
+/// Name of a resampling scheme as the config, the command line and the parameter file spell it:
+/// "stratified" or "case".
+const char *ssoc_boot_scheme_name(ssoc_boot_scheme s);
+/// The scheme named `name` ("stratified" or "case", exactly): 0 and *out set; -1 (and *out
+/// untouched) for any other string or NULL.
+int ssoc_boot_scheme_parse(const char *name, ssoc_boot_scheme *out);
+
 /// Indices of replicate b's resample of d (idx has length d->n), a pure function of
 /// (seed, b, scheme, d's regimes). SSOC_EINVAL if d->n is 0 or above 2^32 - 1, SSOC_ENOMEM.
 ssoc_status ssoc_boot_resample(const ssoc_dataset *d, const ssoc_boot_opts *o, size_t b, size_t *idx,

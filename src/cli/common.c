@@ -121,11 +121,7 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
     if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--interval", &v)) != 0) {
         if (m < 0)
             return -1;
-        if (!strcmp(v, "percentile"))
-            o->interval = SSOC_CI_PERCENTILE;
-        else if (!strcmp(v, "bca"))
-            o->interval = SSOC_CI_BCA;
-        else {
+        if (ssoc_ci_method_parse(v, &o->interval)) {
             ssoc_cli_usage_error(cmd, "option --interval: '%s' is not percentile or bca", v);
             return -1;
         }
@@ -134,11 +130,7 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
     if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--scheme", &v)) != 0) {
         if (m < 0)
             return -1;
-        if (!strcmp(v, "stratified"))
-            o->scheme = SSOC_BOOT_STRATIFIED;
-        else if (!strcmp(v, "case"))
-            o->scheme = SSOC_BOOT_CASE;
-        else {
+        if (ssoc_boot_scheme_parse(v, &o->scheme)) {
             ssoc_cli_usage_error(cmd, "option --scheme: '%s' is not stratified or case", v);
             return -1;
         }

@@ -92,7 +92,7 @@ static ssoc_status sigma_band(const ssoc_boot_result *boot, double x, double rho
     out->confidence = boot->opts.confidence;
     out->B = boot->B;
     out->used = n;
-    out->method = method == SSOC_CI_BCA ? "bca" : "percentile";
+    out->method = ssoc_ci_method_name(method);
     free(s);
     free(jack);
     return st;

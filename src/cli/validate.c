@@ -42,8 +42,6 @@ static const char help[] =
 
 static cJSON *num(double v) { return ssoc_json_number(v); }
 
-static const char *method_name(ssoc_ci_method m) { return m == SSOC_CI_BCA ? "bca" : "percentile"; }
-
 static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const char *kind, const char *source,
                        const ssoc_params *p, unsigned fixed_mask, const char *range_path, FILE *f, int *ok)
 {
@@ -85,7 +83,7 @@ static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const
     if (s->has_band) {
         cJSON *jb = cJSON_AddObjectToObject(root, "band");
         cJSON_AddItemToObject(jb, "confidence", num(rep->band_confidence));
-        cJSON_AddStringToObject(jb, "interval", method_name(rep->band_method));
+        cJSON_AddStringToObject(jb, "interval", ssoc_ci_method_name(rep->band_method));
         cJSON_AddNumberToObject(jb, "B", (double)rep->band_B);
         cJSON_AddNumberToObject(jb, "failed", (double)rep->band_failed);
     } else {
@@ -224,7 +222,7 @@ static void print_table(const ssoc_validate_report *rep, const ssoc_csv *t, cons
         fprintf(f, "  fitted data range: unknown (the parameter file records none): no extrapolation flags\n");
     if (band)
         fprintf(f, "  bands: %.0f%% %s over B = %zu bootstrap replicates (%zu failed)\n", 100.0 * rep->band_confidence,
-                method_name(rep->band_method), rep->band_B, rep->band_failed);
+                ssoc_ci_method_name(rep->band_method), rep->band_B, rep->band_failed);
     fprintf(f, "\n");
 
     fprintf(f, "  %5s %6s %6s %6s %8s %10s %10s", "line", "x", "rho", "T", "v_f", "sigma obs", "sigma pred");
