@@ -615,3 +615,147 @@ Test(boot_run, fixed_parameters_have_degenerate_bands)
 {
     check_bands_on_shipped(SSOC_CI_PERCENTILE, (1u << SSOC_P_VC) | (1u << SSOC_P_NH));
 }
+
+/* ---------------------------------------------------------------- sigma band at a point */
+
+/* A replicate table around the published parameters: row b scales E0 by 1 + (b - B/2) 1e-3 and
+ * beta0 by a different step, so every row gives a different sigma. */
+static void fill_rows(double *table, unsigned char *ok, size_t rows, double step)
+{
+    for (size_t b = 0; b < rows; ++b) {
+        ssoc_params p = ssoc_params_published;
+        p.p[SSOC_P_E0] *= 1.0 + ((double)b - (double)rows / 2.0) * 1e-3;
+        p.p[SSOC_P_BETA0] += step * (double)((b * 7) % rows);
+        memcpy(table + b * SSOC_NPARAM, p.p, sizeof p.p);
+        ok[b] = 1;
+    }
+}
+
+static double sigma_of_row(const double *table, size_t b, double x, double rho, double T)
+{
+    ssoc_params p;
+    memcpy(p.p, table + b * SSOC_NPARAM, sizeof p.p);
+    ssoc_layers L;
+    ssoc_model_eval(&p, x, rho, T, &L);
+    return L.sigma_S_cm;
+}
+
+Test(sigma_band, percentile_matches_ci_compute_over_finite_ok_rows)
+{
+    const double x = 0.7, rho = 1.8, T = 450.0;
+    ssoc_boot_result *r = ssoc_boot_result_alloc(9, 0);
+    cr_assert_not_null(r);
+    fill_rows(r->table, r->ok, 9, 0.01);
+    r->ok[3] = 0;                                    /* a failed replicate: left out */
+    r->table[5 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6; /* sigma = inf there: left out */
+    r->opts.confidence = 0.8;
+    double v[9];
+    size_t n = 0;
+    for (size_t b = 0; b < 9; ++b)
+        if (b != 3 && b != 5)
+            v[n++] = sigma_of_row(r->table, b, x, rho, T);
+    cr_assert(isinf(sigma_of_row(r->table, 5, x, rho, T)));
+    ssoc_layers L;
+    ssoc_model_eval(&ssoc_params_published, x, rho, T, &L);
+    double lo, hi, med;
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_ci_compute(v, n, L.sigma_S_cm, NULL, 0, 0.8, SSOC_CI_PERCENTILE, &lo, &hi, &med, &err), SSOC_OK);
+
+    ssoc_sigma_band b;
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, L.sigma_S_cm, NULL, &b, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(b.used, 7);
+    cr_assert_eq(b.jack_used, 0);
+    cr_assert_eq(b.method, SSOC_CI_PERCENTILE);
+    cr_assert(b.lo == lo && b.hi == hi && b.median == med, "%.17g %.17g %.17g", b.lo, b.hi, b.median);
+    cr_assert(b.lo < b.median && b.median < b.hi);
+    /* A caller's work buffer gives the same band. */
+    double work[9];
+    ssoc_sigma_band c;
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, L.sigma_S_cm, work, &c, &err), SSOC_OK);
+    cr_assert(memcmp(&b, &c, sizeof b) == 0);
+    ssoc_boot_result_free(r);
+}
+
+Test(sigma_band, bca_uses_finite_jackknife_rows_and_falls_back_without_them)
+{
+    const double x = 0.72, rho = 1.7, T = 500.0;
+    ssoc_boot_result *r = ssoc_boot_result_alloc(11, 6);
+    cr_assert_not_null(r);
+    fill_rows(r->table, r->ok, 11, 0.02);
+    fill_rows(r->jack, r->jack_ok, 6, 0.003);
+    r->jack_ok[1] = 0;                              /* a failed jackknife fit: left out */
+    r->jack[4 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6; /* sigma = inf there: left out */
+    r->opts.interval = SSOC_CI_BCA;
+    cr_assert_eq(ssoc_boot_band_method(r), SSOC_CI_BCA);
+    ssoc_layers L;
+    ssoc_model_eval(&ssoc_params_published, x, rho, T, &L);
+    double v[11], jk[6];
+    size_t nj = 0;
+    for (size_t b = 0; b < 11; ++b)
+        v[b] = sigma_of_row(r->table, b, x, rho, T);
+    for (size_t i = 0; i < 6; ++i)
+        if (i != 1 && i != 4)
+            jk[nj++] = sigma_of_row(r->jack, i, x, rho, T);
+    double lo, hi, med;
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_ci_compute(v, 11, L.sigma_S_cm, jk, nj, 0.95, SSOC_CI_BCA, &lo, &hi, &med, &err), SSOC_OK);
+    ssoc_sigma_band b;
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, L.sigma_S_cm, NULL, &b, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(b.method, SSOC_CI_BCA);
+    cr_assert_eq(b.used, 11);
+    cr_assert_eq(b.jack_used, 4);
+    cr_assert(b.lo == lo && b.hi == hi && b.median == med);
+
+    /* Fewer than 2 successful jackknife fits (as in a parameter file): the percentile band. */
+    memset(r->jack_ok, 0, 6);
+    r->jack_ok[2] = 1;
+    cr_assert_eq(ssoc_boot_band_method(r), SSOC_CI_PERCENTILE);
+    for (size_t i = 0; i < 11; ++i)
+        v[i] = sigma_of_row(r->table, i, x, rho, T);
+    cr_assert_eq(ssoc_ci_compute(v, 11, L.sigma_S_cm, NULL, 0, 0.95, SSOC_CI_PERCENTILE, &lo, &hi, &med, &err),
+                 SSOC_OK);
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, L.sigma_S_cm, NULL, &b, &err), SSOC_OK);
+    cr_assert_eq(b.method, SSOC_CI_PERCENTILE);
+    cr_assert_eq(b.jack_used, 0);
+    cr_assert(b.lo == lo && b.hi == hi && b.median == med);
+    ssoc_boot_result_free(r);
+}
+
+Test(sigma_band, error_paths)
+{
+    const double x = 0.7, rho = 1.8, T = 500.0;
+    ssoc_boot_result *r = ssoc_boot_result_alloc(4, 3);
+    cr_assert_not_null(r);
+    fill_rows(r->table, r->ok, 4, 0.01);
+    fill_rows(r->jack, r->jack_ok, 3, 0.01);
+    ssoc_layers L;
+    ssoc_model_eval(&ssoc_params_published, x, rho, T, &L);
+    ssoc_error err = {0};
+    ssoc_sigma_band b;
+
+    /* One replicate left with a finite sigma. */
+    r->ok[0] = r->ok[1] = 0;
+    r->table[2 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6;
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, L.sigma_S_cm, NULL, &b, &err), SSOC_EFIT);
+    cr_assert_eq(b.used, 1);
+    cr_assert(isnan(b.lo) && isnan(b.median) && isnan(b.hi));
+    cr_assert(strstr(err.msg, "fewer than 2 bootstrap replicates give a finite sigma at x = 0.7, rho = 1.8, T = 500"),
+              "%s", err.msg);
+
+    /* BCa: replicates fine, but one jackknife fit left with a finite sigma. */
+    fill_rows(r->table, r->ok, 4, 0.01);
+    r->opts.interval = SSOC_CI_BCA;
+    r->jack[0 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6;
+    r->jack[1 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6;
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, L.sigma_S_cm, NULL, &b, &err), SSOC_EFIT);
+    cr_assert_eq(b.method, SSOC_CI_BCA);
+    cr_assert_eq(b.used, 4);
+    cr_assert_eq(b.jack_used, 1);
+    cr_assert(strstr(err.msg, "fewer than 2 bootstrap jackknife fits give a finite sigma"), "%s", err.msg);
+
+    /* ssoc_ci_compute's own checks come through (BCa needs a finite point estimate). */
+    fill_rows(r->jack, r->jack_ok, 3, 0.01);
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, NAN, NULL, &b, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "finite point estimate"), "%s", err.msg);
+    ssoc_boot_result_free(r);
+}

@@ -103,6 +103,30 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
 /// jackknife fits) succeeded; SSOC_EINVAL for bad options or a non-finite value in an ok row.
 ssoc_status ssoc_boot_summarise(ssoc_boot_result *r, ssoc_error *err);
 
+/// Band of sigma at one point over a bootstrap's replicates (ssoc_boot_sigma_band).
+typedef struct ssoc_sigma_band {
+    double lo, median, hi;  ///< band and median of sigma [S/cm]
+    size_t used;            ///< replicates whose sigma at the point is finite (the band's sample)
+    size_t jack_used;       ///< jackknife fits whose sigma at the point is finite (0 unless BCa)
+    ssoc_ci_method method;  ///< interval used (ssoc_boot_band_method)
+} ssoc_sigma_band;
+
+/// The interval a band over `boot` can use: boot->opts.interval, except that BCa falls back to
+/// percentile when fewer than 2 jackknife fits succeeded (a parameter file keeps no jackknife
+/// table).
+ssoc_ci_method ssoc_boot_band_method(const ssoc_boot_result *boot);
+
+/// Band of sigma at (x, rho_g_cm3, T_K): sigma under every successful replicate of `boot` (those
+/// where it is finite, in replicate order), and for BCa under every successful jackknife fit
+/// (likewise), through ssoc_ci_compute at boot->opts.confidence with the method of
+/// ssoc_boot_band_method and point estimate `sigma_hat` (sigma with the point parameters).
+/// `work` holds at least boot->B + boot->n_jack doubles, or is NULL (then allocated here).
+/// out->used, jack_used and method are set whatever the result. Errors: SSOC_EFIT when fewer than
+/// 2 replicates (or, for BCa, jackknife fits) give a finite sigma (callers may word their own
+/// message from out->used and out->jack_used), ssoc_ci_compute's errors, SSOC_ENOMEM.
+ssoc_status ssoc_boot_sigma_band(const ssoc_boot_result *boot, double x, double rho_g_cm3, double T_K,
+                                 double sigma_hat, double *work, ssoc_sigma_band *out, ssoc_error *err);
+
 /// Allocate a result for B replicates and n_jack jackknife rows (tables, point, bands NaN; ok 0;
 /// opts default). NULL on allocation failure or a size that overflows.
 ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack);

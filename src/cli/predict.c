@@ -37,67 +37,6 @@ static const char help[] =
     "  --json             machine-readable output (full precision)\n"
     "  -h, --help         this text\n";
 
-typedef struct band {
-    int have;
-    double lo, hi, median, confidence;
-    size_t B, used;
-    const char *method;
-} band;
-
-/* sigma at the point for every successful replicate, then the band with the bootstrap's method. */
-static ssoc_status sigma_band(const ssoc_boot_result *boot, double x, double rho, double T, double sigma_hat,
-                              band *out, ssoc_error *err)
-{
-    double *s = malloc((boot->B ? boot->B : 1) * sizeof *s);
-    double *jack = NULL;
-    size_t n = 0, nj = 0;
-    if (!s)
-        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-    for (size_t b = 0; b < boot->B; ++b) {
-        if (!boot->ok[b])
-            continue;
-        ssoc_params p;
-        memcpy(p.p, boot->table + b * SSOC_NPARAM, sizeof p.p);
-        ssoc_layers L;
-        ssoc_model_eval(&p, x, rho, T, &L);
-        if (isfinite(L.sigma_S_cm))
-            s[n++] = L.sigma_S_cm;
-    }
-    ssoc_ci_method method = boot->opts.interval;
-    if (method == SSOC_CI_BCA) {
-        jack = malloc((boot->n_jack ? boot->n_jack : 1) * sizeof *jack);
-        if (!jack) {
-            free(s);
-            return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-        }
-        for (size_t i = 0; i < boot->n_jack; ++i) {
-            if (!boot->jack_ok || !boot->jack_ok[i])
-                continue;
-            ssoc_params p;
-            memcpy(p.p, boot->jack + i * SSOC_NPARAM, sizeof p.p);
-            ssoc_layers L;
-            ssoc_model_eval(&p, x, rho, T, &L);
-            jack[nj++] = L.sigma_S_cm;
-        }
-        if (nj < 2) /* a parameter file keeps no jackknife table: fall back to the percentile band */
-            method = SSOC_CI_PERCENTILE;
-    }
-    ssoc_status st = SSOC_OK;
-    if (n < 2)
-        st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap replicates give a finite sigma at this point");
-    else
-        st = ssoc_ci_compute(s, n, sigma_hat, jack, nj, boot->opts.confidence, method, &out->lo, &out->hi,
-                             &out->median, err);
-    out->have = st == SSOC_OK;
-    out->confidence = boot->opts.confidence;
-    out->B = boot->B;
-    out->used = n;
-    out->method = ssoc_ci_method_name(method);
-    free(s);
-    free(jack);
-    return st;
-}
-
 int ssoc_cmd_predict(int argc, char **argv)
 {
     const char *cmd = "predict";
@@ -210,10 +149,14 @@ int ssoc_cmd_predict(int argc, char **argv)
         SSOC_ERR(&err, SSOC_EDATA, "sigma is not finite at x = %g, rho = %g, T = %g with these parameters", x, rho, T);
         goto fail;
     }
-    band bd = {0};
+    ssoc_sigma_band bd = {0};
     const ssoc_boot_result *bsrc = boot ? boot : pf.boot;
-    if (bsrc && sigma_band(bsrc, x, rho, T, L.sigma_S_cm, &bd, &err) != SSOC_OK)
+    if (bsrc && ssoc_boot_sigma_band(bsrc, x, rho, T, L.sigma_S_cm, NULL, &bd, &err) != SSOC_OK) {
+        if (err.code == SSOC_EFIT)
+            SSOC_ERR(&err, SSOC_EFIT, "fewer than 2 bootstrap %s give a finite sigma at this point",
+                     bd.used < 2 ? "replicates" : "jackknife fits");
         goto fail;
+    }
     const int ext_x = pf.has_range && (x < pf.range.x_min || x > pf.range.x_max);
     const int ext_vf = pf.has_range && (L.v_f < pf.range.vf_min || L.v_f > pf.range.vf_max);
     const int ext_T = pf.has_range && (T < pf.range.T_min_K || T > pf.range.T_max_K);
@@ -247,14 +190,14 @@ int ssoc_cmd_predict(int argc, char **argv)
         cJSON_AddBoolToObject(je, "x", ext_x);
         cJSON_AddBoolToObject(je, "v_f", ext_vf);
         cJSON_AddBoolToObject(je, "T", ext_T);
-        if (bd.have) {
+        if (bsrc) {
             cJSON *jb = cJSON_AddObjectToObject(r, "band");
             cJSON_AddItemToObject(jb, "lo", ssoc_json_number(bd.lo));
             cJSON_AddItemToObject(jb, "median", ssoc_json_number(bd.median));
             cJSON_AddItemToObject(jb, "hi", ssoc_json_number(bd.hi));
-            cJSON_AddItemToObject(jb, "confidence", ssoc_json_number(bd.confidence));
-            cJSON_AddStringToObject(jb, "interval", bd.method);
-            cJSON_AddItemToObject(jb, "B", ssoc_json_number((double)bd.B));
+            cJSON_AddItemToObject(jb, "confidence", ssoc_json_number(bsrc->opts.confidence));
+            cJSON_AddStringToObject(jb, "interval", ssoc_ci_method_name(bd.method));
+            cJSON_AddItemToObject(jb, "B", ssoc_json_number((double)bsrc->B));
             cJSON_AddItemToObject(jb, "replicates_used", ssoc_json_number((double)bd.used));
         }
         char *text = cJSON_Print(r);
@@ -279,9 +222,9 @@ int ssoc_cmd_predict(int argc, char **argv)
         printf("  Ea       = %.6f eV      (apparent activation energy, E0 - alpha_E v_f)\n", L.Ea_eV);
         printf("  regime   = %s\n", regime);
         printf("  sigma    = %.10e S/cm\n", L.sigma_S_cm);
-        if (bd.have)
+        if (bsrc)
             printf("  band     = [%.6e, %.6e] S/cm, median %.6e (%.0f%% %s, B = %zu, %zu used)\n", bd.lo, bd.hi,
-                   bd.median, 100.0 * bd.confidence, bd.method, bd.B, bd.used);
+                   bd.median, 100.0 * bsrc->opts.confidence, ssoc_ci_method_name(bd.method), bsrc->B, bd.used);
         if (!pf.has_range)
             printf("  extrapolation: unknown (the parameter file records no data range)\n");
         else if (ext_x || ext_vf || ext_T)
