@@ -40,22 +40,19 @@ static const char help[] =
 int ssoc_cmd_predict(int argc, char **argv)
 {
     const char *cmd = "predict";
-    const char *params_arg = NULL, *data_path = NULL, *v;
-    double x = NAN, rho = NAN, T = 500.0, d_crit = SSOC_D_CRIT_DEFAULT_A;
-    int json = 0, want_boot = 0, m, nfix = 0;
-    ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
-    ssoc_boot_opts bo;
-    ssoc_boot_opts_default(&bo);
+    const char *v;
+    double x = NAN, rho = NAN, T = 500.0;
+    int json = 0, m;
+    ssoc_cli_source src;
+    ssoc_cli_source_init(&src);
     ssoc_error err;
     ssoc_error_clear(&err);
 
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(help, stdout);
-            fputs(ssoc_cli_boot_help, stdout);
-            return SSOC_EXIT_OK;
+        if ((m = ssoc_cli_source_opt(cmd, help, argc, argv, &i, &src, SSOC_CLI_SOURCE_PARAMS)) != 0) {
+            if (m < 0 || m == SSOC_CLI_HELP)
+                return m < 0 ? SSOC_EXIT_USAGE : SSOC_EXIT_OK;
         } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--x", &v)) != 0) {
             if (m < 0 || ssoc_cli_parse_double(cmd, "--x", v, &x) != SSOC_EXIT_OK)
                 return SSOC_EXIT_USAGE;
@@ -65,27 +62,8 @@ int ssoc_cmd_predict(int argc, char **argv)
         } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--T", &v)) != 0) {
             if (m < 0 || ssoc_cli_parse_double(cmd, "--T", v, &T) != SSOC_EXIT_OK)
                 return SSOC_EXIT_USAGE;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--params", &v)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
-            params_arg = v;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--data", &v)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
-            data_path = v;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--d-crit", &v)) != 0) {
-            if (m < 0 || ssoc_cli_parse_double(cmd, "--d-crit", v, &d_crit) != SSOC_EXIT_OK)
-                return SSOC_EXIT_USAGE;
-            if (!(d_crit > 0))
-                return ssoc_cli_usage_error(cmd, "option --d-crit: '%s' must be > 0 angstrom", v);
-        } else if ((m = ssoc_cli_fix_opt(cmd, argc, argv, &i, &fo, &nfix)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
         } else if (!strcmp(a, "--json")) {
             json = 1;
-        } else if ((m = ssoc_cli_boot_opt(cmd, argc, argv, &i, &bo, &want_boot)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
         } else {
             return ssoc_cli_usage_error(cmd, "unexpected argument '%s'", a);
         }
@@ -98,9 +76,10 @@ int ssoc_cmd_predict(int argc, char **argv)
         return ssoc_cli_usage_error(cmd, "option --rho: %g must be > 0 g/cm3", rho);
     if (!(T > 0.0))
         return ssoc_cli_usage_error(cmd, "option --T: %g must be > 0 K", T);
-    if (want_boot && (!data_path || params_arg))
+    const char *params_arg = src.params_arg, *data_path = src.data_path;
+    if (src.want_boot && (!data_path || params_arg))
         return ssoc_cli_usage_error(cmd, "--boot needs --data (and no --params): the band comes from refitting the data");
-    if (nfix && (!data_path || params_arg))
+    if (src.nfix && (!data_path || params_arg))
         return ssoc_cli_usage_error(cmd, "--fix applies only when fitting --data (without --params)");
 
     ssoc_paramfile pf;
@@ -114,7 +93,7 @@ int ssoc_cmd_predict(int argc, char **argv)
         params_arg = "published";
     if (params_arg && !strcmp(params_arg, "published") && !range_path)
         range_path = ssoc_cli_shipped_data();
-    if (range_path && ssoc_data_read_csv(range_path, d_crit, &d, &err) != SSOC_OK)
+    if (range_path && ssoc_data_read_csv(range_path, src.d_crit, &d, &err) != SSOC_OK)
         goto fail;
     ssoc_data_range range;
     if (d)
@@ -131,15 +110,8 @@ int ssoc_cmd_predict(int argc, char **argv)
         }
         source = params_arg;
     } else {
-        ssoc_fit_result fit;
-        if (ssoc_fit_run(d, &fo, &fit, &err) != SSOC_OK)
+        if (ssoc_cli_source_fit(&src, d, &pf, &boot, &err) != SSOC_OK)
             goto fail;
-        if (want_boot && ssoc_boot_run(d, &fo, &fit.params, &bo, &boot, &err) != SSOC_OK)
-            goto fail;
-        pf.params = fit.params;
-        pf.fixed_mask = fit.fixed_mask;
-        pf.range = range;
-        pf.has_range = 1;
         source = data_path;
     }
 
