@@ -163,10 +163,7 @@ int ssoc_cmd_predict(int argc, char **argv)
         cJSON_AddBoolToObject(je, "v_f", ext_vf);
         cJSON_AddBoolToObject(je, "T", ext_T);
         if (bsrc) {
-            cJSON *jb = cJSON_AddObjectToObject(r, "band");
-            cJSON_AddItemToObject(jb, "lo", ssoc_json_number(bd.lo));
-            cJSON_AddItemToObject(jb, "median", ssoc_json_number(bd.median));
-            cJSON_AddItemToObject(jb, "hi", ssoc_json_number(bd.hi));
+            cJSON *jb = ssoc_json_add_band(r, "band", bd.lo, bd.median, bd.hi);
             cJSON_AddItemToObject(jb, "confidence", ssoc_json_number(bsrc->opts.confidence));
             cJSON_AddStringToObject(jb, "interval", ssoc_ci_method_name(bd.method));
             cJSON_AddItemToObject(jb, "B", ssoc_json_number((double)bsrc->B));

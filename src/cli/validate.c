@@ -103,10 +103,7 @@ static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const
         cJSON_AddItemToObject(o, "ratio", num(r->ratio));
         cJSON_AddItemToObject(o, "log10_err", num(r->log10_err));
         if (s->has_band) {
-            cJSON *b = cJSON_AddObjectToObject(o, "band");
-            cJSON_AddItemToObject(b, "lo", num(r->band_lo_S_cm));
-            cJSON_AddItemToObject(b, "median", num(r->band_median_S_cm));
-            cJSON_AddItemToObject(b, "hi", num(r->band_hi_S_cm));
+            cJSON *b = ssoc_json_add_band(o, "band", r->band_lo_S_cm, r->band_median_S_cm, r->band_hi_S_cm);
             cJSON_AddNumberToObject(b, "replicates_used", (double)r->band_used);
             cJSON_AddBoolToObject(b, "inside", r->inside_band);
         }
