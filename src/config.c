@@ -355,13 +355,8 @@ static ssoc_status apply(parser *p, int k, const char *value)
     case K_GRID_RHO:
     case K_GRID_T: {
         ssoc_axis *a = k == K_GRID_X ? &c->x : k == K_GRID_RHO ? &c->rho : &c->T;
-        ssoc_status st;
         /* physical domain: 0 < x < 1 (n_Li > 0 and 5 - 4x > 0), rho > 0, T > 0 */
-        if (k == K_GRID_X)
-            st = ssoc_axis_parse(value, 0.0, 1, 1.0, 1, a, "axis", &e);
-        else
-            st = ssoc_axis_parse(value, 0.0, 1, INFINITY, 1, a, "axis", &e);
-        if (st)
+        if (ssoc_axis_parse(value, 0.0, 1, k == K_GRID_X ? 1.0 : INFINITY, 1, a, "axis", &e))
             return perr(p, k, "%s", e.msg + strlen("axis: "));
         return SSOC_OK;
     }
