@@ -31,26 +31,6 @@ static double rng_u01(void) { return (double)(rng_next() >> 11) * 0x1.0p-53; }
 
 /* ---------------------------------------------------------------- quantiles */
 
-Test(ci_method, names_round_trip_and_reject_others)
-{
-    ssoc_ci_method m = (ssoc_ci_method)7;
-    cr_assert_eq(ssoc_ci_method_parse("percentile", &m), 0);
-    cr_assert_eq(m, SSOC_CI_PERCENTILE);
-    cr_assert_eq(ssoc_ci_method_parse("bca", &m), 0);
-    cr_assert_eq(m, SSOC_CI_BCA);
-    cr_assert_str_eq(ssoc_ci_method_name(SSOC_CI_PERCENTILE), "percentile");
-    cr_assert_str_eq(ssoc_ci_method_name(SSOC_CI_BCA), "bca");
-    /* Exact spelling only, and a failed parse leaves the value alone. */
-    const char *bad[] = {"BCa", "bca ", "percent", "", "case"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
-        m = SSOC_CI_BCA;
-        cr_assert_eq(ssoc_ci_method_parse(bad[i], &m), -1, "'%s'", bad[i]);
-        cr_assert_eq(m, SSOC_CI_BCA, "'%s'", bad[i]);
-    }
-    cr_assert_eq(ssoc_ci_method_parse(NULL, &m), -1);
-    cr_assert_eq(m, SSOC_CI_BCA);
-}
-
 Test(quantile, hand_values_and_numpy)
 {
     /* sorted: 1 1 2 3 4 5 6 9 (n = 8, h = 7 q). Exact where the arithmetic is exact; otherwise
