@@ -140,6 +140,19 @@ ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err)
     return SSOC_OK;
 }
 
+const char *ssoc_boot_scheme_name(ssoc_boot_scheme s) { return s == SSOC_BOOT_CASE ? "case" : "stratified"; }
+
+int ssoc_boot_scheme_parse(const char *name, ssoc_boot_scheme *out)
+{
+    if (name && !strcmp(name, "stratified"))
+        *out = SSOC_BOOT_STRATIFIED;
+    else if (name && !strcmp(name, "case"))
+        *out = SSOC_BOOT_CASE;
+    else
+        return -1;
+    return 0;
+}
+
 ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack)
 {
     const size_t row = SSOC_NPARAM * sizeof(double);
@@ -170,6 +183,62 @@ ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack)
     for (int j = 0; j < SSOC_NPARAM * SSOC_NPARAM; ++j)
         r->corr[j] = NAN;
     return r;
+}
+
+ssoc_ci_method ssoc_boot_band_method(const ssoc_boot_result *boot)
+{
+    if (boot->opts.interval != SSOC_CI_BCA)
+        return boot->opts.interval;
+    size_t nj = 0;
+    for (size_t i = 0; boot->jack && boot->jack_ok && i < boot->n_jack; ++i)
+        nj += boot->jack_ok[i] != 0;
+    return nj < 2 ? SSOC_CI_PERCENTILE : SSOC_CI_BCA;
+}
+
+/* sigma at the point under the rows of `table` with ok[row] set, finite values only, in row order. */
+static size_t sigma_at(const double *table, const unsigned char *ok, size_t rows, double x, double rho, double T,
+                       double *out)
+{
+    size_t n = 0;
+    for (size_t b = 0; b < rows; ++b) {
+        if (!ok[b])
+            continue;
+        ssoc_params p;
+        memcpy(p.p, table + b * SSOC_NPARAM, sizeof p.p);
+        ssoc_layers L;
+        ssoc_model_eval(&p, x, rho, T, &L);
+        if (isfinite(L.sigma_S_cm))
+            out[n++] = L.sigma_S_cm;
+    }
+    return n;
+}
+
+ssoc_status ssoc_boot_sigma_band(const ssoc_boot_result *boot, double x, double rho_g_cm3, double T_K,
+                                 double sigma_hat, double *work, ssoc_sigma_band *out, ssoc_error *err)
+{
+    out->lo = out->median = out->hi = NAN;
+    out->used = out->jack_used = 0;
+    out->method = ssoc_boot_band_method(boot);
+    double *own = NULL;
+    if (!work) {
+        const size_t len = boot->B + boot->n_jack;
+        if (len < boot->B || len > SIZE_MAX / sizeof *work || !(own = malloc((len ? len : 1) * sizeof *own)))
+            return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+        work = own;
+    }
+    double *s = work, *jack = work + boot->B;
+    out->used = sigma_at(boot->table, boot->ok, boot->B, x, rho_g_cm3, T_K, s);
+    if (out->method == SSOC_CI_BCA)
+        out->jack_used = sigma_at(boot->jack, boot->jack_ok, boot->n_jack, x, rho_g_cm3, T_K, jack);
+    ssoc_status st;
+    if (out->used < 2 || (out->method == SSOC_CI_BCA && out->jack_used < 2))
+        st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap %s give a finite sigma at x = %g, rho = %g, T = %g",
+                      out->used < 2 ? "replicates" : "jackknife fits", x, rho_g_cm3, T_K);
+    else
+        st = ssoc_ci_compute(s, out->used, sigma_hat, jack, out->jack_used, boot->opts.confidence, out->method,
+                             &out->lo, &out->hi, &out->median, err);
+    free(own);
+    return st;
 }
 
 void ssoc_boot_result_free(ssoc_boot_result *r)

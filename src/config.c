@@ -339,11 +339,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         c->seed = u;
         return SSOC_OK;
     case K_BOOT_SCHEME:
-        if (!strcmp(value, "stratified"))
-            c->scheme = SSOC_BOOT_STRATIFIED;
-        else if (!strcmp(value, "case"))
-            c->scheme = SSOC_BOOT_CASE;
-        else
+        if (ssoc_boot_scheme_parse(value, &c->scheme))
             return perr(p, k, "'%s' is not stratified or case", value);
         return SSOC_OK;
     case K_BOOT_CONF:
@@ -352,24 +348,15 @@ static ssoc_status apply(parser *p, int k, const char *value)
         c->confidence = d;
         return SSOC_OK;
     case K_BOOT_INTERVAL:
-        if (!strcmp(value, "percentile"))
-            c->interval = SSOC_CI_PERCENTILE;
-        else if (!strcmp(value, "bca"))
-            c->interval = SSOC_CI_BCA;
-        else
+        if (ssoc_ci_method_parse(value, &c->interval))
             return perr(p, k, "'%s' is not percentile or bca", value);
         return SSOC_OK;
     case K_GRID_X:
     case K_GRID_RHO:
     case K_GRID_T: {
         ssoc_axis *a = k == K_GRID_X ? &c->x : k == K_GRID_RHO ? &c->rho : &c->T;
-        ssoc_status st;
         /* physical domain: 0 < x < 1 (n_Li > 0 and 5 - 4x > 0), rho > 0, T > 0 */
-        if (k == K_GRID_X)
-            st = ssoc_axis_parse(value, 0.0, 1, 1.0, 1, a, "axis", &e);
-        else
-            st = ssoc_axis_parse(value, 0.0, 1, INFINITY, 1, a, "axis", &e);
-        if (st)
+        if (ssoc_axis_parse(value, 0.0, 1, k == K_GRID_X ? 1.0 : INFINITY, 1, a, "axis", &e))
             return perr(p, k, "%s", e.msg + strlen("axis: "));
         return SSOC_OK;
     }
@@ -516,8 +503,8 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
         }
     PUT("\n[bootstrap]\n");
     PUT("B = %zu\nseed = %llu\nscheme = %s\nconfidence = %.17g\ninterval = %s\n", c->B,
-        (unsigned long long)c->seed, c->scheme == SSOC_BOOT_CASE ? "case" : "stratified", c->confidence,
-        c->interval == SSOC_CI_BCA ? "bca" : "percentile");
+        (unsigned long long)c->seed, ssoc_boot_scheme_name(c->scheme), c->confidence,
+        ssoc_ci_method_name(c->interval));
     PUT("[grid]\n");
     for (int a = 0; a < 3; ++a) {
         const ssoc_axis *ax = a == 0 ? &c->x : a == 1 ? &c->rho : &c->T;

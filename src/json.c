@@ -21,3 +21,14 @@ cJSON *ssoc_json_number(double v)
     ssoc_json_format_double(buf, sizeof buf, v);
     return cJSON_CreateRaw(buf);
 }
+
+cJSON *ssoc_json_add_band(cJSON *parent, const char *name, double lo, double median, double hi)
+{
+    cJSON *o = cJSON_AddObjectToObject(parent, name);
+    if (!o)
+        return NULL;
+    cJSON_AddItemToObject(o, "lo", ssoc_json_number(lo));
+    cJSON_AddItemToObject(o, "median", ssoc_json_number(median));
+    cJSON_AddItemToObject(o, "hi", ssoc_json_number(hi));
+    return o;
+}

@@ -23,9 +23,6 @@ static cJSON *pair(double a, double b)
     return arr;
 }
 
-static const char *scheme_name(ssoc_boot_scheme s) { return s == SSOC_BOOT_CASE ? "case" : "stratified"; }
-static const char *interval_name(ssoc_ci_method m) { return m == SSOC_CI_BCA ? "bca" : "percentile"; }
-
 static void add_band(cJSON *o, const ssoc_boot_result *boot, int k)
 {
     if (!boot)
@@ -102,9 +99,9 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
         cJSON *jb = cJSON_AddObjectToObject(root, "bootstrap");
         cJSON_AddItemToObject(jb, "B", num((double)boot->B));
         cJSON_AddItemToObject(jb, "seed", num((double)boot->opts.seed));
-        cJSON_AddStringToObject(jb, "scheme", scheme_name(boot->opts.scheme));
+        cJSON_AddStringToObject(jb, "scheme", ssoc_boot_scheme_name(boot->opts.scheme));
         cJSON_AddItemToObject(jb, "confidence", num(boot->opts.confidence));
-        cJSON_AddStringToObject(jb, "interval", interval_name(boot->opts.interval));
+        cJSON_AddStringToObject(jb, "interval", ssoc_ci_method_name(boot->opts.interval));
         cJSON_AddItemToObject(jb, "n_failed", num((double)boot->n_failed));
         cJSON *names = cJSON_AddArrayToObject(jb, "columns");
         for (int i = 0; i < SSOC_NPARAM; ++i)
@@ -267,12 +264,10 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
     boot->opts.confidence = conf;
     const cJSON *js = cJSON_GetObjectItemCaseSensitive(jb, "scheme");
     const cJSON *ji = cJSON_GetObjectItemCaseSensitive(jb, "interval");
-    if (!cJSON_IsString(js) || (strcmp(js->valuestring, "stratified") && strcmp(js->valuestring, "case")))
+    if (!cJSON_IsString(js) || ssoc_boot_scheme_parse(js->valuestring, &boot->opts.scheme))
         return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'scheme' must be \"stratified\" or \"case\"", path);
-    if (!cJSON_IsString(ji) || (strcmp(ji->valuestring, "percentile") && strcmp(ji->valuestring, "bca")))
+    if (!cJSON_IsString(ji) || ssoc_ci_method_parse(ji->valuestring, &boot->opts.interval))
         return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'interval' must be \"percentile\" or \"bca\"", path);
-    boot->opts.scheme = strcmp(js->valuestring, "case") ? SSOC_BOOT_STRATIFIED : SSOC_BOOT_CASE;
-    boot->opts.interval = strcmp(ji->valuestring, "bca") ? SSOC_CI_PERCENTILE : SSOC_CI_BCA;
     size_t failed = 0, b = 0;
     const cJSON *row;
     cJSON_ArrayForEach(row, rep)

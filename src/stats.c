@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
@@ -13,6 +14,19 @@
  * gsl_cdf_ugaussian_P and gsl_sort have no error path, and these functions may run inside
  * OpenMP threads (the sweep), where flipping GSL's global handler would be a data race. */
 
+
+const char *ssoc_ci_method_name(ssoc_ci_method m) { return m == SSOC_CI_BCA ? "bca" : "percentile"; }
+
+int ssoc_ci_method_parse(const char *name, ssoc_ci_method *out)
+{
+    if (name && !strcmp(name, "percentile"))
+        *out = SSOC_CI_PERCENTILE;
+    else if (name && !strcmp(name, "bca"))
+        *out = SSOC_CI_BCA;
+    else
+        return -1;
+    return 0;
+}
 
 double ssoc_quantile_sorted(const double *sorted, size_t n, double q)
 {

@@ -35,9 +35,9 @@
 #include "ssoc/paramfile.h"
 #include "ssoc/report.h"
 #include "ssoc/rules.h"
+#include "ssoc/sweepfile.h"
 #include "ssoc/version.h"
 
-#define SSOC_FORMAT_VERSION 1
 #define SSOC_FLUSH_INTERVAL_S 1.0 /* most one H5Fflush per second during the block rounds */
 
 static volatile sig_atomic_t sweep_signal;
@@ -289,7 +289,7 @@ static ssoc_status write_provenance(run *R, int resumed, ssoc_error *err)
     ssoc_h5 *h = R->h5;
     char now[32];
     ssoc_io_utc_now(now, sizeof now);
-    int64_t ranks = R->size, threads = R->threads, fmt = SSOC_FORMAT_VERSION, res = resumed,
+    int64_t ranks = R->size, threads = R->threads, fmt = SSOC_SWEEPFILE_FORMAT, res = resumed,
             mpi = ssoc_par_active();
     ssoc_status st;
     if ((st = ssoc_h5_attr_num(h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err)) ||
@@ -507,9 +507,9 @@ static ssoc_status open_for_resume(run *R, uint8_t *done, ssoc_error *err)
     char *key = NULL, *sha = NULL, *psha = NULL;
     int64_t fmt = 0, nb = 0;
     st = ssoc_h5_attr_get_num(R->h5, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err);
-    if (!st && fmt != SSOC_FORMAT_VERSION)
+    if (!st && fmt != SSOC_SWEEPFILE_FORMAT)
         st = SSOC_ERR(err, SSOC_ECONFIG, "%s: file format %lld, this ssoc writes %d; start over with --force",
-                      R->partial, (long long)fmt, SSOC_FORMAT_VERSION);
+                      R->partial, (long long)fmt, SSOC_SWEEPFILE_FORMAT);
     if (!st)
         st = ssoc_h5_attr_get_str(R->h5, "/", "resume_key", &key, err);
     if (!st)

@@ -53,43 +53,24 @@ static ssoc_status val_parse_row(const ssoc_csv *t, size_t row, const int col[5]
     return SSOC_OK;
 }
 
-/* Band of sigma at one observation over the successful replicates (and, for BCa, the jackknife
- * rows), in replicate order so the result does not depend on anything but the table. */
-static ssoc_status val_band(const ssoc_boot_result *boot, ssoc_ci_method method, const char *path,
-                            ssoc_validate_row *r, double *s, double *jack, ssoc_error *err)
+/* Band of sigma at one observation (ssoc_boot_sigma_band), with the failure worded for the file. */
+static ssoc_status val_band(const ssoc_boot_result *boot, const char *path, ssoc_validate_row *r, double *work,
+                            ssoc_error *err)
 {
-    size_t n = 0, nj = 0;
-    for (size_t b = 0; b < boot->B; ++b) {
-        if (!boot->ok[b])
-            continue;
-        ssoc_params q;
-        memcpy(q.p, boot->table + b * SSOC_NPARAM, sizeof q.p);
-        ssoc_layers L;
-        ssoc_model_eval(&q, r->x, r->rho_g_cm3, r->T_K, &L);
-        if (isfinite(L.sigma_S_cm))
-            s[n++] = L.sigma_S_cm;
-    }
-    if (method == SSOC_CI_BCA)
-        for (size_t i = 0; i < boot->n_jack; ++i) {
-            if (!boot->jack_ok[i])
-                continue;
-            ssoc_params q;
-            memcpy(q.p, boot->jack + i * SSOC_NPARAM, sizeof q.p);
-            ssoc_layers L;
-            ssoc_model_eval(&q, r->x, r->rho_g_cm3, r->T_K, &L);
-            if (isfinite(L.sigma_S_cm))
-                jack[nj++] = L.sigma_S_cm;
-        }
-    if (n < 2 || (method == SSOC_CI_BCA && nj < 2))
+    ssoc_sigma_band b;
+    ssoc_status st = ssoc_boot_sigma_band(boot, r->x, r->rho_g_cm3, r->T_K, r->sigma_pred_S_cm, work, &b, err);
+    if (st == SSOC_EFIT)
         return SSOC_ERR(err, SSOC_EFIT,
                         "%s:%d: fewer than 2 bootstrap %s give a finite sigma at x = %g, rho = %g, T = %g", path,
-                        r->line, n < 2 ? "replicates" : "jackknife fits", r->x, r->rho_g_cm3, r->T_K);
-    r->band_used = n;
-    ssoc_status st = ssoc_ci_compute(s, n, r->sigma_pred_S_cm, jack, nj, boot->opts.confidence, method,
-                                     &r->band_lo_S_cm, &r->band_hi_S_cm, &r->band_median_S_cm, err);
-    if (st == SSOC_OK)
-        r->inside_band = r->band_lo_S_cm <= r->sigma_obs_S_cm && r->sigma_obs_S_cm <= r->band_hi_S_cm;
-    return st;
+                        r->line, b.used < 2 ? "replicates" : "jackknife fits", r->x, r->rho_g_cm3, r->T_K);
+    if (st != SSOC_OK)
+        return st;
+    r->band_used = b.used;
+    r->band_lo_S_cm = b.lo;
+    r->band_median_S_cm = b.median;
+    r->band_hi_S_cm = b.hi;
+    r->inside_band = r->band_lo_S_cm <= r->sigma_obs_S_cm && r->sigma_obs_S_cm <= r->band_hi_S_cm;
+    return SSOC_OK;
 }
 
 static double val_pearson(const double *a, const double *b, size_t n)
@@ -295,7 +276,7 @@ ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const sso
 
     const size_t n = ssoc_csv_nrows(t);
     ssoc_validate_report *rep = calloc(1, sizeof *rep);
-    double *s = NULL, *jack = NULL, *lp = NULL, *lo = NULL, *ratio = NULL;
+    double *work = NULL, *lp = NULL, *lo = NULL, *ratio = NULL;
     ssoc_status st = SSOC_OK;
     if (!rep || !(rep->rows = calloc(n, sizeof *rep->rows)) || !(lp = malloc(n * sizeof *lp)) ||
         !(lo = malloc(n * sizeof *lo)) || !(ratio = malloc(n * sizeof *ratio))) {
@@ -309,24 +290,14 @@ ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const sso
         rep->range = *range;
     rep->band_confidence = NAN;
 
-    ssoc_ci_method method = SSOC_CI_PERCENTILE;
     if (boot) {
-        method = boot->opts.interval;
-        if (method == SSOC_CI_BCA) {
-            /* A parameter file keeps no jackknife table: fall back to the percentile band. */
-            size_t nj = 0;
-            for (size_t i = 0; boot->jack && boot->jack_ok && i < boot->n_jack; ++i)
-                nj += boot->jack_ok[i] != 0;
-            if (nj < 2)
-                method = SSOC_CI_PERCENTILE;
-        }
         rep->band_confidence = boot->opts.confidence;
-        rep->band_method = method;
+        rep->band_method = ssoc_boot_band_method(boot);
         rep->band_B = boot->B;
         for (size_t b = 0; b < boot->B; ++b)
             rep->band_failed += !boot->ok[b];
-        if (!(s = malloc((boot->B ? boot->B : 1) * sizeof *s)) ||
-            !(jack = malloc((boot->n_jack ? boot->n_jack : 1) * sizeof *jack))) {
+        const size_t len = boot->B + boot->n_jack;
+        if (len < boot->B || len > SIZE_MAX / sizeof *work || !(work = malloc((len ? len : 1) * sizeof *work))) {
             st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory for the bootstrap bands");
             goto fail;
         }
@@ -357,7 +328,7 @@ ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const sso
         r->Ea_model_eV = ssoc_validate_Ea_eV(p, r->x, r->rho_g_cm3, r->T_K);
         r->Ea_diff_eV = r->Ea_obs_eV - r->Ea_model_eV;
         r->band_lo_S_cm = r->band_hi_S_cm = r->band_median_S_cm = NAN;
-        if (boot && (st = val_band(boot, method, ssoc_csv_path(t), r, s, jack, err)) != SSOC_OK)
+        if (boot && (st = val_band(boot, ssoc_csv_path(t), r, work, err)) != SSOC_OK)
             goto fail;
         if (range) {
             r->extrap = (r->x < range->x_min || r->x > range->x_max ? SSOC_EXTRAP_X : 0u) |
@@ -391,16 +362,14 @@ ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const sso
     sm->agrees = fabs(log(sm->median_ratio)) <= log(SSOC_VALIDATE_AGREE_FACTOR);
     val_sentence(rep);
 
-    free(s);
-    free(jack);
+    free(work);
     free(lp);
     free(lo);
     free(ratio);
     *out = rep;
     return SSOC_OK;
 fail:
-    free(s);
-    free(jack);
+    free(work);
     free(lp);
     free(lo);
     free(ratio);

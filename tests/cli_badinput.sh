@@ -209,6 +209,8 @@ run_table <<'TABLE'
 2 ;; fit: option --confidence: '0' must lie strictly between 0 and 1 ;; fit $DATA --boot 10 --confidence=0
 2 ;; fit: option --interval: 'median' is not percentile or bca ;; fit $DATA --interval median
 2 ;; fit: option --scheme: 'block' is not stratified or case ;; fit $DATA --scheme block
+2 ;; fit: unknown option '--params' ;; fit $DATA --params published
+2 ;; fit: unknown option '--data' ;; fit $DATA --data $DATA
 # ---- command lines: predict ----
 2 ;; predict: --x and --rho are required ;; predict --x 0.7
 2 ;; predict: option --x needs a value ;; predict --rho 1.6 --x
@@ -224,6 +226,11 @@ run_table <<'TABLE'
 2 ;; predict: --boot needs --data (and no --params) ;; predict --x 0.7 --rho 1.6 --data $DATA --params $OKP --boot 10
 2 ;; predict: --fix applies only when fitting --data ;; predict --x 0.7 --rho 1.6 --params $OKP --fix v_c=0.1
 2 ;; predict: option --d-crit: '0' must be > 0 angstrom ;; predict --x 0.7 --rho 1.6 --d-crit 0
+2 ;; predict: option --d-crit: 'abc' is not a finite number ;; predict --x 0.7 --rho 1.6 --data $DATA --d-crit abc
+2 ;; predict: option --params needs a value ;; predict --x 0.7 --rho 1.6 --params
+2 ;; predict: option --data needs a value ;; predict --x 0.7 --rho 1.6 --data
+2 ;; predict: option --fix: 'v_c' is not NAME=VALUE ;; predict --x 0.7 --rho 1.6 --data $DATA --fix v_c
+2 ;; predict: option --interval: 'median' is not percentile or bca ;; predict --x 0.7 --rho 1.6 --data $DATA --interval median
 # ---- command lines: validate ----
 2 ;; validate: missing DATA.csv ;; validate
 2 ;; validate: unknown option '--bogus' ;; validate $DATA --bogus
@@ -234,6 +241,12 @@ run_table <<'TABLE'
 2 ;; validate: bootstrap options need --data FIT.csv ;; validate $DATA --seed 3
 2 ;; validate: --fix and --d-crit apply only when fitting --data FIT.csv ;; validate $DATA --fix v_c=0.1
 2 ;; validate: option --params needs a value ;; validate $DATA --params
+2 ;; validate: option --data needs a value ;; validate $DATA --data
+2 ;; validate: option --d-crit: '-1' must be > 0 angstrom ;; validate $DATA --data $DATA --d-crit -1
+2 ;; validate: --fix and --d-crit apply only when fitting --data FIT.csv ;; validate $DATA --d-crit 5
+2 ;; validate: option --fix: cannot fix unknown parameter 'gamma' ;; validate $DATA --data $DATA --fix gamma=1
+2 ;; validate: option --scheme: 'block' is not stratified or case ;; validate $DATA --data $DATA --scheme block
+2 ;; validate: option --boot: '1' must be a whole number from 2 ;; validate $DATA --data $DATA --boot 1
 TABLE
 
 # ---- HDF5 inputs: the .partial file that `sweep --resume` reads back ----

@@ -230,6 +230,40 @@ Test(boot_opts, defaults_and_checks)
     cr_assert(strstr(err.msg, "interval method 9"), "%s", err.msg);
 }
 
+/* Both name<->enum mappings (the scheme in boot.h, the interval in stats.h) through one int. */
+static int parse_name(int interval, const char *name, int *v)
+{
+    ssoc_boot_scheme sc = (ssoc_boot_scheme)*v;
+    ssoc_ci_method m = (ssoc_ci_method)*v;
+    int rc = interval ? ssoc_ci_method_parse(name, &m) : ssoc_boot_scheme_parse(name, &sc);
+    *v = interval ? (int)m : (int)sc;
+    return rc;
+}
+
+Test(boot_opts, scheme_and_interval_names_round_trip_exact_spelling_only)
+{
+    static const struct { int interval; const char *name; int value; } good[] = {
+        {0, "stratified", SSOC_BOOT_STRATIFIED}, {0, "case", SSOC_BOOT_CASE},
+        {1, "percentile", SSOC_CI_PERCENTILE},   {1, "bca", SSOC_CI_BCA}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; ++i) {
+        int v = 7;
+        cr_assert_eq(parse_name(good[i].interval, good[i].name, &v), 0, "'%s'", good[i].name);
+        cr_assert_eq(v, good[i].value, "'%s'", good[i].name);
+        const char *back = good[i].interval ? ssoc_ci_method_name((ssoc_ci_method)v)
+                                            : ssoc_boot_scheme_name((ssoc_boot_scheme)v);
+        cr_assert_str_eq(back, good[i].name);
+    }
+    /* Exact spelling only, NULL refused, and a failed parse leaves the value alone. */
+    static const struct { int interval; const char *name; } bad[] = {
+        {0, "Case"}, {0, "case "}, {0, "strat"}, {0, ""}, {0, "bca"},  {0, NULL},
+        {1, "BCa"},  {1, "bca "},  {1, "percent"}, {1, ""}, {1, "case"}, {1, NULL}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        int v = 1;
+        cr_assert_eq(parse_name(bad[i].interval, bad[i].name, &v), -1, "'%s'", bad[i].name ? bad[i].name : "NULL");
+        cr_assert_eq(v, 1);
+    }
+}
+
 Test(boot_result, alloc_free)
 {
     ssoc_boot_result *r = ssoc_boot_result_alloc(5, 3);
@@ -594,4 +628,145 @@ Test(boot_run, bca_bands_contain_point_estimates) { check_bands_on_shipped(SSOC_
 Test(boot_run, fixed_parameters_have_degenerate_bands)
 {
     check_bands_on_shipped(SSOC_CI_PERCENTILE, (1u << SSOC_P_VC) | (1u << SSOC_P_NH));
+}
+
+/* ---------------------------------------------------------------- sigma band at a point */
+
+/* A replicate result around the published parameters: row b scales E0 by 1 + (b - rows/2) 1e-3
+ * and shifts beta0 by step ((7 b) mod rows - rows/2), so every row gives a different sigma, on
+ * both sides of the point's. */
+static void fill_rows(double *table, unsigned char *ok, size_t rows, double step)
+{
+    for (size_t b = 0; b < rows; ++b) {
+        ssoc_params p = ssoc_params_published;
+        p.p[SSOC_P_E0] *= 1.0 + ((double)b - (double)rows / 2.0) * 1e-3;
+        p.p[SSOC_P_BETA0] += step * ((double)((b * 7) % rows) - (double)rows / 2.0);
+        memcpy(table + b * SSOC_NPARAM, p.p, sizeof p.p);
+        ok[b] = 1;
+    }
+}
+
+static ssoc_boot_result *replicates(size_t B, size_t n_jack)
+{
+    ssoc_boot_result *r = ssoc_boot_result_alloc(B, n_jack);
+    cr_assert_not_null(r);
+    fill_rows(r->table, r->ok, B, 0.01);
+    fill_rows(r->jack, r->jack_ok, n_jack, 0.003);
+    return r;
+}
+
+static double sigma_of_row(const double *table, size_t b, double x, double rho, double T)
+{
+    ssoc_params p;
+    memcpy(p.p, table + b * SSOC_NPARAM, sizeof p.p);
+    ssoc_layers L;
+    ssoc_model_eval(&p, x, rho, T, &L);
+    return L.sigma_S_cm;
+}
+
+static double point_sigma(double x, double rho, double T)
+{
+    ssoc_layers L;
+    ssoc_model_eval(&ssoc_params_published, x, rho, T, &L);
+    return L.sigma_S_cm;
+}
+
+/* The band by hand: sigma of every ok row where it is finite (jackknife rows for BCa only), then
+ * ssoc_ci_compute; checks the counts and returns lo, median, hi. */
+static void band_by_hand(const ssoc_boot_result *r, ssoc_ci_method m, double x, double rho, double T, size_t want_n,
+                         size_t want_nj, double out[3])
+{
+    double v[64], jk[64];
+    size_t n = 0, nj = 0;
+    for (size_t b = 0; b < r->B; ++b)
+        if (r->ok[b] && isfinite(sigma_of_row(r->table, b, x, rho, T)))
+            v[n++] = sigma_of_row(r->table, b, x, rho, T);
+    for (size_t i = 0; m == SSOC_CI_BCA && i < r->n_jack; ++i)
+        if (r->jack_ok[i] && isfinite(sigma_of_row(r->jack, i, x, rho, T)))
+            jk[nj++] = sigma_of_row(r->jack, i, x, rho, T);
+    cr_assert(n == want_n && nj == want_nj, "by hand: %zu replicates, %zu jackknife", n, nj);
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_ci_compute(v, n, point_sigma(x, rho, T), jk, nj, r->opts.confidence, m, &out[0], &out[2],
+                                 &out[1], &err),
+                 SSOC_OK, "%s", err.msg);
+}
+
+static void check_band(const ssoc_boot_result *r, ssoc_ci_method m, double x, double rho, double T, size_t want_n,
+                       size_t want_nj)
+{
+    double want[3];
+    band_by_hand(r, m, x, rho, T, want_n, want_nj, want);
+    ssoc_sigma_band b;
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, point_sigma(x, rho, T), NULL, &b, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(b.method, m);
+    cr_assert(b.used == want_n && b.jack_used == want_nj, "%zu replicates, %zu jackknife", b.used, b.jack_used);
+    cr_assert(b.lo == want[0] && b.median == want[1] && b.hi == want[2], "%.17g %.17g %.17g", b.lo, b.median, b.hi);
+    cr_assert(b.lo < b.median && b.median < b.hi);
+    /* A caller's work buffer gives the same band. */
+    double work[64];
+    ssoc_sigma_band c;
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, point_sigma(x, rho, T), work, &c, &err), SSOC_OK);
+    cr_assert(c.lo == b.lo && c.median == b.median && c.hi == b.hi && c.used == b.used &&
+              c.jack_used == b.jack_used && c.method == b.method);
+}
+
+Test(sigma_band, percentile_over_the_finite_successful_replicates)
+{
+    ssoc_boot_result *r = replicates(9, 0);
+    r->ok[3] = 0;                                    /* a failed replicate: left out */
+    r->table[5 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6; /* sigma = inf there: left out */
+    cr_assert(isinf(sigma_of_row(r->table, 5, 0.7, 1.8, 450.0)));
+    r->opts.confidence = 0.8;
+    cr_assert_eq(ssoc_boot_band_method(r), SSOC_CI_PERCENTILE);
+    check_band(r, SSOC_CI_PERCENTILE, 0.7, 1.8, 450.0, 7, 0);
+    ssoc_boot_result_free(r);
+}
+
+Test(sigma_band, bca_uses_finite_jackknife_rows_and_falls_back_without_them)
+{
+    ssoc_boot_result *r = replicates(11, 6);
+    r->jack_ok[1] = 0;                              /* a failed jackknife fit: left out */
+    r->jack[4 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6; /* sigma = inf there: left out */
+    r->opts.interval = SSOC_CI_BCA;
+    cr_assert_eq(ssoc_boot_band_method(r), SSOC_CI_BCA);
+    check_band(r, SSOC_CI_BCA, 0.72, 1.7, 500.0, 11, 4);
+    /* Fewer than 2 successful jackknife fits (as in a parameter file): the percentile band. */
+    memset(r->jack_ok, 0, 6);
+    r->jack_ok[2] = 1;
+    cr_assert_eq(ssoc_boot_band_method(r), SSOC_CI_PERCENTILE);
+    check_band(r, SSOC_CI_PERCENTILE, 0.72, 1.7, 500.0, 11, 0);
+    ssoc_boot_result_free(r);
+}
+
+Test(sigma_band, error_paths)
+{
+    const double x = 0.7, rho = 1.8, T = 500.0, s = point_sigma(x, rho, T);
+    ssoc_boot_result *r = replicates(4, 3);
+    ssoc_error err = {0};
+    ssoc_sigma_band b;
+
+    /* One replicate left with a finite sigma. */
+    r->ok[0] = r->ok[1] = 0;
+    r->table[2 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6;
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, s, NULL, &b, &err), SSOC_EFIT);
+    cr_assert_eq(b.used, 1);
+    cr_assert(isnan(b.lo) && isnan(b.median) && isnan(b.hi));
+    cr_assert(strstr(err.msg, "fewer than 2 bootstrap replicates give a finite sigma at x = 0.7, rho = 1.8, T = 500"),
+              "%s", err.msg);
+
+    /* BCa: replicates fine, but one jackknife fit left with a finite sigma. */
+    fill_rows(r->table, r->ok, 4, 0.01);
+    r->opts.interval = SSOC_CI_BCA;
+    r->jack[0 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6;
+    r->jack[1 * SSOC_NPARAM + SSOC_P_BETA0] = 1e6;
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, s, NULL, &b, &err), SSOC_EFIT);
+    cr_assert(b.method == SSOC_CI_BCA && b.used == 4 && b.jack_used == 1);
+    cr_assert(strstr(err.msg, "fewer than 2 bootstrap jackknife fits give a finite sigma"), "%s", err.msg);
+
+    /* ssoc_ci_compute's own checks come through (BCa needs a finite point estimate). */
+    fill_rows(r->jack, r->jack_ok, 3, 0.01);
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, NAN, NULL, &b, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "finite point estimate"), "%s", err.msg);
+    ssoc_boot_result_free(r);
 }

@@ -64,6 +64,13 @@ void ssoc_boot_opts_default(ssoc_boot_opts *o);
 /// Check option ranges (B >= 2, 0 < confidence < 1, known scheme/interval).
 ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err);
 
+/// Name of a resampling scheme as the config, the command line and the parameter file spell it:
+/// "stratified" or "case".
+const char *ssoc_boot_scheme_name(ssoc_boot_scheme s);
+/// The scheme named `name` ("stratified" or "case", exactly): 0 and *out set; -1 (and *out
+/// untouched) for any other string or NULL.
+int ssoc_boot_scheme_parse(const char *name, ssoc_boot_scheme *out);
+
 /// Indices of replicate b's resample of d (idx has length d->n), a pure function of
 /// (seed, b, scheme, d's regimes). SSOC_EINVAL if d->n is 0 or above 2^32 - 1, SSOC_ENOMEM.
 ssoc_status ssoc_boot_resample(const ssoc_dataset *d, const ssoc_boot_opts *o, size_t b, size_t *idx,
@@ -95,6 +102,30 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
 /// parameter, NaN where a variance is 0). SSOC_EFIT if fewer than 2 replicates (or, for BCa,
 /// jackknife fits) succeeded; SSOC_EINVAL for bad options or a non-finite value in an ok row.
 ssoc_status ssoc_boot_summarise(ssoc_boot_result *r, ssoc_error *err);
+
+/// Band of sigma at one point over a bootstrap's replicates (ssoc_boot_sigma_band).
+typedef struct ssoc_sigma_band {
+    double lo, median, hi;  ///< band and median of sigma [S/cm]
+    size_t used;            ///< replicates whose sigma at the point is finite (the band's sample)
+    size_t jack_used;       ///< jackknife fits whose sigma at the point is finite (0 unless BCa)
+    ssoc_ci_method method;  ///< interval used (ssoc_boot_band_method)
+} ssoc_sigma_band;
+
+/// The interval a band over `boot` can use: boot->opts.interval, except that BCa falls back to
+/// percentile when fewer than 2 jackknife fits succeeded (a parameter file keeps no jackknife
+/// table).
+ssoc_ci_method ssoc_boot_band_method(const ssoc_boot_result *boot);
+
+/// Band of sigma at (x, rho_g_cm3, T_K): sigma under every successful replicate of `boot` (those
+/// where it is finite, in replicate order), and for BCa under every successful jackknife fit
+/// (likewise), through ssoc_ci_compute at boot->opts.confidence with the method of
+/// ssoc_boot_band_method and point estimate `sigma_hat` (sigma with the point parameters).
+/// `work` holds at least boot->B + boot->n_jack doubles, or is NULL (then allocated here).
+/// out->used, jack_used and method are set whatever the result. Errors: SSOC_EFIT when fewer than
+/// 2 replicates (or, for BCa, jackknife fits) give a finite sigma (callers may word their own
+/// message from out->used and out->jack_used), ssoc_ci_compute's errors, SSOC_ENOMEM.
+ssoc_status ssoc_boot_sigma_band(const ssoc_boot_result *boot, double x, double rho_g_cm3, double T_K,
+                                 double sigma_hat, double *work, ssoc_sigma_band *out, ssoc_error *err);
 
 /// Allocate a result for B replicates and n_jack jackknife rows (tables, point, bands NaN; ok 0;
 /// opts default). NULL on allocation failure or a size that overflows.

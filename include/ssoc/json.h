@@ -14,4 +14,9 @@ void ssoc_json_format_double(char *buf, size_t size, double v);
 /// NULL on allocation failure.
 cJSON *ssoc_json_number(double v);
 
+/// Add to `parent` an object `name` holding a band of a value, as the members "lo", "median" and
+/// "hi" in that order (exact numbers, ssoc_json_number; null where not finite). Returns the new
+/// object, for the caller's further members; NULL on allocation failure or a NULL parent.
+cJSON *ssoc_json_add_band(cJSON *parent, const char *name, double lo, double median, double hi);
+
 #endif

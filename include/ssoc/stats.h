@@ -12,6 +12,13 @@
 /// Interval method.
 typedef enum ssoc_ci_method { SSOC_CI_PERCENTILE = 0, SSOC_CI_BCA = 1 } ssoc_ci_method;
 
+/// Name of an interval method as the config, the command line and the output files spell it:
+/// "percentile" or "bca".
+const char *ssoc_ci_method_name(ssoc_ci_method m);
+/// The method named `name` ("percentile" or "bca", exactly): 0 and *out set; -1 (and *out
+/// untouched) for any other string or NULL.
+int ssoc_ci_method_parse(const char *name, ssoc_ci_method *out);
+
 /// Type-7 quantile of sorted data (ascending, n >= 1, 0 <= q <= 1).
 double ssoc_quantile_sorted(const double *sorted, size_t n, double q);
 

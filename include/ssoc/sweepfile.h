@@ -20,8 +20,12 @@
 #include "ssoc/model.h"
 #include "ssoc/stats.h"
 
-/// Newest `ssoc_format` this reader understands.
-#define SSOC_SWEEPFILE_FORMAT_MAX 1
+/// The `ssoc_format` this ssoc writes (src/sweep.c) and checks when resuming a .partial file.
+/// Raise it whenever the layout changes incompatibly.
+#define SSOC_SWEEPFILE_FORMAT 1
+/// Newest `ssoc_format` this reader understands: what this ssoc writes, so a file it writes can
+/// always be read back.
+#define SSOC_SWEEPFILE_FORMAT_MAX SSOC_SWEEPFILE_FORMAT
 
 /// A [nT][nx] or [nT][nrho] design-rule table with its band (row-major, T slowest). Owned.
 typedef struct ssoc_sweep_rule {

@@ -32,8 +32,6 @@ int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((f
 /// Parse a finite double from a command-line value; on failure print a usage error naming `opt`.
 int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
 
-#endif
-
 #include "ssoc/boot.h"
 
 /// Match option `name` at argv[*i], as "--name VALUE" or "--name=VALUE". Returns 1 and sets
@@ -55,3 +53,43 @@ extern const char ssoc_cli_boot_help[];
 
 /// Directory of the shipped data (compiled in), for `--params published`'s data range.
 const char *ssoc_cli_shipped_data(void);
+
+#include "ssoc/data.h"
+#include "ssoc/paramfile.h"
+
+/// Where a command's parameters come from and how they are fitted: the options fit, predict and
+/// validate share. Set by ssoc_cli_source_init and ssoc_cli_source_opt.
+typedef struct ssoc_cli_source {
+    const char *params_arg; ///< --params value (NULL: not given)
+    const char *data_path;  ///< --data value (NULL: not given)
+    double d_crit;          ///< --d-crit [angstrom] (default SSOC_D_CRIT_DEFAULT_A)
+    int dcrit_set;          ///< --d-crit was given
+    int nfix;               ///< --fix options given
+    int want_boot;          ///< --boot was given
+    int boot_opt;           ///< any bootstrap option was given
+    ssoc_fit_opts fo;       ///< fit options (--fix)
+    ssoc_boot_opts bo;      ///< bootstrap options
+} ssoc_cli_source;
+
+/// ssoc_cli_source_opt's flag: also take --params P and --data CSV.
+#define SSOC_CLI_SOURCE_PARAMS 1u
+/// ssoc_cli_source_opt's return after printing the help: the command returns SSOC_EXIT_OK.
+#define SSOC_CLI_HELP 2
+
+/// Defaults: nothing given, d_crit SSOC_D_CRIT_DEFAULT_A, default fit and bootstrap options.
+void ssoc_cli_source_init(ssoc_cli_source *s);
+
+/// Parse argv[*i] if it is one of the shared options: -h/--help (prints `help`, then the
+/// bootstrap options' help, to stdout), --fix NAME=VALUE, --d-crit A (> 0), the bootstrap options
+/// (ssoc_cli_boot_opt) and, with SSOC_CLI_SOURCE_PARAMS in `flags`, --params P and --data CSV.
+/// Returns 1 if one matched, SSOC_CLI_HELP after the help, 0 if argv[*i] is something else, -1
+/// after printing a usage error.
+int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv, int *i, ssoc_cli_source *s,
+                        unsigned flags);
+
+/// The --data path of predict and validate: fit `d` with the source's fit options, bootstrap the
+/// fit into *boot when --boot was given, and set pf's parameters, fixed mask and range (d's) from it.
+ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
+                                ssoc_boot_result **boot, ssoc_error *err);
+
+#endif

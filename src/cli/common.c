@@ -121,11 +121,7 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
     if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--interval", &v)) != 0) {
         if (m < 0)
             return -1;
-        if (!strcmp(v, "percentile"))
-            o->interval = SSOC_CI_PERCENTILE;
-        else if (!strcmp(v, "bca"))
-            o->interval = SSOC_CI_BCA;
-        else {
+        if (ssoc_ci_method_parse(v, &o->interval)) {
             ssoc_cli_usage_error(cmd, "option --interval: '%s' is not percentile or bca", v);
             return -1;
         }
@@ -134,11 +130,7 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
     if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--scheme", &v)) != 0) {
         if (m < 0)
             return -1;
-        if (!strcmp(v, "stratified"))
-            o->scheme = SSOC_BOOT_STRATIFIED;
-        else if (!strcmp(v, "case"))
-            o->scheme = SSOC_BOOT_CASE;
-        else {
+        if (ssoc_boot_scheme_parse(v, &o->scheme)) {
             ssoc_cli_usage_error(cmd, "option --scheme: '%s' is not stratified or case", v);
             return -1;
         }
@@ -180,4 +172,68 @@ int ssoc_cli_fix_opt(const char *cmd, int argc, char **argv, int *i, ssoc_fit_op
     if (nfix)
         (*nfix)++;
     return 1;
+}
+
+void ssoc_cli_source_init(ssoc_cli_source *s)
+{
+    memset(s, 0, sizeof *s);
+    s->d_crit = SSOC_D_CRIT_DEFAULT_A;
+    ssoc_fit_opts_default(&s->fo);
+    ssoc_boot_opts_default(&s->bo);
+}
+
+int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv, int *i, ssoc_cli_source *s,
+                        unsigned flags)
+{
+    const char *a = argv[*i], *v = NULL;
+    int m;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        fputs(help, stdout);
+        fputs(ssoc_cli_boot_help, stdout);
+        return SSOC_CLI_HELP;
+    }
+    if ((flags & SSOC_CLI_SOURCE_PARAMS) && (m = ssoc_cli_opt(cmd, argc, argv, i, "--params", &v)) != 0) {
+        if (m > 0)
+            s->params_arg = v;
+        return m;
+    }
+    if ((flags & SSOC_CLI_SOURCE_PARAMS) && (m = ssoc_cli_opt(cmd, argc, argv, i, "--data", &v)) != 0) {
+        if (m > 0)
+            s->data_path = v;
+        return m;
+    }
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--d-crit", &v)) != 0) {
+        if (m < 0 || ssoc_cli_parse_double(cmd, "--d-crit", v, &s->d_crit) != SSOC_EXIT_OK)
+            return -1;
+        if (!(s->d_crit > 0)) {
+            ssoc_cli_usage_error(cmd, "option --d-crit: '%s' must be > 0 angstrom", v);
+            return -1;
+        }
+        s->dcrit_set = 1;
+        return 1;
+    }
+    if ((m = ssoc_cli_fix_opt(cmd, argc, argv, i, &s->fo, &s->nfix)) != 0)
+        return m;
+    if ((m = ssoc_cli_boot_opt(cmd, argc, argv, i, &s->bo, &s->want_boot)) != 0) {
+        if (m > 0)
+            s->boot_opt = 1;
+        return m;
+    }
+    return 0;
+}
+
+ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
+                                ssoc_boot_result **boot, ssoc_error *err)
+{
+    ssoc_fit_result fit;
+    ssoc_status st;
+    if ((st = ssoc_fit_run(d, &s->fo, &fit, err)) != SSOC_OK)
+        return st;
+    if (s->want_boot && (st = ssoc_boot_run(d, &s->fo, &fit.params, &s->bo, boot, err)) != SSOC_OK)
+        return st;
+    pf->params = fit.params;
+    pf->fixed_mask = fit.fixed_mask;
+    ssoc_dataset_range(d, &pf->range);
+    pf->has_range = 1;
+    return SSOC_OK;
 }

@@ -90,29 +90,17 @@ int ssoc_cmd_fit(int argc, char **argv)
 {
     const char *cmd = "fit";
     const char *data_path = NULL, *out_path = NULL, *v;
-    int json = 0, force = 0, want_boot = 0, m;
-    double d_crit = SSOC_D_CRIT_DEFAULT_A;
-    ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
-    ssoc_boot_opts bo;
-    ssoc_boot_opts_default(&bo);
+    int json = 0, force = 0, m;
+    ssoc_cli_source src;
+    ssoc_cli_source_init(&src);
     ssoc_error err;
     ssoc_error_clear(&err);
 
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(help, stdout);
-            fputs(ssoc_cli_boot_help, stdout);
-            return SSOC_EXIT_OK;
-        } else if ((m = ssoc_cli_fix_opt(cmd, argc, argv, &i, &fo, NULL)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--d-crit", &v)) != 0) {
-            if (m < 0 || ssoc_cli_parse_double(cmd, "--d-crit", v, &d_crit) != SSOC_EXIT_OK)
-                return SSOC_EXIT_USAGE;
-            if (!(d_crit > 0))
-                return ssoc_cli_usage_error(cmd, "option --d-crit: '%s' must be > 0 angstrom", v);
+        if ((m = ssoc_cli_source_opt(cmd, help, argc, argv, &i, &src, 0)) != 0) {
+            if (m < 0 || m == SSOC_CLI_HELP)
+                return m < 0 ? SSOC_EXIT_USAGE : SSOC_EXIT_OK;
         } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "-o", &v)) != 0) {
             if (m < 0)
                 return SSOC_EXIT_USAGE;
@@ -121,9 +109,6 @@ int ssoc_cmd_fit(int argc, char **argv)
             json = 1;
         } else if (!strcmp(a, "--force")) {
             force = 1;
-        } else if ((m = ssoc_cli_boot_opt(cmd, argc, argv, &i, &bo, &want_boot)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             return ssoc_cli_usage_error(cmd, "unknown option '%s'", a);
         } else if (data_path) {
@@ -144,9 +129,9 @@ int ssoc_cmd_fit(int argc, char **argv)
     ssoc_fit_result fit;
     ssoc_boot_result *boot = NULL;
     int rc = SSOC_EXIT_OK;
-    if (ssoc_data_read_csv(data_path, d_crit, &d, &err) != SSOC_OK ||
-        ssoc_fit_run(d, &fo, &fit, &err) != SSOC_OK ||
-        (want_boot && ssoc_boot_run(d, &fo, &fit.params, &bo, &boot, &err) != SSOC_OK)) {
+    if (ssoc_data_read_csv(data_path, src.d_crit, &d, &err) != SSOC_OK ||
+        ssoc_fit_run(d, &src.fo, &fit, &err) != SSOC_OK ||
+        (src.want_boot && ssoc_boot_run(d, &src.fo, &fit.params, &src.bo, &boot, &err) != SSOC_OK)) {
         rc = ssoc_cli_fail(cmd, &err);
         goto done;
     }

@@ -118,7 +118,7 @@ static int do_params(const char *in, ssoc_plot_opts *po)
     for (int i = 0; i < SSOC_NPARAM; ++i)
         pi.lo[i] = pf.boot->lo[i], pi.hi[i] = pf.boot->hi[i];
     pi.confidence = pf.boot->opts.confidence;
-    pi.interval = pf.boot->opts.interval == SSOC_CI_BCA ? "bca" : "percentile";
+    pi.interval = ssoc_ci_method_name(pf.boot->opts.interval);
     ssoc_status st = ssoc_plot_params(&pi, po, &err);
     ssoc_paramfile_clear(&pf);
     return st ? ssoc_cli_fail("plot", &err) : SSOC_EXIT_OK;

@@ -37,86 +37,22 @@ static const char help[] =
     "  --json             machine-readable output (full precision)\n"
     "  -h, --help         this text\n";
 
-typedef struct band {
-    int have;
-    double lo, hi, median, confidence;
-    size_t B, used;
-    const char *method;
-} band;
-
-/* sigma at the point for every successful replicate, then the band with the bootstrap's method. */
-static ssoc_status sigma_band(const ssoc_boot_result *boot, double x, double rho, double T, double sigma_hat,
-                              band *out, ssoc_error *err)
-{
-    double *s = malloc((boot->B ? boot->B : 1) * sizeof *s);
-    double *jack = NULL;
-    size_t n = 0, nj = 0;
-    if (!s)
-        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-    for (size_t b = 0; b < boot->B; ++b) {
-        if (!boot->ok[b])
-            continue;
-        ssoc_params p;
-        memcpy(p.p, boot->table + b * SSOC_NPARAM, sizeof p.p);
-        ssoc_layers L;
-        ssoc_model_eval(&p, x, rho, T, &L);
-        if (isfinite(L.sigma_S_cm))
-            s[n++] = L.sigma_S_cm;
-    }
-    ssoc_ci_method method = boot->opts.interval;
-    if (method == SSOC_CI_BCA) {
-        jack = malloc((boot->n_jack ? boot->n_jack : 1) * sizeof *jack);
-        if (!jack) {
-            free(s);
-            return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-        }
-        for (size_t i = 0; i < boot->n_jack; ++i) {
-            if (!boot->jack_ok || !boot->jack_ok[i])
-                continue;
-            ssoc_params p;
-            memcpy(p.p, boot->jack + i * SSOC_NPARAM, sizeof p.p);
-            ssoc_layers L;
-            ssoc_model_eval(&p, x, rho, T, &L);
-            jack[nj++] = L.sigma_S_cm;
-        }
-        if (nj < 2) /* a parameter file keeps no jackknife table: fall back to the percentile band */
-            method = SSOC_CI_PERCENTILE;
-    }
-    ssoc_status st = SSOC_OK;
-    if (n < 2)
-        st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap replicates give a finite sigma at this point");
-    else
-        st = ssoc_ci_compute(s, n, sigma_hat, jack, nj, boot->opts.confidence, method, &out->lo, &out->hi,
-                             &out->median, err);
-    out->have = st == SSOC_OK;
-    out->confidence = boot->opts.confidence;
-    out->B = boot->B;
-    out->used = n;
-    out->method = method == SSOC_CI_BCA ? "bca" : "percentile";
-    free(s);
-    free(jack);
-    return st;
-}
-
 int ssoc_cmd_predict(int argc, char **argv)
 {
     const char *cmd = "predict";
-    const char *params_arg = NULL, *data_path = NULL, *v;
-    double x = NAN, rho = NAN, T = 500.0, d_crit = SSOC_D_CRIT_DEFAULT_A;
-    int json = 0, want_boot = 0, m, nfix = 0;
-    ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
-    ssoc_boot_opts bo;
-    ssoc_boot_opts_default(&bo);
+    const char *v;
+    double x = NAN, rho = NAN, T = 500.0;
+    int json = 0, m;
+    ssoc_cli_source src;
+    ssoc_cli_source_init(&src);
     ssoc_error err;
     ssoc_error_clear(&err);
 
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(help, stdout);
-            fputs(ssoc_cli_boot_help, stdout);
-            return SSOC_EXIT_OK;
+        if ((m = ssoc_cli_source_opt(cmd, help, argc, argv, &i, &src, SSOC_CLI_SOURCE_PARAMS)) != 0) {
+            if (m < 0 || m == SSOC_CLI_HELP)
+                return m < 0 ? SSOC_EXIT_USAGE : SSOC_EXIT_OK;
         } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--x", &v)) != 0) {
             if (m < 0 || ssoc_cli_parse_double(cmd, "--x", v, &x) != SSOC_EXIT_OK)
                 return SSOC_EXIT_USAGE;
@@ -126,27 +62,8 @@ int ssoc_cmd_predict(int argc, char **argv)
         } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--T", &v)) != 0) {
             if (m < 0 || ssoc_cli_parse_double(cmd, "--T", v, &T) != SSOC_EXIT_OK)
                 return SSOC_EXIT_USAGE;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--params", &v)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
-            params_arg = v;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--data", &v)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
-            data_path = v;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--d-crit", &v)) != 0) {
-            if (m < 0 || ssoc_cli_parse_double(cmd, "--d-crit", v, &d_crit) != SSOC_EXIT_OK)
-                return SSOC_EXIT_USAGE;
-            if (!(d_crit > 0))
-                return ssoc_cli_usage_error(cmd, "option --d-crit: '%s' must be > 0 angstrom", v);
-        } else if ((m = ssoc_cli_fix_opt(cmd, argc, argv, &i, &fo, &nfix)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
         } else if (!strcmp(a, "--json")) {
             json = 1;
-        } else if ((m = ssoc_cli_boot_opt(cmd, argc, argv, &i, &bo, &want_boot)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
         } else {
             return ssoc_cli_usage_error(cmd, "unexpected argument '%s'", a);
         }
@@ -159,9 +76,10 @@ int ssoc_cmd_predict(int argc, char **argv)
         return ssoc_cli_usage_error(cmd, "option --rho: %g must be > 0 g/cm3", rho);
     if (!(T > 0.0))
         return ssoc_cli_usage_error(cmd, "option --T: %g must be > 0 K", T);
-    if (want_boot && (!data_path || params_arg))
+    const char *params_arg = src.params_arg, *data_path = src.data_path;
+    if (src.want_boot && (!data_path || params_arg))
         return ssoc_cli_usage_error(cmd, "--boot needs --data (and no --params): the band comes from refitting the data");
-    if (nfix && (!data_path || params_arg))
+    if (src.nfix && (!data_path || params_arg))
         return ssoc_cli_usage_error(cmd, "--fix applies only when fitting --data (without --params)");
 
     ssoc_paramfile pf;
@@ -175,7 +93,7 @@ int ssoc_cmd_predict(int argc, char **argv)
         params_arg = "published";
     if (params_arg && !strcmp(params_arg, "published") && !range_path)
         range_path = ssoc_cli_shipped_data();
-    if (range_path && ssoc_data_read_csv(range_path, d_crit, &d, &err) != SSOC_OK)
+    if (range_path && ssoc_data_read_csv(range_path, src.d_crit, &d, &err) != SSOC_OK)
         goto fail;
     ssoc_data_range range;
     if (d)
@@ -192,15 +110,8 @@ int ssoc_cmd_predict(int argc, char **argv)
         }
         source = params_arg;
     } else {
-        ssoc_fit_result fit;
-        if (ssoc_fit_run(d, &fo, &fit, &err) != SSOC_OK)
+        if (ssoc_cli_source_fit(&src, d, &pf, &boot, &err) != SSOC_OK)
             goto fail;
-        if (want_boot && ssoc_boot_run(d, &fo, &fit.params, &bo, &boot, &err) != SSOC_OK)
-            goto fail;
-        pf.params = fit.params;
-        pf.fixed_mask = fit.fixed_mask;
-        pf.range = range;
-        pf.has_range = 1;
         source = data_path;
     }
 
@@ -210,10 +121,14 @@ int ssoc_cmd_predict(int argc, char **argv)
         SSOC_ERR(&err, SSOC_EDATA, "sigma is not finite at x = %g, rho = %g, T = %g with these parameters", x, rho, T);
         goto fail;
     }
-    band bd = {0};
+    ssoc_sigma_band bd = {0};
     const ssoc_boot_result *bsrc = boot ? boot : pf.boot;
-    if (bsrc && sigma_band(bsrc, x, rho, T, L.sigma_S_cm, &bd, &err) != SSOC_OK)
+    if (bsrc && ssoc_boot_sigma_band(bsrc, x, rho, T, L.sigma_S_cm, NULL, &bd, &err) != SSOC_OK) {
+        if (err.code == SSOC_EFIT)
+            SSOC_ERR(&err, SSOC_EFIT, "fewer than 2 bootstrap %s give a finite sigma at this point",
+                     bd.used < 2 ? "replicates" : "jackknife fits");
         goto fail;
+    }
     const int ext_x = pf.has_range && (x < pf.range.x_min || x > pf.range.x_max);
     const int ext_vf = pf.has_range && (L.v_f < pf.range.vf_min || L.v_f > pf.range.vf_max);
     const int ext_T = pf.has_range && (T < pf.range.T_min_K || T > pf.range.T_max_K);
@@ -247,14 +162,11 @@ int ssoc_cmd_predict(int argc, char **argv)
         cJSON_AddBoolToObject(je, "x", ext_x);
         cJSON_AddBoolToObject(je, "v_f", ext_vf);
         cJSON_AddBoolToObject(je, "T", ext_T);
-        if (bd.have) {
-            cJSON *jb = cJSON_AddObjectToObject(r, "band");
-            cJSON_AddItemToObject(jb, "lo", ssoc_json_number(bd.lo));
-            cJSON_AddItemToObject(jb, "median", ssoc_json_number(bd.median));
-            cJSON_AddItemToObject(jb, "hi", ssoc_json_number(bd.hi));
-            cJSON_AddItemToObject(jb, "confidence", ssoc_json_number(bd.confidence));
-            cJSON_AddStringToObject(jb, "interval", bd.method);
-            cJSON_AddItemToObject(jb, "B", ssoc_json_number((double)bd.B));
+        if (bsrc) {
+            cJSON *jb = ssoc_json_add_band(r, "band", bd.lo, bd.median, bd.hi);
+            cJSON_AddItemToObject(jb, "confidence", ssoc_json_number(bsrc->opts.confidence));
+            cJSON_AddStringToObject(jb, "interval", ssoc_ci_method_name(bd.method));
+            cJSON_AddItemToObject(jb, "B", ssoc_json_number((double)bsrc->B));
             cJSON_AddItemToObject(jb, "replicates_used", ssoc_json_number((double)bd.used));
         }
         char *text = cJSON_Print(r);
@@ -279,9 +191,9 @@ int ssoc_cmd_predict(int argc, char **argv)
         printf("  Ea       = %.6f eV      (apparent activation energy, E0 - alpha_E v_f)\n", L.Ea_eV);
         printf("  regime   = %s\n", regime);
         printf("  sigma    = %.10e S/cm\n", L.sigma_S_cm);
-        if (bd.have)
+        if (bsrc)
             printf("  band     = [%.6e, %.6e] S/cm, median %.6e (%.0f%% %s, B = %zu, %zu used)\n", bd.lo, bd.hi,
-                   bd.median, 100.0 * bd.confidence, bd.method, bd.B, bd.used);
+                   bd.median, 100.0 * bsrc->opts.confidence, ssoc_ci_method_name(bd.method), bsrc->B, bd.used);
         if (!pf.has_range)
             printf("  extrapolation: unknown (the parameter file records no data range)\n");
         else if (ext_x || ext_vf || ext_T)

@@ -42,8 +42,6 @@ static const char help[] =
 
 static cJSON *num(double v) { return ssoc_json_number(v); }
 
-static const char *method_name(ssoc_ci_method m) { return m == SSOC_CI_BCA ? "bca" : "percentile"; }
-
 static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const char *kind, const char *source,
                        const ssoc_params *p, unsigned fixed_mask, const char *range_path, FILE *f, int *ok)
 {
@@ -85,7 +83,7 @@ static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const
     if (s->has_band) {
         cJSON *jb = cJSON_AddObjectToObject(root, "band");
         cJSON_AddItemToObject(jb, "confidence", num(rep->band_confidence));
-        cJSON_AddStringToObject(jb, "interval", method_name(rep->band_method));
+        cJSON_AddStringToObject(jb, "interval", ssoc_ci_method_name(rep->band_method));
         cJSON_AddNumberToObject(jb, "B", (double)rep->band_B);
         cJSON_AddNumberToObject(jb, "failed", (double)rep->band_failed);
     } else {
@@ -105,10 +103,7 @@ static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const
         cJSON_AddItemToObject(o, "ratio", num(r->ratio));
         cJSON_AddItemToObject(o, "log10_err", num(r->log10_err));
         if (s->has_band) {
-            cJSON *b = cJSON_AddObjectToObject(o, "band");
-            cJSON_AddItemToObject(b, "lo", num(r->band_lo_S_cm));
-            cJSON_AddItemToObject(b, "median", num(r->band_median_S_cm));
-            cJSON_AddItemToObject(b, "hi", num(r->band_hi_S_cm));
+            cJSON *b = ssoc_json_add_band(o, "band", r->band_lo_S_cm, r->band_median_S_cm, r->band_hi_S_cm);
             cJSON_AddNumberToObject(b, "replicates_used", (double)r->band_used);
             cJSON_AddBoolToObject(b, "inside", r->inside_band);
         }
@@ -224,7 +219,7 @@ static void print_table(const ssoc_validate_report *rep, const ssoc_csv *t, cons
         fprintf(f, "  fitted data range: unknown (the parameter file records none): no extrapolation flags\n");
     if (band)
         fprintf(f, "  bands: %.0f%% %s over B = %zu bootstrap replicates (%zu failed)\n", 100.0 * rep->band_confidence,
-                method_name(rep->band_method), rep->band_B, rep->band_failed);
+                ssoc_ci_method_name(rep->band_method), rep->band_B, rep->band_failed);
     fprintf(f, "\n");
 
     fprintf(f, "  %5s %6s %6s %6s %8s %10s %10s", "line", "x", "rho", "T", "v_f", "sigma obs", "sigma pred");
@@ -271,47 +266,22 @@ static void print_table(const ssoc_validate_report *rep, const ssoc_csv *t, cons
 int ssoc_cmd_validate(int argc, char **argv)
 {
     const char *cmd = "validate";
-    const char *ext_path = NULL, *params_arg = NULL, *fit_path = NULL, *v;
-    int json = 0, csv = 0, want_boot = 0, nfix = 0, dcrit_set = 0, boot_opt = 0, m;
-    double d_crit = SSOC_D_CRIT_DEFAULT_A;
-    ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
-    ssoc_boot_opts bo;
-    ssoc_boot_opts_default(&bo);
+    const char *ext_path = NULL;
+    int json = 0, csv = 0, m;
+    ssoc_cli_source src;
+    ssoc_cli_source_init(&src);
     ssoc_error err;
     ssoc_error_clear(&err);
 
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(help, stdout);
-            fputs(ssoc_cli_boot_help, stdout);
-            return SSOC_EXIT_OK;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--params", &v)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
-            params_arg = v;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--data", &v)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
-            fit_path = v;
-        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--d-crit", &v)) != 0) {
-            if (m < 0 || ssoc_cli_parse_double(cmd, "--d-crit", v, &d_crit) != SSOC_EXIT_OK)
-                return SSOC_EXIT_USAGE;
-            if (!(d_crit > 0))
-                return ssoc_cli_usage_error(cmd, "option --d-crit: '%s' must be > 0 angstrom", v);
-            dcrit_set = 1;
-        } else if ((m = ssoc_cli_fix_opt(cmd, argc, argv, &i, &fo, &nfix)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
+        if ((m = ssoc_cli_source_opt(cmd, help, argc, argv, &i, &src, SSOC_CLI_SOURCE_PARAMS)) != 0) {
+            if (m < 0 || m == SSOC_CLI_HELP)
+                return m < 0 ? SSOC_EXIT_USAGE : SSOC_EXIT_OK;
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if (!strcmp(a, "--csv")) {
             csv = 1;
-        } else if ((m = ssoc_cli_boot_opt(cmd, argc, argv, &i, &bo, &want_boot)) != 0) {
-            if (m < 0)
-                return SSOC_EXIT_USAGE;
-            boot_opt = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return ssoc_cli_usage_error(cmd, "unknown option '%s'", a);
         } else if (ext_path) {
@@ -324,12 +294,13 @@ int ssoc_cmd_validate(int argc, char **argv)
         return ssoc_cli_usage_error(cmd, "missing DATA.csv (the external data to validate against)");
     if (json && csv)
         return ssoc_cli_usage_error(cmd, "--json and --csv exclude each other");
+    const char *params_arg = src.params_arg, *fit_path = src.data_path;
     if (params_arg && fit_path)
         return ssoc_cli_usage_error(cmd, "--params and --data exclude each other (parameters come from one of them)");
-    if ((want_boot || boot_opt) && !fit_path)
+    if ((src.want_boot || src.boot_opt) && !fit_path)
         return ssoc_cli_usage_error(cmd, "bootstrap options need --data FIT.csv (a parameter file brings its own "
                                          "replicate table)");
-    if ((nfix || dcrit_set) && !fit_path)
+    if ((src.nfix || src.dcrit_set) && !fit_path)
         return ssoc_cli_usage_error(cmd, "--fix and --d-crit apply only when fitting --data FIT.csv");
     if (!fit_path && !params_arg)
         params_arg = "published";
@@ -347,19 +318,12 @@ int ssoc_cmd_validate(int argc, char **argv)
         goto fail;
     if (fit_path || !strcmp(params_arg, "published")) {
         range_path = fit_path ? fit_path : ssoc_cli_shipped_data();
-        if (ssoc_data_read_csv(range_path, d_crit, &d, &err) != SSOC_OK)
+        if (ssoc_data_read_csv(range_path, src.d_crit, &d, &err) != SSOC_OK)
             goto fail;
     }
     if (fit_path) {
-        ssoc_fit_result fit;
-        if (ssoc_fit_run(d, &fo, &fit, &err) != SSOC_OK)
+        if (ssoc_cli_source_fit(&src, d, &pf, &boot, &err) != SSOC_OK)
             goto fail;
-        if (want_boot && ssoc_boot_run(d, &fo, &fit.params, &bo, &boot, &err) != SSOC_OK)
-            goto fail;
-        pf.params = fit.params;
-        pf.fixed_mask = fit.fixed_mask;
-        ssoc_dataset_range(d, &pf.range);
-        pf.has_range = 1;
     } else if (!strcmp(params_arg, "published")) {
         ssoc_data_range range;
         ssoc_dataset_range(d, &range);
