@@ -282,7 +282,6 @@ static ssoc_status gridded(run *R, const char *path, ssoc_h5_type type, int kind
     return st;
 }
 
-static const char *interval_name(ssoc_ci_method m) { return m == SSOC_CI_BCA ? "bca" : "percentile"; }
 
 static ssoc_status write_provenance(run *R, int resumed, ssoc_error *err)
 {
@@ -327,7 +326,7 @@ static ssoc_status write_layout(run *R, ssoc_error *err)
         (st = ssoc_h5_attr_str(h, "/", "params_source", src, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "params_sha256", R->params_sha, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
-        (st = ssoc_h5_attr_str(h, "/", "interval", interval_name(c->interval), err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "interval", ssoc_ci_method_name(c->interval), err)) ||
         (st = ssoc_h5_attr_str(h, "/", "scheme", c->scheme == SSOC_BOOT_CASE ? "case" : "stratified", err)) ||
         (st = ssoc_h5_attr_num(h, "/", "B", SSOC_H5_I64, &B, 1, err)))
         return st;
@@ -386,8 +385,8 @@ static ssoc_status write_layout(run *R, ssoc_error *err)
                       "fraction of bootstrap replicates with sigma >= target_sigma_S_cm", err)))
         return st;
     double qq[2] = {R->q_lo, R->q_hi};
-    if ((st = ssoc_h5_attr_str(h, "/sigma/lo", "interval", interval_name(c->interval), err)) ||
-        (st = ssoc_h5_attr_str(h, "/sigma/hi", "interval", interval_name(c->interval), err)) ||
+    if ((st = ssoc_h5_attr_str(h, "/sigma/lo", "interval", ssoc_ci_method_name(c->interval), err)) ||
+        (st = ssoc_h5_attr_str(h, "/sigma/hi", "interval", ssoc_ci_method_name(c->interval), err)) ||
         (st = ssoc_h5_attr_num(h, "/sigma/lo", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/sigma/hi", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/sigma/lo", "quantile", SSOC_H5_F64, &qq[0], 1, err)) ||
