@@ -1100,6 +1100,12 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     st = ssoc_par_agree(&e);
     R->t_phase[PH_FIT] = ssoc_par_wtime() - t;
     if (!st) {
+        /* issue 8: refuse what cannot fit before the B x 8 table and the per-thread rows exist */
+        const int node_ranks = ssoc_par_node_size();
+        ssoc_sweep_mem_check(cfg, R->d->n, R->size, node_ranks, R->threads, &e);
+        st = ssoc_par_agree(&e);
+    }
+    if (!st) {
         t = ssoc_par_wtime();
         st = do_bootstrap(R, &e);
         if (st != SSOC_OK && e.code == SSOC_OK)

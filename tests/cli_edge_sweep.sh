@@ -97,4 +97,28 @@ fi
 expect_rc 1 "[grid] rho: 1e+300 g/cm3 at x = 1e-09 overflows n_Li or v_f^2" \
   -- "$SSOC" sweep "$TMP/edge.ini" --set grid.rho=1,1e300 -o "$TMP/rho.h5" -q
 [ ! -e "$TMP/rho.h5" ] && [ ! -e "$TMP/rho.h5.partial" ] && ok || bad "a refused config left output"
+
+# More than the memory available (here a 1.5 GB address-space limit): refused after reading the data,
+# before the bootstrap and before any file exists, naming the estimate, the limit and the keys. Not
+# under AddressSanitizer, whose shadow memory cannot live under ulimit -v.
+if [ -z "${ASAN_OPTIONS:-}" ] && ! ldd "$SSOC" 2>/dev/null | grep -q libasan; then
+  mem_refused() { # LABEL NEEDLE SSOC-ARGS...
+    local label=$1 needle=$2
+    shift 2
+    local rc
+    (ulimit -v 1500000 && exec timeout 120 "$SSOC" sweep "$TMP/edge.ini" "$@" -o "$TMP/mem.h5" -q) 2>"$TMP/mem.err"
+    rc=$?
+    if [ "$rc" = 1 ] && grep -qF -- "$needle" "$TMP/mem.err" && grep -q "^ssoc: sweep: not enough memory: the sweep needs about" "$TMP/mem.err" && grep -qF "the address-space limit (ulimit -v)" "$TMP/mem.err" &&
+      [ "$(wc -l <"$TMP/mem.err")" = 1 ] && [ ! -e "$TMP/mem.h5" ] && [ ! -e "$TMP/mem.h5.partial" ]; then
+      ok
+    else
+      bad "$label: exit $rc: $(cat "$TMP/mem.err")"
+    fi
+  }
+  mem_refused "huge B" "per rank (B = 3000000 replicates: 771 MB;" \
+    --set bootstrap.B=3000000 --set bootstrap.interval=percentile
+  mem_refused "huge grid" "grid 10000 x 10000 x 1:" --set grid.x=0.6:0.8:10000 --set grid.rho=1.3:2.2:10000 --set grid.T=500
+  # the same limit leaves room for an ordinary sweep
+  (ulimit -v 1500000 && exec "$SSOC" sweep "$TMP/edge.ini" -o "$TMP/mem.h5" -q) && ok || bad "a small sweep under ulimit -v 1.5 GB failed"
+fi
 finish

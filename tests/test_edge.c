@@ -342,3 +342,44 @@ Test(edge, absurd_bootstrap_size_is_a_clear_error)
     cr_expect(r == NULL && strstr(err.msg, "bootstrap replicates") != NULL, "%s", err.msg);
     ssoc_dataset_free(d);
 }
+
+/* The sweep's up-front memory estimate (issue 8): proportional to what it should be, so a huge B or
+ * grid is refused before allocation (the refusal itself: tests/cli_edge_sweep.sh under ulimit -v). */
+static ssoc_sweep_mem estimate(const char *B, const char *x, const char *rho, const char *T, int threads)
+{
+    char data[600], sb[64], sx[64], sr[64], sT[64];
+    snprintf(data, sizeof data, "data.file=%s", tu_src("data/kim2026_lps_aimd_500K.csv"));
+    snprintf(sb, sizeof sb, "bootstrap.B=%s", B);
+    snprintf(sx, sizeof sx, "grid.x=%s", x);
+    snprintf(sr, sizeof sr, "grid.rho=%s", rho);
+    snprintf(sT, sizeof sT, "grid.T=%s", T);
+    const char *sets[] = {data, sb, sx, sr, sT};
+    ssoc_config c;
+    ssoc_error err;
+    cr_assert(ssoc_config_load(NULL, sets, 5, &c, &err) == SSOC_OK, "%s", err.msg);
+    ssoc_sweep_mem m;
+    ssoc_sweep_mem_estimate(&c, 35, 1, threads, &m);
+    ssoc_config_free(&c);
+    cr_expect(m.total == m.replicates + m.threads + m.grid + m.base);
+    return m;
+}
+
+Test(edge, sweep_memory_estimate_scales)
+{
+    const ssoc_sweep_mem a = estimate("1000", "0.6:0.8:201", "1.3:2.2:181", "300:800:11", 2);
+    const ssoc_sweep_mem b = estimate("100000", "0.6:0.8:201", "1.3:2.2:181", "300:800:11", 2);
+    const ssoc_sweep_mem c = estimate("1000", "0.6:0.8:201", "1.3:2.2:181", "300:800:11", 1);
+    const ssoc_sweep_mem d = estimate("1000", "0.6:0.8:2010", "1.3:2.2:1810", "300:800:11", 2);
+    /* B x 8 table + kernel sets + rule preparations: at least 200 bytes per replicate */
+    cr_expect(b.replicates > 200.0 * 100000 && tu_rel(b.replicates / a.replicates, 100.0) < 0.01, "%g %g",
+              a.replicates, b.replicates);
+    /* per thread at least the nT x B kernel rows */
+    cr_expect(b.threads > 2 * 11 * 100000 * 8.0 && tu_rel(a.threads / c.threads, 2.0) < 1e-12);
+    /* the structure layers alone are 16 bytes per (x, rho) column */
+    cr_expect(d.grid - a.grid > 16.0 * (2010 * 1810 - 201 * 181), "%g %g", a.grid, d.grid);
+    /* the default study is small: the measured peak RSS is ~31 MB (benchmarks/README.md) */
+    cr_expect(a.total > 31e6 && a.total < 100e6, "%g", a.total);
+    const char *src = NULL;
+    const double avail = ssoc_mem_available(&src);
+    cr_expect(avail > 0 && src != NULL, "%g from %s", avail, src);
+}
