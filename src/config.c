@@ -12,6 +12,7 @@
  * - Validation of single values happens when the key is seen; cross-key rules run at the end and
  *   name the key that carries the conflict. */
 #include "ssoc/config.h"
+#include "ssoc/model.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -657,6 +658,17 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
         st = SSOC_ERR(err, SSOC_ECONFIG, "%s: [grid]: %zu x %zu x %zu = %.3g points exceeds the limit %d",
                       path ? path : "--set", c->x.n, c->rho.n, c->T.n, npts, SSOC_GRID_POINTS_MAX);
         goto fail;
+    }
+    /* The structure layers must be numbers over the whole grid (issue 8: no NaN in a dataset):
+     * n_Li grows with x and rho, |v_f| with rho, so the largest rho decides. Only absurd
+     * densities (~1e154 g/cm3 for v_f^2) fail; sigma itself is checked where it is computed. */
+    for (size_t i = 0; i < c->x.n; ++i) {
+        const double rmax = c->rho.v[c->rho.n - 1], vf = ssoc_model_vf(c->x.v[i], rmax);
+        if (!isfinite(ssoc_model_nLi_cm3(c->x.v[i], rmax)) || !isfinite(vf * vf)) {
+            st = perr(p, K_GRID_RHO, "%g g/cm3 at x = %g overflows n_Li or v_f^2: the model has no finite value there",
+                      rmax, c->x.v[i]);
+            goto fail;
+        }
     }
     if (!c->output_file[0]) {
         /* default: CONFIG_BASENAME.h5 in the current directory */

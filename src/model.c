@@ -74,20 +74,24 @@ void ssoc_model_eval(const ssoc_params *p, double x, double rho, double T, ssoc_
     o->n_Li_cm3 = rho * SSOC_NA_MOL * 2.0 * x / o->M_g_mol;
     o->a_cm = pow(o->n_Li_cm3, -1.0 / 3.0);
     const double barrier_J = (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * o->v_f) * SSOC_E_C;
-    o->D_PCC_cm2_s = (o->a_cm * o->a_cm / 6.0) * (kT_J / SSOC_H_J_S) * exp(-barrier_J / kT_J);
+    const double boltzmann = exp(-barrier_J / kT_J);
+    o->D_PCC_cm2_s = (o->a_cm * o->a_cm / 6.0) * (kT_J / SSOC_H_J_S) * boltzmann;
     o->p_active = ssoc_model_p_active(o->v_f, q[SSOC_P_VC], q[SSOC_P_NH]);
     o->D_hop_cm2_s = o->D_PCC_cm2_s * o->p_active;
     o->ln_f_eff = q[SSOC_P_BETA0] + q[SSOC_P_BETA1] * x + q[SSOC_P_BETA2] * o->v_f +
                   q[SSOC_P_BETA3] * o->v_f * o->v_f;
     o->f_eff = exp(o->ln_f_eff);
     const double ne2 = o->n_Li_cm3 * SSOC_E_C * SSOC_E_C;
-    o->sigma_S_cm = ne2 * o->f_eff * o->D_hop_cm2_s / kT_J;
+    const double ne2f = ne2 * o->f_eff, ne2fD = ne2f * o->D_hop_cm2_s; /* the product's partials */
+    o->sigma_S_cm = ne2fD / kT_J;
     /* Term by term a factor can overflow or underflow where sigma itself does not (f_eff = inf
      * times D_hop = 0 at T = 1 K gave NaN; n_Li e^2 is subnormal at x = 1e-300, which cost sigma
-     * 2e-5 relative). Then take the sum of logs of the fast form, k_B T cancelled, with the Hill
-     * term in a form that cannot overflow: exact up to rounding wherever sigma is representable,
+     * 2e-5 relative; a subnormal Boltzmann factor or partial product under a normal result cost
+     * 1e-4). Then take the sum of logs of the fast form, k_B T cancelled, with the Hill term in a
+     * form that cannot overflow: exact up to rounding wherever sigma is representable,
      * 0 or inf where it is not. Normal factors and result (every realistic point) keep the terms. */
-    if (!isnormal(o->sigma_S_cm) || !isnormal(ne2) || !isnormal(o->f_eff) || !isnormal(o->D_hop_cm2_s)) {
+    if (!isnormal(o->sigma_S_cm) || !isnormal(ne2) || !isnormal(o->f_eff) || !isnormal(o->D_hop_cm2_s) ||
+        !isnormal(boltzmann) || !isnormal(ne2f) || !isnormal(ne2fD) || !isnormal(kT_J)) {
         double ln_gate = 0.0;
         if (o->v_f > 0.0) {
             const double z = q[SSOC_P_NH] * (log(o->v_f) - log(q[SSOC_P_VC]));
@@ -125,7 +129,9 @@ static inline void sigma_lanes(const double *q, const double *restrict x, const 
         const double vf = 1.0 - rho[i] / rho0;
         const double n = rho[i] * SSOC_NA_MOL * 2.0 * xi / M;
         /* computed on every lane and masked, so the loop body has no branch */
-        const double hill = log1p(exp(nH * (log(vf > 1e-300 ? vf : 1e-300) - ln_vc)));
+        /* stable softplus ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|): finite for every finite z */
+        const double z = nH * (log(vf > 1e-300 ? vf : 1e-300) - ln_vc);
+        const double hill = (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
         const double ln_gate = vf > 0.0 ? hill : 0.0;
         const double expo = q[SSOC_P_BETA0] + q[SSOC_P_BETA1] * xi + q[SSOC_P_BETA2] * vf +
                             q[SSOC_P_BETA3] * vf * vf -

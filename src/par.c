@@ -84,6 +84,18 @@ int ssoc_par_size(void)
     return s;
 }
 
+int ssoc_par_node_size(void)
+{
+    int s = 1;
+    MPI_Comm node;
+    if (ssoc_par_active() &&
+        MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) == MPI_SUCCESS) {
+        MPI_Comm_size(node, &s);
+        MPI_Comm_free(&node);
+    }
+    return s;
+}
+
 void ssoc_par_barrier(void)
 {
     if (ssoc_par_active())

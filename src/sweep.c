@@ -668,6 +668,30 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
                 }
             }
         }
+        /* issue 8: never a NaN or inf in a sigma dataset. Only parameters far outside any fit
+         * (e.g. beta0 = 1000) overflow sigma; stop before writing the block, naming the place, so
+         * neither the data nor a done flag vouching for it reaches the file. Agreed before the
+         * collective writes so every rank stops at the same block. */
+        int64_t nonfinite = 0;
+        for (size_t i = 0; has && i < nT * (c1 - c0) && !nonfinite; ++i) {
+            const double *sv[4] = {bb.best, bb.med, bb.lo, bb.hi};
+            const char *sn[4] = {"best", "median", "lo", "hi"};
+            for (int q = 0; q < 4 && !nonfinite; ++q)
+                if (!isfinite(sv[q][i])) {
+                    const size_t col = c0 + i % (c1 - c0), t = i / (c1 - c0);
+                    SSOC_ERR(&e, SSOC_EDATA,
+                             "sigma/%s = %g at x = %g, rho = %g, T = %g K: the %s overflow the double range on "
+                             "this grid; check [fit] params or narrow [grid]",
+                             sn[q], sv[q][i], c->x.v[col % R->nx], c->rho.v[col / R->nx], c->T.v[t],
+                             q ? "bootstrap replicates" : "point-fit parameters");
+                    nonfinite = 1;
+                }
+        }
+        ssoc_par_sum_i64(&nonfinite, 1);
+        if (nonfinite) {
+            st = ssoc_par_agree(&e);
+            break;
+        }
         double t2 = ssoc_par_wtime();
         R->t_phase[PH_EVAL] += t2 - t1;
         uint8_t one = 1;
@@ -863,6 +887,43 @@ static ssoc_status rules_write(run *R, const double *all, ssoc_error *err)
     return st;
 }
 
+/* issue 8: the rules' NaN values are flagged. /rules/rho_opt_status [nT][nx] and
+ * /rules/x_opt_status [nT][nrho], uint8: 0 = every value of the rule is a number; 1 = no
+ * optimum, the optimised axis has one node; 2 = no optimum, the optimisation failed (sigma not
+ * finite at the optimum: parameters that overflow exp); 3 = the optimum is defined but its bands
+ * are not (fewer than 2 replicate optima). Where the status is 1 or 2 the rule's value, v_f,
+ * sigma_max and bands are NaN (at_bound and extrapolated 0); where it is 3 the _lo/_hi are. */
+static ssoc_status rules_write_status(run *R, const double *all, ssoc_error *err)
+{
+    static const char *const meaning = "0 = defined; 1 = no optimum: the axis has one node; 2 = no optimum: "
+                                       "sigma not finite at the optimum; 3 = bands undefined (< 2 replicate optima)";
+    const size_t nrt = R->nT * R->nx, nxt = R->nT * R->nrho, nmax = nrt > nxt ? nrt : nxt;
+    uint8_t *u8 = malloc(nmax);
+    if (!u8)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    ssoc_status st = SSOC_OK;
+    for (int kind = 4; kind <= 5 && !st; ++kind) {
+        const size_t n = kind == 4 ? nrt : nxt, naxis = kind == 4 ? R->nrho : R->nx;
+        const double *base = all + (kind == 4 ? 0 : nrt * RV_COUNT);
+        for (size_t k = 0; k < n; ++k) {
+            const double *rec = base + k * RV_COUNT;
+            int bands = 1;
+            for (int f = RV_ARG_LO; f <= RV_S_HI; ++f)
+                bands &= f == RV_VF || f == RV_S || isfinite(rec[f]);
+            u8[k] = isfinite(rec[RV_ARG]) ? (bands ? 0 : 3) : naxis < 2 ? 1 : 2;
+        }
+        const char *path = kind == 4 ? "/rules/rho_opt_status" : "/rules/x_opt_status";
+        st = gridded(R, path, SSOC_H5_U8, kind, NULL, "0 = every value of the rule is a number (else see meaning)",
+                     err);
+        if (!st)
+            st = ssoc_h5_attr_str(R->h5, path, "meaning", meaning, err);
+        if (!st)
+            st = ssoc_h5_write_all(R->h5, path, u8, R->rank == 0, err);
+    }
+    free(u8);
+    return st;
+}
+
 /* scratch for n replicate optima and nj jackknife optima */
 static rule_scratch *scratch_alloc(size_t n, size_t nj)
 {
@@ -981,6 +1042,8 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
     double tw = ssoc_par_wtime();
     if (!st)
         st = rules_write(R, all, &e);
+    if (!st)
+        st = rules_write_status(R, all, &e);
     R->t_phase[PH_WRITE] += ssoc_par_wtime() - tw;
     R->t_phase[PH_RULES] -= ssoc_par_wtime() - tw;
     free(all), free(slots), free(counts);
@@ -1046,6 +1109,12 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     do_fit(R, &e);
     st = ssoc_par_agree(&e);
     R->t_phase[PH_FIT] = ssoc_par_wtime() - t;
+    if (!st) {
+        /* issue 8: refuse what cannot fit before the B x 8 table and the per-thread rows exist */
+        const int node_ranks = ssoc_par_node_size();
+        ssoc_sweep_mem_check(cfg, R->d->n, R->size, node_ranks, R->threads, &e);
+        st = ssoc_par_agree(&e);
+    }
     if (!st) {
         t = ssoc_par_wtime();
         st = do_bootstrap(R, &e);

@@ -112,7 +112,11 @@ static void column_ga(const ssoc_column *col, const ssoc_paramsets *s, double *g
         if (gated) {
 #pragma omp simd simdlen(VL)
             for (int k = 0; k < VL; ++k) {
-                const double gate = log1p(exp(nH[k] * (lnvf - lvc[k])));
+                /* ln(1 + e^z) as max(z, 0) + ln(1 + e^-|z|): e^-|z| <= 1 never overflows, so a
+                 * Hill term (v_f/v_c)^n_H beyond DBL_MAX gives a finite gate ~ z, not inf (which
+                 * made sigma 0 even where a negative barrier or large f_eff kept it finite) */
+                const double z = nH[k] * (lnvf - lvc[k]);
+                const double gate = (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
                 gg[k] = c0 + b0[k] + b1[k] * x + b2[k] * vf + b3[k] * vf2 - gate;
                 AA[k] = A0[k] - A1[k] * vf;
             }

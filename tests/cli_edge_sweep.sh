@@ -44,4 +44,81 @@ with h5py.File(sys.argv[1]) as f:
     assert (vf == 0).any() and (vf < 0).any() and (vf > 0).any(), "grid misses v_f = 0, < 0 or > 0"
 PY
 fi
+
+# Every float dataset of a sweep: finite, except in /rules/* where the rule's _status flags it
+# (README, HDF5 layout: "Non-finite values"). Needs h5py; without it only the h5dump scan above runs.
+nonfinite_flagged() {
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import h5py, numpy as np, sys
+want = {"rho_opt": int(sys.argv[2].split(",")[0]), "x_opt": int(sys.argv[2].split(",")[1])}
+with h5py.File(sys.argv[1]) as f:
+    st = {k: f["rules/%s_status" % k][()] for k in want}
+    for k, v in want.items():
+        if v >= 0:
+            assert (st[k] == v).all(), "%s_status %s, wanted all %d" % (k, np.unique(st[k]), v)
+    def check(name, ds):
+        if not isinstance(ds, h5py.Dataset) or ds.dtype.kind != "f":
+            return
+        bad = ~np.isfinite(ds[()])
+        if not name.startswith("rules/"):
+            assert not bad.any(), "%s: %d non-finite values" % (name, bad.sum())
+            return
+        rule = "x_opt" if name.startswith("rules/x_opt") else "rho_opt"
+        assert bad.shape == st[rule].shape, name
+        assert not (bad & (st[rule] == 0)).any(), "%s: NaN where %s_status is 0" % (name, rule)
+    f.visititems(check)
+PY
+}
+if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+  nonfinite_flagged "$TMP/edge.h5" "-1,-1" && ok || bad "non-finite values in edge.h5 without a flag"
+  # one-node axes: the sweep is fine, both rules have no range to optimise over (status 1, NaN)
+  expect_rc 0 "" -- "$SSOC" sweep "$TMP/edge.ini" --set grid.x=0.7 --set grid.rho=1.6 --set grid.T=1,500,5000 \
+    -o "$TMP/one.h5" -q
+  nonfinite_flagged "$TMP/one.h5" "1,1" && ok || bad "one-node axes: rules not flagged"
+  # a two-node rho axis with a one-node x axis: rho_opt is defined, x_opt is not
+  expect_rc 0 "" -- "$SSOC" sweep "$TMP/edge.ini" --set grid.x=0.7 --set grid.rho=1.5,1.8 --set grid.T=500 \
+    -o "$TMP/two.h5" -q
+  nonfinite_flagged "$TMP/two.h5" "0,1" && ok || bad "one-node x axis: rules not flagged"
+fi
+
+# parameters that overflow sigma on the grid (beta0 = 1000: f_eff = e^1000): a clear error naming the
+# value, the place and the config keys, exit 1, before the block is written; no output file, and the
+# .partial never vouches for the block
+expect_rc 1 "sigma/best = inf at x = 1e-09, rho = 0.5, T = 50 K: the point-fit parameters overflow the double range on this grid; check [fit] params or narrow [grid]" \
+  -- "$SSOC" sweep "$TMP/edge.ini" --set "fit.params=$SSOC_SOURCE_DIR/tests/badinput/params_overflow.json" \
+  --set bootstrap.interval=percentile -o "$TMP/ovf.h5" -q
+[ ! -e "$TMP/ovf.h5" ] && ok || bad "an overflowing sweep left $TMP/ovf.h5"
+if [ -e "$TMP/ovf.h5.partial" ]; then
+  done_flags=$(h5dump -A 0 -d /progress/done "$TMP/ovf.h5.partial" | sed -n '/DATA {/,/}/p' | sed 's/([0-9,]*)://' |
+    grep -o '[0-9]*' | sort -u | tr '\n' ' ')
+  case "$done_flags" in *1*) bad "ovf.h5.partial marks a block done: $done_flags" ;; *) ok ;; esac
+fi
+# absurd densities: refused when the configuration is read, naming the key
+expect_rc 1 "[grid] rho: 1e+300 g/cm3 at x = 1e-09 overflows n_Li or v_f^2" \
+  -- "$SSOC" sweep "$TMP/edge.ini" --set grid.rho=1,1e300 -o "$TMP/rho.h5" -q
+[ ! -e "$TMP/rho.h5" ] && [ ! -e "$TMP/rho.h5.partial" ] && ok || bad "a refused config left output"
+
+# More than the memory available (here a 1.5 GB address-space limit): refused after reading the data,
+# before the bootstrap and before any file exists, naming the estimate, the limit and the keys. Not
+# under AddressSanitizer, whose shadow memory cannot live under ulimit -v.
+if [ -z "${ASAN_OPTIONS:-}" ] && ! ldd "$SSOC" 2>/dev/null | grep -q libasan; then
+  mem_refused() { # LABEL NEEDLE SSOC-ARGS...
+    local label=$1 needle=$2
+    shift 2
+    local rc
+    (ulimit -v 1500000 && exec timeout 120 "$SSOC" sweep "$TMP/edge.ini" "$@" -o "$TMP/mem.h5" -q) 2>"$TMP/mem.err"
+    rc=$?
+    if [ "$rc" = 1 ] && grep -qF -- "$needle" "$TMP/mem.err" && grep -q "^ssoc: sweep: not enough memory: the sweep needs about" "$TMP/mem.err" && grep -qF "the address-space limit (ulimit -v)" "$TMP/mem.err" &&
+      [ "$(wc -l <"$TMP/mem.err")" = 1 ] && [ ! -e "$TMP/mem.h5" ] && [ ! -e "$TMP/mem.h5.partial" ]; then
+      ok
+    else
+      bad "$label: exit $rc: $(cat "$TMP/mem.err")"
+    fi
+  }
+  mem_refused "huge B" "per rank (B = 3000000 replicates: 771 MB;" \
+    --set bootstrap.B=3000000 --set bootstrap.interval=percentile
+  mem_refused "huge grid" "grid 10000 x 10000 x 1:" --set grid.x=0.6:0.8:10000 --set grid.rho=1.3:2.2:10000 --set grid.T=500
+  # the same limit leaves room for an ordinary sweep
+  (ulimit -v 1500000 && exec "$SSOC" sweep "$TMP/edge.ini" -o "$TMP/mem.h5" -q) && ok || bad "a small sweep under ulimit -v 1.5 GB failed"
+fi
 finish

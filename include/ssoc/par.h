@@ -28,6 +28,8 @@ int ssoc_par_active(void);
 int ssoc_par_rank(void);
 /// Number of ranks (1 without MPI).
 int ssoc_par_size(void);
+/// Number of ranks on this rank's node (sharing its memory); collective. 1 without MPI.
+int ssoc_par_node_size(void);
 /// Barrier over all ranks (no-op without MPI).
 void ssoc_par_barrier(void);
 /// Abort every rank with `code` (only for unrecoverable states where agreeing is impossible).

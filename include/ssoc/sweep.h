@@ -96,6 +96,31 @@ void ssoc_kernel_ws_free(ssoc_kernel_ws *ws);
 void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x, double rho_g_cm3,
                         size_t stride, double *best, double *median, double *lo, double *hi, double *p_exceed);
 
+/// Peak memory of one sweep rank [bytes], estimated from the configuration before anything large
+/// is allocated (issue 8): the sum of the phases' largest live allocations, so an upper bound.
+typedef struct ssoc_sweep_mem {
+    double replicates; ///< B-proportional tables: replicate table, kernel sets, rule preparations
+    double threads;    ///< per-thread workspaces (kernel rows nT x B, selection and rule scratch), all threads
+    double grid;       ///< grid-proportional: structure layers, block buffers, rule records
+    double base;       ///< a fixed allowance for the libraries (MPI, HDF5 caches) and the data
+    double total;      ///< the sum
+} ssoc_sweep_mem;
+
+/// Estimate for `cfg` with `n_data` data points, `ranks` ranks and `threads` threads per rank.
+void ssoc_sweep_mem_estimate(const ssoc_config *cfg, size_t n_data, int ranks, int threads, ssoc_sweep_mem *m);
+
+/// Bytes this process can still allocate: the least of /proc/meminfo MemAvailable, the
+/// address-space and data-segment limits (RLIMIT_AS, RLIMIT_DATA) less what is already mapped,
+/// and the cgroup v2 memory.max less memory.current. INFINITY if none is known. `source`, if not
+/// NULL, receives the name of the limit that decided.
+double ssoc_mem_available(const char **source);
+
+/// Refuse a sweep that cannot fit: SSOC_ENOMEM with a one-line message naming the estimate, the
+/// limit and the config keys to change when `node_ranks` ranks of this estimate exceed the
+/// memory available. SSOC_OK otherwise.
+ssoc_status ssoc_sweep_mem_check(const ssoc_config *cfg, size_t n_data, int ranks, int node_ranks, int threads,
+                                 ssoc_error *err);
+
 /// Options of one sweep run (the CLI's flags).
 typedef struct ssoc_sweep_opts {
     const char *output;  ///< output path (overrides [output] file), NULL for the config's
