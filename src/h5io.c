@@ -16,6 +16,29 @@
 #error "ssoc needs the parallel flavour of HDF5 (Debian: libhdf5-openmpi-dev)"
 #endif
 
+/* Set when H5Fclose failed: HDF5 1.10.8 then leaves the file's ID registered with its shared part
+ * already freed (H5F_t.shared == NULL), and any later library shutdown (H5close, or the MPI_Finalize
+ * hook) walks the file IDs and crashes in H5F__close_cb. See ssoc_h5_library_close. */
+static int h5_close_failed;
+
+void ssoc_h5_library_init(void)
+{
+    /* Before MPI_Init and before any other HDF5 call: HDF5 then registers neither an atexit
+     * handler (H5dont_atexit) nor its MPI_COMM_SELF attribute that runs H5_term_library inside
+     * MPI_Finalize (H5_init_library adds that only when it finds MPI already initialised), so the
+     * shutdown happens only in ssoc_h5_library_close. */
+    H5dont_atexit();
+    H5open();
+}
+
+void ssoc_h5_library_close(void)
+{
+    /* after a failed close, leave the library as it is: the process is ending and the file it
+     * could not close is the .partial one; shutting down would dereference the freed file */
+    if (!h5_close_failed)
+        H5close();
+}
+
 struct ssoc_h5 {
     hid_t file;
     hid_t dxpl; /* collective transfer list when parallel, H5P_DEFAULT otherwise */
@@ -88,6 +111,8 @@ ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err)
     if (!f)
         return SSOC_OK;
     herr_t rc = H5Fclose(f->file);
+    if (rc < 0)
+        h5_close_failed = 1;
     if (f->parallel)
         H5Pclose(f->dxpl);
     ssoc_status st = SSOC_OK;
