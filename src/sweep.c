@@ -1010,7 +1010,8 @@ static ssoc_status preflight(run *R, ssoc_error *err)
          * (HDF5 1.10.8 can deadlock a multi-rank flush, README "Output safety"). A .partial that
          * is resumed or truncated gives its space back. */
         uint64_t avail = 0, held = 0, need = raw_bytes_lower_bound(R);
-        if (!e.code && ssoc_io_space(R->partial, &avail, &held, &e) == SSOC_OK && avail + held < need)
+        ssoc_error ignored = {0}; /* a missing directory is reported by the file's creation */
+        if (!e.code && ssoc_io_space(R->partial, &avail, &held, &ignored) == SSOC_OK && avail + held < need)
             SSOC_ERR(&e, SSOC_EIO,
                      "%s: not enough space: the sweep needs at least %.3g MB, the file system has %.3g MB free",
                      R->partial, (double)need / 1e6, (double)(avail + held) / 1e6);
