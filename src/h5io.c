@@ -7,6 +7,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,29 @@
 #ifndef H5_HAVE_PARALLEL
 #error "ssoc needs the parallel flavour of HDF5 (Debian: libhdf5-openmpi-dev)"
 #endif
+
+/* Set when H5Fclose failed: HDF5 1.10.8 then leaves the file's ID registered with its shared part
+ * already freed (H5F_t.shared == NULL), and any later library shutdown (H5close, or the MPI_Finalize
+ * hook) walks the file IDs and crashes in H5F__close_cb. See ssoc_h5_library_close. */
+static int h5_close_failed;
+
+void ssoc_h5_library_init(void)
+{
+    /* Before MPI_Init and before any other HDF5 call: HDF5 then registers neither an atexit
+     * handler (H5dont_atexit) nor its MPI_COMM_SELF attribute that runs H5_term_library inside
+     * MPI_Finalize (H5_init_library adds that only when it finds MPI already initialised), so the
+     * shutdown happens only in ssoc_h5_library_close. */
+    H5dont_atexit();
+    H5open();
+}
+
+void ssoc_h5_library_close(void)
+{
+    /* after a failed close, leave the library as it is: the process is ending and the file it
+     * could not close is the .partial one; shutting down would dereference the freed file */
+    if (!h5_close_failed)
+        H5close();
+}
 
 struct ssoc_h5 {
     hid_t file;
@@ -88,6 +112,8 @@ ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err)
     if (!f)
         return SSOC_OK;
     herr_t rc = H5Fclose(f->file);
+    if (rc < 0)
+        h5_close_failed = 1;
     if (f->parallel)
         H5Pclose(f->dxpl);
     ssoc_status st = SSOC_OK;
@@ -112,16 +138,51 @@ int ssoc_h5_exists(ssoc_h5 *f, const char *path)
     return H5Lexists(f->file, buf, H5P_DEFAULT) > 0;
 }
 
+/* Chunk shape: at most SSOC_H5_CHUNK_BYTES, a function of the dataset's shape only (so files from
+ * any number of ranks have the same layout). [nT][nrho][nx] maps are written by runs of (rho, x)
+ * columns with every T (ssoc_h5_write_columns), so their chunks keep all T and whole x rows and
+ * cut rho first: a block of columns then touches few chunks and a chunk few blocks. Other datasets
+ * cut their leading dimension first. */
+#define SSOC_H5_CHUNK_BYTES 65536
+
+static void chunk_shape(int rank, const hsize_t *dims, size_t esize, hsize_t *chunk)
+{
+    static const int order3[3] = {1, 2, 0}, order[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    const int *ord = rank == 3 ? order3 : order;
+    uint64_t bytes = esize;
+    for (int i = 0; i < rank; ++i) {
+        chunk[i] = dims[i];
+        bytes *= dims[i];
+    }
+    for (int k = 0; k < rank && bytes > SSOC_H5_CHUNK_BYTES; ++k) {
+        const int d = ord[k];
+        const uint64_t others = bytes / chunk[d];
+        chunk[d] = others >= SSOC_H5_CHUNK_BYTES ? 1 : SSOC_H5_CHUNK_BYTES / others;
+        bytes = others * chunk[d];
+    }
+}
+
 ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims,
                             const char *units, const char *description, ssoc_error *err)
 {
-    hsize_t hd[8];
-    for (int i = 0; i < rank; ++i)
+    hsize_t hd[8] = {0}, chunk[8] = {0};
+    int empty = 0;
+    for (int i = 0; i < rank; ++i) {
         hd[i] = dims[i];
+        empty |= dims[i] == 0;
+    }
     hid_t space = H5Screate_simple(rank, hd, NULL);
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    /* chunked with a Fletcher32 checksum per chunk, so readers detect damaged raw data (filtered
+     * datasets need collective writes in parallel: f->dxpl). A dataset with no elements has
+     * nothing to check and cannot be chunked. */
+    if (!empty && rank > 0) {
+        chunk_shape(rank, hd, H5Tget_size(file_type(type)), chunk);
+        H5Pset_chunk(dcpl, rank, chunk);
+        H5Pset_fletcher32(dcpl);
+    }
     /* early allocation (required in parallel) and NaN where a block was never written */
     H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
     if (type == SSOC_H5_F64) {

@@ -141,6 +141,24 @@ static hid_t open_ds(const reader *r, const char *path, int nd, const size_t *wa
     return ds;
 }
 
+static herr_t find_checksum(unsigned n, const H5E_error2_t *e, void *found)
+{
+    (void)n;
+    if (e->desc && strstr(e->desc, "Fletcher32"))
+        *(int *)found = 1;
+    return 0;
+}
+
+/* Right after a failed H5Dread (before any other HDF5 call clears the error stack): 1 if the
+ * failure is a chunk whose Fletcher32 checksum does not match its bytes (H5Zfletcher32.c reports
+ * "data error detected by Fletcher32 checksum"). */
+static int checksum_failed(void)
+{
+    int found = 0;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_checksum, &found);
+    return found;
+}
+
 static ssoc_status read_ds(const reader *r, const char *path, int nd, const size_t *want, hid_t mtype, void *out,
                            ssoc_error *err)
 {
@@ -148,7 +166,10 @@ static ssoc_status read_ds(const reader *r, const char *path, int nd, const size
     if (ds < 0)
         return err ? err->code : SSOC_EHDF5;
     herr_t rc = H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    const int bad_sum = rc < 0 && checksum_failed();
     H5Dclose(ds);
+    if (bad_sum)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: %s fails its checksum: the file is corrupted", r->path, path);
     if (rc < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read %s (truncated or damaged file?)", r->path, path);
     return SSOC_OK;
@@ -476,10 +497,14 @@ static ssoc_status slice(const ssoc_sweepfile *sf, const char *dataset, size_t i
         hid_t fs = H5Dget_space(ds);
         hsize_t start[3] = {it, 0, 0}, count[3] = {1, sf->nrho, sf->nx}, mcount = sf->nrho * sf->nx;
         hid_t ms = H5Screate_simple(1, &mcount, NULL);
-        if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-            H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, out) < 0)
-            st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read %s at T index %zu (truncated or damaged file?)", sf->path,
-                          dataset, it);
+        if (H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot select T index %zu of %s", sf->path, it, dataset);
+        else if (H5Dread(ds, mtype, ms, fs, H5P_DEFAULT, out) < 0)
+            st = checksum_failed() ? SSOC_ERR(err, SSOC_EHDF5, "%s: %s fails its checksum at T index %zu: the file is corrupted",
+                                              sf->path, dataset, it)
+                                   : SSOC_ERR(err, SSOC_EHDF5,
+                                              "%s: cannot read %s at T index %zu (truncated or damaged file?)", sf->path,
+                                              dataset, it);
         H5Sclose(ms);
         H5Sclose(fs);
         H5Dclose(ds);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,4 +75,33 @@ void ssoc_io_utc_now(char *buf, size_t len)
     struct tm tmv;
     gmtime_r(&t, &tmv);
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+}
+
+ssoc_status ssoc_io_space(const char *path, uint64_t *avail, uint64_t *held, ssoc_error *err)
+{
+    /* the directory part of path ("." when there is none) */
+    size_t n = strlen(path);
+    char *dir = malloc(n + 2);
+    if (!dir)
+        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory", path);
+    memcpy(dir, path, n + 1);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    struct statvfs vf;
+    if (statvfs(dir, &vf) != 0) {
+        ssoc_status s = SSOC_ERR(err, SSOC_EIO, "%s: cannot query free space: %s", dir, strerror(errno));
+        free(dir);
+        return s;
+    }
+    free(dir);
+    /* f_bavail: blocks available to an unprivileged user (root's reserve does not count) */
+    *avail = (uint64_t)vf.f_bavail * (uint64_t)vf.f_frsize;
+    struct stat st;
+    *held = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_blocks * 512u : 0;
+    return SSOC_OK;
 }

@@ -1054,6 +1054,19 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
 
 /* ------------------------------------------------------------------ the run */
 
+/* The file's raw data as known from the grid and B before anything is computed: the gridded maps
+ * (4, or 5 with a target, doubles and 1 byte per grid point), the structure and coordinate vectors,
+ * the replicate table and the block flags, plus 48 kB for the layout's metadata (attributes, groups,
+ * scales: about 60 kB measured on the smallest grid). The design rules and the data table come on
+ * top, so this is a lower bound: it does not refuse a run that would fit. */
+static uint64_t raw_bytes_lower_bound(const run *R)
+{
+    const ssoc_config *c = R->cfg;
+    const uint64_t pts = (uint64_t)R->ncols * R->nT, maps = c->has_target ? 5 : 4;
+    return pts * (8 * maps + 1) + 8 * (2 * (uint64_t)R->ncols + R->nx) + 8 * ((uint64_t)R->nx + R->nrho + R->nT) +
+           8 * (uint64_t)SSOC_NPARAM * c->B + R->nblocks + 48000;
+}
+
 static ssoc_status preflight(run *R, ssoc_error *err)
 {
     ssoc_error e = {0};
@@ -1066,6 +1079,15 @@ static ssoc_status preflight(run *R, ssoc_error *err)
             SSOC_ERR(&e, SSOC_EEXISTS,
                      "%s exists (an interrupted run): continue it with --resume, or start over with --force",
                      R->partial);
+        /* a full disk found now costs nothing; found by HDF5 mid-run it is worse than an error
+         * (HDF5 1.10.8 can deadlock a multi-rank flush, README "Output safety"). A .partial that
+         * is resumed or truncated gives its space back. */
+        uint64_t avail = 0, held = 0, need = raw_bytes_lower_bound(R);
+        ssoc_error ignored = {0}; /* a missing directory is reported by the file's creation */
+        if (!e.code && ssoc_io_space(R->partial, &avail, &held, &ignored) == SSOC_OK && avail + held < need)
+            SSOC_ERR(&e, SSOC_EIO,
+                     "%s: not enough space: the sweep needs at least %.3g MB, the file system has %.3g MB free",
+                     R->partial, (double)need / 1e6, (double)(avail + held) / 1e6);
     }
     ssoc_status st = ssoc_par_agree(&e);
     if (st)

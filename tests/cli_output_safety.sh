@@ -6,6 +6,7 @@
 # Needs no privileges; the read-only and full-filesystem cases also run on a tiny tmpfs when this
 # user may mount one in a private mount namespace (unshare -m; root here), and say so when skipped.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sweep_lib.sh"
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 # no temporary siblings of $1 left behind (ssoc_io_write_atomic writes NAME.tmp.PID, then renames)
@@ -141,7 +142,7 @@ same_file "$TMP/pic.png" "$pref" "plot without --force"
 if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
   mkdir -p "$TMP/mnt"
   cp "$TMP/keep.json" "$TMP/mnt_keep.json"
-  SSOC="$SSOC" DATA="$DATA" M="$TMP/mnt" K="$TMP/keep.json" S5="$TMP/s.h5" SW="$SW" P="$TMP/pic.png" unshare -m bash -c '
+  SSOC="$SSOC" MPIRUN="$MPIRUN" DATA="$DATA" M="$TMP/mnt" K="$TMP/keep.json" S5="$TMP/s.h5" SW="$SW" P="$TMP/pic.png" unshare -m bash -c '
     set -u
     mount -t tmpfs -o size=$(( ($(stat -c %s "$S5") + $(stat -c %s "$P")) / 1024 + 64 ))k tmpfs "$M" || exit 90
     cp "$K" "$M/out.json"
@@ -152,14 +153,38 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
     dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
     "$SSOC" fit "$DATA" --boot 20 -o "$M/out.json" --force >/dev/null 2>"$M.full.err"; echo "full $?" >>"$M.rc"
     sha256sum "$M/out.json" | cut -d" " -f1 >"$M.full.sha"; ls -A "$M" >"$M.full.ls"
-    # the sweep on the full file system, over an existing result of the same name (--force)
+    # the sweep on the full file system, over an existing result of the same name (--force):
+    # refused up front by the free-space check, with 1 rank and with 2
     rm -f "$M/fill"; cp "$S5" "$M/s.h5"; dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
     "$SSOC" sweep "$SW" -o "$M/s.h5" --force -q >/dev/null 2>"$M.sweep.err"; echo "sweep $?" >>"$M.rc"
-    sha256sum "$M/s.h5" | cut -d" " -f1 >"$M.sweep.sha"
+    sha256sum "$M/s.h5" | cut -d" " -f1 >"$M.sweep.sha"; ls -A "$M" >"$M.sweep.ls"
+    timeout 120 "$MPIRUN" -q -n 2 --oversubscribe --bind-to none -x OMP_NUM_THREADS=1 "$SSOC" sweep "$SW" -o "$M/s.h5" \
+      --force -q >/dev/null 2>"$M.sweep2.err"; echo "sweep2 $?" >>"$M.rc"
+    sha256sum "$M/s.h5" | cut -d" " -f1 >"$M.sweep2.sha"; ls -A "$M" >"$M.sweep2.ls"
     # the plot on the full file system, over an existing picture (--force)
     rm -f "$M/fill" "$M/s.h5" "$M"/s.h5.partial; cp "$P" "$M/pic.png"; dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
     "$SSOC" plot "$S5" -o "$M/pic.png" --force >/dev/null 2>"$M.plot.err"; echo "plot $?" >>"$M.rc"
     sha256sum "$M/pic.png" | cut -d" " -f1 >"$M.plot.sha"; ls -A "$M" >"$M.plot.ls"
+    # full in the middle of writing (1 rank): room for the old s.h5 and the lower bound the check
+    # uses, but not for the whole new file: the smallest file system (in 4 kB steps) that the
+    # check lets through
+    rm -f "$M/fill" "$M"/s.h5.partial
+    umount "$M" || exit 93
+    s5=$(( $(stat -c %s "$S5") / 1024 + 4 ))
+    kb=$(( s5 + 8 ))
+    while [ $kb -lt $(( 3 * s5 )) ]; do
+      mount -t tmpfs -o size=${kb}k tmpfs "$M" || exit 94
+      cp "$S5" "$M/s.h5"
+      "$SSOC" sweep "$SW" -o "$M/s.h5" --force -q >/dev/null 2>"$M.mid.err"; mrc=$?
+      if ! grep -q "not enough space" "$M.mid.err"; then
+        echo "mid $mrc" >>"$M.rc"; echo "$kb" >"$M.mid.kb"
+        sha256sum "$M/s.h5" | cut -d" " -f1 >"$M.mid.sha"
+        break
+      fi
+      umount "$M" || exit 95
+      kb=$((kb + 4))
+    done
+    mountpoint -q "$M" && umount "$M"
   '
   mrc=$?
   if [ $mrc = 0 ]; then
@@ -170,14 +195,27 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
       bad "full fs: $(cat "$TMP/mnt.rc" "$TMP/mnt.full.err")"
     [ "$(cat "$TMP/mnt.full.sha")" = "$ref" ] && ok || bad "full fs: existing file changed"
     [ "$(cat "$TMP/mnt.full.ls" | tr '\n' ' ')" = "fill out.json " ] && ok || bad "full fs: left $(cat "$TMP/mnt.full.ls")"
-    # sweep: a one-line ssoc error, non-zero exit, the old s.h5 intact (the new one only ever
-    # existed as s.h5.partial). KNOWN: HDF5 1.10.8 then segfaults in MPI_Finalize (exit 139) after
-    # a failed metadata flush; see tests/fuzz/README.md. The data-safety checks hold either way.
-    src=$(awk '$1 == "sweep" { print $2 }' "$TMP/mnt.rc")
-    [ -n "$src" ] && [ "$src" != 0 ] && grep -q "^ssoc: sweep: .*s.h5.partial: " "$TMP/mnt.sweep.err" && ok ||
-      bad "full fs sweep: exit $src: $(grep -v mca_fbtl "$TMP/mnt.sweep.err" | head -3)"
-    [ "$src" = 139 ] && echo "note: full fs sweep: exit 139 (HDF5 1.10.8 crash at MPI_Finalize after a failed flush)"
-    [ "$(cat "$TMP/mnt.sweep.sha")" = "$sref" ] && ok || bad "full fs sweep: existing s.h5 changed"
+    # sweep, 1 and 2 ranks: refused before writing anything, exit 1 with one line, the old s.h5
+    # intact and no s.h5.partial created
+    for w in sweep sweep2; do
+      src=$(awk -v w=$w '$1 == w { print $2 }' "$TMP/mnt.rc")
+      [ "$src" = 1 ] && [ "$(wc -l <"$TMP/mnt.$w.err")" = 1 ] &&
+        grep -q "^ssoc: sweep: .*s.h5.partial: not enough space: the sweep needs at least .* MB, the file system has 0 MB free$" \
+          "$TMP/mnt.$w.err" && ok || bad "full fs $w: exit $src: $(head -3 "$TMP/mnt.$w.err")"
+      [ "$(cat "$TMP/mnt.$w.sha")" = "$sref" ] && ok || bad "full fs $w: existing s.h5 changed"
+      [ "$(cat "$TMP/mnt.$w.ls" | tr '\n' ' ')" = "fill out.json s.h5 " ] && ok || bad "full fs $w: left $(cat "$TMP/mnt.$w.ls")"
+    done
+    # full in mid-write (1 rank): HDF5's failure is an ssoc error with exit 1, never a crash
+    # (HDF5 1.10.8 used to segfault in MPI_Finalize after the failed close: exit 139), the old
+    # s.h5 intact. Open MPI's own "mca_fbtl_posix_pwritev: error" lines may precede ours.
+    mid=$(awk '$1 == "mid" { print $2 }' "$TMP/mnt.rc")
+    if [ -z "$mid" ]; then bad "full fs mid-write: no tmpfs size let the sweep start"; else
+      [ "$mid" = 1 ] && [ "$(grep -vc mca_fbtl_posix "$TMP/mnt.mid.err")" = 1 ] &&
+        grep -q "^ssoc: sweep: .*s.h5.partial: .*failed$" "$TMP/mnt.mid.err" &&
+        ! grep -qi "segmentation\|signal\|core" "$TMP/mnt.mid.err" && ok ||
+        bad "full fs mid-write ($(cat "$TMP/mnt.mid.kb") kB): exit $mid: $(head -5 "$TMP/mnt.mid.err")"
+      [ "$(cat "$TMP/mnt.mid.sha")" = "$sref" ] && ok || bad "full fs mid-write: existing s.h5 changed"
+    fi
     grep -qx "plot 1" "$TMP/mnt.rc" && [ "$(wc -l <"$TMP/mnt.plot.err")" = 1 ] && grep -q "^ssoc: plot: .*pic.png: " "$TMP/mnt.plot.err" &&
       ok || bad "full fs plot: $(cat "$TMP/mnt.rc" "$TMP/mnt.plot.err")"
     [ "$(cat "$TMP/mnt.plot.sha")" = "$pref" ] && ok || bad "full fs plot: existing picture changed"

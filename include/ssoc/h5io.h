@@ -20,6 +20,15 @@ typedef struct ssoc_h5 ssoc_h5;
 /// Element types of datasets and attributes.
 typedef enum ssoc_h5_type { SSOC_H5_F64 = 0, SSOC_H5_U8, SSOC_H5_I64, SSOC_H5_U64 } ssoc_h5_type;
 
+/// Start HDF5 with its shutdown under our control: call before MPI is initialised (ssoc_par_init)
+/// and before any other HDF5 use, and pair it with ssoc_h5_library_close before ssoc_par_finalize.
+/// Without it, HDF5 shuts itself down inside MPI_Finalize, which crashes (HDF5 1.10.8) once a file
+/// failed to close, e.g. on a full disk.
+void ssoc_h5_library_init(void);
+/// Shut HDF5 down (H5close) unless a file failed to close in this process, in which case HDF5's
+/// shutdown would crash and is skipped (the process is about to exit). Files must be closed first.
+void ssoc_h5_library_close(void);
+
 /// Create (truncate) `path`.
 ssoc_status ssoc_h5_create(const char *path, ssoc_h5 **out, ssoc_error *err);
 /// Open an existing file read-write.

@@ -4,6 +4,7 @@
 #define SSOC_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ssoc/error.h"
 
@@ -15,6 +16,11 @@ ssoc_status ssoc_io_write_atomic(const char *path, const void *data, size_t len,
 
 /// 1 if `path` exists (any type), else 0.
 int ssoc_io_exists(const char *path);
+
+/// Space for writing `path`: *avail = bytes available on the file system of its directory
+/// (statvfs f_bavail x f_frsize), *held = bytes `path` itself occupies now (0 if it does not exist),
+/// which come back when it is truncated. Errors name the directory and the system error.
+ssoc_status ssoc_io_space(const char *path, uint64_t *avail, uint64_t *held, ssoc_error *err);
 
 /// Current UTC time as ISO 8601 "YYYY-MM-DDThh:mm:ssZ" into buf (at least 21 bytes).
 void ssoc_io_utc_now(char *buf, size_t len);

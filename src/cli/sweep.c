@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "ssoc/config.h"
+#include "ssoc/h5io.h"
 #include "ssoc/par.h"
 #include "ssoc/sweep.h"
 
@@ -30,8 +31,12 @@ static void usage(FILE *f)
 int ssoc_cmd_sweep(int argc, char **argv)
 {
     ssoc_error err = {0};
-    if (ssoc_par_init(&argc, &argv, &err) != SSOC_OK)
+    /* HDF5 first, so that its shutdown is ours and not a hook inside MPI_Finalize (h5io.h) */
+    ssoc_h5_library_init();
+    if (ssoc_par_init(&argc, &argv, &err) != SSOC_OK) {
+        ssoc_h5_library_close();
         return ssoc_cli_fail("sweep", &err);
+    }
     const int root = ssoc_par_rank() == 0;
     const char *config = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
@@ -91,6 +96,7 @@ int ssoc_cmd_sweep(int argc, char **argv)
         }
     }
     free(sets);
+    ssoc_h5_library_close();
     ssoc_par_finalize();
     return rc;
 }
