@@ -99,7 +99,7 @@ size_t ssoc_rules_xblock(size_t ix, size_t nx, size_t *first);
 /// rho_lo, rho_hi) succeeds (x outside (0, 1) or non-finite sigma at the maximum: ok[i] = 0 and
 /// out[i] unchanged). Where ok[i] = 1, out[i].at_bound and out[i].n_local_max equal the direct
 /// call's; columns solved directly are bit-identical to it; columns served by the shared solve
-/// differ from it by rounding only (tests/test_rules.c: |d rho_opt| <= 4e-15 g/cm3,
+/// differ from it by rounding only (tests/test_rules_columns.c: |d rho_opt| <= 4e-15 g/cm3,
 /// |d v_f| <= 4e-15, |d ln sigma| <= 1e-13, relative d sigma <= 1e-13).
 ///
 /// Determinism: out[i] is a function of (prep, xs[0..m), T_K, rho_lo, rho_hi) only, in any
