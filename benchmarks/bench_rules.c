@@ -1,7 +1,8 @@
 /* Time per design-rule optimisation (rho_opt and x_opt) over a grid shaped like the sweep's
  * default (nx = 201, nrho = 181, nT = 11), for the published set and for replicate-like
  * parameter sets (each parameter scaled by a uniform factor in [0.9, 1.1], deterministic).
- * Single thread. Usage: bench_rules [replicates (default 20)] */
+ * Also rho_opt by the x-block method (ssoc_rules_rho_opt_columns), per column. Single thread.
+ * Usage: bench_rules [replicates (default 20)] */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,27 @@ int main(int argc, char **argv)
             }
     const double t_rho = (now_s() - t0) / ((double)R * NT * NX);
     const double frac_rho_bound = (double)nbound / (double)ncalls;
+
+    /* the same columns by the x-block method, as the sweep calls it (ssoc_rules_xblock blocks) */
+    double xg[NX];
+    for (int ix = 0; ix < NX; ++ix)
+        xg[ix] = X_LO + (X_HI - X_LO) * ix / (NX - 1);
+    ssoc_optimum ob[SSOC_RULES_XBLOCK];
+    unsigned char okb[SSOC_RULES_XBLOCK];
+    t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (size_t f = 0; f < NX; f += SSOC_RULES_XBLOCK) {
+                const double T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                const size_t m = ssoc_rules_xblock(f, NX, NULL);
+                if (ssoc_rules_rho_opt_columns(&pr[r], xg + f, m, T, RHO_LO, RHO_HI, ob, okb, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return 1;
+                }
+                for (size_t i = 0; i < m; ++i)
+                    sink += okb[i] ? ob[i].arg : 0.0;
+            }
+    const double t_rho_block = (now_s() - t0) / ((double)R * NT * NX);
 
     nbound = ncalls = 0;
     t0 = now_s();
@@ -173,15 +195,31 @@ int main(int argc, char **argv)
             }
     const double t_bi = (now_s() - t0) / ((double)R * NT * NX);
     const double frac_bi = (double)nmulti / (double)ncalls;
+    t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (size_t f = 0; f < NX; f += SSOC_RULES_XBLOCK) {
+                const double T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                const size_t m = ssoc_rules_xblock(f, NX, NULL);
+                if (ssoc_rules_rho_opt_columns(&pr[r], xg + f, m, T, 0.5, 2.1, ob, okb, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return 1;
+                }
+                for (size_t i = 0; i < m; ++i)
+                    sink += okb[i] ? ob[i].arg : 0.0;
+            }
+    const double t_bi_block = (now_s() - t0) / ((double)R * NT * NX);
 
     printf("bench_rules: %d parameter sets, grid x[%g,%g]x%d rho[%g,%g]x%d T[%g,%g]x%d, 1 thread\n", R, X_LO,
            X_HI, NX, RHO_LO, RHO_HI, NRHO, T_LO, T_HI, NT);
     printf("rho_opt (plain API)    %8.1f ns/call\n", 1e9 * t_rho_plain);
     printf("rho_opt (prepared)     %8.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_rho, 100.0 * frac_rho_bound);
+    printf("rho_opt (x-block, %d columns) %5.1f ns/column\n", SSOC_RULES_XBLOCK, 1e9 * t_rho_block);
     printf("x_opt   (prepared)     %8.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_x, 100.0 * frac_x_bound);
     printf("x_opt   x in [0.05,0.95] %6.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_xw, 100.0 * frac_xw_bound);
     printf("x_opt   interior (beta1 -2.5) %6.1f ns/call  (%.1f%% at a bound)\n", 1e9 * t_xi, 100.0 * frac_xi_bound);
     printf("rho_opt steep gating  %8.1f ns/call  (%.1f%% bimodal)\n", 1e9 * t_bi, 100.0 * frac_bi);
+    printf("rho_opt steep gating, x-block %5.1f ns/column\n", 1e9 * t_bi_block);
     printf("(checksum %.6f)\n", sink);
     free(ps);
     free(pr);

@@ -1,9 +1,10 @@
 /* The design-rule report of a sweep file (report.h). The per-composition optima are recomputed
  * on the continuous model from the file's parameters and replicate table with exactly the calls
- * the sweep makes for /rules (same prepared optimiser, same quantile selection, same BCa levels),
- * so at a composition that is also a grid node the numbers equal /rules to the bit. Everything
- * about the grid's best composition and x_opt is read from /rules as stored. The sentences are
- * assembled from the numbers and flags; no wording is chosen without a number behind it. */
+ * the sweep makes for /rules (the x-block rho_opt over the node's block of grid columns, same
+ * quantile selection, same BCa levels), so at a composition that is also a grid node the numbers
+ * equal /rules to the bit. Everything about the grid's best composition and x_opt is read from
+ * /rules as stored. The sentences are assembled from the numbers and flags; no wording is chosen
+ * without a number behind it. */
 #include "ssoc/report.h"
 
 #include <math.h>
@@ -49,18 +50,58 @@ static void band_of(const ctx *c, double *v, size_t n, double point, const doubl
     b->lo = res[0], b->hi = res[1];
 }
 
+/* Where a composition sits on the file's x grid: at node first + i of the x block [first,
+ * first + m) (ssoc_rules_xblock), or m = 0 if it is not a grid node. */
+typedef struct xnode {
+    size_t first, m, i;
+} xnode;
+
+static xnode find_node(const ssoc_sweepfile *sf, double x)
+{
+    xnode nd = {0, 0, 0};
+    for (size_t ix = 0; ix < sf->nx; ++ix)
+        if (sf->x[ix] == x) {
+            nd.m = ssoc_rules_xblock(ix, sf->nx, &nd.first);
+            nd.i = ix - nd.first;
+            break;
+        }
+    return nd;
+}
+
+/* rho_opt of one parameter set at composition x: at a grid node, the sweep's own call (the x-block
+ * method over the node's block, src/sweep.c rho_block_task), so the numbers are /rules' to the
+ * bit; elsewhere a direct solve. Both fail exactly when the direct solve fails (rules.h), and then
+ * the direct solve says why. */
+static int comp_rho_opt(const ssoc_rules_prep *pp, const ssoc_sweepfile *sf, const xnode *nd, double x, double T,
+                        ssoc_optimum *o, ssoc_error *err)
+{
+    const double rlo = sf->rho_g_cm3[0], rhi = sf->rho_g_cm3[sf->nrho - 1];
+    if (nd->m) {
+        ssoc_optimum out[SSOC_RULES_XBLOCK];
+        unsigned char ok[SSOC_RULES_XBLOCK];
+        if (ssoc_rules_rho_opt_columns(pp, sf->x + nd->first, nd->m, T, rlo, rhi, out, ok, err) != SSOC_OK)
+            return 0;
+        if (ok[nd->i]) {
+            *o = out[nd->i];
+            return 1;
+        }
+    }
+    return ssoc_rules_rho_opt_prepared(pp, x, T, rlo, rhi, o, err) == SSOC_OK;
+}
+
 /* rho_opt at (x, T): point optimum, replicate band, flags, P(sigma >= target) */
 static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratch, ssoc_report_comp *o,
                                 ssoc_error *err)
 {
     const ssoc_sweepfile *sf = c->sf;
-    const double rlo = sf->rho_g_cm3[0], rhi = sf->rho_g_cm3[sf->nrho - 1];
+    const double rlo = sf->rho_g_cm3[0];
+    const xnode nd = find_node(sf, x);
     memset(o, 0, sizeof *o);
     o->x = x;
     o->p_exceed = NAN;
     ssoc_optimum pt;
     ssoc_error e = {0};
-    if (ssoc_rules_rho_opt_prepared(&c->best, x, T, rlo, rhi, &pt, &e) != SSOC_OK)
+    if (!comp_rho_opt(&c->best, sf, &nd, x, T, &pt, &e))
         return SSOC_ERR(err, SSOC_EFIT, "%s: rho_opt at x = %g, T = %g K with /fit/params: %s", sf->path, x, T, e.msg);
     o->edge = !pt.at_bound ? SSOC_EDGE_NONE : pt.arg == rlo ? SSOC_EDGE_LOWER : SSOC_EDGE_UPPER;
     o->extrapolated = ssoc_sweepfile_extrap(&sf->range, x, pt.v_f, T);
@@ -78,8 +119,7 @@ static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratc
         memcpy(p.p, sf->boot + b * SSOC_NPARAM, sizeof p.p);
         ssoc_rules_prep pp;
         ssoc_optimum ob;
-        if (ssoc_rules_prepare(&p, &pp, NULL) != SSOC_OK ||
-            ssoc_rules_rho_opt_prepared(&pp, x, T, rlo, rhi, &ob, NULL) != SSOC_OK) {
+        if (ssoc_rules_prepare(&p, &pp, NULL) != SSOC_OK || !comp_rho_opt(&pp, sf, &nd, x, T, &ob, NULL)) {
             ++nfail;
         } else {
             a[b] = ob.arg, v[b] = ob.v_f, s[b] = ob.sigma_S_cm;
@@ -109,7 +149,7 @@ static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratc
         jv = ja + c->n_jack, js = jv + c->n_jack;
         for (size_t i = 0; i < c->n_jack; ++i) {
             ssoc_optimum oj;
-            if (ssoc_rules_rho_opt_prepared(&c->jack[i], x, T, rlo, rhi, &oj, NULL) != SSOC_OK)
+            if (!comp_rho_opt(&c->jack[i], sf, &nd, x, T, &oj, NULL))
                 continue;
             ja[nj] = oj.arg, jv[nj] = oj.v_f, js[nj] = oj.sigma_S_cm;
             ++nj;

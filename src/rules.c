@@ -189,7 +189,26 @@ typedef struct rl_scan {
     int best_where, nmax;
     rl_node pend;
     int have_pend;
+    struct rl_lmax *lm; /* where to record the interior local maxima, or NULL */
 } rl_scan;
+
+/* The interior local maxima a maximisation found (the first RL_NLM of them), for the x-block
+ * method: it needs to know which of them lie inside each column's own range. */
+#define RL_NLM 8
+typedef struct rl_lmax {
+    int n;
+    double v[RL_NLM], g[RL_NLM];
+} rl_lmax;
+
+static void rl_local_max(rl_scan *S, double v, double g)
+{
+    ++S->nmax;
+    if (S->lm && S->lm->n < RL_NLM) {
+        S->lm->v[S->lm->n] = v;
+        S->lm->g[S->lm->n] = g;
+        ++S->lm->n;
+    }
+}
 
 static void rl_offer(rl_scan *S, double v, double g, int interior_root)
 {
@@ -200,8 +219,10 @@ static void rl_offer(rl_scan *S, double v, double g, int interior_root)
     }
 }
 
-/* Global maximum of g on [va, vb] (va <= vb). Returns 0, or -1 if no finite candidate was found. */
-static int rl_maximise(const rl_prob *P, const double *bp, int nbp, double va, double vb, rl_result *res)
+/* Global maximum of g on [va, vb] (va <= vb). Returns 0, or -1 if no finite candidate was found.
+ * If lm is not NULL, the interior local maxima are recorded there (lm->n = 0 on entry). */
+static int rl_maximise(const rl_prob *P, const double *bp, int nbp, double va, double vb, rl_result *res,
+                       rl_lmax *lm)
 {
     double edge[6];
     int ne = 0;
@@ -213,7 +234,7 @@ static int rl_maximise(const rl_prob *P, const double *bp, int nbp, double va, d
             edge[ne++] = bp[k];
     edge[ne++] = vb;
 
-    rl_scan S = {.va = va, .vb = vb, .best_g = -INFINITY, .best_v = NAN};
+    rl_scan S = {.va = va, .vb = vb, .best_g = -INFINITY, .best_v = NAN, .lm = lm};
     int ncells = 0;
     rl_cell stack[RL_MAXDEPTH + 2];
     rl_node left;
@@ -274,15 +295,17 @@ static int rl_maximise(const rl_prob *P, const double *bp, int nbp, double va, d
                 rl_node m;
                 m.v = rl_newton(P, &cell->a, &cell->b);
                 m.have_g = 0;
-                rl_offer(&S, m.v, rl_value(P, &m), 1);
-                ++S.nmax;
+                const double gm = rl_value(P, &m);
+                rl_offer(&S, m.v, gm, 1);
+                rl_local_max(&S, m.v, gm);
                 S.have_pend = 0;
             } else if (kind == 1) {
                 S.pend = cell->b;
                 S.have_pend = 1;
             } else if (S.have_pend) { /* rose into a, falls after it: a local maximum at a node */
-                rl_offer(&S, S.pend.v, rl_value(P, &S.pend), 0);
-                ++S.nmax;
+                const double gp = rl_value(P, &S.pend);
+                rl_offer(&S, S.pend.v, gp, 0);
+                rl_local_max(&S, S.pend.v, gp);
                 S.have_pend = 0;
             } else if (cell->a.v == va) {
                 rl_offer(&S, va, rl_value(P, &cell->a), 0);
@@ -325,6 +348,18 @@ static void rl_base(const ssoc_rules_prep *prep, double T, rl_prob *P)
     P->nH = q[SSOC_P_NH];
     P->vc = q[SSOC_P_VC];
     P->ln_vc = prep->ln_vc;
+}
+
+/* The 1-D problem of rho_opt: N = 1 - v, no x term (it is a constant at fixed x). */
+static void rl_rho_prob(const ssoc_rules_prep *prep, double T, rl_prob *P)
+{
+    rl_base(prep, T, P);
+    P->n0 = 1.0;
+    P->n1 = -1.0;
+    P->d0 = 1.0;
+    P->d1 = 0.0;
+    P->c = 0.0;
+    P->cdelta = 0.0;
 }
 
 static ssoc_status rl_finish(const ssoc_rules_prep *prep, const char *rule, double x, double rho, double T,
@@ -409,17 +444,11 @@ ssoc_status ssoc_rules_rho_opt_prepared(const ssoc_rules_prep *prep, double x, d
                         rule, rho_lo, rho_hi);
     const double rho0 = ssoc_model_rho0_g_cm3(x);
     rl_prob P;
-    rl_base(prep, T, &P);
-    P.n0 = 1.0;
-    P.n1 = -1.0;
-    P.d0 = 1.0;
-    P.d1 = 0.0;
-    P.c = 0.0;
-    P.cdelta = 0.0;
+    rl_rho_prob(prep, T, &P);
     /* v decreases with rho: the upper density is the lower end in v */
     const double va = 1.0 - rho_hi / rho0, vb = 1.0 - rho_lo / rho0;
     rl_result r;
-    if (rl_maximise(&P, prep->bp, prep->nbp, va, vb, &r) != 0)
+    if (rl_maximise(&P, prep->bp, prep->nbp, va, vb, &r, NULL) != 0)
         return SSOC_ERR(err, SSOC_EINVAL, "%s: sigma is not finite on rho in [%g, %g] g/cm3 (x = %g, T = %g K)",
                         rule, rho_lo, rho_hi, x, T);
     double rho;
@@ -432,6 +461,129 @@ ssoc_status ssoc_rules_rho_opt_prepared(const ssoc_rules_prep *prep, double x, d
         rho = rho < rho_lo ? rho_lo : rho > rho_hi ? rho_hi : rho;
     }
     return rl_finish(prep, rule, x, rho, T, &r, rho, o, err);
+}
+
+/* x-block method (rules.h, ssoc_rules_rho_opt_columns). A column is served by the shared solve
+ * only when its optimum is certainly that of its own direct solve, with the same flags:
+ * - the shared maximum v* is interior to the union and lies inside the column's range by more than
+ *   RL_COL_MARGIN (so the column's direct solve sees g' > 0 at its lower end and g' < 0 at its upper
+ *   end by far more than rounding, and returns the same interior maximum, not an end);
+ * - no recorded interior local maximum of the union lies within RL_COL_MARGIN of the column's ends
+ *   (so whether it is inside the column's range, i.e. counted in its n_local_max, is unambiguous);
+ * - every other local maximum inside the column's range is below v*'s value by more than
+ *   RL_TIE_REL relative (so rounding cannot make the direct solve prefer it);
+ * - all local maxima were recorded (at most RL_NLM) and ln sigma < RL_LN_MAX (exp cannot overflow
+ *   where the direct solve's would not).
+ * v* moves by ~1e-16 between the union and a column's range (Newton converged in a different
+ * bracket), so the margins are many orders above the differences they guard against, and cost
+ * the reuse only for columns whose optimum sits within 1e-8 of a range end. */
+#define RL_COL_MARGIN 1e-8
+#define RL_TIE_REL 1e-9
+#define RL_LN_MAX 700.0
+
+size_t ssoc_rules_xblock(size_t ix, size_t nx, size_t *first)
+{
+    if (ix >= nx) {
+        if (first)
+            *first = nx;
+        return 0;
+    }
+    const size_t f = ix - ix % SSOC_RULES_XBLOCK, m = nx - f;
+    if (first)
+        *first = f;
+    return m < SSOC_RULES_XBLOCK ? m : SSOC_RULES_XBLOCK;
+}
+
+ssoc_status ssoc_rules_rho_opt_columns(const ssoc_rules_prep *prep, const double *xs, size_t m, double T,
+                                       double rho_lo, double rho_hi, ssoc_optimum *out, unsigned char *ok,
+                                       ssoc_error *err)
+{
+    static const char rule[] = "rho_opt columns";
+    if (!prep || !xs || !out || !ok)
+        return SSOC_ERR(err, SSOC_EINVAL, "%s: NULL argument", rule);
+    if (m < 1 || m > SSOC_RULES_XBLOCK)
+        return SSOC_ERR(err, SSOC_EINVAL, "%s: %zu columns (need 1 to %d)", rule, m, SSOC_RULES_XBLOCK);
+    if (rl_check_T(rule, T, err) != SSOC_OK)
+        return SSOC_EINVAL;
+    if (!(isfinite(rho_lo) && isfinite(rho_hi) && rho_lo > 0.0 && rho_lo < rho_hi))
+        return SSOC_ERR(err, SSOC_EINVAL, "%s: rho range [%g, %g] g/cm3 is invalid (need 0 < lo < hi, finite)",
+                        rule, rho_lo, rho_hi);
+    /* every column's v_f range, computed as ssoc_rules_rho_opt_prepared computes it */
+    double rho0[SSOC_RULES_XBLOCK], va[SSOC_RULES_XBLOCK], vb[SSOC_RULES_XBLOCK];
+    int valid[SSOC_RULES_XBLOCK];
+    double ulo = INFINITY, uhi = -INFINITY;
+    size_t nvalid = 0, iref = 0;
+    for (size_t i = 0; i < m; ++i) {
+        const double x = xs[i];
+        valid[i] = isfinite(x) && x > 0.0 && x < 1.0;
+        if (!valid[i])
+            continue;
+        if (nvalid++ == 0)
+            iref = i;
+        rho0[i] = ssoc_model_rho0_g_cm3(x);
+        va[i] = 1.0 - rho_hi / rho0[i];
+        vb[i] = 1.0 - rho_lo / rho0[i];
+        ulo = va[i] < ulo ? va[i] : ulo;
+        uhi = vb[i] > uhi ? vb[i] : uhi;
+    }
+    /* the shared solve over the union of the ranges (g does not depend on x: rules.h) */
+    rl_result r;
+    rl_lmax lm = {0};
+    double ls_ref = NAN, lref = NAN;
+    int have = 0;
+    if (nvalid >= 2) {
+        rl_prob P;
+        rl_rho_prob(prep, T, &P);
+        have = rl_maximise(&P, prep->bp, prep->nbp, ulo, uhi, &r, &lm) == 0 && r.where == 0 && r.nmax == lm.n;
+        if (have) {
+            /* ln sigma at the reference column; the others differ by the x terms of ln sigma at
+             * fixed v_f: (1/3) ln n_Li = (1/3) ln(x/(5 - 4x)) + f(v_f) (SPEC 3), and beta1 x */
+            const double xr = xs[iref];
+            double vf;
+            ls_ref = rl_ln_sigma(prep->p, xr, rho0[iref] * (1.0 - r.v), T, &vf);
+            lref = log(xr / (5.0 - 4.0 * xr));
+            have = isfinite(ls_ref);
+        }
+    }
+    const double b1 = prep->p[SSOC_P_BETA1];
+    for (size_t i = 0; i < m; ++i) {
+        if (!valid[i]) { /* as the direct solve: x outside (0, 1) */
+            ok[i] = 0;
+            continue;
+        }
+        int serve = have && r.v > va[i] + RL_COL_MARGIN && r.v < vb[i] - RL_COL_MARGIN;
+        int nin = 0;
+        for (int k = 0; serve && k < lm.n; ++k) {
+            const double v = lm.v[k];
+            if (fabs(v - va[i]) <= RL_COL_MARGIN || fabs(v - vb[i]) <= RL_COL_MARGIN)
+                serve = 0;
+            else if (v > va[i] && v < vb[i]) {
+                ++nin;
+                if (v != r.v && !(r.g - lm.g[k] > RL_TIE_REL * (1.0 + fabs(r.g))))
+                    serve = 0;
+            }
+        }
+        if (serve) {
+            const double x = xs[i];
+            double rho = rho0[i] * (1.0 - r.v);
+            rho = rho < rho_lo ? rho_lo : rho > rho_hi ? rho_hi : rho;
+            const double ls = ls_ref + (log(x / (5.0 - 4.0 * x)) - lref) * (1.0 / 3.0) + b1 * (x - xs[iref]);
+            const double s = exp(ls);
+            const double vf = 1.0 - rho / rho0[i];
+            if (isfinite(ls) && ls < RL_LN_MAX && isfinite(s) && isfinite(vf)) {
+                out[i].arg = rho;
+                out[i].v_f = vf;
+                out[i].sigma_S_cm = s;
+                out[i].ln_sigma = ls;
+                out[i].at_bound = 0;
+                out[i].n_local_max = nin;
+                ok[i] = 1;
+                continue;
+            }
+        }
+        ok[i] = ssoc_rules_rho_opt_prepared(prep, xs[i], T, rho_lo, rho_hi, &out[i], NULL) == SSOC_OK;
+    }
+    return SSOC_OK;
 }
 
 ssoc_status ssoc_rules_x_opt_prepared(const ssoc_rules_prep *prep, double rho, double T, double x_lo, double x_hi,
@@ -462,7 +614,7 @@ ssoc_status ssoc_rules_x_opt_prepared(const ssoc_rules_prep *prep, double rho, d
     const double va = 1.0 - rK * (5.0 - 4.0 * x_lo) / (RL_M1 * x_lo + RL_M0);
     const double vb = 1.0 - rK * (5.0 - 4.0 * x_hi) / (RL_M1 * x_hi + RL_M0);
     rl_result r;
-    if (rl_maximise(&P, prep->bp, prep->nbp, va, vb, &r) != 0)
+    if (rl_maximise(&P, prep->bp, prep->nbp, va, vb, &r, NULL) != 0)
         return SSOC_ERR(err, SSOC_EINVAL, "%s: sigma is not finite on x in [%g, %g] (rho = %g g/cm3, T = %g K)",
                         rule, x_lo, x_hi, rho, T);
     double x;

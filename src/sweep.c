@@ -756,19 +756,20 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
 enum { RV_ARG, RV_ARG_LO, RV_ARG_HI, RV_VF, RV_VF_LO, RV_VF_HI, RV_S, RV_S_LO, RV_S_HI, RV_BOUND, RV_EXT, RV_NFAIL,
        RV_COUNT };
 
+/* Per-thread scratch for one rule task: the replicate optima of up to SSOC_RULES_XBLOCK columns
+ * (column i's at offset i * n in a/v/s, i * nj in ja/jv/js). */
 typedef struct rule_scratch {
     double *a, *v, *s;
     void *sel;
-    double *ja, *jv, *js; /* jackknife optima (BCa), n_jack_ok each */
+    double *ja, *jv, *js; /* jackknife optima (BCa), n_jack_ok per column */
+    size_t n, nj;         /* per-column strides */
 } rule_scratch;
 
-static int rule_eval(const run *R, int kind, const ssoc_rules_prep *pp, double fixed, double T, ssoc_optimum *o)
+/* x_opt at (rho, T) over the grid's x range */
+static int x_opt_eval(const run *R, const ssoc_rules_prep *pp, double rho, double T, ssoc_optimum *o)
 {
     const ssoc_config *c = R->cfg;
-    ssoc_error e;
-    if (kind == 0)
-        return ssoc_rules_rho_opt_prepared(pp, fixed, T, c->rho.v[0], c->rho.v[c->rho.n - 1], o, &e) == SSOC_OK;
-    return ssoc_rules_x_opt_prepared(pp, fixed, T, c->x.v[0], c->x.v[c->x.n - 1], o, &e) == SSOC_OK;
+    return ssoc_rules_x_opt_prepared(pp, rho, T, c->x.v[0], c->x.v[c->x.n - 1], o, NULL) == SSOC_OK;
 }
 
 static void band(const run *R, double *v, size_t n, double point, const double *jack, size_t nj, double *lo,
@@ -791,21 +792,73 @@ static void band(const run *R, double *v, size_t n, double point, const double *
     *lo = res[0], *hi = res[1];
 }
 
-/* kind 0: rho_opt at (x = fixed, T); kind 1: x_opt at (rho = fixed, T) */
-static void rule_task(const run *R, int kind, double fixed, double T, rule_scratch *sc, double *rec)
+/* The records of rho_opt at the x block [ix0, ix0 + m) (ssoc_rules_xblock) at T, recs[i * RV_COUNT]
+ * for column ix0 + i. Every parameter set's optima come from ssoc_rules_rho_opt_columns over the
+ * whole block: one shared solve serves most columns (benchmarks/README.md, "Design rules"), and
+ * `ssoc rules` makes the same call for a grid node's block (src/report.c), so the two agree to
+ * the bit. */
+static void rho_block_task(const run *R, size_t ix0, size_t m, double T, rule_scratch *sc, double *recs)
+{
+    const ssoc_config *c = R->cfg;
+    const double *xs = c->x.v + ix0, rlo = c->rho.v[0], rhi = c->rho.v[c->rho.n - 1];
+    ssoc_optimum o[SSOC_RULES_XBLOCK], po[SSOC_RULES_XBLOCK];
+    unsigned char ok[SSOC_RULES_XBLOCK], pok[SSOC_RULES_XBLOCK];
+    size_t n[SSOC_RULES_XBLOCK] = {0}, nf[SSOC_RULES_XBLOCK] = {0}, nj[SSOC_RULES_XBLOCK] = {0};
+    for (size_t i = 0; i < m * RV_COUNT; ++i)
+        recs[i] = NAN;
+    /* the arguments are the validated grid's, so only per-column failures can occur; a whole-call
+     * error would leave every column failed, as the direct calls would */
+    if (ssoc_rules_rho_opt_columns(&R->bestprep, xs, m, T, rlo, rhi, po, pok, NULL) != SSOC_OK)
+        return;
+    for (size_t b = 0; b < R->n_ok; ++b) {
+        if (ssoc_rules_rho_opt_columns(&R->preps[b], xs, m, T, rlo, rhi, o, ok, NULL) != SSOC_OK)
+            memset(ok, 0, sizeof ok);
+        for (size_t i = 0; i < m; ++i) {
+            if (!ok[i]) {
+                ++nf[i];
+                continue;
+            }
+            const size_t k = i * sc->n + n[i]++;
+            sc->a[k] = o[i].arg, sc->v[k] = o[i].v_f, sc->s[k] = o[i].sigma_S_cm;
+        }
+    }
+    for (size_t b = 0; b < R->n_jack_ok; ++b) {
+        if (ssoc_rules_rho_opt_columns(&R->jackpreps[b], xs, m, T, rlo, rhi, o, ok, NULL) != SSOC_OK)
+            continue;
+        for (size_t i = 0; i < m; ++i)
+            if (ok[i]) {
+                const size_t k = i * sc->nj + nj[i]++;
+                sc->ja[k] = o[i].arg, sc->jv[k] = o[i].v_f, sc->js[k] = o[i].sigma_S_cm;
+            }
+    }
+    for (size_t i = 0; i < m; ++i) {
+        double *rec = recs + i * RV_COUNT;
+        if (!pok[i])
+            continue;
+        rec[RV_ARG] = po[i].arg, rec[RV_VF] = po[i].v_f, rec[RV_S] = po[i].sigma_S_cm, rec[RV_BOUND] = po[i].at_bound;
+        rec[RV_EXT] = extrap_bits(&R->range, xs[i], po[i].v_f, T);
+        rec[RV_NFAIL] = (double)nf[i];
+        const double *ja = sc->ja + i * sc->nj, *jv = sc->jv + i * sc->nj, *js = sc->js + i * sc->nj;
+        band(R, sc->a + i * sc->n, n[i], po[i].arg, ja, nj[i], &rec[RV_ARG_LO], &rec[RV_ARG_HI], sc->sel);
+        band(R, sc->v + i * sc->n, n[i], po[i].v_f, jv, nj[i], &rec[RV_VF_LO], &rec[RV_VF_HI], sc->sel);
+        band(R, sc->s + i * sc->n, n[i], po[i].sigma_S_cm, js, nj[i], &rec[RV_S_LO], &rec[RV_S_HI], sc->sel);
+    }
+}
+
+/* The record of x_opt at (rho, T): point optimum, band over the replicates, flags. */
+static void x_opt_task(const run *R, double rho, double T, rule_scratch *sc, double *rec)
 {
     ssoc_optimum o;
     for (int i = 0; i < RV_COUNT; ++i)
         rec[i] = NAN;
-    if (!rule_eval(R, kind, &R->bestprep, fixed, T, &o))
+    if (!x_opt_eval(R, &R->bestprep, rho, T, &o))
         return;
     rec[RV_ARG] = o.arg, rec[RV_VF] = o.v_f, rec[RV_S] = o.sigma_S_cm, rec[RV_BOUND] = o.at_bound;
-    const double x_at = kind == 0 ? fixed : o.arg;
-    rec[RV_EXT] = extrap_bits(&R->range, x_at, o.v_f, T);
+    rec[RV_EXT] = extrap_bits(&R->range, o.arg, o.v_f, T);
     size_t n = 0, nf = 0;
     for (size_t b = 0; b < R->n_ok; ++b) {
         ssoc_optimum ob;
-        if (!rule_eval(R, kind, &R->preps[b], fixed, T, &ob)) {
+        if (!x_opt_eval(R, &R->preps[b], rho, T, &ob)) {
             ++nf;
             continue;
         }
@@ -815,7 +868,7 @@ static void rule_task(const run *R, int kind, double fixed, double T, rule_scrat
     size_t nj = 0;
     for (size_t i = 0; i < R->n_jack_ok; ++i) {
         ssoc_optimum oj;
-        if (!rule_eval(R, kind, &R->jackpreps[i], fixed, T, &oj))
+        if (!x_opt_eval(R, &R->jackpreps[i], rho, T, &oj))
             continue;
         sc->ja[nj] = oj.arg, sc->jv[nj] = oj.v_f, sc->js[nj] = oj.sigma_S_cm;
         ++nj;
@@ -924,21 +977,23 @@ static ssoc_status rules_write_status(run *R, const double *all, ssoc_error *err
     return st;
 }
 
-/* scratch for n replicate optima and nj jackknife optima */
+/* scratch for n replicate optima and nj jackknife optima of SSOC_RULES_XBLOCK columns */
 static rule_scratch *scratch_alloc(size_t n, size_t nj)
 {
     rule_scratch *sc = malloc(sizeof *sc);
     if (!sc)
         return NULL;
-    sc->a = malloc((3 * n + 3 * nj + 1) * sizeof(double));
+    sc->n = n, sc->nj = nj;
+    const size_t xn = SSOC_RULES_XBLOCK * n, xj = SSOC_RULES_XBLOCK * nj;
+    sc->a = malloc((3 * xn + 3 * xj + 1) * sizeof(double));
     sc->sel = malloc(ssoc_kernel_quantiles_scratch(n ? n : 1));
     if (!sc->a || !sc->sel) {
         free(sc->a), free(sc->sel);
         free(sc);
         return NULL;
     }
-    sc->v = sc->a + n, sc->s = sc->a + 2 * n;
-    sc->ja = sc->a + 3 * n, sc->jv = sc->ja + nj, sc->js = sc->jv + nj;
+    sc->v = sc->a + xn, sc->s = sc->a + 2 * xn;
+    sc->ja = sc->a + 3 * xn, sc->jv = sc->ja + xj, sc->js = sc->jv + xj;
     return sc;
 }
 
@@ -949,14 +1004,15 @@ static void scratch_free(rule_scratch *sc)
     free(sc);
 }
 
-/* Rule tasks, one record (RV_COUNT doubles) each: [0, nT nx) rho_opt(x, T) as [T][x], then
- * [nT nx, + nT nrho) x_opt(rho, T) as [T][rho]. A rho_opt task costs ~3x an x_opt one (x_opt is
- * mostly a boundary result settled without Newton steps), so contiguous shares of the task list
- * left rank 0 with all the costly ones; ranks take contiguous ranges of *slots* instead, and slot
- * i runs task (i * mult) mod ntask, a bijection that spreads both kinds evenly. A task's record
- * depends only on the task, so the decomposition changes no bit. */
+/* Rule tasks: [0, nT nxb) rho_opt over x block k % nxb (ssoc_rules_xblock) at T index k / nxb,
+ * then [nT nxb, + nT nrho) x_opt at (rho, T) q = k - nT nxb as [T][rho]. Records (RV_COUNT doubles
+ * each) are [T][x] for rho_opt, then [T][rho] for x_opt; a task's records are contiguous. A rho_opt
+ * block task costs several x_opt tasks, so contiguous shares of the task list would leave rank 0
+ * with all the costly ones; ranks take contiguous ranges of *slots* instead, and slot i runs task
+ * (i * mult) mod ntask, a bijection that spreads both kinds evenly. A task's records depend only
+ * on the task (the blocks are fixed by the grid), so the decomposition changes no bit. */
 typedef struct rule_tasks {
-    size_t ntask, mult;
+    size_t nxb, nrho_tasks, ntask, nrec, mult;
 } rule_tasks;
 
 static size_t gcd_size(size_t a, size_t b)
@@ -970,7 +1026,10 @@ static size_t gcd_size(size_t a, size_t b)
 
 static void rule_tasks_init(const run *R, rule_tasks *tk)
 {
-    tk->ntask = R->nT * R->nx + R->nT * R->nrho;
+    tk->nxb = (R->nx + SSOC_RULES_XBLOCK - 1) / SSOC_RULES_XBLOCK;
+    tk->nrho_tasks = R->nT * tk->nxb;
+    tk->ntask = tk->nrho_tasks + R->nT * R->nrho;
+    tk->nrec = R->nT * R->nx + R->nT * R->nrho;
     /* a multiplier near ntask / golden ratio, coprime with ntask */
     size_t m = (size_t)(0.6180339887498949 * (double)tk->ntask);
     if (m < 1)
@@ -983,14 +1042,30 @@ static void rule_tasks_init(const run *R, rule_tasks *tk)
 /* i * mult < 2 ntask^2 < 2^64 for any grid the config accepts (at most 2e9 points) */
 static size_t slot_task(const rule_tasks *tk, size_t i) { return (size_t)(((uint64_t)i * tk->mult) % tk->ntask); }
 
-static void run_rule_task(const run *R, size_t k, rule_scratch *sc, double *rec)
+/* first record and record count of task k */
+static size_t task_records(const run *R, const rule_tasks *tk, size_t k, size_t *first)
+{
+    if (k < tk->nrho_tasks) {
+        size_t ix0;
+        const size_t m = ssoc_rules_xblock((k % tk->nxb) * SSOC_RULES_XBLOCK, R->nx, &ix0);
+        *first = (k / tk->nxb) * R->nx + ix0;
+        return m;
+    }
+    *first = R->nT * R->nx + (k - tk->nrho_tasks);
+    return 1;
+}
+
+static void run_rule_task(const run *R, const rule_tasks *tk, size_t k, rule_scratch *sc, double *recs)
 {
     const ssoc_config *c = R->cfg;
-    const size_t nrt = R->nT * R->nx;
-    if (k < nrt)
-        rule_task(R, 0, c->x.v[k % R->nx], c->T.v[k / R->nx], sc, rec);
-    else
-        rule_task(R, 1, c->rho.v[(k - nrt) % R->nrho], c->T.v[(k - nrt) / R->nrho], sc, rec);
+    if (k < tk->nrho_tasks) {
+        size_t ix0;
+        const size_t m = ssoc_rules_xblock((k % tk->nxb) * SSOC_RULES_XBLOCK, R->nx, &ix0);
+        rho_block_task(R, ix0, m, c->T.v[k / tk->nxb], sc, recs);
+    } else {
+        const size_t q = k - tk->nrho_tasks;
+        x_opt_task(R, c->rho.v[q % R->nrho], c->T.v[q / R->nrho], sc, recs);
+    }
 }
 
 static ssoc_status do_rules(run *R, ssoc_error *err)
@@ -999,12 +1074,17 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
     rule_tasks_init(R, &tk);
     size_t s0, s1;
     ssoc_par_share(tk.ntask, R->rank, R->size, &s0, &s1);
-    /* my slots' records in slot order, gathered in slot order, then placed at their tasks */
-    size_t *counts = malloc((size_t)R->size * sizeof *counts);
-    double *all = malloc(tk.ntask * RV_COUNT * sizeof *all), *slots = malloc(tk.ntask * RV_COUNT * sizeof *slots);
+    /* my slots' records, packed in slot order at offsets off[i - s0]; gathered in slot order from
+     * every rank, then put back at their tasks' records */
+    size_t *off = malloc((s1 - s0 + 1) * sizeof *off), *counts = malloc((size_t)R->size * sizeof *counts);
+    double *all = malloc(tk.nrec * RV_COUNT * sizeof *all), *packed = malloc(tk.nrec * RV_COUNT * sizeof *packed);
     ssoc_error e = {0};
-    int nomem = !counts || !all || !slots;
+    int nomem = !off || !counts || !all || !packed;
     if (!nomem) {
+        size_t first;
+        off[0] = 0;
+        for (size_t i = s0; i < s1; ++i)
+            off[i - s0 + 1] = off[i - s0] + task_records(R, &tk, slot_task(&tk, i), &first);
 #pragma omp parallel
         {
             rule_scratch *sc = scratch_alloc(R->n_ok, R->n_jack_ok);
@@ -1015,7 +1095,7 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
 #pragma omp for schedule(dynamic, 1)
             for (size_t i = s0; i < s1; ++i)
                 if (sc)
-                    run_rule_task(R, slot_task(&tk, i), sc, slots + (i - s0) * RV_COUNT);
+                    run_rule_task(R, &tk, slot_task(&tk, i), sc, packed + off[i - s0] * RV_COUNT);
             scratch_free(sc);
         }
     }
@@ -1023,20 +1103,27 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
         SSOC_ERR(&e, SSOC_ENOMEM, "no memory for the design rules");
     ssoc_status st = ssoc_par_agree(&e);
     if (!st) {
+        size_t first;
         for (int r = 0; r < R->size; ++r) {
-            size_t lo, hi;
+            size_t lo, hi, nr = 0;
             ssoc_par_share(tk.ntask, r, R->size, &lo, &hi);
-            counts[r] = (hi - lo) * RV_COUNT;
+            for (size_t i = lo; i < hi; ++i)
+                nr += task_records(R, &tk, slot_task(&tk, i), &first);
+            counts[r] = nr * RV_COUNT;
         }
-        /* gather into `all` (slot order), then place each record at its task in `slots` and swap */
-        if ((st = ssoc_par_allgatherv(slots, all, counts, sizeof(double), &e)) && e.code == SSOC_OK)
+        /* gather into `all` (slot order), unpack into `packed` (task order), then swap the two */
+        if ((st = ssoc_par_allgatherv(packed, all, counts, sizeof(double), &e)) && e.code == SSOC_OK)
             e.code = st;
         st = ssoc_par_agree(&e);
         if (!st) {
-            for (size_t i = 0; i < tk.ntask; ++i)
-                memcpy(slots + slot_task(&tk, i) * RV_COUNT, all + i * RV_COUNT, RV_COUNT * sizeof *all);
+            const double *src = all;
+            for (size_t i = 0; i < tk.ntask; ++i) {
+                const size_t nr = task_records(R, &tk, slot_task(&tk, i), &first);
+                memcpy(packed + first * RV_COUNT, src, nr * RV_COUNT * sizeof *src);
+                src += nr * RV_COUNT;
+            }
             double *t = all;
-            all = slots, slots = t;
+            all = packed, packed = t;
         }
     }
     double tw = ssoc_par_wtime();
@@ -1046,7 +1133,7 @@ static ssoc_status do_rules(run *R, ssoc_error *err)
         st = rules_write_status(R, all, &e);
     R->t_phase[PH_WRITE] += ssoc_par_wtime() - tw;
     R->t_phase[PH_RULES] -= ssoc_par_wtime() - tw;
-    free(all), free(slots), free(counts);
+    free(all), free(packed), free(counts), free(off);
     if (st)
         *err = e;
     return st;

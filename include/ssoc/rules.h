@@ -22,6 +22,8 @@
 #ifndef SSOC_RULES_H
 #define SSOC_RULES_H
 
+#include <stddef.h>
+
 #include "ssoc/error.h"
 #include "ssoc/model.h"
 
@@ -72,6 +74,46 @@ ssoc_status ssoc_rules_x_opt(const ssoc_params *p, double rho_g_cm3, double T_K,
 ssoc_status ssoc_rules_rho_opt_prepared(const ssoc_rules_prep *prep, double x, double T_K,
                                         double rho_lo_g_cm3, double rho_hi_g_cm3, ssoc_optimum *o,
                                         ssoc_error *err);
+
+/// Most columns ssoc_rules_rho_opt_columns takes at once (one x block of a grid).
+#define SSOC_RULES_XBLOCK 16
+
+/// The x block of a grid with `nx` x columns that holds column `ix`: blocks are the runs of
+/// SSOC_RULES_XBLOCK consecutive columns starting at multiples of SSOC_RULES_XBLOCK (the last one
+/// shorter). Sets *first (if not NULL) to the block's first column and returns its column count;
+/// returns 0 (and *first = nx) if ix >= nx. Callers that must agree on rho_opt at a grid node (the
+/// sweep's /rules and `ssoc rules`) pass that node's block to ssoc_rules_rho_opt_columns.
+size_t ssoc_rules_xblock(size_t ix, size_t nx, size_t *first);
+
+/// rho_opt(x, T) at m compositions xs[0..m) (1 <= m <= SSOC_RULES_XBLOCK) at once: the x-block
+/// method. At fixed T, ln sigma along rho is g(v_f) plus a function of x (method above: g has no
+/// x), so only the v_f range [1 - rho_hi/rho0(x), 1 - rho_lo/rho0(x)] moves with x. One solve over
+/// the union of the m ranges gives the global maximum v* of g there; a column whose own range
+/// holds v* strictly inside (by more than 1e-8, and with no other local maximum near its ends or
+/// within 1e-9 relative of v*'s value) has its maximum at v* too: rho_opt = rho0(x)(1 - v*) and
+/// ln sigma is the reference column's shifted by (1/3) ln(x/(5 - 4x)) + beta1 x. Every other
+/// column (boundary results, failures, multimodal near-ties, a single valid column) gets a direct
+/// ssoc_rules_rho_opt_prepared call.
+///
+/// Results: for every i, ok[i] = 1 exactly when ssoc_rules_rho_opt_prepared(prep, xs[i], T_K,
+/// rho_lo, rho_hi) succeeds (x outside (0, 1) or non-finite sigma at the maximum: ok[i] = 0 and
+/// out[i] unchanged). Where ok[i] = 1, out[i].at_bound and out[i].n_local_max equal the direct
+/// call's; columns solved directly are bit-identical to it; columns served by the shared solve
+/// differ from it by rounding only (tests/test_rules_columns.c: |d rho_opt| <= 4e-15 g/cm3,
+/// |d v_f| <= 4e-15, |d ln sigma| <= 1e-13, relative d sigma <= 1e-13).
+///
+/// Determinism: out[i] is a function of (prep, xs[0..m), T_K, rho_lo, rho_hi) only, in any
+/// order of calls or threads, but it depends on the other columns passed with xs[i]. So a value
+/// is reproduced to the bit only by a call with the same block: over a grid, use the blocks of
+/// ssoc_rules_xblock.
+///
+/// Returns SSOC_OK (also when some ok[i] are 0), or SSOC_EINVAL for a NULL pointer, m outside
+/// [1, SSOC_RULES_XBLOCK], T_K not finite and > 0, or an invalid rho range (the errors the direct
+/// call would report for every column); out and ok are then unchanged and `err` (may be NULL) says
+/// why. Per-column failures do not touch `err`: the direct call for that column gives the message.
+ssoc_status ssoc_rules_rho_opt_columns(const ssoc_rules_prep *prep, const double *xs, size_t m, double T_K,
+                                       double rho_lo_g_cm3, double rho_hi_g_cm3, ssoc_optimum *out,
+                                       unsigned char *ok, ssoc_error *err);
 
 /// ssoc_rules_x_opt with constants from ssoc_rules_prepare. Same argument checks and returns.
 ssoc_status ssoc_rules_x_opt_prepared(const ssoc_rules_prep *prep, double rho_g_cm3, double T_K,
