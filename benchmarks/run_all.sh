@@ -86,7 +86,7 @@ sweep_run() {
   wait_quiet
   local t0 t1
   t0=$(date +%s.%N)
-  if [ "$n" = 1 ]; then
+  if [ "$n" = 1 ] && [ -z "${FORCE_MPIRUN:-}" ]; then # one rank without a launcher: no MPI at all
     OMP_NUM_THREADS=$t /usr/bin/time -f %M -o "$out.rss.0" "$bin" sweep "$CONFIG" -q --force -o "$out" "$@" || return 1
   else
     mpirun -q -n "$n" --bind-to none -x OMP_NUM_THREADS="$t" \
@@ -181,15 +181,18 @@ if [[ " $sections " == *" scaling "* ]]; then
   echo "## Scaling: default grid, B = $B; compute phase and whole process (best / median of $REPS)   (load $(load); others: $(others))"
   echo "#  1 x T: OMP_NUM_THREADS=T $SSOC sweep configs/default.ini --set bootstrap.B=$B -q --force -o OUT"
   echo "#  2 x 1: mpirun -n 2 --bind-to none -x OMP_NUM_THREADS=1 $SSOC sweep configs/default.ini --set bootstrap.B=$B -q --force -o OUT"
+  echo "#  mpirun 1 x 1: mpirun -n 1 --bind-to none -x OMP_NUM_THREADS=1 ... (the MPI baseline for the ranks' efficiency)"
   declare -A SE SW
   for r in $(seq "$REPS"); do
-    for cfg in 1x1 1x2 2x1; do # interleaved, so a load change hits all three alike
-      read -r wall ev rss _ < <(sweep_run "${cfg%x*}" "${cfg#*x}" "$WORK/scal_$cfg.h5" --set bootstrap.B=$B) || { echo "sweep $cfg failed" >&2; exit 1; }
+    for cfg in 1x1 1x2 2x1 m1x1; do # interleaved, so a load change hits all alike
+      n=${cfg%x*} force=""
+      [ "$cfg" = m1x1 ] && n=1 force=1
+      read -r wall ev rss _ < <(FORCE_MPIRUN=$force sweep_run "$n" "${cfg#*x}" "$WORK/scal_$cfg.h5" --set bootstrap.B=$B) || { echo "sweep $cfg failed" >&2; exit 1; }
       SE[$cfg]="${SE[$cfg]:-} $ev" SW[$cfg]="${SW[$cfg]:-} $wall"
     done
-    echo "#  round $r: $(for c in 1x1 1x2 2x1; do printf '%s %s/%s s  ' "$c" "$(echo ${SE[$c]} | awk '{print $NF}')" "$(echo ${SW[$c]} | awk '{print $NF}')"; done) load $(load)"
+    echo "#  round $r: $(for c in 1x1 1x2 2x1 m1x1; do printf '%s %s/%s s  ' "$c" "$(echo ${SE[$c]} | awk '{print $NF}')" "$(echo ${SW[$c]} | awk '{print $NF}')"; done) load $(load)"
   done
-  for c in 1x2 2x1; do
+  for c in 1x2 2x1 m1x1; do
     if ! "$PY" - "$WORK/scal_1x1.h5" "$WORK/scal_$c.h5" <<'EOF'; then echo "# WARNING: $c differs from 1x1"; fi
 import sys, h5py, numpy as np
 a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
@@ -208,6 +211,14 @@ EOF
     awk -v c="$c" -v p=$p -v eb="$eb" -v em="$em" -v wb="$wb" -v wm="$wm" -v e1="$e1" -v w1="$w1" 'BEGIN {
       printf "| %s | %.3f / %.3f s | %.3f / %.3f s | %.0f%% | %.0f%% |\n", c, eb, em, wb, wm, 100 * e1 / (p * eb), 100 * w1 / (p * wb) }'
   done
+  # ranks against one rank under the same launcher (mpirun -n 1), so MPI's start-up is in both
+  read -r m1 m1m <<<"$(stats ${SE[m1x1]})"
+  read -r mw1 mw1m <<<"$(stats ${SW[m1x1]})"
+  read -r eb em <<<"$(stats ${SE[2x1]})"
+  read -r wb wm <<<"$(stats ${SW[2x1]})"
+  awk -v eb="$eb" -v em="$em" -v wb="$wb" -v wm="$wm" -v m1="$m1" -v mw1="$mw1" -v m1m="$m1m" -v mw1m="$mw1m" 'BEGIN {
+    printf "| mpirun 1 x 1 | %.3f / %.3f s | %.3f / %.3f s | | |\n", m1, m1m, mw1, mw1m
+    printf "| 2 x 1 vs mpirun 1 x 1 | | | %.0f%% | %.0f%% |\n", 100 * m1 / (2 * eb), 100 * mw1 / (2 * wb) }'
   echo "#  (sigma datasets of 1x2 and 2x1 compared with 1x1: identical unless a WARNING line is above)"
 fi
 

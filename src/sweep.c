@@ -594,6 +594,80 @@ typedef struct blockbuf {
     uint8_t *ext;
 } blockbuf;
 
+/* a block of columns [c0, c1) with index kblk; has = 0: this rank has no block in the round (it
+ * still takes part in the collective writes, with empty selections) */
+typedef struct blockref {
+    size_t c0, c1, kblk;
+    int has;
+} blockref;
+
+static ssoc_status blockbuf_alloc(blockbuf *bb, size_t nbuf)
+{
+    bb->best = malloc(nbuf * sizeof(double));
+    bb->med = malloc(nbuf * sizeof(double));
+    bb->lo = malloc(nbuf * sizeof(double));
+    bb->hi = malloc(nbuf * sizeof(double));
+    bb->pex = malloc(nbuf * sizeof(double));
+    bb->ext = malloc(nbuf);
+    return bb->best && bb->med && bb->lo && bb->hi && bb->pex && bb->ext ? SSOC_OK : SSOC_ENOMEM;
+}
+
+static void blockbuf_free(blockbuf *bb)
+{
+    free(bb->best), free(bb->med), free(bb->lo), free(bb->hi), free(bb->pex), free(bb->ext);
+}
+
+/* The block's maps, then the done flag that vouches for them (collective: every rank calls it in
+ * every round). */
+static ssoc_status write_block(run *R, const blockbuf *bb, const blockref *b, ssoc_error *e)
+{
+    const ssoc_config *c = R->cfg;
+    const size_t c0 = b->has ? b->c0 : 0, c1 = b->has ? b->c1 : 0;
+    uint8_t one = 1;
+    ssoc_status st;
+    if (!(st = ssoc_h5_write_columns(R->h5, "/sigma/best", c0, c1, bb->best, e)) &&
+        !(st = ssoc_h5_write_columns(R->h5, "/sigma/median", c0, c1, bb->med, e)) &&
+        !(st = ssoc_h5_write_columns(R->h5, "/sigma/lo", c0, c1, bb->lo, e)) &&
+        !(st = ssoc_h5_write_columns(R->h5, "/sigma/hi", c0, c1, bb->hi, e)) &&
+        !(st = ssoc_h5_write_columns(R->h5, "/extrapolated", c0, c1, bb->ext, e)) &&
+        !(st = c->has_target ? ssoc_h5_write_columns(R->h5, "/sigma/p_exceed", c0, c1, bb->pex, e) : SSOC_OK))
+        st = ssoc_h5_write_range(R->h5, "/progress/done", b->kblk, b->has ? 1 : 0, &one, e);
+    return st;
+}
+
+/* issue 8: never a NaN or inf in a sigma dataset. Only parameters far outside any fit (e.g.
+ * beta0 = 1000) overflow sigma; the sweep stops before writing the block, naming the place, so
+ * neither the data nor a done flag vouching for it reaches the file. Collective (agreed before the
+ * block's collective writes, so every rank stops at the same block). */
+static ssoc_status check_finite(run *R, const blockbuf *bb, const blockref *b, ssoc_error *e)
+{
+    const ssoc_config *c = R->cfg;
+    const size_t nT = R->nT, w = b->has ? b->c1 - b->c0 : 0;
+    int64_t nonfinite = 0;
+    for (size_t i = 0; i < nT * w && !nonfinite; ++i) {
+        const double *sv[4] = {bb->best, bb->med, bb->lo, bb->hi};
+        const char *sn[4] = {"best", "median", "lo", "hi"};
+        for (int q = 0; q < 4 && !nonfinite; ++q)
+            if (!isfinite(sv[q][i])) {
+                const size_t col = b->c0 + i % w, t = i / w;
+                SSOC_ERR(e, SSOC_EDATA,
+                         "sigma/%s = %g at x = %g, rho = %g, T = %g K: the %s overflow the double range on "
+                         "this grid; check [fit] params or narrow [grid]",
+                         sn[q], sv[q][i], c->x.v[col % R->nx], c->rho.v[col / R->nx], c->T.v[t],
+                         q ? "bootstrap replicates" : "point-fit parameters");
+                nonfinite = 1;
+            }
+    }
+    ssoc_par_sum_i64(&nonfinite, 1);
+    return nonfinite ? ssoc_par_agree(e) : SSOC_OK;
+}
+
+/* The grid sweep, one round of blocks at a time (a block per rank per round), pipelined: while
+ * the other threads evaluate the columns of round r's block into one buffer, the master thread
+ * (the only one that calls MPI and HDF5) writes round r - 1's block from the other buffer, then
+ * joins the evaluation. A round's bookkeeping (write errors, signals, paced flushes, progress)
+ * follows its write, one round later; on a signal the block evaluated meanwhile is written too
+ * before stopping, so nothing computed is thrown away. */
 static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ssoc_error *err)
 {
     const ssoc_config *c = R->cfg;
@@ -604,18 +678,12 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
     size_t kb0, kb1;
     ssoc_par_share(R->nblocks, R->rank, R->size, &kb0, &kb1);
     size_t *todo = malloc((kb1 - kb0 + 1) * sizeof *todo), ntodo = 0;
-    blockbuf bb = {0};
+    blockbuf bufs[2] = {{0}, {0}};
     const size_t nbuf = nT * blk;
-    bb.best = malloc(nbuf * sizeof(double));
-    bb.med = malloc(nbuf * sizeof(double));
-    bb.lo = malloc(nbuf * sizeof(double));
-    bb.hi = malloc(nbuf * sizeof(double));
-    bb.pex = malloc(nbuf * sizeof(double));
-    bb.ext = malloc(nbuf);
     int nthreads = R->threads;
     ssoc_kernel_ws **ws = calloc((size_t)nthreads, sizeof *ws);
     ssoc_error e = {0};
-    int ok = todo && bb.best && bb.med && bb.lo && bb.hi && bb.pex && bb.ext && ws;
+    int ok = todo && ws && !blockbuf_alloc(&bufs[0], nbuf) && !blockbuf_alloc(&bufs[1], nbuf);
     for (int t = 0; ok && t < nthreads; ++t)
         ok = (ws[t] = ssoc_kernel_ws_alloc(&ctx)) != NULL;
     if (!ok)
@@ -643,95 +711,105 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
      * first blocks, while it still runs" deterministic on any machine. Never set in production. */
     const char *pause_env = getenv("SSOC_TEST_BLOCK_PAUSE_S");
     const double pause_s = pause_env ? strtod(pause_env, NULL) : 0.0;
-    for (int64_t r = 0; !st && r < rounds; ++r) {
-        size_t c0 = 0, c1 = 0, kblk = 0;
-        int has = (size_t)r < ntodo;
-        double t1 = ssoc_par_wtime();
-        if (has) {
-            kblk = todo[r];
-            c0 = kblk * blk;
-            c1 = c0 + blk < R->ncols ? c0 + blk : R->ncols;
-            const size_t w = c1 - c0, nx = R->nx;
-            const ssoc_data_range *rg = &R->range;
-#pragma omp parallel
-            {
+    blockref pend = {0};
+    /* round r evaluates block r (r < rounds) and writes block r - 1 (r > 0) */
+    for (int64_t r = 0; !st && r <= rounds; ++r) {
+        blockref cur = {0};
+        cur.has = r < rounds && (size_t)r < ntodo;
+        if (cur.has) {
+            cur.kblk = todo[r];
+            cur.c0 = cur.kblk * blk;
+            cur.c1 = cur.c0 + blk < R->ncols ? cur.c0 + blk : R->ncols;
+        }
+        blockbuf *bb = &bufs[r & 1];
+        const blockbuf *pb = &bufs[(r + 1) & 1];
+        ssoc_status wst = SSOC_OK;
+        double t_write = 0.0;
+        const double t1 = ssoc_par_wtime();
+        const size_t w = cur.c1 - cur.c0, nx = R->nx, c0 = cur.c0;
+        const ssoc_data_range *rg = &R->range;
+#pragma omp parallel if (cur.has)
+        {
+#pragma omp master
+            if (r > 0) {
+                const double tw = ssoc_par_wtime();
+                wst = write_block(R, pb, &pend, &e);
+                t_write = ssoc_par_wtime() - tw;
+            }
+            if (cur.has) {
                 ssoc_kernel_ws *my = ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
                 for (size_t j = 0; j < w; ++j) {
                     const size_t col = c0 + j, ix = col % nx, ir = col / nx;
                     const double x = c->x.v[ix], rho = c->rho.v[ir];
-                    ssoc_kernel_column(&ctx, my, x, rho, w, bb.best + j, bb.med + j, bb.lo + j, bb.hi + j,
-                                       c->has_target ? bb.pex + j : NULL);
+                    ssoc_kernel_column(&ctx, my, x, rho, w, bb->best + j, bb->med + j, bb->lo + j, bb->hi + j,
+                                       c->has_target ? bb->pex + j : NULL);
                     const double vf = ssoc_model_vf(x, rho);
                     for (size_t t = 0; t < nT; ++t)
-                        bb.ext[t * w + j] = extrap_bits(rg, x, vf, c->T.v[t]);
+                        bb->ext[t * w + j] = extrap_bits(rg, x, vf, c->T.v[t]);
                 }
             }
         }
-        /* issue 8: never a NaN or inf in a sigma dataset. Only parameters far outside any fit
-         * (e.g. beta0 = 1000) overflow sigma; stop before writing the block, naming the place, so
-         * neither the data nor a done flag vouching for it reaches the file. Agreed before the
-         * collective writes so every rank stops at the same block. */
-        int64_t nonfinite = 0;
-        for (size_t i = 0; has && i < nT * (c1 - c0) && !nonfinite; ++i) {
-            const double *sv[4] = {bb.best, bb.med, bb.lo, bb.hi};
-            const char *sn[4] = {"best", "median", "lo", "hi"};
-            for (int q = 0; q < 4 && !nonfinite; ++q)
-                if (!isfinite(sv[q][i])) {
-                    const size_t col = c0 + i % (c1 - c0), t = i / (c1 - c0);
-                    SSOC_ERR(&e, SSOC_EDATA,
-                             "sigma/%s = %g at x = %g, rho = %g, T = %g K: the %s overflow the double range on "
-                             "this grid; check [fit] params or narrow [grid]",
-                             sn[q], sv[q][i], c->x.v[col % R->nx], c->rho.v[col / R->nx], c->T.v[t],
-                             q ? "bootstrap replicates" : "point-fit parameters");
-                    nonfinite = 1;
-                }
-        }
-        ssoc_par_sum_i64(&nonfinite, 1);
-        if (nonfinite) {
-            st = ssoc_par_agree(&e);
-            break;
-        }
         double t2 = ssoc_par_wtime();
-        R->t_phase[PH_EVAL] += t2 - t1;
-        uint8_t one = 1;
-        if (!(st = ssoc_h5_write_columns(R->h5, "/sigma/best", c0, c1, bb.best, &e)) &&
-            !(st = ssoc_h5_write_columns(R->h5, "/sigma/median", c0, c1, bb.med, &e)) &&
-            !(st = ssoc_h5_write_columns(R->h5, "/sigma/lo", c0, c1, bb.lo, &e)) &&
-            !(st = ssoc_h5_write_columns(R->h5, "/sigma/hi", c0, c1, bb.hi, &e)) &&
-            !(st = ssoc_h5_write_columns(R->h5, "/extrapolated", c0, c1, bb.ext, &e)) &&
-            !(st = c->has_target ? ssoc_h5_write_columns(R->h5, "/sigma/p_exceed", c0, c1, bb.pex, &e) : SSOC_OK))
-            /* the done flag goes after the data it vouches for */
-            st = ssoc_h5_write_range(R->h5, "/progress/done", kblk, has ? 1 : 0, &one, &e);
-        /* Raw data and done flags go to the file (the OS page cache) at H5Dwrite, so a kill -9
-         * loses only the blocks in flight; H5Fflush (an fsync under MPI-IO) is paced to at most
-         * one per SSOC_FLUSH_INTERVAL_S, decided by rank 0's clock so every rank calls it, and
-         * always happens before stopping on a signal. */
-        const double tnow = ssoc_par_wtime();
-        int64_t v[4] = {st != SSOC_OK, sweep_signal != 0, has ? (int64_t)((c1 - c0) * nT) : 0,
-                        R->rank == 0 && tnow - t_flush >= SSOC_FLUSH_INTERVAL_S};
-        ssoc_par_sum_i64(v, 4);
-        if (!v[0] && (v[1] || v[3] || r + 1 == rounds)) {
-            st = ssoc_h5_flush(R->h5, &e);
-            t_flush = tnow;
-            int64_t f = st != SSOC_OK;
-            ssoc_par_sum_i64(&f, 1);
-            v[0] = f;
+        /* phase clocks share the region's wall time: the write took the master thread for t_write,
+         * i.e. 1/threads of the team's capacity, while the others evaluated */
+        const double wshare = cur.has ? t_write / (double)nthreads : t2 - t1;
+        R->t_phase[PH_WRITE] += wshare;
+        R->t_phase[PH_EVAL] += (t2 - t1) - wshare;
+        int64_t v[4] = {0, 0, 0, 0};
+        if (r > 0) {
+            /* Raw data and done flags go to the file (the OS page cache) at H5Dwrite, so a kill -9
+             * loses only the blocks in flight; H5Fflush (an fsync under MPI-IO) is paced to at most
+             * one per SSOC_FLUSH_INTERVAL_S, decided by rank 0's clock so every rank calls it, and
+             * always happens before stopping on a signal. */
+            const double tnow = ssoc_par_wtime();
+            v[0] = wst != SSOC_OK, v[1] = sweep_signal != 0, v[2] = pend.has ? (int64_t)((pend.c1 - pend.c0) * nT) : 0;
+            v[3] = R->rank == 0 && tnow - t_flush >= SSOC_FLUSH_INTERVAL_S;
+            ssoc_par_sum_i64(v, 4);
+            if (!v[0] && (v[3] || r == rounds) && !(v[1] && r < rounds)) {
+                st = ssoc_h5_flush(R->h5, &e);
+                t_flush = tnow;
+                int64_t f = st != SSOC_OK;
+                ssoc_par_sum_i64(&f, 1);
+                v[0] = f;
+            }
+            if (v[0]) {
+                st = ssoc_par_agree(&e);
+                R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
+                break;
+            }
+            pg.done += v[2];
+        }
+        if (r < rounds && (st = check_finite(R, bb, &cur, &e)))
+            break;
+        if (v[1] && r < rounds) {
+            /* stopping on a signal: write the block evaluated in this round as well, then flush */
+            wst = write_block(R, bb, &cur, &e);
+            int64_t f[2] = {wst != SSOC_OK, cur.has ? (int64_t)((cur.c1 - cur.c0) * nT) : 0};
+            ssoc_par_sum_i64(f, 2);
+            if (!f[0]) {
+                st = ssoc_h5_flush(R->h5, &e);
+                f[0] = st != SSOC_OK;
+                ssoc_par_sum_i64(f, 1);
+            }
+            R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
+            if (f[0]) {
+                st = ssoc_par_agree(&e);
+                break;
+            }
+            pg.done += f[1];
+            progress_show(&pg, 0);
+            /* every block evaluated so far is in the file; stop unless that was the last round */
+            if (r + 1 < rounds)
+                *interrupted = 1;
+            break;
         }
         R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
-        if (v[0]) {
-            st = ssoc_par_agree(&e);
-            break;
-        }
-        pg.done += v[2];
         progress_show(&pg, 0);
+        pend = cur;
         if (pause_s > 0 && pause_s < 10) {
             struct timespec ts = {(time_t)pause_s, (long)((pause_s - (double)(time_t)pause_s) * 1e9)};
             nanosleep(&ts, NULL);
-        }
-        if (v[1] && r + 1 < rounds) {
-            *interrupted = 1;
-            break;
         }
     }
     if (!st && !*interrupted)
@@ -742,7 +820,7 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
         ssoc_kernel_ws_free(ws[t]);
     free(ws);
     free(todo);
-    free(bb.best), free(bb.med), free(bb.lo), free(bb.hi), free(bb.pex), free(bb.ext);
+    blockbuf_free(&bufs[0]), blockbuf_free(&bufs[1]);
     if (st)
         *err = e;
     return st;

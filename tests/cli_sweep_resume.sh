@@ -5,8 +5,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sweep_lib.sh"
 CFG="$SSOC_SOURCE_DIR/tests/sweep/small.ini"
-# many small blocks (1251 rounds of collective writes): the run lasts long enough (a few seconds)
-# to be interrupted mid-way whatever the kernel's speed; the test waits for 2 recorded blocks
+# many small blocks (1251 rounds of collective writes), and the interrupted runs pause 5 ms per round
+# (SSOC_TEST_BLOCK_PAUSE_S), so they last long enough to be interrupted mid-way whatever the
+# machine's speed; the test waits for 2 recorded blocks
 SETS=(--set grid.x=0.6:0.8:61 --set grid.rho=1.3:2.2:41 --set output.block=2)
 
 # start_and_wait OUT RANKS: start a sweep in the background (PID in $BG) and wait until >= 2
@@ -14,7 +15,8 @@ SETS=(--set grid.x=0.6:0.8:61 --set grid.rho=1.3:2.2:41 --set output.block=2)
 start_and_wait() {
   local out=$1 n=$2 i
   rm -f "$out" "$out.partial"
-  (EXEC=1 run_sweep "$n" 1 "$CFG" "${SETS[@]}" -q -o "$out" 2>"$TMP/bg.err") &
+  # 5 ms per round (test hook): >= 6 s in all, so the signal finds the run mid-way on any machine
+  (export SSOC_TEST_BLOCK_PAUSE_S=0.005; EXEC=1 run_sweep "$n" 1 "$CFG" "${SETS[@]}" -q -o "$out" 2>"$TMP/bg.err") &
   BG=$!
   for i in $(seq 1 1000); do
     if [ -f "$out.partial" ] && [ "$(h5_ndone "$out.partial")" -ge 2 ]; then return 0; fi
