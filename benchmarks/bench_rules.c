@@ -29,6 +29,30 @@ static double unif(uint64_t *s) /* splitmix64 -> [0, 1) */
 enum { NX = 201, NRHO = 181, NT = 11 };
 static const double X_LO = 0.60, X_HI = 0.80, RHO_LO = 1.30, RHO_HI = 2.20, T_LO = 300.0, T_HI = 800.0;
 
+/* seconds per column of rho_opt over the grid's x columns by the x-block method, as the sweep calls
+ * it (ssoc_rules_xblock blocks), for R prepared sets; -1 on an error */
+static double time_xblock(const ssoc_rules_prep *pr, int R, const double *xg, double rho_lo, double rho_hi,
+                          double *sink)
+{
+    ssoc_optimum ob[SSOC_RULES_XBLOCK];
+    unsigned char okb[SSOC_RULES_XBLOCK];
+    ssoc_error err = {0};
+    const double t0 = now_s();
+    for (int r = 0; r < R; ++r)
+        for (int it = 0; it < NT; ++it)
+            for (size_t f = 0; f < NX; f += SSOC_RULES_XBLOCK) {
+                const double T = T_LO + (T_HI - T_LO) * it / (NT - 1);
+                const size_t m = ssoc_rules_xblock(f, NX, NULL);
+                if (ssoc_rules_rho_opt_columns(&pr[r], xg + f, m, T, rho_lo, rho_hi, ob, okb, &err) != SSOC_OK) {
+                    fprintf(stderr, "bench_rules: %s\n", err.msg);
+                    return -1.0;
+                }
+                for (size_t i = 0; i < m; ++i)
+                    *sink += okb[i] ? ob[i].arg : 0.0;
+            }
+    return (now_s() - t0) / ((double)R * NT * NX);
+}
+
 int main(int argc, char **argv)
 {
     int R = argc > 1 ? atoi(argv[1]) : 20;
@@ -88,22 +112,9 @@ int main(int argc, char **argv)
     double xg[NX];
     for (int ix = 0; ix < NX; ++ix)
         xg[ix] = X_LO + (X_HI - X_LO) * ix / (NX - 1);
-    ssoc_optimum ob[SSOC_RULES_XBLOCK];
-    unsigned char okb[SSOC_RULES_XBLOCK];
-    t0 = now_s();
-    for (int r = 0; r < R; ++r)
-        for (int it = 0; it < NT; ++it)
-            for (size_t f = 0; f < NX; f += SSOC_RULES_XBLOCK) {
-                const double T = T_LO + (T_HI - T_LO) * it / (NT - 1);
-                const size_t m = ssoc_rules_xblock(f, NX, NULL);
-                if (ssoc_rules_rho_opt_columns(&pr[r], xg + f, m, T, RHO_LO, RHO_HI, ob, okb, &err) != SSOC_OK) {
-                    fprintf(stderr, "bench_rules: %s\n", err.msg);
-                    return 1;
-                }
-                for (size_t i = 0; i < m; ++i)
-                    sink += okb[i] ? ob[i].arg : 0.0;
-            }
-    const double t_rho_block = (now_s() - t0) / ((double)R * NT * NX);
+    const double t_rho_block = time_xblock(pr, R, xg, RHO_LO, RHO_HI, &sink);
+    if (t_rho_block < 0)
+        return 1;
 
     nbound = ncalls = 0;
     t0 = now_s();
@@ -195,20 +206,9 @@ int main(int argc, char **argv)
             }
     const double t_bi = (now_s() - t0) / ((double)R * NT * NX);
     const double frac_bi = (double)nmulti / (double)ncalls;
-    t0 = now_s();
-    for (int r = 0; r < R; ++r)
-        for (int it = 0; it < NT; ++it)
-            for (size_t f = 0; f < NX; f += SSOC_RULES_XBLOCK) {
-                const double T = T_LO + (T_HI - T_LO) * it / (NT - 1);
-                const size_t m = ssoc_rules_xblock(f, NX, NULL);
-                if (ssoc_rules_rho_opt_columns(&pr[r], xg + f, m, T, 0.5, 2.1, ob, okb, &err) != SSOC_OK) {
-                    fprintf(stderr, "bench_rules: %s\n", err.msg);
-                    return 1;
-                }
-                for (size_t i = 0; i < m; ++i)
-                    sink += okb[i] ? ob[i].arg : 0.0;
-            }
-    const double t_bi_block = (now_s() - t0) / ((double)R * NT * NX);
+    const double t_bi_block = time_xblock(pr, R, xg, 0.5, 2.1, &sink);
+    if (t_bi_block < 0)
+        return 1;
 
     printf("bench_rules: %d parameter sets, grid x[%g,%g]x%d rho[%g,%g]x%d T[%g,%g]x%d, 1 thread\n", R, X_LO,
            X_HI, NX, RHO_LO, RHO_HI, NRHO, T_LO, T_HI, NT);

@@ -335,14 +335,7 @@ Test(rules, hill_exponent_special_values)
 /* ---------------------------------------------------------------- random cases */
 
 static uint64_t rng_state = 0x5eed5eed12345678ull;
-static double unif(double a, double b)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return a + (b - a) * ((double)(z >> 11) * 0x1.0p-53);
-}
+static double unif(double a, double b) { return tu_unif(&rng_state, a, b); }
 
 typedef struct rand_stats {
     int fails, nbound, nmulti, ninterior;

@@ -10,6 +10,7 @@
 
 #include "ssoc/model.h"
 #include "ssoc/rules.h"
+#include "testutil.h"
 
 /* Bounds on |block - direct| for columns served by the shared solve (direct ones are identical).
  * rho_opt and v_f come from the same v* found in a different Newton bracket (~1e-16); ln sigma is
@@ -20,14 +21,7 @@
 #define TOL_SREL 1e-13 /* sigma, relative */
 
 static uint64_t rng = 0x0c0ffee123456789ull;
-static double unif(double a, double b)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return a + (b - a) * ((double)(z >> 11) * 0x1.0p-53);
-}
+static double unif(double a, double b) { return tu_unif(&rng, a, b); }
 
 /* replicate-like: every parameter of `base` scaled by a uniform factor in [0.9, 1.1] */
 static ssoc_params jitter(const ssoc_params *base)
