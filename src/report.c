@@ -297,6 +297,15 @@ void ssoc_report_free(ssoc_report *r)
 ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_error *err)
 {
     *out = NULL;
+    /* the report is built on rho_opt(x) and x_opt(rho): both need a range (the sweep records the
+     * undefined rule as NaN, with status 1 in /rules/rho_opt_status or x_opt_status) */
+    if (sf->nrho < 2 || sf->nx < 2)
+        return SSOC_ERR(err, SSOC_EDATA,
+                        "%s: the %s axis has one node (%s = %g): %s is undefined on this grid "
+                        "(/rules/%s_status = 1); the design-rule report needs >= 2 densities and >= 2 compositions",
+                        sf->path, sf->nrho < 2 ? "density" : "composition", sf->nrho < 2 ? "rho" : "x",
+                        sf->nrho < 2 ? sf->rho_g_cm3[0] : sf->x[0], sf->nrho < 2 ? "rho_opt" : "x_opt",
+                        sf->nrho < 2 ? "rho_opt" : "x_opt");
     ssoc_report *r = calloc(1, sizeof *r);
     ctx c = {.sf = sf};
     double *scratch = NULL, *slice = NULL;

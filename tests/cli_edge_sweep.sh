@@ -79,6 +79,9 @@ if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
   expect_rc 0 "" -- "$SSOC" sweep "$TMP/edge.ini" --set grid.x=0.7 --set grid.rho=1.5,1.8 --set grid.T=500 \
     -o "$TMP/two.h5" -q
   nonfinite_flagged "$TMP/two.h5" "0,1" && ok || bad "one-node x axis: rules not flagged"
+  # ssoc rules on those files: the undefined rule is named, exit 1 (not an optimiser's range error)
+  expect_rc 1 "the density axis has one node (rho = 1.6): rho_opt is undefined on this grid" -- "$SSOC" rules "$TMP/one.h5"
+  expect_rc 1 "the composition axis has one node (x = 0.7): x_opt is undefined on this grid" -- "$SSOC" rules "$TMP/two.h5"
 fi
 
 # parameters that overflow sigma on the grid (beta0 = 1000: f_eff = e^1000): a clear error naming the
