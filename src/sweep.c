@@ -666,8 +666,8 @@ static ssoc_status check_finite(run *R, const blockbuf *bb, const blockref *b, s
  * the other threads evaluate the columns of round r's block into one buffer, the master thread
  * (the only one that calls MPI and HDF5) writes round r - 1's block from the other buffer, then
  * joins the evaluation. A round's bookkeeping (write errors, signals, paced flushes, progress)
- * follows its write, one round later; on a signal the block evaluated meanwhile is written too
- * before stopping, so nothing computed is thrown away. */
+ * follows its write, one round later; on a signal one more round writes the block evaluated
+ * meanwhile and flushes, so nothing computed is thrown away. */
 static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ssoc_error *err)
 {
     const ssoc_config *c = R->cfg;
@@ -712,10 +712,12 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
     const char *pause_env = getenv("SSOC_TEST_BLOCK_PAUSE_S");
     const double pause_s = pause_env ? strtod(pause_env, NULL) : 0.0;
     blockref pend = {0};
-    /* round r evaluates block r (r < rounds) and writes block r - 1 (r > 0) */
-    for (int64_t r = 0; !st && r <= rounds; ++r) {
+    /* round r evaluates block r (r < last) and writes block r - 1 (r > 0); a signal makes the next
+     * round the last, so it only writes the block evaluated meanwhile, then flushes */
+    int64_t last = rounds;
+    for (int64_t r = 0; !st && r <= last; ++r) {
         blockref cur = {0};
-        cur.has = r < rounds && (size_t)r < ntodo;
+        cur.has = r < last && (size_t)r < ntodo;
         if (cur.has) {
             cur.kblk = todo[r];
             cur.c0 = cur.kblk * blk;
@@ -766,7 +768,7 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
             v[0] = wst != SSOC_OK, v[1] = sweep_signal != 0, v[2] = pend.has ? (int64_t)((pend.c1 - pend.c0) * nT) : 0;
             v[3] = R->rank == 0 && tnow - t_flush >= SSOC_FLUSH_INTERVAL_S;
             ssoc_par_sum_i64(v, 4);
-            if (!v[0] && (v[3] || r == rounds) && !(v[1] && r < rounds)) {
+            if (!v[0] && (v[3] || r == last)) {
                 st = ssoc_h5_flush(R->h5, &e);
                 t_flush = tnow;
                 int64_t f = st != SSOC_OK;
@@ -780,30 +782,10 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
             }
             pg.done += v[2];
         }
-        if (r < rounds && (st = check_finite(R, bb, &cur, &e)))
+        if (r < last && (st = check_finite(R, bb, &cur, &e)))
             break;
-        if (v[1] && r < rounds) {
-            /* stopping on a signal: write the block evaluated in this round as well, then flush */
-            wst = write_block(R, bb, &cur, &e);
-            int64_t f[2] = {wst != SSOC_OK, cur.has ? (int64_t)((cur.c1 - cur.c0) * nT) : 0};
-            ssoc_par_sum_i64(f, 2);
-            if (!f[0]) {
-                st = ssoc_h5_flush(R->h5, &e);
-                f[0] = st != SSOC_OK;
-                ssoc_par_sum_i64(f, 1);
-            }
-            R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
-            if (f[0]) {
-                st = ssoc_par_agree(&e);
-                break;
-            }
-            pg.done += f[1];
-            progress_show(&pg, 0);
-            /* every block evaluated so far is in the file; stop unless that was the last round */
-            if (r + 1 < rounds)
-                *interrupted = 1;
-            break;
-        }
+        if (v[1] && r < last)
+            last = r + 1;
         R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
         progress_show(&pg, 0);
         pend = cur;
@@ -812,6 +794,8 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
             nanosleep(&ts, NULL);
         }
     }
+    /* stopped early on a signal: every block evaluated is in the file, the rest is for --resume */
+    *interrupted = !st && last < rounds;
     if (!st && !*interrupted)
         progress_show(&pg, 1);
     else if (pg.on && pg.tty && pg.drawn)
