@@ -50,28 +50,6 @@ static void stem(const char *path, char *out, size_t len)
         *dot = '\0';
 }
 
-static int parse_T_list(const char *text, double *T, size_t *n)
-{
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", text);
-    *n = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (*n >= SSOC_PLOT_MAXPANEL)
-            return ssoc_cli_usage_error("plot", "--T: at most %d temperatures", SSOC_PLOT_MAXPANEL);
-        char *end;
-        errno = 0;
-        double v = strtod(tok, &end);
-        while (*end == ' ')
-            ++end;
-        if (end == tok || *end || errno == ERANGE || !isfinite(v) || v <= 0)
-            return ssoc_cli_usage_error("plot", "--T: '%s' is not a positive temperature in K", tok);
-        T[(*n)++] = v;
-    }
-    if (*n == 0)
-        return ssoc_cli_usage_error("plot", "--T needs at least one temperature");
-    return SSOC_EXIT_OK;
-}
-
 static int is_hdf5(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -154,9 +132,10 @@ int ssoc_cmd_plot(int argc, char **argv)
             if (m < 0)
                 return SSOC_EXIT_USAGE;
             T_s = v;
-        } else if (a[0] == '-' && a[1])
-            return ssoc_cli_usage_error("plot", "unknown option '%s'", a);
-        else if (in)
+        } else if (a[0] == '-' && a[1]) {
+            static const char *const own[] = {"--help", "--force", "--rules", "--params", "--verbose", "-o", "--field", "--T", NULL};
+            return ssoc_cli_unknown_option("plot", a, own, 0);
+        } else if (in)
             return ssoc_cli_usage_error("plot", "more than one input file ('%s' and '%s')", in, a);
         else
             in = a;
@@ -176,7 +155,7 @@ int ssoc_cmd_plot(int argc, char **argv)
     }
     double T[SSOC_PLOT_MAXPANEL];
     size_t nT = 0;
-    if (T_s && parse_T_list(T_s, T, &nT) != SSOC_EXIT_OK)
+    if (T_s && ssoc_cli_parse_T_list("plot", T_s, T, SSOC_PLOT_MAXPANEL, &nT) != SSOC_EXIT_OK)
         return SSOC_EXIT_USAGE;
     po.T_K = T, po.nT = nT;
     if (out) {
@@ -201,6 +180,11 @@ int ssoc_cmd_plot(int argc, char **argv)
     ssoc_sweepfile *sf = NULL;
     if (ssoc_sweepfile_open(in, &sf, &err) != SSOC_OK)
         return ssoc_cli_fail("plot", &err);
+    size_t tidx[SSOC_PLOT_MAXPANEL], ntidx = 0;
+    if (nT && ssoc_cli_file_T("plot", sf, T, nT, tidx, &ntidx) != SSOC_EXIT_OK) {
+        ssoc_sweepfile_free(sf);
+        return SSOC_EXIT_USAGE;
+    }
     ssoc_status st;
     if (rules) {
         if (!out)
