@@ -61,7 +61,7 @@ static int check(ssoc_qty q, double v, char *msg, size_t cap, const mistake **hi
     const char *sp = r->unit[0] ? " " : "";
     int n = snprintf(msg, cap, "%g%s%s is %s the plausible ", v, sp, r->unit, v < r->lo ? "below" : "above");
     if (isinf(r->lo))
-        n += snprintf(msg + n, cap > (size_t)n ? cap - (size_t)n : 0, "%g%s%s", r->hi, sp, r->unit);
+        n += snprintf(msg + n, cap > (size_t)n ? cap - (size_t)n : 0, "maximum %g%s%s", r->hi, sp, r->unit);
     else
         n += snprintf(msg + n, cap > (size_t)n ? cap - (size_t)n : 0, "%g to %g%s%s", r->lo, r->hi, sp, r->unit);
     n += snprintf(msg + n, cap > (size_t)n ? cap - (size_t)n : 0, " (%s)", r->why);
@@ -264,8 +264,12 @@ ssoc_status ssoc_units_get(const ssoc_csv *t, size_t row, int col, const ssoc_un
         char fix[120] = "";
         if (hit && !u->name[0])
             snprintf(fix, sizeof fix, "; write the header '%s' to convert", hit->header);
-        return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column '%s': '%s'%s: %s%s; %s for a deliberate out-of-range study",
-                        path, line, h, f, conv, why, fix, ssoc_plausible_override(flags));
+        /* the field itself only when it differs from the value in ssoc's unit */
+        char shown[160] = "";
+        if (conv[0])
+            snprintf(shown, sizeof shown, "'%s'%s: ", f, conv);
+        return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column '%s': %s%s%s; %s for a deliberate out-of-range study", path,
+                        line, h, shown, why, fix, ssoc_plausible_override(flags));
     }
     *v = w;
     return SSOC_OK;

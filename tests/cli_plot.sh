@@ -98,9 +98,12 @@ for f in median lo hi width p_exceed; do
   "$SSOC" plot s.h5 --field $f -o "f_$f.png" >/dev/null 2>&1 && [ "$(head -c 4 "f_$f.png" | tail -c 3)" = PNG ] && ok ||
     bad "field $f"
 done
-"$SSOC" plot s.h5 --T 390,520 -o multi.png --verbose >multi.out && grep -c '^panel' multi.out | grep -qx 2 && ok ||
+"$SSOC" plot s.h5 --T 400,500 -o multi.png --verbose >multi.out && grep -c '^panel' multi.out | grep -qx 2 && ok ||
   bad "small multiples: $(cat multi.out)"
-grep -q '^panel 0 T_K 400 ' multi.out && grep -q '^panel 1 T_K 500 ' multi.out && ok || bad "nearest grid T not used: $(cat multi.out)"
+grep -q '^panel 0 T_K 400 ' multi.out && grep -q '^panel 1 T_K 500 ' multi.out && ok || bad "panel temperatures: $(cat multi.out)"
+# a temperature the file does not have is refused (issue 17: it silently drew the nearest one), nothing written
+expect_rc 2 "plot: --T 390: not a temperature of s.h5; it has T = 400, 500 K (no interpolation" -- "$SSOC" plot s.h5 --T 390,520 -o near.png
+[ -e near.png ] && bad "a refused --T left near.png" || ok
 "$SSOC" plot s.h5 --rules -o rules.png >/dev/null && [ "$(stat -c %s rules.png)" -gt 20000 ] && ok || bad "--rules failed"
 "$SSOC" plot s.h5 --params -o params.svg >/dev/null && grep -q 'alpha_E (eV)' params.svg && ok || bad "--params from h5 failed"
 "$SSOC" fit "$DATA" --boot 30 -o p.json >/dev/null 2>&1 || bad "ssoc fit --boot failed"
