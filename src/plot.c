@@ -942,6 +942,40 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
 
 /* ------------------------------------------------------------------ the rules picture */
 
+/* "fitted data: 500 K" or "fitted data: 300–800 K" */
+static void data_T_label(const ssoc_data_range *d, char *buf, size_t cap)
+{
+    if (d->T_max_K > d->T_min_K)
+        snprintf(buf, cap, "fitted data: %g–%g K", d->T_min_K, d->T_max_K);
+    else
+        snprintf(buf, cap, "fitted data: %g K", d->T_min_K);
+}
+
+/* A curve y(x) with its band lo..hi as a translucent ribbon under the line (NaN ends: left out of
+ * the ribbon; NaN y: a gap in the line). lo may be NULL: no ribbon. */
+static void band_line(size_t n, const double *x, const double *y, const double *lo, const double *hi, int colour)
+{
+    PLFLT *px = malloc(2 * n * sizeof *px), *py = malloc(2 * n * sizeof *py);
+    if (px && py && lo && hi) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; ++i)
+            if (isfinite(lo[i]) && isfinite(hi[i]))
+                px[m] = x[i], py[m] = lo[i], ++m;
+        const size_t half = m;
+        for (size_t i = n; i-- > 0;)
+            if (isfinite(lo[i]) && isfinite(hi[i]))
+                px[m] = x[i], py[m] = hi[i], ++m;
+        if (half >= 2) {
+            plcol0(C_FILL0 + colour);
+            plfill((PLINT)m, px, py);
+        }
+    }
+    free(px), free(py);
+    plcol0(C_LINE0 + colour);
+    set_width(2.2);
+    runs(n, x, y, NULL);
+}
+
 ssoc_status ssoc_plot_rules(const ssoc_report *r, const ssoc_plot_opts *o, ssoc_error *err)
 {
     if (!r || !o)
@@ -1022,26 +1056,7 @@ ssoc_status ssoc_plot_rules(const ssoc_report *r, const ssoc_plot_opts *o, ssoc_
                     y[it] = b->value > 0 ? log10(1e3 * b->value) : NAN, lo[it] = b->lo > 0 ? log10(1e3 * b->lo) : NAN,
                     hi[it] = b->hi > 0 ? log10(1e3 * b->hi) : NAN;
             }
-            /* band as a translucent ribbon */
-            PLFLT *px = malloc(2 * nT * sizeof *px), *py = malloc(2 * nT * sizeof *py);
-            if (px && py) {
-                size_t m = 0;
-                for (size_t it = 0; it < nT; ++it)
-                    if (isfinite(lo[it]) && isfinite(hi[it]))
-                        px[m] = T[it], py[m] = lo[it], ++m;
-                const size_t half = m;
-                for (size_t it = nT; it-- > 0;)
-                    if (isfinite(lo[it]) && isfinite(hi[it]))
-                        px[m] = T[it], py[m] = hi[it], ++m;
-                if (half >= 2) {
-                    plcol0(C_FILL0 + ci);
-                    plfill((PLINT)m, px, py);
-                }
-            }
-            free(px), free(py);
-            plcol0(C_LINE0 + ci);
-            set_width(2.2);
-            runs(nT, T, y, NULL);
+            band_line(nT, T, y, lo, hi, ci);
             set_chr(0.6 * chr);
             for (size_t it = 0; it < nT; ++it) {
                 if (!isfinite(y[it]))
@@ -1064,10 +1079,7 @@ ssoc_status ssoc_plot_rules(const ssoc_report *r, const ssoc_plot_opts *o, ssoc_
             plstyl(0, NULL, NULL);
             if (panel == 0) {
                 char dl[96];
-                if (r->range.T_max_K > r->range.T_min_K)
-                    snprintf(dl, sizeof dl, "fitted data: %g–%g K", r->range.T_min_K, r->range.T_max_K);
-                else
-                    snprintf(dl, sizeof dl, "fitted data: %g K", r->range.T_min_K);
+                data_T_label(&r->range, dl, sizeof dl);
                 set_chr(0.85 * chr);
                 plcol0(C_GREY);
                 plptex(r->range.T_max_K + 0.01 * (Tmax - Tmin), yhi - 0.06 * (yhi - ylo), 1, 0, 0.0, dl);
@@ -1281,30 +1293,6 @@ typedef struct arr_curve {
 
 static double arr_y(double s) { return s > 0 && isfinite(s) ? log10(1e3 * s) : NAN; }
 
-/* the band as a translucent ribbon, then the line */
-static void arr_draw(const arr_curve *c, int colour)
-{
-    PLFLT *px = malloc(2 * c->n * sizeof *px), *py = malloc(2 * c->n * sizeof *py);
-    if (px && py && c->lo) {
-        size_t m = 0;
-        for (size_t i = 0; i < c->n; ++i)
-            if (isfinite(c->lo[i]) && isfinite(c->hi[i]))
-                px[m] = c->u[i], py[m] = c->lo[i], ++m;
-        const size_t half = m;
-        for (size_t i = c->n; i-- > 0;)
-            if (isfinite(c->lo[i]) && isfinite(c->hi[i]))
-                px[m] = c->u[i], py[m] = c->hi[i], ++m;
-        if (half >= 2) {
-            plcol0(C_FILL0 + colour);
-            plfill((PLINT)m, px, py);
-        }
-    }
-    free(px), free(py);
-    plcol0(C_LINE0 + colour);
-    set_width(2.2);
-    runs(c->n, c->u, c->y, NULL);
-}
-
 /* the top axis: temperature in K at 1000/T */
 static void arr_top_axis(double u0, double u1, double ylo, double yhi, double chr)
 {
@@ -1402,15 +1390,12 @@ ssoc_status ssoc_plot_arrhenius(const ssoc_report *r, const ssoc_plot_curve *ext
             pljoin(d1, ymin, d1, ymax);
         plstyl(0, NULL, NULL);
         char dl[96];
-        if (r->range.T_max_K > r->range.T_min_K)
-            snprintf(dl, sizeof dl, "fitted data: %g–%g K", r->range.T_min_K, r->range.T_max_K);
-        else
-            snprintf(dl, sizeof dl, "fitted data: %g K", r->range.T_min_K);
+        data_T_label(&r->range, dl, sizeof dl);
         set_chr(0.85 * chr);
         plptex(d1 + 0.01 * (u1 - u0), ymax - 0.05 * (ymax - ymin), 1, 0, 0.0, dl);
     }
     for (size_t k = 0; k < ncurve; ++k)
-        arr_draw(&cv[k], (int)(k % 8));
+        band_line(cv[k].n, cv[k].u, cv[k].y, cv[k].lo, cv[k].hi, (int)(k % 8));
     plcol0(C_BLACK);
     set_width(1.2);
     set_chr(chr);
