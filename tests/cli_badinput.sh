@@ -224,10 +224,14 @@ run_table <<'TABLE'
 2 ;; plot: --T: '-5' is not a positive temperature in K ;; plot $TMP/r.h5 --T -5
 2 ;; plot: -o && x.jpg: the picture type comes from the extension: .png, .svg or .pdf ;; plot $TMP/r.h5 -o $TMP/x.jpg
 2 ;; plot: option -o needs a value ;; plot $TMP/r.h5 -o
-2 ;; plot: --rules, --params and --arrhenius exclude each other ;; plot $TMP/r.h5 --rules --params
+2 ;; plot: --rules, --params, --corner and --arrhenius exclude each other ;; plot $TMP/r.h5 --rules --params
 2 ;; plot: --field and --T apply to maps, not to --rules ;; plot $TMP/r.h5 --rules --field lo
 1 ;; params_ok.json: no bootstrap replicate table ;; plot $B/params_ok.json --params -o $TMP/p.png
 1 ;; params_wrong_type.json: parameter 'E0': member 'value' is not a number ;; plot $B/params_wrong_type.json --params -o $TMP/p.png
+1 ;; params_ok.json: no bootstrap replicate table ;; plot $B/params_ok.json --corner -o $TMP/p.png
+2 ;; plot: --at applies to --arrhenius ;; plot $OKP --corner --at 0.7,1.8
+2 ;; fit: --parity && p.jpg: the picture type comes from the extension: .png, .svg or .pdf ;; fit $DATA --parity $TMP/p.jpg
+2 ;; validate: --parity && /p: the picture type comes from the extension ;; validate $DATA --parity $TMP/p
 # ---- command lines: top level ----
 2 ;; ssoc: missing COMMAND ;;
 2 ;; unknown command 'fitt' ;; fitt

@@ -74,7 +74,8 @@ if not inside or len(levels) < len(inside): msg.append(f"labelled levels {levels
 for l in lay.labels:
     v = field(l["x"], l["rho"])
     if abs(v - l["level"]) > 0.01: msg.append(f"label {l['level']:.3f} at x={l['x']:.4f} rho={l['rho']:.4f} sits where the field is {v:.3f}")
-    if img[int(l["py"]), int(l["px"])].mean() < 170: msg.append(f"no light label box at {l['px']:.0f},{l['py']:.0f}")
+    box = img[int(l["py"]) - 9:int(l["py"]) - 7, int(l["px"]) - 3:int(l["px"]) + 4]  # inside the box, above the text
+    if np.median(box) < 170: msg.append(f"no light label box at {l['px']:.0f},{l['py']:.0f}")
 print("OK" if not msg else "; ".join(msg[:4]))
 PYEOF
 )
@@ -130,6 +131,79 @@ expect_rc 2 "plot: --T 390: not a temperature of s.h5; it has T = 400, 500, 600 
 "$SSOC" plot p.json --params -o p.png >/dev/null && [ "$(stat -c %s p.png)" -gt 20000 ] && ok || bad "--params from json failed"
 "$SSOC" fit "$DATA" -o nob.json >/dev/null 2>&1 || bad "ssoc fit failed"
 expect_rc 1 "nob.json: no bootstrap replicate table" -- "$SSOC" plot nob.json --params -o nob.png
+
+# the corner plot (issue 17): PNG/SVG/PDF from a parameter file and from a sweep file; fixed
+# parameters are left out and named; a table without enough free parameters, or none, is refused
+"$SSOC" plot p.json --corner -o c.png >/dev/null && [ "$(head -c 4 c.png | tail -c 3)" = PNG ] && [ "$(stat -c %s c.png)" -gt 50000 ] &&
+  ok || bad "--corner png from json"
+"$SSOC" plot s.h5 --corner -o c.pdf >/dev/null && [ "$(head -c 5 c.pdf)" = "%PDF-" ] && ok || bad "--corner pdf from h5"
+"$SSOC" plot s.h5 --corner >/dev/null && [ -s s_corner.png ] && ok || bad "--corner default name"
+"$SSOC" fit "$DATA" --fix v_c=0.125 --fix n_H=3 --boot 40 -o fix.json >/dev/null 2>&1 || bad "fit --fix --boot failed"
+"$SSOC" plot fix.json --corner -o c.svg >/dev/null && ok || bad "--corner svg"
+res=$("$PY" -c '
+import sys, re, xml.etree.ElementTree as ET
+d = ET.parse(sys.argv[1]).getroot().find("{http://www.w3.org/2000/svg}desc").text
+m = re.search(r"of (\d+) free parameters \((.*)\) over", d)
+names = m.group(2) if m else ""
+want = "E0 (eV), alpha_E (eV), beta0, beta1, beta2, beta3"
+print("OK" if m and m.group(1) == "6" and names == want and "over 40 fitted bootstrap replicates" in d else f"desc: {d}")' c.svg)
+[ "$res" = OK ] && ok || bad "corner of a fit with v_c, n_H fixed: $res"
+"$SSOC" fit "$DATA" --fix E0=0.32 --fix alpha_E=0.16 --fix v_c=0.12 --fix n_H=2.7 --fix beta0=-8 --fix beta1=6 --fix beta2=3 \
+  --boot 20 -o one.json >/dev/null 2>&1 || bad "fit with 7 fixed failed"
+expect_rc 1 "one.json: a corner plot needs at least 2 free parameters that vary over the replicates; the table has 1" -- \
+  "$SSOC" plot one.json --corner -o one.png
+expect_rc 1 "nob.json: no bootstrap replicate table" -- "$SSOC" plot nob.json --corner -o nob.png
+expect_rc 2 "--field and --T apply to maps, not to --corner" -- "$SSOC" plot p.json --corner --T 500 -o c2.png
+[ -e one.png ] || [ -e nob.png ] || [ -e c2.png ] && bad "a refused corner plot left a file" || ok
+
+# the parity plot of a fit (issue 17): every point, the worst one named (checked against validate's
+# own per-row predictions of the same fit), bands from --boot said to be confidence bands of the mean
+"$SSOC" fit "$DATA" --parity fit_par.png >fit_par.out 2>&1 && [ "$(head -c 4 fit_par.png | tail -c 3)" = PNG ] &&
+  [ "$(stat -c %s fit_par.png)" -gt 30000 ] && grep -q "parity plot written: fit_par.png" fit_par.out && ok || bad "fit --parity png: $(cat fit_par.out)"
+"$SSOC" fit "$DATA" --boot 30 --parity fit_par.svg >/dev/null 2>&1 && ok || bad "fit --boot --parity svg"
+"$SSOC" fit "$DATA" --parity fit_par.pdf >/dev/null 2>&1 && [ "$(head -c 5 fit_par.pdf)" = "%PDF-" ] && ok || bad "fit --parity pdf"
+"$SSOC" validate "$DATA" --data "$DATA" --csv >self.csv 2>/dev/null || bad "validate --csv of the training data"
+res=$("$PY" -c '
+import sys, csv, math, xml.etree.ElementTree as ET
+rows = list(csv.DictReader(open(sys.argv[2])))
+worst = max(rows, key=lambda r: abs(float(r["log10_err"])))
+d = ET.parse(sys.argv[1]).getroot().find("{http://www.w3.org/2000/svg}desc").text
+wl = worst["line"]
+want = [f"Training: kim2026_lps_aimd_500K.csv, {len(rows)} points at 500 K", f"worst at line {wl} ",
+        "confidence band of the mean model", "circles PCC, triangles SCC"]
+miss = [w for w in want if w not in d]
+print("OK" if not miss and "Held out" not in d else f"missing {miss} in {d}")' fit_par.svg self.csv)
+[ "$res" = OK ] && ok || bad "fit parity: $res"
+
+# validate --parity: held-out points over the training data, each set with its numbers; the median
+# ratio is validate's; without a readable training file only the held-out points, said so
+EXT="$SSOC_SOURCE_DIR/data/zhou2024_mlff_300K.csv"
+"$SSOC" validate "$EXT" --json >val.json 2>/dev/null || bad "validate --json"
+"$SSOC" validate "$EXT" --parity val_par.svg >val_par.out 2>&1 && grep -q "parity plot written: val_par.svg" val_par.out && ok ||
+  bad "validate --parity: $(cat val_par.out)"
+res=$("$PY" -c '
+import sys, json, xml.etree.ElementTree as ET
+v = json.load(open(sys.argv[2]))["summary"]
+d = ET.parse(sys.argv[1]).getroot().find("{http://www.w3.org/2000/svg}desc").text
+want = ["Training: kim2026_lps_aimd_500K.csv, 23 points at 500 K", "Held out: zhou2024_mlff_300K.csv, 3 points at 300 K",
+        "median ratio %.3g" % v["median_ratio"], "0 within a factor of 2", "diamonds regime not given"]
+miss = [w for w in want if w not in d]
+print("OK" if not miss else f"missing {miss} in {d}")' val_par.svg val.json)
+[ "$res" = OK ] && ok || bad "validate parity: $res"
+"$SSOC" validate "$EXT" --data "$DATA" --boot 30 --parity val_par.png >/dev/null 2>&1 && [ "$(stat -c %s val_par.png)" -gt 30000 ] && ok ||
+  bad "validate --data --boot --parity png"
+cp "$DATA" moved.csv && "$SSOC" fit moved.csv -o moved.json >/dev/null 2>&1 && rm moved.csv || bad "fit moved.csv"
+"$SSOC" validate "$EXT" --params moved.json --parity moved.svg >/dev/null 2>&1 && grep -q "training data moved.csv not readable: held-out points only" moved.svg &&
+  ! grep -q "Training:" moved.svg && ok || bad "validate --parity without the training file: $(grep -o '<desc>.*' moved.svg | head -c 400)"
+# refused before any work: a bad type, an existing picture without --force (nothing else written)
+expect_rc 2 "--parity par.jpg: the picture type comes from the extension" -- "$SSOC" fit "$DATA" --parity par.jpg
+sum=$(md5sum fit_par.png)
+expect_rc 1 "fit_par.png exists; refusing to overwrite it (use --force)" -- "$SSOC" fit "$DATA" -o new.json --parity fit_par.png
+[ ! -e new.json ] && [ "$(md5sum fit_par.png)" = "$sum" ] && ok || bad "a refused --parity wrote new.json or changed the picture"
+expect_rc 1 "val_par.png exists; refusing to overwrite it (use --force)" -- "$SSOC" validate "$EXT" --parity val_par.png
+"$SSOC" fit "$DATA" --parity fit_par.png --force >/dev/null 2>&1 && ok || bad "fit --parity --force"
+expect_rc 2 "unknown option '--parit' (did you mean '--parity'?)" -- "$SSOC" validate "$EXT" --parit x.png
+
 # default name: INPUT_sigma_FIELD_TK.png in the current directory
 "$SSOC" plot s.h5 --T 500 >/dev/null && [ -s s_sigma_best_500K.png ] && ok || bad "default output name"
 
@@ -160,7 +234,7 @@ ls e?.png >/dev/null 2>&1 && bad "a picture was written on error: $(ls e?.png)" 
 expect_rc 2 "--field: 'bogus' is not best" -- "$SSOC" plot s.h5 --field bogus -o x.png
 expect_rc 2 "the picture type comes from the extension" -- "$SSOC" plot s.h5 -o x.jpg
 expect_rc 2 "--T: 'abc' is not a positive temperature" -- "$SSOC" plot s.h5 --T abc -o x.png
-expect_rc 2 "--rules, --params and --arrhenius exclude each other" -- "$SSOC" plot s.h5 --rules --params
+expect_rc 2 "--rules, --params, --corner and --arrhenius exclude each other" -- "$SSOC" plot s.h5 --rules --params
 expect_rc 2 "missing input file" -- "$SSOC" plot
 expect_rc 0 "usage: ssoc plot" -- "$SSOC" plot --help
 finish

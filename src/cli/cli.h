@@ -114,4 +114,27 @@ int ssoc_cli_parse_T_list(const char *cmd, const char *text, double *T, size_t m
 /// ...); choose one of them" (with a Celsius hint when T + 273.15 is one) and returns SSOC_EXIT_USAGE.
 int ssoc_cli_file_T(const char *cmd, const ssoc_sweepfile *sf, const double *T, size_t n, size_t *idx, size_t *nidx);
 
+/// Check a picture path given with option `opt` (e.g. "-o", "--parity") before any work: the type
+/// comes from the extension (.png, .svg or .pdf; otherwise a usage error, SSOC_EXIT_USAGE), and an
+/// existing picture is refused without `force` ("PATH exists; refusing to overwrite it (use
+/// --force)", SSOC_EXIT_RUNTIME). Returns SSOC_EXIT_OK or the exit code after printing the error.
+int ssoc_cli_picture_check(const char *cmd, const char *opt, const char *path, int force);
+
+#include "ssoc/fit.h"
+#include "ssoc/validate.h"
+
+/// `ssoc fit --parity PATH`: the parity plot of the fitted data `d` under `fit` (with the
+/// confidence band of the mean model at each point when `boot` is given). src/cli/parity.c.
+ssoc_status ssoc_cli_parity_fit(const char *path, int force, const ssoc_dataset *d, const ssoc_fit_result *fit,
+                                const ssoc_boot_result *boot, ssoc_error *err);
+
+/// `ssoc validate --parity PATH`: the held-out observations of `rep` (table `ext`; regime from its
+/// `regime` or `d_max` column when present, PCC below `d_crit`) filled, over the training data
+/// open: `train`, or else the parameter file's data file when it is still there unchanged (same
+/// SHA-256), or none (the subtitle says why). `params` words where the parameters come from;
+/// bands from `boot` (NULL: none). src/cli/parity.c.
+ssoc_status ssoc_cli_parity_validate(const char *path, int force, const ssoc_validate_report *rep, const ssoc_csv *ext,
+                                     const char *params, const ssoc_paramfile *pf, const ssoc_dataset *train,
+                                     const ssoc_boot_result *boot, double d_crit, ssoc_error *err);
+
 #endif

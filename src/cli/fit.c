@@ -14,7 +14,8 @@
 #include "ssoc/paramfile.h"
 
 static const char help[] =
-    "usage: ssoc fit DATA.csv [--fix NAME=VALUE]... [--d-crit A] [--boot B ...] [--json] [-o FILE.json [--force]]\n"
+    "usage: ssoc fit DATA.csv [--fix NAME=VALUE]... [--d-crit A] [--boot B ...] [--json] [-o FILE.json] [--parity P.png]\n"
+    "                [--force]\n"
     "\n"
     "Fit the 8 SSOC parameters to MD data in three least-squares stages (SPEC section 5):\n"
     "  1. E0, alpha_E from the PCC points (linear in 1/kT and v_f/kT),\n"
@@ -31,7 +32,10 @@ static const char help[] =
     "  --json             print the parameter file (JSON) to standard output instead of the report\n"
     "  -o FILE.json       also write the parameter file (names, values, units, fixed, metrics, data SHA-256,\n"
     "                     and with --boot the bands and the B x 8 replicate table)\n"
-    "  --force            replace FILE.json if it exists (it is never overwritten otherwise)\n"
+    "  --parity P.png     also draw the parity plot (predicted vs observed sigma, log-log, 1:1 and factor-2 lines,\n"
+    "                     PCC/SCC by symbol, the worst point labelled; with --boot each point's confidence band\n"
+    "                     of the mean model); .png, .svg or .pdf\n"
+    "  --force            replace FILE.json and the picture if they exist (never overwritten otherwise)\n"
     "  -h, --help         this text\n";
 
 static void print_report(const ssoc_dataset *d, const ssoc_fit_result *fit, const ssoc_boot_result *boot)
@@ -90,7 +94,7 @@ static void print_report(const ssoc_dataset *d, const ssoc_fit_result *fit, cons
 int ssoc_cmd_fit(int argc, char **argv)
 {
     const char *cmd = "fit";
-    const char *data_path = NULL, *out_path = NULL, *v;
+    const char *data_path = NULL, *out_path = NULL, *parity = NULL, *v;
     int json = 0, force = 0, m;
     ssoc_cli_source src;
     ssoc_cli_source_init(&src);
@@ -106,12 +110,16 @@ int ssoc_cmd_fit(int argc, char **argv)
             if (m < 0)
                 return SSOC_EXIT_USAGE;
             out_path = v;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--parity", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            parity = v;
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if (!strcmp(a, "--force")) {
             force = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            static const char *const own[] = {"-o", "--json", "--force", NULL};
+            static const char *const own[] = {"-o", "--json", "--force", "--parity", NULL};
             return ssoc_cli_unknown_option(cmd, a, own, 1);
         } else if (data_path) {
             return ssoc_cli_usage_error(cmd, "one data file expected, got '%s' and '%s'", data_path, a);
@@ -126,6 +134,8 @@ int ssoc_cmd_fit(int argc, char **argv)
         SSOC_ERR(&err, SSOC_EEXISTS, "%s: exists; not overwritten (use --force to replace it)", out_path);
         return ssoc_cli_fail(cmd, &err);
     }
+    if (parity && (m = ssoc_cli_picture_check(cmd, "--parity", parity, force)) != SSOC_EXIT_OK)
+        return m;
 
     ssoc_dataset *d = NULL;
     ssoc_fit_result fit;
@@ -156,6 +166,14 @@ int ssoc_cmd_fit(int argc, char **argv)
         }
         if (!json)
             printf("\nparameter file written: %s\n", out_path);
+    }
+    if (parity) {
+        if (ssoc_cli_parity_fit(parity, force, d, &fit, boot, &err) != SSOC_OK) {
+            rc = ssoc_cli_fail(cmd, &err);
+            goto done;
+        }
+        if (!json)
+            printf("parity plot written: %s\n", parity);
     }
     if (fflush(stdout) != 0) {
         SSOC_ERR(&err, SSOC_EIO, "standard output: write failed");

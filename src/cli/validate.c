@@ -18,7 +18,7 @@
 
 static const char help[] =
     "usage: ssoc validate DATA.csv [--params published|FILE.json | --data FIT.csv [--fix NAME=VALUE]...\n"
-    "                     [--d-crit A] [--boot B ...]] [--json | --csv]\n"
+    "                     [--d-crit A] [--boot B ...]] [--json | --csv] [--parity P.png [--force]]\n"
     "\n"
     "Confront the model with data it was not fitted to. For every observation: the predicted sigma (with its\n"
     "bootstrap band when there is one), the ratio predicted/observed, the log10 error, the extrapolation flags\n"
@@ -38,6 +38,11 @@ static const char help[] =
     "  --d-crit A         with --data: PCC threshold on d_max [angstrom] (default 6.0)\n"
     "  --json             machine-readable report (full precision)\n"
     "  --csv              one CSV row per observation, with a header row\n"
+    "  --parity P.png     also draw the parity plot: these observations (filled) over the data the parameters\n"
+    "                     were fitted to (open; from --data, the shipped data for 'published', or the parameter\n"
+    "                     file's data file if unchanged), 1:1 and factor-2 lines, PCC/SCC by symbol where a\n"
+    "                     regime or d_max column says, the worst point of each set labelled; .png, .svg or .pdf\n"
+    "  --force            replace the picture if it exists (never overwritten otherwise)\n"
     "  -h, --help         this text\n"
     "the bootstrap options below apply with --data and give the bands\n\n";
 
@@ -267,8 +272,8 @@ static void print_table(const ssoc_validate_report *rep, const ssoc_csv *t, cons
 int ssoc_cmd_validate(int argc, char **argv)
 {
     const char *cmd = "validate";
-    const char *ext_path = NULL;
-    int json = 0, csv = 0, m;
+    const char *ext_path = NULL, *parity = NULL, *v;
+    int json = 0, csv = 0, force = 0, m;
     ssoc_cli_source src;
     ssoc_cli_source_init(&src);
     ssoc_error err;
@@ -283,8 +288,14 @@ int ssoc_cmd_validate(int argc, char **argv)
             json = 1;
         } else if (!strcmp(a, "--csv")) {
             csv = 1;
+        } else if (!strcmp(a, "--force")) {
+            force = 1;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--parity", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            parity = v;
         } else if (a[0] == '-' && a[1] != '\0') {
-            static const char *const own[] = {"--json", "--csv", NULL};
+            static const char *const own[] = {"--json", "--csv", "--parity", "--force", NULL};
             return ssoc_cli_unknown_option(cmd, a, own, 2);
         } else if (ext_path) {
             return ssoc_cli_usage_error(cmd, "one external data file expected, got '%s' and '%s'", ext_path, a);
@@ -306,6 +317,8 @@ int ssoc_cmd_validate(int argc, char **argv)
         return ssoc_cli_usage_error(cmd, "--fix and --d-crit apply only when fitting --data FIT.csv");
     if (!fit_path && !params_arg)
         params_arg = "published";
+    if (parity && (m = ssoc_cli_picture_check(cmd, "--parity", parity, force)) != SSOC_EXIT_OK)
+        return m;
 
     ssoc_csv *ext = NULL;
     ssoc_dataset *d = NULL;
@@ -355,6 +368,15 @@ int ssoc_cmd_validate(int argc, char **argv)
         print_csv(rep, stdout);
     } else {
         print_table(rep, ext, kind, source, range_path, stdout);
+    }
+    if (parity) {
+        char pw[1200];
+        snprintf(pw, sizeof pw, "%s%.1100s", !strcmp(kind, "fit") ? "three-stage fit to " : !strcmp(kind, "file") ? "parameter file " : "",
+                 source);
+        if (ssoc_cli_parity_validate(parity, force, rep, ext, pw, &pf, d, boot ? boot : pf.boot, src.d_crit, &err))
+            goto fail;
+        if (!json && !csv)
+            printf("\nparity plot written: %s\n", parity);
     }
     if (fflush(stdout) != 0) {
         SSOC_ERR(&err, SSOC_EIO, "standard output: write failed");
