@@ -58,6 +58,8 @@ jmp_buf ssoc_plt_jump;
  * text at a fixed size in device units (measured: proportional to W + H) */
 static double pl_text = 1.0;
 
+static double pl_scale = 1.0; /* the page's scale (ssoc_plot_opts.scale) */
+
 void ssoc_plt_chr(double s) { plschr(0, s * pl_text); }
 
 static char pl_msg[512];
@@ -148,6 +150,10 @@ ssoc_status ssoc_plt_begin(ssoc_plt_picture *p, const ssoc_plot_opts *o, int wid
         p->device = "pdfcairo";
     else
         return SSOC_ERR(err, SSOC_EINVAL, "%s: unknown picture type '%s' (use .png, .svg or .pdf)", p->out, dot);
+    const double scale = o->scale == 0 ? 1.0 : o->scale;
+    if (!(scale >= SSOC_PLOT_SCALE_MIN && scale <= SSOC_PLOT_SCALE_MAX))
+        return SSOC_ERR(err, SSOC_EINVAL, "page scale %g is outside %g to %g", scale, SSOC_PLOT_SCALE_MIN,
+                        SSOC_PLOT_SCALE_MAX);
     p->force = o->force;
     if (!p->force && access(p->out, F_OK) == 0)
         return SSOC_ERR(err, SSOC_EEXISTS, "%s exists; refusing to overwrite it (use --force)", p->out);
@@ -158,8 +164,12 @@ ssoc_status ssoc_plt_begin(ssoc_plt_picture *p, const ssoc_plot_opts *o, int wid
     if (fd < 0)
         return SSOC_ERR(err, SSOC_EIO, "%s: cannot write a picture there: %s", p->out, strerror(errno));
     close(fd);
-    p->width = width, p->height = height;
-    pl_text = 2110.0 / (width + height);
+    /* the whole page scales: size, text (pl_text from the unscaled page keeps text a fixed share of
+     * it) and line widths */
+    p->width = (int)lround(scale * width), p->height = (int)lround(scale * height);
+    width = p->width, height = p->height;
+    pl_text = 2110.0 * scale / (width + height);
+    pl_scale = scale;
     pl_msg[0] = '\0';
     pl_warned = 0;
     plsexit(on_plexit);
@@ -234,7 +244,7 @@ ssoc_status ssoc_plt_failed(ssoc_plt_picture *p, ssoc_error *err)
 
 /* ------------------------------------------------------------------ shared drawing */
 
-void ssoc_plt_width(double w) { plwidth(w); }
+void ssoc_plt_width(double w) { plwidth(w * pl_scale); }
 
 void ssoc_plt_dash(int mark, int space)
 {

@@ -162,8 +162,9 @@ static void make_scale(ssoc_plot_field f, const mapdata *maps, size_t n, scale *
     if (f == SSOC_PLOT_P_EXCEED) {
         s->lo = 0, s->hi = 1;
         const double lv[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
-        for (int i = 0; i < 5; ++i)
-            s->levels[s->nlev++] = lv[i];
+        for (int i = 0; i < 5; ++i) /* only levels the field reaches: the legend lists lines that exist */
+            if (lv[i] > mn && lv[i] < mx)
+                s->levels[s->nlev++] = lv[i];
         return;
     }
     s->log = 1;
@@ -784,7 +785,7 @@ static void map_titles(ssoc_plt_picture *pic, const ssoc_sweepfile *sf, const ss
 /* ------------------------------------------------------------------ the picture */
 
 static void map_colour_bar(const geom *g, const ssoc_sweepfile *sf, const scale *sc, ssoc_plot_field f, double chr,
-                           ssoc_plot_layout *layout)
+                           double page_scale, ssoc_plot_layout *layout)
 {
     /* right of the block of panels, centred on it */
     const double blockR = g->L + (double)g->ncol * g->FW + (double)(g->ncol - 1) * g->GX;
@@ -801,7 +802,8 @@ static void map_colour_bar(const geom *g, const ssoc_sweepfile *sf, const scale 
     colour_bar(bxl / g->W, (bxl + bw) / g->W, 1 - (byt + bh) / g->H, 1 - byt / g->H, sc, f == SSOC_PLOT_P_EXCEED,
                ulabel, chr);
     if (layout) {
-        layout->cbar_x0 = bxl, layout->cbar_x1 = bxl + bw, layout->cbar_y0 = byt, layout->cbar_y1 = byt + bh;
+        layout->cbar_x0 = page_scale * bxl, layout->cbar_x1 = page_scale * (bxl + bw);
+        layout->cbar_y0 = page_scale * byt, layout->cbar_y1 = page_scale * (byt + bh);
         layout->cbar_lo = sc->lo, layout->cbar_hi = sc->hi, layout->cbar_log = sc->log;
     }
 }
@@ -858,7 +860,7 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
     const int any_nan = clamp_maps(maps, np, &sc);
     if (layout) {
         memset(layout, 0, sizeof *layout);
-        layout->width = g.W, layout->height = g.H, layout->npanel = np;
+        layout->width = pic.width, layout->height = pic.height, layout->npanel = np;
     }
     const double chr = 0.62; /* about 17 device units for tick labels */
     PLcGrid cells = {.xg = xc, .yg = rc, .nx = (PLINT)(sf->nx + 1), .ny = (PLINT)(sf->nrho + 1)};
@@ -886,7 +888,7 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
             layout->panel[p].wy1 = c.r1;
         }
     }
-    map_colour_bar(&g, sf, &sc, o->field, chr, layout);
+    map_colour_bar(&g, sf, &sc, o->field, chr, (double)pic.width / g.W, layout);
     map_titles(&pic, sf, o, &sc, maps, np, any_nan, &g);
     map_legend(&g, np, sf, &sc, o->field, n_data, chr);
     plend();

@@ -219,7 +219,7 @@ static void corner_pair(const corner *c, const ssoc_plot_params_in *in, const do
                 plstring(1, &px, &py, "●");
         }
     } else {
-        enum { NG = 48 };
+        enum { NG = 30 };
         PLFLT cnt[NG][NG] = {{0}}, *rows[NG], cmax = 0;
         for (size_t i = 0; i < n; ++i) {
             const int ix = (int)((va[i] - x0) / (x1 - x0) * NG), iy = (int)((vb[i] - y0) / (y1 - y0) * NG);
@@ -338,7 +338,7 @@ ssoc_status ssoc_plot_corner(const ssoc_plot_params_in *in, const ssoc_plot_opts
     }
     { /* 2-D histograms: white to Okabe-Ito blue */
         PLFLT pos[2] = {0, 1}, r[2] = {0.85, 0.0}, g[2] = {0.91, 0.30}, b[2] = {0.96, 0.55}, a[2] = {1, 1};
-        plscmap1la(0, 2, pos, r, g, b, a, NULL);
+        plscmap1la(1, 2, pos, r, g, b, a, NULL);
     }
     const double chr = 0.7;
     for (int row = 0; row < c.k; ++row)

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # ssoc plot: valid PNG/SVG/PDF of plausible size; the SVG names axes and units; on a known sweep the
 # pixel at the sigma maximum is in the top colours of the colour bar and the low-sigma corner in the
-# bottom ones; pictures are never overwritten without --force and no temporary file is left; a file
-# that is not an ssoc sweep, a missing field or dataset is a one-line error (exit 1), usage exit 2.
+# bottom ones; the MD markers carry their observed sigma in the map's colours and every contour label
+# sits on its contour; several temperatures make a page-shaped grid; --scale scales the page; the
+# corner plot leaves fixed parameters out; the parity plots of fit and validate name the right worst
+# point and the sets' numbers; pictures are never overwritten without --force and no temporary file
+# is left; a file that is not an ssoc sweep, a missing field, dataset or replicate table is a
+# one-line error (exit 1), usage exit 2.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sweep_lib.sh"
 CFG="$SSOC_SOURCE_DIR/tests/sweep/small.ini"
@@ -131,6 +135,21 @@ expect_rc 2 "plot: --T 390: not a temperature of s.h5; it has T = 400, 500, 600 
 "$SSOC" plot p.json --params -o p.png >/dev/null && [ "$(stat -c %s p.png)" -gt 20000 ] && ok || bad "--params from json failed"
 "$SSOC" fit "$DATA" -o nob.json >/dev/null 2>&1 || bad "ssoc fit failed"
 expect_rc 1 "nob.json: no bootstrap replicate table" -- "$SSOC" plot nob.json --params -o nob.png
+
+# --scale: the whole page at that size (the PNG and the layout agree), out of range refused
+"$SSOC" plot s.h5 --T 500 --scale 0.5 -o half.png --verbose >half.out && ok || bad "--scale 0.5"
+res=$("$PY" - half.png half.out map.out "$SSOC_SOURCE_DIR/tests" <<'PYEOF'
+import sys
+sys.path.insert(0, sys.argv[4]); from plotcheck import readpng, Layout
+img, w, h, size = readpng(sys.argv[1]); half = Layout(sys.argv[2]); full = Layout(sys.argv[3])
+ok = (w, h) == (half.W, half.H) and abs(w - full.W / 2) <= 1 and abs(h - full.H / 2) <= 1 and \
+     all(abs(a - b / 2) < 1 for a, b in zip(half.cbar + half.panels[0]["frame"], full.cbar + full.panels[0]["frame"]))
+print("OK" if ok else f"half {w}x{h} {half.cbar} {half.panels[0]['frame']}; full {full.W}x{full.H} {full.cbar} {full.panels[0]['frame']}")
+PYEOF
+)
+[ "$res" = OK ] && ok || bad "--scale 0.5 layout: $res"
+expect_rc 2 "plot: --scale: 5 is outside 0.25 to 4" -- "$SSOC" plot s.h5 --scale 5 -o big.png
+[ -e big.png ] && bad "a refused --scale left big.png" || ok
 
 # the corner plot (issue 17): PNG/SVG/PDF from a parameter file and from a sweep file; fixed
 # parameters are left out and named; a table without enough free parameters, or none, is refused

@@ -51,10 +51,14 @@ typedef struct ssoc_plot_opts {
     ssoc_plot_field field;///< map field (ssoc_plot_map)
     size_t nT;            ///< requested temperatures (0: the temperature of the fitted data)
     const double *T_K;    ///< [nT] requested temperatures [K]; each maps to the nearest grid T
+    double scale;         ///< page size factor, text and lines included (0: 1; SSOC_PLOT_SCALE_MIN..MAX)
 } ssoc_plot_opts;
 
-/// Where things landed on the page (pixels from the top-left corner; for SVG and PDF the same
-/// numbers in the device's points), so tests and scripts can find them again.
+#define SSOC_PLOT_SCALE_MIN 0.25 ///< smallest page scale (ssoc_plot_opts.scale)
+#define SSOC_PLOT_SCALE_MAX 4.0  ///< largest page scale
+
+/// Where things landed on the page (pixels from the top-left corner, after the page scale; for
+/// SVG and PDF the same numbers in the device's points), so tests and scripts can find them again.
 typedef struct ssoc_plot_layout {
     int width, height;     ///< page size
     size_t npanel;
@@ -84,7 +88,7 @@ typedef struct ssoc_plot_layout {
 /// observed sigma on the map's colour scale (sigma fields; so misfit shows), circles PCC and
 /// triangles SCC; the region outside the fitted data veiled; iso-free-volume lines labelled on the
 /// right; a title with B, confidence and interval. `layout` may be NULL.
-/// Errors: SSOC_EINVAL (bad options: unknown picture type, too many temperatures), SSOC_EEXISTS
+/// Errors: SSOC_EINVAL (bad options: unknown picture type, too many temperatures, scale out of range), SSOC_EEXISTS
 /// (output exists without force), SSOC_EHDF5 (field missing, e.g. p_exceed without a target),
 /// SSOC_EIO (cannot write the picture), SSOC_ENOMEM.
 ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, ssoc_plot_layout *layout,

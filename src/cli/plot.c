@@ -46,6 +46,8 @@ static const char help[] =
     "options:\n"
     "  -o FILE        picture to write (.png, .svg or .pdf). Default: INPUT_BASENAME_sigma_FIELD_TK.png\n"
     "                 (map), INPUT_BASENAME_KIND.png (rules, arrhenius, corner, params) in the current directory\n"
+    "  --scale F      page size factor, text and lines included (0.25 to 4; default 1: e.g. 0.6 for a small\n"
+    "                 PNG on a web page, 2 for a poster)\n"
     "  --force        replace an existing picture (never replaced otherwise)\n"
     "  --verbose      also print where the panels, the colour bar and the contour labels are on the page (pixels)\n"
     "  -h, --help     this text\n"
@@ -57,7 +59,7 @@ static const char *const kind_opt[K_NKIND] = {NULL, "--rules", "--arrhenius", "-
 static const char *const kind_name[K_NKIND] = {"sigma", "rules", "arrhenius", "params", "corner"};
 
 typedef struct plot_args {
-    const char *in, *out, *field_s, *T_s;
+    const char *in, *out, *field_s, *T_s, *scale_s;
     int force, verbose;
     enum kind kind;
     int nkind;               /* kind options given */
@@ -119,9 +121,13 @@ static int parse_args(int argc, char **argv, plot_args *a)
             if (m < 0)
                 return SSOC_EXIT_USAGE;
             a->T_s = v;
+        } else if ((m = ssoc_cli_opt("plot", argc, argv, &i, "--scale", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            a->scale_s = v;
         } else if (s[0] == '-' && s[1]) {
             static const char *const own[] = {"--help",  "--force", "--rules", "--params", "--corner", "--verbose",
-                                              "-o",      "--field", "--T",     "--arrhenius", "--at", NULL};
+                                              "-o",      "--field", "--T",     "--arrhenius", "--at", "--scale", NULL};
             return ssoc_cli_unknown_option("plot", s, own, 0);
         } else if (a->in) {
             return ssoc_cli_usage_error("plot", "more than one input file ('%s' and '%s')", a->in, s);
@@ -155,6 +161,13 @@ static int check_args(plot_args *a)
     if (a->T_s && ssoc_cli_parse_T_list("plot", a->T_s, a->T, SSOC_PLOT_MAXPANEL, &nT) != SSOC_EXIT_OK)
         return SSOC_EXIT_USAGE;
     a->po.T_K = a->T, a->po.nT = nT;
+    if (a->scale_s) {
+        if (ssoc_cli_parse_double("plot", "--scale", a->scale_s, &a->po.scale) != SSOC_EXIT_OK)
+            return SSOC_EXIT_USAGE;
+        if (!(a->po.scale >= SSOC_PLOT_SCALE_MIN && a->po.scale <= SSOC_PLOT_SCALE_MAX))
+            return ssoc_cli_usage_error("plot", "--scale: %g is outside %g to %g", a->po.scale, SSOC_PLOT_SCALE_MIN,
+                                        SSOC_PLOT_SCALE_MAX);
+    }
     if (a->out) { /* existence is checked when the picture is written (never replaced without --force) */
         const int rc = ssoc_cli_picture_check("plot", "-o", a->out, 1);
         if (rc != SSOC_EXIT_OK)
