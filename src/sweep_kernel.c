@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vecmath.h" /* before model_inline.h: libmvec in the simd loops */
+#include "model_inline.h"
 #include "quantile7.h"
-#include "vecmath.h"
 
 #define VL SSOC_KERNEL_VLEN
 #define ALIGN 64
@@ -81,14 +82,11 @@ void ssoc_paramsets_free(ssoc_paramsets *s)
 
 void ssoc_column_init(double x, double rho, ssoc_column *col)
 {
-    const double M = ssoc_model_molar_mass_g_mol(x);
-    const double rho0 = ssoc_model_rho0_g_cm3(x);
-    const double n = rho * SSOC_NA_MOL * 2.0 * x / M;
     col->x = x;
     col->rho_g_cm3 = rho;
-    col->v_f = 1.0 - rho / rho0;
+    col->v_f = ssoc_mf_vf(rho, ssoc_mf_rho0(x));
     col->ln_vf = col->v_f > 0.0 ? log(col->v_f) : 0.0;
-    col->c0 = log(SSOC_E_C * SSOC_E_C / (6.0 * SSOC_H_J_S)) + log(n) / 3.0;
+    col->c0 = ssoc_mf_ln_prefactor(ssoc_mf_nli(x, rho, ssoc_mf_molar_mass(x)));
 }
 
 /* g_j and A_j of every set at one column (see sweep.h). */
@@ -112,11 +110,9 @@ static void column_ga(const ssoc_column *col, const ssoc_paramsets *s, double *g
         if (gated) {
 #pragma omp simd simdlen(VL)
             for (int k = 0; k < VL; ++k) {
-                /* ln(1 + e^z) as max(z, 0) + ln(1 + e^-|z|): e^-|z| <= 1 never overflows, so a
-                 * Hill term (v_f/v_c)^n_H beyond DBL_MAX gives a finite gate ~ z, not inf (which
+                /* a Hill term (v_f/v_c)^n_H beyond DBL_MAX gives a finite gate ~ z, not inf (which
                  * made sigma 0 even where a negative barrier or large f_eff kept it finite) */
-                const double z = nH[k] * (lnvf - lvc[k]);
-                const double gate = (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
+                const double gate = ssoc_mf_ln_gate(lnvf, lvc[k], nH[k]);
                 gg[k] = c0 + b0[k] + b1[k] * x + b2[k] * vf + b3[k] * vf2 - gate;
                 AA[k] = A0[k] - A1[k] * vf;
             }
