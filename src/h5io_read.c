@@ -525,18 +525,6 @@ ssoc_status ssoc_sweepfile_slice_u8(const ssoc_sweepfile *sf, const char *datase
     return slice(sf, dataset, it, H5T_NATIVE_UINT8, out, err);
 }
 
-unsigned ssoc_sweepfile_extrap(const ssoc_data_range *r, double x, double v_f, double T_K)
-{
-    unsigned m = 0;
-    if (x < r->x_min || x > r->x_max)
-        m |= 1;
-    if (v_f < r->vf_min || v_f > r->vf_max)
-        m |= 2;
-    if (T_K < r->T_min_K || T_K > r->T_max_K)
-        m |= 4;
-    return m;
-}
-
 size_t ssoc_sweepfile_nearest_T(const ssoc_sweepfile *sf, double T_K)
 {
     size_t best = 0;

@@ -577,18 +577,6 @@ static void progress_show(progress *p, int final)
 
 /* ------------------------------------------------------------------ evaluation */
 
-static uint8_t extrap_bits(const ssoc_data_range *r, double x, double vf, double T)
-{
-    uint8_t m = 0;
-    if (x < r->x_min || x > r->x_max)
-        m |= 1;
-    if (vf < r->vf_min || vf > r->vf_max)
-        m |= 2;
-    if (T < r->T_min_K || T > r->T_max_K)
-        m |= 4;
-    return m;
-}
-
 typedef struct blockbuf {
     double *best, *med, *lo, *hi, *pex;
     uint8_t *ext;
@@ -748,7 +736,7 @@ static ssoc_status do_sweep(run *R, const uint8_t *done_in, int *interrupted, ss
                                        c->has_target ? bb->pex + j : NULL);
                     const double vf = ssoc_model_vf(x, rho);
                     for (size_t t = 0; t < nT; ++t)
-                        bb->ext[t * w + j] = extrap_bits(rg, x, vf, c->T.v[t]);
+                        bb->ext[t * w + j] = (uint8_t)ssoc_data_range_extrap(rg, x, vf, c->T.v[t]);
                 }
             }
         }
@@ -837,21 +825,7 @@ static int x_opt_eval(const run *R, const ssoc_rules_prep *pp, double rho, doubl
 static void band(const run *R, double *v, size_t n, double point, const double *jack, size_t nj, double *lo,
                  double *hi, void *scratch)
 {
-    double q[2] = {R->q_lo, R->q_hi};
-    if (n < 2 || !isfinite(point)) {
-        *lo = *hi = NAN;
-        return;
-    }
-    if (R->cfg->interval == SSOC_CI_BCA) {
-        size_t below = 0, equal = 0;
-        for (size_t j = 0; j < n; ++j)
-            below += v[j] < point, equal += v[j] == point;
-        const double frac = ((double)below + 0.5 * (double)equal) / (double)n;
-        ssoc_ci_levels(SSOC_CI_BCA, R->cfg->confidence, frac, ssoc_bca_acceleration(jack, nj), &q[0], &q[1]);
-    }
-    double res[2];
-    ssoc_kernel_quantiles_ws(v, n, 2, q, res, scratch);
-    *lo = res[0], *hi = res[1];
+    ssoc_kernel_band(R->cfg->interval, R->cfg->confidence, v, n, point, jack, nj, lo, hi, scratch);
 }
 
 /* The records of rho_opt at the x block [ix0, ix0 + m) (ssoc_rules_xblock) at T, recs[i * RV_COUNT]
@@ -898,7 +872,7 @@ static void rho_block_task(const run *R, size_t ix0, size_t m, double T, rule_sc
         if (!pok[i])
             continue;
         rec[RV_ARG] = po[i].arg, rec[RV_VF] = po[i].v_f, rec[RV_S] = po[i].sigma_S_cm, rec[RV_BOUND] = po[i].at_bound;
-        rec[RV_EXT] = extrap_bits(&R->range, xs[i], po[i].v_f, T);
+        rec[RV_EXT] = (uint8_t)ssoc_data_range_extrap(&R->range, xs[i], po[i].v_f, T);
         rec[RV_NFAIL] = (double)nf[i];
         const double *ja = sc->ja + i * sc->nj, *jv = sc->jv + i * sc->nj, *js = sc->js + i * sc->nj;
         band(R, sc->a + i * sc->n, n[i], po[i].arg, ja, nj[i], &rec[RV_ARG_LO], &rec[RV_ARG_HI], sc->sel);
@@ -916,7 +890,7 @@ static void x_opt_task(const run *R, double rho, double T, rule_scratch *sc, dou
     if (!x_opt_eval(R, &R->bestprep, rho, T, &o))
         return;
     rec[RV_ARG] = o.arg, rec[RV_VF] = o.v_f, rec[RV_S] = o.sigma_S_cm, rec[RV_BOUND] = o.at_bound;
-    rec[RV_EXT] = extrap_bits(&R->range, o.arg, o.v_f, T);
+    rec[RV_EXT] = (uint8_t)ssoc_data_range_extrap(&R->range, o.arg, o.v_f, T);
     size_t n = 0, nf = 0;
     for (size_t b = 0; b < R->n_ok; ++b) {
         ssoc_optimum ob;

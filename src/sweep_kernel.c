@@ -233,29 +233,20 @@ static void multiselect(double *v, size_t lo, size_t hi, const size_t *k, size_t
         insertion_sort(v + lo, hi - lo);
 }
 
-/* Type 7 from order statistics with the arithmetic of src/quantile7.h (shared with src/stats.c),
- * so the bands equal ssoc_quantile_sorted bit for bit (tests/test_sweep_kernel.c checks this). */
-static inline double type7(const double *v, size_t n, double q)
+/* The order statistics behind type-7 quantiles at levels q[0..nq) (nq <= SSOC_KERNEL_MAXQ) of n
+ * values, with the arithmetic of src/quantile7.h (shared with src/stats.c, so the bands equal
+ * ssoc_quantile_sorted bit for bit; tests/test_sweep_kernel.c checks this): level i interpolates
+ * ranks lo[i] and lo[i] + 1 at fraction t[i]. The distinct ranks needed go to k, ascending;
+ * returns how many. */
+static size_t type7_ranks(size_t n, size_t nq, const double *q, size_t *lo, double *t, size_t *k)
 {
-    double t;
-    const size_t lo = index7(n, q, &t);
-    if (t == 0.0)
-        return v[lo];
-    return lerp7(v[lo], v[lo + 1], t);
-}
-
-void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, double *out)
-{
-    size_t k[2 * SSOC_KERNEL_MAXQ] = {0};
     size_t nk = 0;
-    for (size_t i = 0; i < nq && i < SSOC_KERNEL_MAXQ; ++i) {
-        double t;
-        const size_t lhs = index7(n, q[i], &t);
-        k[nk++] = lhs;
-        if (t != 0.0)
-            k[nk++] = lhs + 1;
+    for (size_t i = 0; i < nq; ++i) {
+        lo[i] = index7(n, q[i], &t[i]);
+        k[nk++] = lo[i];
+        if (t[i] != 0.0)
+            k[nk++] = lo[i] + 1;
     }
-    /* sort and deduplicate the ranks */
     for (size_t i = 1; i < nk; ++i) {
         size_t x = k[i], j = i;
         while (j > 0 && k[j - 1] > x) {
@@ -268,9 +259,18 @@ void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, doub
     for (size_t i = 0; i < nk; ++i)
         if (!m || k[i] != k[m - 1])
             k[m++] = k[i];
-    multiselect(v, 0, n, k, m);
+    return m;
+}
+
+void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, double *out)
+{
+    size_t k[2 * SSOC_KERNEL_MAXQ] = {0}, lo[SSOC_KERNEL_MAXQ] = {0};
+    double t[SSOC_KERNEL_MAXQ] = {0};
+    if (nq > SSOC_KERNEL_MAXQ)
+        nq = SSOC_KERNEL_MAXQ;
+    multiselect(v, 0, n, k, type7_ranks(n, nq, q, lo, t, k));
     for (size_t i = 0; i < nq; ++i)
-        out[i] = type7(v, n, q[i]);
+        out[i] = t[i] == 0.0 ? v[lo[i]] : lerp7(v[lo[i]], v[lo[i] + 1], t[i]);
 }
 
 /* Bucket selection (issue 7: selection, not exp, is the bottleneck; scalar quickselect costs
@@ -454,27 +454,9 @@ static void quantiles_impl(const double *v, size_t n, size_t nq, const double *q
     size_t k[2 * SSOC_KERNEL_MAXQ] = {0}, lo[SSOC_KERNEL_MAXQ] = {0};
     double t[SSOC_KERNEL_MAXQ] = {0};
     double kv[2 * SSOC_KERNEL_MAXQ + VL] __attribute__((aligned(ALIGN)));
-    size_t nk = 0;
     if (nq > SSOC_KERNEL_MAXQ)
         nq = SSOC_KERNEL_MAXQ;
-    for (size_t i = 0; i < nq; ++i) {
-        lo[i] = index7(n, q[i], &t[i]);
-        k[nk++] = lo[i];
-        if (t[i] != 0.0)
-            k[nk++] = lo[i] + 1;
-    }
-    for (size_t i = 1; i < nk; ++i) {
-        size_t x = k[i], j = i;
-        while (j > 0 && k[j - 1] > x) {
-            k[j] = k[j - 1];
-            --j;
-        }
-        k[j] = x;
-    }
-    size_t m = 0;
-    for (size_t i = 0; i < nk; ++i)
-        if (!m || k[i] != k[m - 1])
-            k[m++] = k[i];
+    const size_t m = type7_ranks(n, nq, q, lo, t, k);
     select_ranks(v, n, k, m, kv, scratch, 0, mnmx);
     if (expmap) {
         for (size_t i = m; i < (m + VL - 1) / VL * VL; ++i)
@@ -493,6 +475,22 @@ static void quantiles_impl(const double *v, size_t n, size_t nq, const double *q
 void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch)
 {
     quantiles_impl(v, n, nq, q, out, scratch, 0, NULL);
+}
+
+void ssoc_kernel_band(ssoc_ci_method m, double conf, double *v, size_t n, double point, const double *jack,
+                      size_t n_jack, double *lo, double *hi, void *scratch)
+{
+    *lo = *hi = NAN;
+    if (n < 2 || !isfinite(point))
+        return;
+    double q[2], res[2];
+    const double a = m == SSOC_CI_BCA ? ssoc_bca_acceleration(jack, n_jack) : 0.0;
+    ssoc_ci_levels_sample(m, conf, v, n, point, a, &q[0], &q[1]);
+    if (scratch)
+        ssoc_kernel_quantiles_ws(v, n, 2, q, res, scratch);
+    else
+        ssoc_kernel_quantiles(v, n, 2, q, res);
+    *lo = res[0], *hi = res[1];
 }
 
 /* ---- one column ------------------------------------------------------------------------ */
@@ -608,15 +606,8 @@ void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x
         if (ctx->interval == SSOC_CI_BCA) {
             /* in the fast regime exp is strictly increasing: comparing u with ub is comparing
              * sigma with best */
-            const double key = fast ? ub : b;
-            size_t below = 0, equal = 0;
-            for (size_t j = 0; j < n; ++j) {
-                below += row[j] < key;
-                equal += row[j] == key;
-            }
-            const double frac = ((double)below + 0.5 * (double)equal) / (double)n;
             const double a = ssoc_bca_acceleration(ws->jackv + t * ws->ldj, ctx->jack->n);
-            ssoc_ci_levels(SSOC_CI_BCA, ctx->confidence, frac, a, &q[0], &q[2]);
+            ssoc_ci_levels_sample(SSOC_CI_BCA, ctx->confidence, row, n, fast ? ub : b, a, &q[0], &q[2]);
         }
         quantiles_impl(row, n, 3, q, res, ws->sel, fast, fast ? mnmx : NULL);
         lo[t * stride] = res[0];

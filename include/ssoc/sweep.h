@@ -71,6 +71,15 @@ size_t ssoc_kernel_quantiles_scratch(size_t n);
 /// `scratch` holds ssoc_kernel_quantiles_scratch(n) bytes, 8-byte aligned.
 void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch);
 
+/// The band [lo, hi] of a bootstrap sample v[0..n) of a derived quantity around its point estimate
+/// `point`: type-7 quantiles at the levels of ssoc_ci_levels_sample (BCa acceleration from the
+/// n_jack leave-one-out values jack), the design rules' band in the sweep and in `ssoc rules`.
+/// NaN for both when n < 2 or point is not finite. With `scratch`
+/// (ssoc_kernel_quantiles_scratch(n) bytes) v is left unchanged, without it (NULL) v is
+/// reordered; the bits are the same.
+void ssoc_kernel_band(ssoc_ci_method m, double conf, double *v, size_t n, double point, const double *jack,
+                      size_t n_jack, double *lo, double *hi, void *scratch);
+
 /// What the driver hands the kernel for one sweep (all read-only during the sweep).
 typedef struct ssoc_kernel_ctx {
     const ssoc_paramsets *reps;  ///< the successful bootstrap replicates

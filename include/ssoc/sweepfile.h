@@ -85,9 +85,6 @@ ssoc_status ssoc_sweepfile_slice(const ssoc_sweepfile *sf, const char *dataset, 
 ssoc_status ssoc_sweepfile_slice_u8(const ssoc_sweepfile *sf, const char *dataset, size_t it, uint8_t *out,
                                     ssoc_error *err);
 
-/// Extrapolation bits of a point (1: x, 2: v_f, 4: T outside the fitted data), the sweep's rule.
-unsigned ssoc_sweepfile_extrap(const ssoc_data_range *r, double x, double v_f, double T_K);
-
 /// Index of the grid temperature nearest T_K (ties: the lower one).
 size_t ssoc_sweepfile_nearest_T(const ssoc_sweepfile *sf, double T_K);
 
