@@ -18,7 +18,7 @@
 #include "ssoc/fit.h"
 #include "ssoc/json.h"
 #include "ssoc/rules.h"
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 
 /* ------------------------------------------------------------------ computing */
 

@@ -1,6 +1,6 @@
 /* The sweep kernel: pure functions of (column, parameter sets). No MPI, no HDF5, no printing.
- * See include/ssoc/sweep.h for the hoisting (g_j, A_j per column and set; one exp per value). */
-#include "ssoc/sweep.h"
+ * See include/ssoc/kernel.h for the hoisting (g_j, A_j per column and set; one exp per value). */
+#include "ssoc/kernel.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -89,7 +89,7 @@ void ssoc_column_init(double x, double rho, ssoc_column *col)
     col->c0 = ssoc_mf_ln_prefactor(ssoc_mf_nli(x, rho, ssoc_mf_molar_mass(x)));
 }
 
-/* g_j and A_j of every set at one column (see sweep.h). */
+/* g_j and A_j of every set at one column (see kernel.h). */
 static void column_ga(const ssoc_column *col, const ssoc_paramsets *s, double *g, double *A)
 {
     const double x = col->x, vf = col->v_f, vf2 = vf * vf, lnvf = col->ln_vf, c0 = col->c0;
@@ -546,18 +546,16 @@ void ssoc_kernel_ws_free(ssoc_kernel_ws *ws)
  * (sigma between 0.018 and 55 S/cm) take the plain path: exp of every value, then selection. */
 #define FAST_ABS_U 4.0
 
-void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x, double rho,
-                        size_t stride, double *best, double *median, double *lo, double *hi, double *p_exceed)
+void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, const ssoc_column *col, size_t stride,
+                        double *best, double *median, double *lo, double *hi, double *p_exceed)
 {
-    ssoc_column col;
-    ssoc_column_init(x, rho, &col);
     const size_t nT = ctx->nT, n = ctx->reps->n, npad = ctx->reps->npad;
-    ssoc_kernel_eval(&col, ctx->best, nT, ctx->inv_T, ws->bestv, VL, ws->g, ws->A);
+    ssoc_kernel_eval(col, ctx->best, nT, ctx->inv_T, ws->bestv, VL, ws->g, ws->A);
     if (ctx->interval == SSOC_CI_BCA)
-        ssoc_kernel_eval(&col, ctx->jack, nT, ctx->inv_T, ws->jackv, ws->ldj, ws->g, ws->A);
-    column_ga(&col, ctx->best, ws->g, ws->A);
+        ssoc_kernel_eval(col, ctx->jack, nT, ctx->inv_T, ws->jackv, ws->ldj, ws->g, ws->A);
+    column_ga(col, ctx->best, ws->g, ws->A);
     const double ub_g = ws->g[0], ub_A = ws->A[0];
-    column_ga(&col, ctx->reps, ws->g, ws->A);
+    column_ga(col, ctx->reps, ws->g, ws->A);
     exponent_rows(ctx->reps, nT, ctx->inv_T, ws->vals, ws->ld, ws->g, ws->A);
     const double L = ctx->has_target ? log(ctx->target_S_cm) : 0.0;
     for (size_t t = 0; t < nT; ++t) {
