@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "ssoc/fit.h"
-#include "ssoc/json.h"
+#include "json.h"
 #include "ssoc/rules.h"
 #include "ssoc/kernel.h"
 

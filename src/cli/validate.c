@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ssoc/json.h"
+#include "json.h"
 #include "ssoc/boot.h"
 #include "ssoc/data.h"
 #include "ssoc/fit.h"
