@@ -363,6 +363,15 @@ static void rl_rho_prob(const ssoc_rules_prep *prep, double T, rl_prob *P)
     P->cdelta = 0.0;
 }
 
+/* The optimum's argument: at_va or at_vb when the maximum is an end of the v range, else the
+ * interior value mapped back from v, clamped into [lo, hi] against rounding. */
+static double rl_arg(const rl_result *r, double at_va, double at_vb, double interior, double lo, double hi)
+{
+    if (r->where != 0)
+        return r->where < 0 ? at_va : at_vb;
+    return interior < lo ? lo : interior > hi ? hi : interior;
+}
+
 static ssoc_status rl_finish(const ssoc_rules_prep *prep, const char *rule, double x, double rho, double T,
                              const rl_result *r, double arg, ssoc_optimum *o, ssoc_error *err)
 {
@@ -452,15 +461,8 @@ ssoc_status ssoc_rules_rho_opt_prepared(const ssoc_rules_prep *prep, double x, d
     if (rl_maximise(&P, prep->bp, prep->nbp, va, vb, &r, NULL) != 0)
         return SSOC_ERR(err, SSOC_EINVAL, "%s: sigma is not finite on rho in [%g, %g] g/cm3 (x = %g, T = %g K)",
                         rule, rho_lo, rho_hi, x, T);
-    double rho;
-    if (r.where < 0) {
-        rho = rho_hi;
-    } else if (r.where > 0) {
-        rho = rho_lo;
-    } else {
-        rho = rho0 * (1.0 - r.v);
-        rho = rho < rho_lo ? rho_lo : rho > rho_hi ? rho_hi : rho;
-    }
+    /* v decreases with rho: the lower end in v is the upper density */
+    const double rho = rl_arg(&r, rho_hi, rho_lo, rho0 * (1.0 - r.v), rho_lo, rho_hi);
     return rl_finish(prep, rule, x, rho, T, &r, rho, o, err);
 }
 
@@ -618,15 +620,7 @@ ssoc_status ssoc_rules_x_opt_prepared(const ssoc_rules_prep *prep, double rho, d
     if (rl_maximise(&P, prep->bp, prep->nbp, va, vb, &r, NULL) != 0)
         return SSOC_ERR(err, SSOC_EINVAL, "%s: sigma is not finite on x in [%g, %g] (rho = %g g/cm3, T = %g K)",
                         rule, x_lo, x_hi, rho, T);
-    double x;
-    if (r.where < 0) {
-        x = x_lo;
-    } else if (r.where > 0) {
-        x = x_hi;
-    } else {
-        x = (P.n0 + P.n1 * r.v) / (P.d0 + P.d1 * r.v);
-        x = x < x_lo ? x_lo : x > x_hi ? x_hi : x;
-    }
+    const double x = rl_arg(&r, x_lo, x_hi, (P.n0 + P.n1 * r.v) / (P.d0 + P.d1 * r.v), x_lo, x_hi);
     return rl_finish(prep, rule, x, rho, T, &r, x, o, err);
 }
 
