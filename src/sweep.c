@@ -35,6 +35,7 @@
 #include "ssoc/kernel.h"
 #include "ssoc/par.h"
 #include "ssoc/paramfile.h"
+#include "ssoc/plausible.h"
 #include "ssoc/report.h"
 #include "ssoc/rules.h"
 #include "ssoc/sweepfile.h"
@@ -179,10 +180,12 @@ static ssoc_status phase_preflight(run *R, ssoc_error *err)
 /* ------------------------------------------------------------------ fit and bootstrap */
 
 /* The data, and the point parameters: fitted, published, or from a parameter file. */
-static ssoc_status phase_fit(run *R, ssoc_error *err)
+static ssoc_status fit_params(run *R, ssoc_error *err)
 {
     const ssoc_config *c = R->cfg;
-    ssoc_status st = ssoc_data_read_csv(c->data_file, c->d_crit_A, &R->fit.d, err);
+    ssoc_status st = ssoc_data_read_csv_ex(c->data_file, c->d_crit_A,
+                                           c->allow_implausible_data ? SSOC_PLAUSIBLE_ALLOW : SSOC_PLAUSIBLE_CONFIG,
+                                           &R->fit.d, err);
     if (st)
         return st;
     ssoc_dataset_range(R->fit.d, &R->fit.range);
@@ -216,6 +219,21 @@ static ssoc_status phase_fit(run *R, ssoc_error *err)
     }
     ssoc_fit_metrics(R->fit.d, &R->fit.best, &R->fit.metrics);
     return SSOC_OK;
+}
+
+/* The point parameters; then a target no point of the model comes near is a mistake (often mS/cm
+ * for S/cm), refused before any output exists (every rank computes the same answer). */
+static ssoc_status phase_fit(run *R, ssoc_error *err)
+{
+    const ssoc_config *c = R->cfg;
+    ssoc_status st = fit_params(R, err);
+    char why[600];
+    if (!st && c->has_target && !c->allow_implausible_grid &&
+        !ssoc_plausible_target_reach(&R->fit.best, c->x.v, c->x.n, c->rho.v, c->rho.n, c->T.v, c->T.n,
+                                     c->target_sigma_S_cm, why, sizeof why))
+        st = SSOC_ERR(err, SSOC_ECONFIG, "%s: [target] sigma: %s; [grid] allow_implausible = true to sweep anyway",
+                      c->path[0] ? c->path : "--set", why);
+    return st;
 }
 
 /* issue 8: refuse what cannot fit before the B x 8 table and the per-thread rows exist */

@@ -30,8 +30,10 @@
 /* files, configuration, reports, pictures, the sweep */
 #include "ssoc/config.h"
 #include "ssoc/paramfile.h"
+#include "ssoc/plausible.h"
 #include "ssoc/plot.h"
 #include "ssoc/report.h"
+#include "ssoc/suggest.h"
 #include "ssoc/sweep.h"
 #include "ssoc/validate.h"
 
