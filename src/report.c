@@ -55,7 +55,7 @@ static xnode find_node(const ssoc_sweepfile *sf, double x)
 }
 
 /* rho_opt of one parameter set at composition x: at a grid node, the sweep's own call (the x-block
- * method over the node's block, src/sweep.c rho_block_task), so the numbers are /rules' to the
+ * method over the node's block, src/sweep_rules.c rho_block_task), so the numbers are /rules' to the
  * bit; elsewhere a direct solve. Both fail exactly when the direct solve fails (rules.h), and then
  * the direct solve says why. */
 static int comp_rho_opt(const ssoc_rules_prep *pp, const ssoc_sweepfile *sf, const xnode *nd, double x, double T,

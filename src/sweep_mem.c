@@ -13,8 +13,9 @@
 #include "ssoc/kernel.h"
 #include "ssoc/rules.h"
 #include "ssoc/sweep.h"
+#include "ssoc/sweepfile.h"
 
-#define RULE_RECORD 12                   /* doubles per design-rule record (src/sweep.c RV_COUNT) */
+#define RULE_RECORD SSOC_RULE_COUNT      /* doubles per design-rule record (src/sweep_rules.c) */
 #define BASE_BYTES (64.0 * 1024 * 1024) /* libraries, MPI, HDF5 chunk caches: measured RSS ~31 MB */
 
 static double padded(double n) { return ceil(n / SSOC_KERNEL_VLEN) * SSOC_KERNEL_VLEN; }
