@@ -157,7 +157,7 @@ static ssoc_status do_bootstrap(run *R, ssoc_error *err)
     ssoc_par_share(B, R->rank, R->size, &b0, &b1);
     /* fit my share straight into its place in the full table, then gather everyone's */
     ssoc_error e = {0};
-    ssoc_status st = ssoc_boot_fit_range(R->d, &R->fo, &bo, b0, b1, R->boot->table + b0 * SSOC_NPARAM,
+    ssoc_status st = ssoc_boot_fit_range(R->d, &R->fo, &R->best, &bo, b0, b1, R->boot->table + b0 * SSOC_NPARAM,
                                          R->boot->ok + b0, &e);
     if (st != SSOC_OK && e.code == SSOC_OK)
         e.code = st;
@@ -327,7 +327,7 @@ static ssoc_status write_layout(run *R, ssoc_error *err)
         (st = ssoc_h5_attr_str(h, "/", "params_sha256", R->params_sha, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "interval", ssoc_ci_method_name(c->interval), err)) ||
-        (st = ssoc_h5_attr_str(h, "/", "scheme", c->scheme == SSOC_BOOT_CASE ? "case" : "stratified", err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "scheme", ssoc_boot_scheme_name(c->scheme), err)) ||
         (st = ssoc_h5_attr_num(h, "/", "B", SSOC_H5_I64, &B, 1, err)))
         return st;
     if (c->has_target && (st = ssoc_h5_attr_num(h, "/", "target_sigma_S_cm", SSOC_H5_F64, &c->target_sigma_S_cm, 1, err)))
