@@ -29,6 +29,7 @@ enum key_id {
     K_DATA_DCRIT,
     K_FIT_PARAMS,
     K_FIT_FIX,
+    K_FIT_METHOD,
     K_BOOT_B,
     K_BOOT_SEED,
     K_BOOT_SCHEME,
@@ -48,6 +49,7 @@ static const struct {
 } keys[K_COUNT] = {
     [K_DATA_FILE] = {"data", "file"},          [K_DATA_DCRIT] = {"data", "d_crit"},
     [K_FIT_PARAMS] = {"fit", "params"},        [K_FIT_FIX] = {"fit", "fix"},
+    [K_FIT_METHOD] = {"fit", "method"},
     [K_BOOT_B] = {"bootstrap", "B"},           [K_BOOT_SEED] = {"bootstrap", "seed"},
     [K_BOOT_SCHEME] = {"bootstrap", "scheme"}, [K_BOOT_CONF] = {"bootstrap", "confidence"},
     [K_BOOT_INTERVAL] = {"bootstrap", "interval"}, [K_GRID_X] = {"grid", "x"},
@@ -325,6 +327,11 @@ static ssoc_status apply(parser *p, int k, const char *value)
         return SSOC_OK;
     case K_FIT_FIX:
         return parse_fix(p, value);
+    case K_FIT_METHOD:
+        if (ssoc_fit_method_parse(value, &c->method))
+            return perr(p, k, "'%s' is not joint or staged", value);
+        c->method_set = 1;
+        return SSOC_OK;
     case K_BOOT_B:
         if (parse_u64(value, &u))
             return perr(p, k, "'%s' is not a positive integer", value);
@@ -341,7 +348,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         return SSOC_OK;
     case K_BOOT_SCHEME:
         if (ssoc_boot_scheme_parse(value, &c->scheme))
-            return perr(p, k, "'%s' is not stratified or case", value);
+            return perr(p, k, "'%s' is not residual, stratified or case", value);
         return SSOC_OK;
     case K_BOOT_CONF:
         if (parse_double(value, &d) || !(d > 0.0 && d < 1.0))
@@ -496,6 +503,8 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
         PUT("params = published\n");
     else
         PUT("params = %s\n", with_paths ? c->params_file : "file");
+    if (c->params != SSOC_PARAMS_FILE)
+        PUT("method = %s\n", ssoc_fit_method_name(c->method));
     PUT("fix =");
     for (int i = 0, first = 1; i < SSOC_NPARAM; ++i)
         if (c->fixed_mask & (1u << i)) {
@@ -532,7 +541,8 @@ void ssoc_config_default(ssoc_config *c)
     c->params = SSOC_PARAMS_FIT;
     c->B = SSOC_BOOT_B_DEFAULT;
     c->seed = SSOC_BOOT_SEED_DEFAULT;
-    c->scheme = SSOC_BOOT_STRATIFIED;
+    c->method = SSOC_FIT_METHOD_DEFAULT;
+    c->scheme = SSOC_BOOT_SCHEME_DEFAULT;
     c->confidence = SSOC_BOOT_CONF_DEFAULT;
     c->interval = SSOC_CI_PERCENTILE;
     c->block_columns = SSOC_BLOCK_DEFAULT;
@@ -649,6 +659,11 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
     }
     if (c->fixed_mask && c->params != SSOC_PARAMS_FIT) {
         st = perr(p, K_FIT_FIX, "only applies with params = fit (published and file sets carry their own)");
+        goto fail;
+    }
+    if (c->method_set && c->params == SSOC_PARAMS_FILE) {
+        st = perr(p, K_FIT_METHOD, "does not apply with a parameter file (the file records the method it was fitted "
+                                   "with, and its replicates are refitted the same way)");
         goto fail;
     }
     if ((st = set_default_axes(p)))

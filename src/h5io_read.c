@@ -280,6 +280,15 @@ static ssoc_status read_meta(const reader *r, ssoc_sweepfile *sf, ssoc_error *er
     else
         return SSOC_ERR(err, SSOC_EHDF5, "%s: root attribute 'interval' = '%s' is not percentile or bca", r->path,
                         sf->interval_name);
+    sf->fit_method = SSOC_FIT_STAGED; /* files written before the joint fit existed */
+    if (attr_exists(r, "/", "fit_method")) {
+        char name[16] = "";
+        if ((st = attr_str(r, "/", "fit_method", name, sizeof name, err)))
+            return st;
+        if (ssoc_fit_method_parse(name, &sf->fit_method))
+            return SSOC_ERR(err, SSOC_EHDF5, "%s: root attribute 'fit_method' = '%s' is not joint or staged", r->path,
+                            name);
+    }
     if (attr_exists(r, "/", "params_source"))
         attr_str(r, "/", "params_source", sf->params_source, sizeof sf->params_source, NULL);
     sf->target_S_cm = NAN;

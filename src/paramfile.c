@@ -64,6 +64,7 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
         cJSON_AddItemToObject(jr, "T_K", pair(r.T_min_K, r.T_max_K));
     }
 
+    cJSON_AddStringToObject(root, "method", ssoc_fit_method_name(fit->method));
     cJSON *jp = cJSON_AddArrayToObject(root, "parameters");
     for (int i = 0; i < SSOC_NPARAM; ++i) {
         cJSON *o = cJSON_CreateObject();
@@ -112,6 +113,15 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
             for (int j = 0; j < SSOC_NPARAM; ++j)
                 cJSON_AddItemToArray(row, num(boot->corr[i * SSOC_NPARAM + j]));
             cJSON_AddItemToArray(corr, row);
+        }
+        if (boot->resid && boot->n_resid) {
+            cJSON *jr = cJSON_AddObjectToObject(jb, "residual_pool");
+            cJSON_AddItemToObject(jr, "n", num((double)boot->n_resid));
+            cJSON *a = cJSON_AddArrayToObject(jr, "ln_D_hop"), *b = cJSON_AddArrayToObject(jr, "ln_sigma");
+            for (size_t i = 0; i < boot->n_resid; ++i) {
+                cJSON_AddItemToArray(a, num(boot->resid[i]));
+                cJSON_AddItemToArray(b, num(boot->resid[boot->n_resid + i]));
+            }
         }
         /* Failed replicates are rows of nulls: kept so that row b is replicate b of (seed, b). */
         cJSON *rep = cJSON_AddArrayToObject(jb, "replicates");
@@ -233,6 +243,50 @@ static ssoc_status read_bands(const char *path, const cJSON *o, const char *wher
     return SSOC_OK;
 }
 
+/* The optional residual pool: {"n": n, "ln_D_hop": [n numbers], "ln_sigma": [n numbers]}. */
+static ssoc_status read_pool(const char *path, const cJSON *jb, ssoc_boot_result *boot, ssoc_error *err)
+{
+    const cJSON *jr = cJSON_GetObjectItemCaseSensitive(jb, "residual_pool");
+    if (!jr || cJSON_IsNull(jr))
+        return SSOC_OK;
+    double n_d = 0;
+    ssoc_status s;
+    if (!cJSON_IsObject(jr))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'residual_pool' is not an object", path);
+    if ((s = get_num(path, jr, "n", "bootstrap.residual_pool", &n_d, 0, err)))
+        return s;
+    if (n_d < 1 || n_d != floor(n_d) || n_d > 1e8)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.residual_pool: member 'n' must be a whole number >= 1", path);
+    const size_t n = (size_t)n_d;
+    double *pool = malloc(2 * n * sizeof *pool);
+    if (!pool)
+        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory for the residual pool", path);
+    const char *names[2] = {"ln_D_hop", "ln_sigma"};
+    for (int blk = 0; blk < 2; ++blk) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(jr, names[blk]);
+        if (!cJSON_IsArray(a) || (size_t)cJSON_GetArraySize(a) != n) {
+            free(pool);
+            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.residual_pool: '%s' must be an array of n = %zu numbers",
+                            path, names[blk], n);
+        }
+        size_t i = 0;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, a)
+        {
+            if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+                free(pool);
+                return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.residual_pool.%s[%zu]: not a finite number", path,
+                                names[blk], i);
+            }
+            pool[(size_t)blk * n + i++] = v->valuedouble;
+        }
+    }
+    free(boot->resid);
+    boot->resid = pool;
+    boot->n_resid = n;
+    return SSOC_OK;
+}
+
 static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *pf, ssoc_error *err)
 {
     double B_d = 0, seed_d = 0, conf = 0, nfail = 0;
@@ -298,7 +352,7 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
         return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: n_failed = %.0f but %zu replicate rows are null", path, nfail,
                         failed);
     boot->n_failed = failed;
-    return SSOC_OK;
+    return read_pool(path, jb, boot, err);
 }
 
 ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error *err)
@@ -339,6 +393,13 @@ ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error
     const cJSON *jp = cJSON_GetObjectItemCaseSensitive(root, "parameters");
     if (!cJSON_IsArray(jp)) {
         s = SSOC_ERR(err, SSOC_EDATA, "%s: member 'parameters' is missing or not an array", path);
+        goto done;
+    }
+    /* files written before the joint fit existed have no method: they were fitted in stages */
+    pf->method = SSOC_FIT_STAGED;
+    const cJSON *jmeth = cJSON_GetObjectItemCaseSensitive(root, "method");
+    if (jmeth && (!cJSON_IsString(jmeth) || ssoc_fit_method_parse(jmeth->valuestring, &pf->method))) {
+        s = SSOC_ERR(err, SSOC_EDATA, "%s: member 'method' must be \"joint\" or \"staged\"", path);
         goto done;
     }
     unsigned seen = 0;
@@ -451,6 +512,7 @@ void ssoc_paramfile_published(ssoc_paramfile *out, const ssoc_data_range *range)
 {
     memset(out, 0, sizeof *out);
     out->params = ssoc_params_published;
+    out->method = SSOC_FIT_STAGED; /* the published set came from the three stages */
     if (range) {
         out->range = *range;
         out->has_range = 1;

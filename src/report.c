@@ -169,6 +169,7 @@ static ssoc_status jackknife(ctx *c, ssoc_error *err)
     const ssoc_dataset *d = sf->data;
     ssoc_fit_opts fo;
     ssoc_fit_opts_default(&fo);
+    fo.method = sf->fit_method;
     fo.fixed_mask = sf->fixed_mask;
     fo.fixed = sf->best; /* fixed parameters come back exactly, so best holds their values */
     c->jack = malloc(d->n * sizeof *c->jack);

@@ -97,6 +97,7 @@ static ssoc_status do_fit(run *R, ssoc_error *err)
         return st;
     ssoc_dataset_range(R->d, &R->range);
     ssoc_fit_opts_default(&R->fo);
+    R->fo.method = c->method;
     R->params_sha[0] = '\0';
     if (c->params == SSOC_PARAMS_FIT) {
         R->fo.fixed_mask = c->fixed_mask;
@@ -119,6 +120,7 @@ static ssoc_status do_fit(run *R, ssoc_error *err)
         if ((st = ssoc_paramfile_read(c->params_file, &pf, err)))
             return st;
         R->best = pf.params;
+        R->fo.method = pf.method;
         R->fo.fixed_mask = pf.fixed_mask;
         R->fo.fixed = pf.params;
         ssoc_paramfile_clear(&pf);
@@ -328,6 +330,7 @@ static ssoc_status write_layout(run *R, ssoc_error *err)
         (st = ssoc_h5_attr_num(h, "/", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "interval", ssoc_ci_method_name(c->interval), err)) ||
         (st = ssoc_h5_attr_str(h, "/", "scheme", ssoc_boot_scheme_name(c->scheme), err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "fit_method", ssoc_fit_method_name(R->fo.method), err)) ||
         (st = ssoc_h5_attr_num(h, "/", "B", SSOC_H5_I64, &B, 1, err)))
         return st;
     if (c->has_target && (st = ssoc_h5_attr_num(h, "/", "target_sigma_S_cm", SSOC_H5_F64, &c->target_sigma_S_cm, 1, err)))

@@ -12,6 +12,7 @@
 
 #include "ssoc/boot.h"
 #include "ssoc/error.h"
+#include "ssoc/fit.h"
 #include "ssoc/model.h"
 #include "ssoc/stats.h"
 
@@ -43,6 +44,8 @@ typedef struct ssoc_config {
     /* [fit] */
     ssoc_param_source params;
     char params_file[SSOC_CONFIG_PATH_MAX]; ///< resolved JSON path when params = FILE
+    ssoc_fit_method method;                ///< [fit] method (params = fit or published); default SSOC_FIT_METHOD_DEFAULT
+    int method_set;                        ///< [fit] method was given (refused with params = FILE)
     unsigned fixed_mask;                   ///< [fit] fix: bit i = parameter i held fixed
     ssoc_params fixed;                     ///< values of the fixed parameters
     /* [bootstrap] */

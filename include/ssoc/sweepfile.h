@@ -17,6 +17,7 @@
 
 #include "ssoc/data.h"
 #include "ssoc/error.h"
+#include "ssoc/fit.h"
 #include "ssoc/model.h"
 #include "ssoc/stats.h"
 
@@ -39,6 +40,7 @@ typedef struct ssoc_sweepfile {
     char version[64];        ///< ssoc version that wrote it
     char params_source[1100];///< "fit", "published" or the parameter file
     char interval_name[16];  ///< "percentile" or "bca"
+    ssoc_fit_method fit_method; ///< root `fit_method` (the replicates' estimator); staged when absent (older files)
     ssoc_ci_method interval;
     double confidence;       ///< two-sided band level in (0, 1)
     int has_target;          ///< [target] sigma was set (then /sigma/p_exceed exists)

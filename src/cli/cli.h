@@ -65,6 +65,7 @@ typedef struct ssoc_cli_source {
     double d_crit;          ///< --d-crit [angstrom] (default SSOC_D_CRIT_DEFAULT_A)
     int dcrit_set;          ///< --d-crit was given
     int nfix;               ///< --fix options given
+    int method_set;         ///< --method was given
     int want_boot;          ///< --boot was given
     int boot_opt;           ///< any bootstrap option was given
     ssoc_fit_opts fo;       ///< fit options (--fix)
@@ -80,7 +81,7 @@ typedef struct ssoc_cli_source {
 void ssoc_cli_source_init(ssoc_cli_source *s);
 
 /// Parse argv[*i] if it is one of the shared options: -h/--help (prints `help`, then the
-/// bootstrap options' help, to stdout), --fix NAME=VALUE, --d-crit A (> 0), the bootstrap options
+/// bootstrap options' help, to stdout), --fix NAME=VALUE, --method joint|staged, --d-crit A (> 0), the bootstrap options
 /// (ssoc_cli_boot_opt) and, with SSOC_CLI_SOURCE_PARAMS in `flags`, --params P and --data CSV.
 /// Returns 1 if one matched, SSOC_CLI_HELP after the help, 0 if argv[*i] is something else, -1
 /// after printing a usage error.
@@ -88,7 +89,8 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
                         unsigned flags);
 
 /// The --data path of predict and validate: fit `d` with the source's fit options, bootstrap the
-/// fit into *boot when --boot was given, and set pf's parameters, fixed mask and range (d's) from it.
+/// fit into *boot when --boot was given, and set pf's parameters, method, fixed mask and range (d's)
+/// from it.
 ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err);
 

@@ -84,11 +84,12 @@ static int parse_count(const char *cmd, const char *opt, const char *text, doubl
 
 const char ssoc_cli_boot_help[] =
     "bootstrap options:\n"
-    "  --boot B           bootstrap B replicates of the three-stage fit (e.g. 1000; B >= 2)\n"
+    "  --boot B           bootstrap B replicates of the fit (e.g. 1000; B >= 2); each replicate is refitted\n"
     "  --seed S           random seed (default 20260522); replicate b depends only on (S, b)\n"
     "  --confidence C     band confidence level in (0, 1) (default 0.95)\n"
     "  --interval M       percentile (default) or bca (bias-corrected and accelerated)\n"
-    "  --scheme M         stratified (default: resample PCC and SCC points separately) or case\n";
+    "  --scheme M         residual (default: add resampled leverage-adjusted residual pairs of the fit to its\n"
+    "                     fitted values), stratified (resample PCC and SCC points separately) or case\n";
 
 int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_opts *o, int *boot_requested)
 {
@@ -214,6 +215,16 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
     }
     if ((m = ssoc_cli_fix_opt(cmd, argc, argv, i, &s->fo, &s->nfix)) != 0)
         return m;
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--method", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (ssoc_fit_method_parse(v, &s->fo.method)) {
+            ssoc_cli_usage_error(cmd, "option --method: '%s' is not joint or staged", v);
+            return -1;
+        }
+        s->method_set = 1;
+        return 1;
+    }
     if ((m = ssoc_cli_boot_opt(cmd, argc, argv, i, &s->bo, &s->want_boot)) != 0) {
         if (m > 0)
             s->boot_opt = 1;
@@ -232,6 +243,7 @@ ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d,
     if (s->want_boot && (st = ssoc_boot_run(d, &s->fo, &fit.params, &s->bo, boot, err)) != SSOC_OK)
         return st;
     pf->params = fit.params;
+    pf->method = fit.method;
     pf->fixed_mask = fit.fixed_mask;
     ssoc_dataset_range(d, &pf->range);
     pf->has_range = 1;

@@ -1,4 +1,4 @@
-/* ssoc fit: the three-stage fit of a user's MD data, with optional bootstrap bands. */
+/* ssoc fit: the fit (joint or staged) of a user's MD data, with optional bootstrap bands. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +13,25 @@
 #include "ssoc/paramfile.h"
 
 static const char help[] =
-    "usage: ssoc fit DATA.csv [--fix NAME=VALUE]... [--d-crit A] [--boot B ...] [--json] [-o FILE.json [--force]]\n"
+    "usage: ssoc fit DATA.csv [--method joint|staged] [--fix NAME=VALUE]... [--d-crit A] [--boot B ...] [--json]\n"
+    "                [-o FILE.json [--force]]\n"
     "\n"
-    "Fit the 8 SSOC parameters to MD data in three least-squares stages (SPEC section 5):\n"
-    "  1. E0, alpha_E from the PCC points (linear in 1/kT and v_f/kT),\n"
-    "  2. v_c, n_H from the SCC points (Levenberg-Marquardt on ln D_hop),\n"
-    "  3. beta0..beta3 from all points (linear in 1, x, v_f, v_f^2).\n"
+    "Fit the 8 SSOC parameters to MD data. Two estimators (--method):\n"
+    "  joint (default): all free parameters at once, nonlinear least squares on ln D_hop and ln sigma of every\n"
+    "    point, the Hill gate wherever v_f > 0 as in the model; started from the staged solution.\n"
+    "  staged: three least-squares stages (SPEC section 5), which reproduce the published parameters:\n"
+    "    1. E0, alpha_E from the PCC points (linear in 1/kT and v_f/kT),\n"
+    "    2. v_c, n_H from the SCC points (Levenberg-Marquardt on ln D_hop),\n"
+    "    3. beta0..beta3 from all points (linear in 1, x, v_f, v_f^2).\n"
+    "  docs/UNCERTAINTY.md says why joint is the default: the staged fit is biased when PCC points sit at\n"
+    "  v_f > 0, and the joint fit's bootstrap bands cover (benchmarks/COVERAGE.md).\n"
     "Prints the parameters with units, the fit quality and a per-point table.\n"
     "\n"
     "DATA.csv columns (by header name, any order, extra columns ignored, '#' lines are comments):\n"
     "  x, rho [g/cm3], T [K], D_hop [cm2/s], sigma [S/cm], and regime (PCC|SCC) or d_max [angstrom]\n"
     "\n"
     "options:\n"
+    "  --method M         joint (default) or staged\n"
     "  --fix NAME=VALUE   hold a parameter fixed (E0, alpha_E [eV], v_c, n_H, beta0..beta3); repeatable\n"
     "  --d-crit A         PCC when d_max < A angstrom (default 6.0; used when there is no regime column)\n"
     "  --json             print the parameter file (JSON) to standard output instead of the report\n"
@@ -36,13 +43,25 @@ static const char help[] =
 static void print_report(const ssoc_dataset *d, const ssoc_fit_result *fit, const ssoc_boot_result *boot)
 {
     const ssoc_params *p = &fit->params;
+    static const char *const scheme_words[] = {
+        [SSOC_BOOT_STRATIFIED] = "rows resampled within each regime",
+        [SSOC_BOOT_CASE] = "rows resampled",
+        [SSOC_BOOT_RESIDUAL] = "residuals resampled",
+    };
     printf("ssoc fit: %s\n", d->path);
-    printf("  %zu points (%zu PCC, %zu SCC), sha256 %s\n\n", d->n, d->n_pcc, d->n_scc, d->sha256);
+    printf("  %zu points (%zu PCC, %zu SCC), sha256 %s\n", d->n, d->n_pcc, d->n_scc, d->sha256);
+    if (fit->method == SSOC_FIT_JOINT)
+        printf("  estimator: joint (all free parameters at once on ln D_hop and ln sigma; %d iterations from the "
+               "staged start)\n\n",
+               fit->joint_iterations);
+    else
+        printf("  estimator: staged (the three stages of SPEC section 5)\n\n");
     if (boot)
-        printf("Parameters (point fit; %.0f%% %s band over B = %zu bootstrap replicates, %zu failed, seed %llu, %s)\n",
+        printf("Parameters (point fit; %.0f%% %s confidence band over B = %zu bootstrap replicates, %zu failed, seed "
+               "%llu, %s scheme: %s)\n",
                100.0 * boot->opts.confidence, boot->opts.interval == SSOC_CI_BCA ? "BCa" : "percentile", boot->B,
-               boot->n_failed, (unsigned long long)boot->opts.seed,
-               boot->opts.scheme == SSOC_BOOT_CASE ? "case resampling" : "stratified by regime");
+               boot->n_failed, (unsigned long long)boot->opts.seed, ssoc_boot_scheme_name(boot->opts.scheme),
+               scheme_words[boot->opts.scheme]);
     else
         printf("Parameters\n");
     printf("  %-8s %14s  %-3s", "name", "value", "unit");
