@@ -10,7 +10,9 @@
  *   300 K and to 800 K (the data are at one temperature);
  *   rho_opt and sigma_max at (x = 0.75, 500 K) and at (0.75, 300 K) (ssoc_rules_rho_opt on
  *   [1.30, 2.20] g/cm3, per replicate, per jackknife fit and for the point fit).
- * Both intervals come from the same replicate table: percentile, and BCa (jackknife of the data).
+ * All three intervals come from the same replicate table: percentile, expanded percentile (at
+ * ssoc_ci_expanded_level with the point fit's residual degrees of freedom) and BCa (jackknife of
+ * the data).
  *
  * --pcc gated (default): every D_hop is the published model's, Hill gating included for PCC
  *   points with v_f > 0 (the model as written; the staged fit's stage 1 ignores that gate).
@@ -199,7 +201,7 @@ int main(int argc, char **argv)
     ssoc_dataset *syn = ssoc_dataset_alloc(d->n);
     size_t *idx_all = malloc(d->n * sizeof *idx_all);
     double *qrep = malloc(NQ * (B + d->n) * sizeof *qrep), *v = malloc((B + d->n) * sizeof *v);
-    double *width = malloc(2 * NQ * sets * sizeof *width);
+    double *width = malloc(3 * NQ * sets * sizeof *width);
     if (!syn || !idx_all || !qrep || !v || !width) {
         fprintf(stderr, "coverage: out of memory\n");
         return 1;
@@ -219,7 +221,10 @@ int main(int argc, char **argv)
     o.scheme = scheme;
 
     size_t used = 0, point_failed = 0, boot_failed = 0, qfail[NQ] = {0};
-    size_t cov[2][NQ] = {{0}}, below[2][NQ] = {{0}}, nband[2][NQ] = {{0}};
+    enum { NM = 3 }; /* percentile, expanded, BCa */
+    static const ssoc_ci_method meth[NM] = {SSOC_CI_PERCENTILE, SSOC_CI_EXPANDED, SSOC_CI_BCA};
+    size_t cov[NM][NQ] = {{0}}, below[NM][NQ] = {{0}}, nband[NM][NQ] = {{0}};
+    double dof_sum = 0.0, level_sum = 0.0;
     double rep_fail = 0.0, bias_sum[NQ] = {0}, rel_bias_sum[NQ] = {0};
     /* spread of the point estimates over sets against the bootstrap's own spread */
     double pt_sum[NQ] = {0}, pt_sq[NQ] = {0}, boot_var[NQ] = {0};
@@ -247,6 +252,9 @@ int main(int argc, char **argv)
         }
         ++used;
         rep_fail += (double)r->n_failed / (double)B;
+        const double level_x = ssoc_ci_expanded_level(conf, r->dof);
+        dof_sum += r->dof;
+        level_sum += level_x;
         double qp[NQ];
         quantities(pf.params.p, qp);
         /* rows: replicates then jackknife fits (NaN rows where the fit failed) */
@@ -280,13 +288,13 @@ int main(int argc, char **argv)
             pt_sq[j] += qp[j] * qp[j];
             if (m >= 2)
                 boot_var[j] += gsl_stats_variance(v, 1, m);
-            for (int mth = 0; mth < 2; ++mth) {
+            for (int mth = 0; mth < NM; ++mth) {
                 double lo, hi;
                 double *vv = malloc(m * sizeof *vv);
                 memcpy(vv, v, m * sizeof *vv);
-                if (m < 2 || (mth == 1 && mj < 2) ||
-                    ssoc_ci_compute(vv, m, qp[j], jk, mj, conf, mth ? SSOC_CI_BCA : SSOC_CI_PERCENTILE, &lo, &hi, NULL,
-                                    &err) != SSOC_OK) {
+                if (m < 2 || (meth[mth] == SSOC_CI_BCA && mj < 2) ||
+                    ssoc_ci_compute(vv, m, qp[j], jk, mj, meth[mth] == SSOC_CI_EXPANDED ? level_x : conf, meth[mth],
+                                    &lo, &hi, NULL, &err) != SSOC_OK) {
                     free(vv);
                     continue;
                 }
@@ -309,15 +317,16 @@ int main(int argc, char **argv)
            ungated ? "ungated (D_PCC, as stage 1 assumes)" : "gated (the model as written)",
            ssoc_fit_method_name(method), ssoc_boot_scheme_name(scheme), sets, used, point_failed, boot_failed, B, conf,
            (unsigned long long)seed, omp_get_max_threads(), elapsed);
-    printf("mean fraction of failed replicates per set: %.4f\n\n", used ? rep_fail / (double)used : NAN);
-    printf("| quantity | where | true value | mean(point - true) | percentile coverage | (true above / below) | "
-           "BCa coverage | (true above / below) | median width pct / BCa | sd(point) / boot sd |\n");
-    printf("|---|---|---|---|---|---|---|---|---|---|\n");
+    printf("mean fraction of failed replicates per set: %.4f; mean residual dof %.2f, mean expanded level %.4f\n\n",
+           used ? rep_fail / (double)used : NAN, dof_sum / (double)used, level_sum / (double)used);
+    printf("| quantity | where | true value | mean(point - true) | percentile | (true above / below) | expanded | "
+           "(true above / below) | BCa | (true above / below) | median width pct / exp / BCa | sd(point) / boot sd |\n");
+    printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int j = 0; j < NQ; ++j) {
         char name[64];
         q_name(j, name, sizeof name);
-        double mw[2], c[2], ab[2][2];
-        for (int m = 0; m < 2; ++m) {
+        double mw[NM], c[NM], ab[NM][2];
+        for (int m = 0; m < NM; ++m) {
             const size_t nb = nband[m][j];
             double *w = width + ((size_t)m * NQ + (size_t)j) * sets;
             mw[m] = nb ? (gsl_sort(w, 1, nb), gsl_stats_median_from_sorted_data(w, 1, nb)) : NAN;
@@ -334,9 +343,11 @@ int main(int argc, char **argv)
         else
             snprintf(bias, sizeof bias, "%+.3g", bias_sum[j] / u);
         const double mean = pt_sum[j] / u, sd_pt = sqrt((pt_sq[j] - u * mean * mean) / (u - 1.0));
-        printf("| %s | %s | %.6g | %s | %s%.3f%s | %.3f / %.3f | %.3f | %.3f / %.3f | %.3g / %.3g | %.3f |\n", name,
-               q_where(j), tv[j], bias, q_inside(j) ? "**" : "", c[0], q_inside(j) ? "**" : "", ab[0][0], ab[0][1],
-               c[1], ab[1][0], ab[1][1], mw[0], mw[1], sd_pt / sqrt(boot_var[j] / u));
+        printf("| %s | %s | %.6g | %s | %.3f | %.3f / %.3f | %s%.3f%s | %.3f / %.3f | %.3f | %.3f / %.3f | %.3g / %.3g / "
+               "%.3g | %.3f |\n",
+               name, q_where(j), tv[j], bias, c[0], ab[0][0], ab[0][1], q_inside(j) ? "**" : "", c[1],
+               q_inside(j) ? "**" : "", ab[1][0], ab[1][1], c[2], ab[2][0], ab[2][1], mw[0], mw[1], mw[2],
+               sd_pt / sqrt(boot_var[j] / u));
     }
     size_t nq_fail = 0;
     for (int j = 0; j < NQ; ++j)

@@ -141,7 +141,7 @@ ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err)
         return SSOC_ERR(err, SSOC_EINVAL, "confidence level %g is not in (0, 1)", o->confidence);
     if (o->scheme != SSOC_BOOT_STRATIFIED && o->scheme != SSOC_BOOT_CASE && o->scheme != SSOC_BOOT_RESIDUAL)
         return SSOC_ERR(err, SSOC_EINVAL, "unknown resampling scheme %d", (int)o->scheme);
-    if (o->interval != SSOC_CI_PERCENTILE && o->interval != SSOC_CI_BCA)
+    if (o->interval != SSOC_CI_PERCENTILE && o->interval != SSOC_CI_BCA && o->interval != SSOC_CI_EXPANDED)
         return SSOC_ERR(err, SSOC_EINVAL, "unknown interval method %d", (int)o->interval);
     return SSOC_OK;
 }
@@ -176,6 +176,7 @@ ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack)
     r->opts.B = B;
     r->n_resid = 0;
     r->resid = NULL;
+    r->dof = NAN;
     r->B = B;
     r->n_jack = n_jack;
     r->first_failed = B;
@@ -200,6 +201,8 @@ ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack)
 
 ssoc_ci_method ssoc_boot_band_method(const ssoc_boot_result *boot)
 {
+    if (boot->opts.interval == SSOC_CI_EXPANDED)
+        return isnan(boot->dof) ? SSOC_CI_PERCENTILE : SSOC_CI_EXPANDED;
     if (boot->opts.interval != SSOC_CI_BCA)
         return boot->opts.interval;
     size_t nj = 0;
@@ -248,7 +251,7 @@ ssoc_status ssoc_boot_sigma_band(const ssoc_boot_result *boot, double x, double 
         st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap %s give a finite sigma at x = %g, rho = %g, T = %g",
                       out->used < 2 ? "replicates" : "jackknife fits", x, rho_g_cm3, T_K);
     else
-        st = ssoc_ci_compute(s, out->used, sigma_hat, jack, out->jack_used, boot->opts.confidence, out->method,
+        st = ssoc_ci_compute(s, out->used, sigma_hat, jack, out->jack_used, ssoc_boot_band_level(boot), out->method,
                              &out->lo, &out->hi, &out->median, err);
     free(own);
     return st;
@@ -268,9 +271,10 @@ void ssoc_boot_result_free(ssoc_boot_result *r)
 
 /* ------------------------------------------------------------------ residual pool */
 
-/* adj: the pool (2n); lnfit (may be NULL): the fitted ln D_hop and ln sigma (2n). */
+/* adj: the pool (2n); lnfit (may be NULL): the fitted ln D_hop and ln sigma (2n); dof (may be
+ * NULL): the smaller of the blocks' n - sum of leverages. */
 static ssoc_status pool_compute(const ssoc_dataset *d, const ssoc_params *point, unsigned mask, double *adj,
-                                double *lnfit, ssoc_error *err)
+                                double *lnfit, double *dof, ssoc_error *err)
 {
     const size_t n = d->n;
     double *h = malloc(2 * n * sizeof *h);
@@ -282,14 +286,19 @@ static ssoc_status pool_compute(const ssoc_dataset *d, const ssoc_params *point,
             lnfit[i] = log(d->D_hop_cm2_s[i]) - adj[i];
             lnfit[n + i] = log(d->sigma_S_cm[i]) - adj[n + i];
         }
+        if (dof)
+            *dof = INFINITY;
         for (int blk = 0; blk < 2; ++blk) {
             double *a = adj + (size_t)blk * n;
             const double *hb = h + (size_t)blk * n;
-            double mean = 0.0;
+            double mean = 0.0, sum_h = 0.0;
             for (size_t i = 0; i < n; ++i) {
                 a[i] = hb[i] > 1.0 - 1e-10 ? 0.0 : a[i] / sqrt(1.0 - hb[i]);
                 mean += a[i];
+                sum_h += hb[i];
             }
+            if (dof && (double)n - sum_h < *dof)
+                *dof = (double)n - sum_h;
             mean /= (double)n;
             for (size_t i = 0; i < n; ++i)
                 a[i] -= mean;
@@ -307,7 +316,7 @@ ssoc_status ssoc_boot_residual_pool(const ssoc_dataset *d, const ssoc_params *po
         return st;
     if (!point || !adj)
         return SSOC_ERR(err, SSOC_EINVAL, "residual pool: NULL argument");
-    return pool_compute(d, point, fixed_mask, adj, NULL, err);
+    return pool_compute(d, point, fixed_mask, adj, NULL, NULL, err);
 }
 
 ssoc_status ssoc_boot_attach_residuals(ssoc_boot_result *r, const ssoc_dataset *d, ssoc_error *err)
@@ -320,14 +329,23 @@ ssoc_status ssoc_boot_attach_residuals(ssoc_boot_result *r, const ssoc_dataset *
         return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the residual pool of %zu points", d->n);
     ssoc_params p;
     memcpy(p.p, r->point, sizeof p.p);
-    if ((st = pool_compute(d, &p, r->fixed_mask, adj, NULL, err))) {
+    double dof = NAN;
+    if ((st = pool_compute(d, &p, r->fixed_mask, adj, NULL, &dof, err))) {
         free(adj);
         return st;
     }
     free(r->resid);
     r->resid = adj;
     r->n_resid = d->n;
+    r->dof = dof;
     return SSOC_OK;
+}
+
+double ssoc_boot_band_level(const ssoc_boot_result *boot)
+{
+    if (ssoc_boot_band_method(boot) == SSOC_CI_EXPANDED)
+        return ssoc_ci_expanded_level(boot->opts.confidence, boot->dof);
+    return boot->opts.confidence;
 }
 
 ssoc_status ssoc_boot_pred_terms(const ssoc_boot_result *boot, double *e, ssoc_error *err)
@@ -355,7 +373,7 @@ ssoc_status ssoc_boot_sigma_pred_band(const ssoc_boot_result *boot, double x, do
 {
     out->lo = out->median = out->hi = NAN;
     out->used = out->jack_used = 0;
-    out->method = SSOC_CI_PERCENTILE;
+    out->method = ssoc_boot_band_method(boot) == SSOC_CI_EXPANDED ? SSOC_CI_EXPANDED : SSOC_CI_PERCENTILE;
     double *own = NULL;
     if (!work) {
         if (boot->B > SIZE_MAX / (2 * sizeof *work) || !(own = malloc((boot->B ? 2 * boot->B : 1) * sizeof *own)))
@@ -382,7 +400,7 @@ ssoc_status ssoc_boot_sigma_pred_band(const ssoc_boot_result *boot, double x, do
             st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap replicates give a finite sigma at x = %g, rho = %g, "
                           "T = %g", x, rho_g_cm3, T_K);
         else
-            st = ssoc_ci_compute(v, m, NAN, NULL, 0, boot->opts.confidence, SSOC_CI_PERCENTILE, &out->lo, &out->hi,
+            st = ssoc_ci_compute(v, m, NAN, NULL, 0, ssoc_boot_band_level(boot), out->method, &out->lo, &out->hi,
                                  &out->median, err);
     }
     free(own);
@@ -469,7 +487,7 @@ static ssoc_status ctx_init(fit_ctx *c, const ssoc_dataset *d, const ssoc_fit_op
             return SSOC_ERR(err, SSOC_EINVAL, "the residual bootstrap needs the point estimate");
         if (!(*buf = malloc(4 * d->n * sizeof **buf)))
             return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the residual pool of %zu points", d->n);
-        ssoc_status st = pool_compute(d, point, fo->fixed_mask, *buf, *buf + 2 * d->n, err);
+        ssoc_status st = pool_compute(d, point, fo->fixed_mask, *buf, *buf + 2 * d->n, NULL, err);
         if (st)
             return st;
         c->pool = *buf;
@@ -584,6 +602,10 @@ ssoc_status ssoc_boot_summarise(ssoc_boot_result *r, ssoc_error *err)
     if (st)
         return st;
     const int bca = r->opts.interval == SSOC_CI_BCA;
+    if (r->opts.interval == SSOC_CI_EXPANDED && isnan(r->dof))
+        return SSOC_ERR(err, SSOC_EINVAL, "the expanded interval needs the residual degrees of freedom of the point fit "
+                                          "(ssoc_boot_attach_residuals)");
+    const double level = ssoc_boot_band_level(r);
     size_t n_ok = 0;
     for (size_t b = 0; b < r->B; ++b) {
         if (!r->ok[b])
@@ -650,8 +672,8 @@ ssoc_status ssoc_boot_summarise(ssoc_boot_result *r, ssoc_error *err)
         /* SE before ssoc_ci_compute reorders v: the sum runs in replicate order, so it is the
          * same whatever thread or rank fitted each row. */
         r->se[j] = gsl_stats_sd(v, 1, m);
-        st = ssoc_ci_compute(v, m, r->point[j], jv, mj, r->opts.confidence, r->opts.interval, &r->lo[j], &r->hi[j],
-                             &r->median[j], err);
+        st = ssoc_ci_compute(v, m, r->point[j], jv, mj, level, r->opts.interval, &r->lo[j], &r->hi[j], &r->median[j],
+                             err);
     }
     for (int i = 0; i < SSOC_NPARAM && st == SSOC_OK; ++i)
         for (int k = 0; k < SSOC_NPARAM; ++k) {

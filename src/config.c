@@ -357,7 +357,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         return SSOC_OK;
     case K_BOOT_INTERVAL:
         if (ssoc_ci_method_parse(value, &c->interval))
-            return perr(p, k, "'%s' is not percentile or bca", value);
+            return perr(p, k, "'%s' is not expanded, percentile or bca", value);
         return SSOC_OK;
     case K_GRID_X:
     case K_GRID_RHO:

@@ -104,6 +104,7 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
         cJSON_AddItemToObject(jb, "confidence", num(boot->opts.confidence));
         cJSON_AddStringToObject(jb, "interval", ssoc_ci_method_name(boot->opts.interval));
         cJSON_AddItemToObject(jb, "n_failed", num((double)boot->n_failed));
+        cJSON_AddItemToObject(jb, "residual_dof", num(boot->dof));
         cJSON *names = cJSON_AddArrayToObject(jb, "columns");
         for (int i = 0; i < SSOC_NPARAM; ++i)
             cJSON_AddItemToArray(names, cJSON_CreateString(ssoc_param_name(i)));
@@ -319,9 +320,17 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
     const cJSON *js = cJSON_GetObjectItemCaseSensitive(jb, "scheme");
     const cJSON *ji = cJSON_GetObjectItemCaseSensitive(jb, "interval");
     if (!cJSON_IsString(js) || ssoc_boot_scheme_parse(js->valuestring, &boot->opts.scheme))
-        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'scheme' must be \"stratified\" or \"case\"", path);
+        return SSOC_ERR(err, SSOC_EDATA,
+                        "%s: bootstrap: member 'scheme' must be \"residual\", \"stratified\" or \"case\"", path);
     if (!cJSON_IsString(ji) || ssoc_ci_method_parse(ji->valuestring, &boot->opts.interval))
-        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'interval' must be \"percentile\" or \"bca\"", path);
+        return SSOC_ERR(err, SSOC_EDATA,
+                        "%s: bootstrap: member 'interval' must be \"percentile\", \"bca\" or \"expanded\"", path);
+    /* optional (null or absent: not known; an expanded band then falls back to percentile) */
+    const cJSON *jdof = cJSON_GetObjectItemCaseSensitive(jb, "residual_dof");
+    if (jdof && (s = get_num(path, jb, "residual_dof", "bootstrap", &boot->dof, 1, err)))
+        return s;
+    if (!isnan(boot->dof) && !(boot->dof > 0.0))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'residual_dof' must be > 0", path);
     size_t failed = 0, b = 0;
     const cJSON *row;
     cJSON_ArrayForEach(row, rep)

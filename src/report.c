@@ -341,7 +341,8 @@ ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_
     for (size_t i = 0; i < sf->data->n; ++i)
         if (r->ncomp == 0 || r->comp_x[i] != r->comp_x[r->ncomp - 1])
             r->comp_x[r->ncomp++] = r->comp_x[i];
-    ssoc_ci_levels(SSOC_CI_PERCENTILE, sf->confidence, 0.5, 0.0, &c.q_lo, &c.q_hi);
+    c.q_lo = sf->q_lo; /* the sweep's own levels (expanded bands are wider than `confidence` says) */
+    c.q_hi = sf->q_hi;
     ssoc_error e = {0};
     if (ssoc_rules_prepare(&sf->best, &c.best, &e) != SSOC_OK) {
         st = SSOC_ERR(err, SSOC_EFIT, "%s: /fit/params: %s", sf->path, e.msg);

@@ -193,7 +193,8 @@ static ssoc_status do_bootstrap(run *R, ssoc_error *err)
         return st;
     if (R->n_ok < 2)
         return SSOC_ERR(err, SSOC_EFIT, "only %zu of %zu bootstrap replicates could be fitted", R->n_ok, B);
-    if ((st = ssoc_boot_summarise(R->boot, err)))
+    /* the residual pool and dof of the point fit: the expanded interval's level, prediction terms */
+    if ((st = ssoc_boot_attach_residuals(R->boot, R->d, err)) || (st = ssoc_boot_summarise(R->boot, err)))
         return st;
     /* kernel and rules inputs */
     R->reps = ssoc_paramsets_alloc(R->boot->table, R->boot->ok, B);
@@ -227,7 +228,7 @@ static ssoc_status do_bootstrap(run *R, ssoc_error *err)
         if (R->n_jack_ok < 2)
             return SSOC_ERR(err, SSOC_EFIT, "BCa needs at least 2 successful jackknife fits");
     }
-    ssoc_ci_levels(SSOC_CI_PERCENTILE, c->confidence, 0.5, 0.0, &R->q_lo, &R->q_hi);
+    ssoc_ci_levels(SSOC_CI_PERCENTILE, ssoc_boot_band_level(R->boot), 0.5, 0.0, &R->q_lo, &R->q_hi);
     return SSOC_OK;
 }
 
@@ -392,6 +393,7 @@ static ssoc_status write_layout(run *R, ssoc_error *err)
         (st = ssoc_h5_attr_str(h, "/sigma/hi", "interval", ssoc_ci_method_name(c->interval), err)) ||
         (st = ssoc_h5_attr_num(h, "/sigma/lo", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/sigma/hi", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "residual_dof", SSOC_H5_F64, &R->boot->dof, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/sigma/lo", "quantile", SSOC_H5_F64, &qq[0], 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/sigma/hi", "quantile", SSOC_H5_F64, &qq[1], 1, err)))
         return st;

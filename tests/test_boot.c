@@ -979,3 +979,66 @@ Test(prediction, band_is_the_percentile_of_replicate_sigma_times_its_term)
     ssoc_boot_result_free(r);
     ssoc_dataset_free(d);
 }
+
+/* ---------------------------------------------------------------- the expanded interval */
+
+Test(expanded, dof_and_bands_are_the_percentile_ones_at_the_expanded_level)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_params p = joint_point(d, &fo);
+    ssoc_boot_opts o;
+    ssoc_boot_opts_default(&o);
+    o.B = 300;
+    o.interval = SSOC_CI_EXPANDED;
+    ssoc_boot_result *r = NULL;
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_OK, "%s", err.msg);
+    /* dof: the smaller block's n - sum of leverages */
+    double res[46], h[46], sD = 0.0, sS = 0.0;
+    cr_assert_eq(ssoc_fit_residuals(d, &p, 0u, res, h, &err), SSOC_OK);
+    for (int i = 0; i < 23; ++i)
+        sD += h[i], sS += h[23 + i];
+    cr_expect(fabs(r->dof - fmin(23.0 - sD, 23.0 - sS)) < 1e-12, "dof %g", r->dof);
+    cr_expect(r->dof > 15.0 && r->dof < 23.0, "dof %g", r->dof);
+    const double level = ssoc_boot_band_level(r);
+    cr_expect(level == ssoc_ci_expanded_level(0.95, r->dof) && level > 0.955);
+    cr_expect(ssoc_boot_band_method(r) == SSOC_CI_EXPANDED);
+    /* the same table summarised as percentile gives narrower bands */
+    double lo[SSOC_NBAND], hi[SSOC_NBAND];
+    memcpy(lo, r->lo, sizeof lo);
+    memcpy(hi, r->hi, sizeof hi);
+    r->opts.interval = SSOC_CI_PERCENTILE;
+    cr_assert_eq(ssoc_boot_summarise(r, &err), SSOC_OK);
+    for (int j = 0; j < SSOC_NPARAM; ++j)
+        cr_expect(lo[j] <= r->lo[j] && r->hi[j] <= hi[j] && (lo[j] < r->lo[j] || r->hi[j] < hi[j]), "%s",
+                  ssoc_param_name(j));
+    /* by hand for one parameter: percentile at the expanded level */
+    double v[300];
+    size_t m = 0;
+    for (size_t b = 0; b < r->B; ++b)
+        if (r->ok[b])
+            v[m++] = r->table[b * SSOC_NPARAM + SSOC_P_E0];
+    double l2, h2;
+    cr_assert_eq(ssoc_ci_compute(v, m, p.p[SSOC_P_E0], NULL, 0, level, SSOC_CI_PERCENTILE, &l2, &h2, NULL, &err),
+                 SSOC_OK);
+    cr_expect(l2 == lo[SSOC_P_E0] && h2 == hi[SSOC_P_E0]);
+    /* the sigma band too */
+    r->opts.interval = SSOC_CI_EXPANDED;
+    ssoc_layers L;
+    ssoc_model_eval(&p, 0.7, 1.8, 500.0, &L);
+    ssoc_sigma_band ex, pc;
+    cr_assert_eq(ssoc_boot_sigma_band(r, 0.7, 1.8, 500.0, L.sigma_S_cm, NULL, &ex, &err), SSOC_OK);
+    cr_expect(ex.method == SSOC_CI_EXPANDED);
+    r->opts.interval = SSOC_CI_PERCENTILE;
+    cr_assert_eq(ssoc_boot_sigma_band(r, 0.7, 1.8, 500.0, L.sigma_S_cm, NULL, &pc, &err), SSOC_OK);
+    cr_expect(ex.lo < pc.lo && pc.hi < ex.hi);
+    /* without dof (a file that lacks it) an expanded band falls back to percentile; summarise refuses */
+    r->opts.interval = SSOC_CI_EXPANDED;
+    r->dof = NAN;
+    cr_expect(ssoc_boot_band_method(r) == SSOC_CI_PERCENTILE && ssoc_boot_band_level(r) == 0.95);
+    cr_expect_eq(ssoc_boot_summarise(r, &err), SSOC_EINVAL);
+    cr_expect(strstr(err.msg, "degrees of freedom"), "%s", err.msg);
+    ssoc_boot_result_free(r);
+    ssoc_dataset_free(d);
+}

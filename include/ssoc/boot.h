@@ -76,6 +76,10 @@ typedef struct ssoc_boot_result {
     double corr[SSOC_NPARAM * SSOC_NPARAM]; ///< correlation of the replicates (NaN for fixed params)
     size_t n_resid;           ///< points of the residual pool (0 if none)
     double *resid;            ///< 2 n_resid: ssoc_boot_residual_pool of the point fit, or NULL
+    /// Residual degrees of freedom of the point fit, the expanded interval's dof: the smaller over
+    /// the D and the sigma block of n minus the block's sum of leverages (NaN until
+    /// ssoc_boot_attach_residuals; with 8 free parameters on the shipped 23 points, about 19).
+    double dof;
 } ssoc_boot_result;
 
 /// Defaults: B = SSOC_BOOT_B_DEFAULT, seed SSOC_BOOT_SEED_DEFAULT, SSOC_BOOT_SCHEME_DEFAULT,
@@ -128,7 +132,8 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
 /// Compute bands, SE and correlation from an already filled table (B rows, ok flags, jack table
 /// if BCa) into r. Used by ssoc_boot_run and by the sweep after gathering replicates: the caller
 /// sets r->opts, r->fixed_mask, r->point (params and vf_star) and the tables first.
-/// Sets n_failed. Bands: percentile or BCa (ssoc_ci_compute) over the successful replicates,
+/// Sets n_failed. Bands: percentile, BCa or expanded (ssoc_ci_compute at ssoc_boot_band_level;
+/// expanded needs r->dof, set by ssoc_boot_attach_residuals) over the successful replicates,
 /// BCa acceleration from the successful jackknife rows; se = sample standard deviation (n - 1);
 /// corr = Pearson correlation over the successful replicates (1 on the diagonal of a free
 /// parameter, NaN where a variance is 0). SSOC_EFIT if fewer than 2 replicates (or, for BCa,
@@ -145,7 +150,7 @@ typedef struct ssoc_sigma_band {
 
 /// The interval a band over `boot` can use: boot->opts.interval, except that BCa falls back to
 /// percentile when fewer than 2 jackknife fits succeeded (a parameter file keeps no jackknife
-/// table).
+/// table), and expanded to percentile when boot->dof is not known.
 ssoc_ci_method ssoc_boot_band_method(const ssoc_boot_result *boot);
 
 /// Band of sigma at (x, rho_g_cm3, T_K): sigma under every successful replicate of `boot` (those
@@ -160,9 +165,14 @@ ssoc_status ssoc_boot_sigma_band(const ssoc_boot_result *boot, double x, double 
                                  double sigma_hat, double *work, ssoc_sigma_band *out, ssoc_error *err);
 
 /// Compute the residual pool of r->point (its first SSOC_NPARAM entries, set by the caller) on
-/// `d` with r->fixed_mask (ssoc_boot_residual_pool) into r->resid, replacing any pool it held.
-/// What a caller that fills the table itself (the sweep) runs before ssoc_boot_pred_terms.
+/// `d` with r->fixed_mask (ssoc_boot_residual_pool) into r->resid, replacing any pool it held,
+/// and r->dof. What a caller that fills the table itself (the sweep) runs before
+/// ssoc_boot_summarise (the expanded interval needs r->dof) and ssoc_boot_pred_terms.
 ssoc_status ssoc_boot_attach_residuals(ssoc_boot_result *r, const ssoc_dataset *d, ssoc_error *err);
+
+/// The two-sided level of the percentile quantiles a band over `boot` uses: opts.confidence for
+/// percentile (and BCa's fallback), ssoc_ci_expanded_level(opts.confidence, dof) for expanded.
+double ssoc_boot_band_level(const ssoc_boot_result *boot);
 
 /// The prediction terms: e[b] (b < boot->B) = the ln-sigma residual (sigma block of boot->resid)
 /// at index j drawn from replicate b's prediction sub-stream (layout above): a pure function of
@@ -171,10 +181,11 @@ ssoc_status ssoc_boot_attach_residuals(ssoc_boot_result *r, const ssoc_dataset *
 /// every point. SSOC_EINVAL when boot has no residual pool or more than 2^32 - 1 points.
 ssoc_status ssoc_boot_pred_terms(const ssoc_boot_result *boot, double *e, ssoc_error *err);
 
-/// Prediction band at (x, rho_g_cm3, T_K): the percentile interval at boot->opts.confidence of
-/// sigma_b exp(e[b]) over the successful replicates where that is finite (ssoc_boot_pred_terms),
-/// median included. The band of a new MD run's sigma, not of the mean model; always percentile
-/// (a prediction has no point estimate for BCa to correct). out->method is SSOC_CI_PERCENTILE.
+/// Prediction band at (x, rho_g_cm3, T_K): the percentile interval of sigma_b exp(e[b]) over the
+/// successful replicates where that is finite (ssoc_boot_pred_terms), median included, at the
+/// level ssoc_boot_band_level (expanded when the bands are). The band of a new MD run's sigma, not
+/// of the mean model; never BCa (a prediction has no point estimate for BCa to correct):
+/// out->method is SSOC_CI_EXPANDED when the bands are expanded, else SSOC_CI_PERCENTILE.
 /// `work` holds at least 2 boot->B doubles, or is NULL (then allocated here). Errors as
 /// ssoc_boot_pred_terms, SSOC_EFIT when fewer than 2 replicates give a finite value, SSOC_ENOMEM.
 ssoc_status ssoc_boot_sigma_pred_band(const ssoc_boot_result *boot, double x, double rho_g_cm3, double T_K,

@@ -43,6 +43,8 @@ typedef struct ssoc_sweepfile {
     ssoc_fit_method fit_method; ///< root `fit_method` (the replicates' estimator); staged when absent (older files)
     ssoc_ci_method interval;
     double confidence;       ///< two-sided band level in (0, 1)
+    double q_lo, q_hi;       ///< quantile levels of the percentile and expanded bands (/sigma/lo, /sigma/hi
+                             ///< attribute `quantile`; from `confidence` in files that lack it)
     int has_target;          ///< [target] sigma was set (then /sigma/p_exceed exists)
     double target_S_cm;      ///< target conductivity [S/cm] (NaN if none)
     /* grid */

@@ -87,7 +87,8 @@ const char ssoc_cli_boot_help[] =
     "  --boot B           bootstrap B replicates of the fit (e.g. 1000; B >= 2); each replicate is refitted\n"
     "  --seed S           random seed (default 20260522); replicate b depends only on (S, b)\n"
     "  --confidence C     band confidence level in (0, 1) (default 0.95)\n"
-    "  --interval M       percentile (default) or bca (bias-corrected and accelerated)\n"
+    "  --interval M       expanded (default: the percentile band widened for the small-sample spread of the\n"
+    "                     residuals, docs/UNCERTAINTY.md), percentile, or bca (bias-corrected and accelerated)\n"
     "  --scheme M         residual (default: add resampled leverage-adjusted residual pairs of the fit to its\n"
     "                     fitted values), stratified (resample PCC and SCC points separately) or case\n";
 
@@ -123,7 +124,7 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
         if (m < 0)
             return -1;
         if (ssoc_ci_method_parse(v, &o->interval)) {
-            ssoc_cli_usage_error(cmd, "option --interval: '%s' is not percentile or bca", v);
+            ssoc_cli_usage_error(cmd, "option --interval: '%s' is not expanded, percentile or bca", v);
             return -1;
         }
         return 1;

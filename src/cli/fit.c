@@ -56,13 +56,18 @@ static void print_report(const ssoc_dataset *d, const ssoc_fit_result *fit, cons
                fit->joint_iterations);
     else
         printf("  estimator: staged (the three stages of SPEC section 5)\n\n");
-    if (boot)
-        printf("Parameters (point fit; %.0f%% %s confidence band over B = %zu bootstrap replicates, %zu failed, seed "
-               "%llu, %s scheme: %s)\n",
-               100.0 * boot->opts.confidence, boot->opts.interval == SSOC_CI_BCA ? "BCa" : "percentile", boot->B,
-               boot->n_failed, (unsigned long long)boot->opts.seed, ssoc_boot_scheme_name(boot->opts.scheme),
-               scheme_words[boot->opts.scheme]);
-    else
+    if (boot) {
+        char how[96];
+        if (ssoc_boot_band_method(boot) == SSOC_CI_EXPANDED)
+            snprintf(how, sizeof how, "expanded percentile (quantiles at the %.4g%% level for %.1f residual dof)",
+                     100.0 * ssoc_boot_band_level(boot), boot->dof);
+        else
+            snprintf(how, sizeof how, "%s", boot->opts.interval == SSOC_CI_BCA ? "BCa" : "percentile");
+        printf("Parameters (point fit; %.0f%% confidence band, %s, over B = %zu bootstrap replicates, %zu failed, "
+               "seed %llu, %s scheme: %s)\n",
+               100.0 * boot->opts.confidence, how, boot->B, boot->n_failed, (unsigned long long)boot->opts.seed,
+               ssoc_boot_scheme_name(boot->opts.scheme), scheme_words[boot->opts.scheme]);
+    } else
         printf("Parameters\n");
     printf("  %-8s %14s  %-3s", "name", "value", "unit");
     if (boot)
