@@ -30,6 +30,7 @@ enum key_id {
     K_FIT_PARAMS,
     K_FIT_FIX,
     K_FIT_METHOD,
+    K_FIT_FREE,
     K_BOOT_B,
     K_BOOT_SEED,
     K_BOOT_SCHEME,
@@ -49,7 +50,7 @@ static const struct {
 } keys[K_COUNT] = {
     [K_DATA_FILE] = {"data", "file"},          [K_DATA_DCRIT] = {"data", "d_crit"},
     [K_FIT_PARAMS] = {"fit", "params"},        [K_FIT_FIX] = {"fit", "fix"},
-    [K_FIT_METHOD] = {"fit", "method"},
+    [K_FIT_METHOD] = {"fit", "method"},       [K_FIT_FREE] = {"fit", "free"},
     [K_BOOT_B] = {"bootstrap", "B"},           [K_BOOT_SEED] = {"bootstrap", "seed"},
     [K_BOOT_SCHEME] = {"bootstrap", "scheme"}, [K_BOOT_CONF] = {"bootstrap", "confidence"},
     [K_BOOT_INTERVAL] = {"bootstrap", "interval"}, [K_GRID_X] = {"grid", "x"},
@@ -274,7 +275,7 @@ static ssoc_status parse_fix(parser *p, const char *value)
         trim_copy(name, sizeof name, item);
         int i = ssoc_param_index(name);
         if (i < 0)
-            return perr(p, K_FIT_FIX, "unknown parameter '%s' (E0, alpha_E, v_c, n_H, beta0..beta3)", name);
+            return perr(p, K_FIT_FIX, "unknown parameter '%s' (E0, alpha_E, v_c, n_H, beta0..beta3, ln_A)", name);
         double v;
         if (parse_double(eq + 1, &v))
             return perr(p, K_FIT_FIX, "%s: '%s' is not a finite number", name, eq + 1);
@@ -291,7 +292,7 @@ static ssoc_status parse_fix(parser *p, const char *value)
 static ssoc_status apply(parser *p, int k, const char *value)
 {
     ssoc_config *c = p->c;
-    if (!value[0] && k != K_FIT_FIX)
+    if (!value[0] && k != K_FIT_FIX && k != K_FIT_FREE)
         return perr(p, k, "empty value");
     double d;
     uint64_t u;
@@ -327,6 +328,14 @@ static ssoc_status apply(parser *p, int k, const char *value)
         return SSOC_OK;
     case K_FIT_FIX:
         return parse_fix(p, value);
+    case K_FIT_FREE:
+        /* every parameter but ln A is free unless fixed; ln A is held at 0 unless freed here */
+        c->free_ln_A = 0;
+        if (!strcmp(value, "ln_A"))
+            c->free_ln_A = 1;
+        else if (value[0])
+            return perr(p, k, "'%s': only ln_A can be listed (the other parameters are free unless fixed)", value);
+        return SSOC_OK;
     case K_FIT_METHOD:
         if (ssoc_fit_method_parse(value, &c->method))
             return perr(p, k, "'%s' is not joint or staged", value);
@@ -511,6 +520,8 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
             PUT("%s %s=%.17g", first ? "" : ",", ssoc_param_name(i), c->fixed.p[i]);
             first = 0;
         }
+    if (c->free_ln_A)
+        PUT("\nfree = ln_A");
     PUT("\n[bootstrap]\n");
     PUT("B = %zu\nseed = %llu\nscheme = %s\nconfidence = %.17g\ninterval = %s\n", c->B,
         (unsigned long long)c->seed, ssoc_boot_scheme_name(c->scheme), c->confidence,
@@ -659,6 +670,14 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
     }
     if (c->fixed_mask && c->params != SSOC_PARAMS_FIT) {
         st = perr(p, K_FIT_FIX, "only applies with params = fit (published and file sets carry their own)");
+        goto fail;
+    }
+    if (c->free_ln_A && c->params != SSOC_PARAMS_FIT) {
+        st = perr(p, K_FIT_FREE, "only applies with params = fit (published and file sets carry their own)");
+        goto fail;
+    }
+    if (c->free_ln_A && (c->fixed_mask >> SSOC_P_LNA) & 1u) {
+        st = perr(p, K_FIT_FREE, "ln_A is also in [fit] fix: free it or fix it, not both");
         goto fail;
     }
     if (c->method_set && c->params == SSOC_PARAMS_FILE) {

@@ -143,7 +143,7 @@ void ssoc_fit_opts_default(ssoc_fit_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->method = SSOC_FIT_METHOD_DEFAULT;
-    o->fixed_mask = 0;
+    o->fixed_mask = 1u << SSOC_P_LNA; /* ln A = 0: the attempt frequency is k_B T/h */
     o->start = ssoc_params_published;
     o->start.p[SSOC_P_VC] = 0.125;
     o->start.p[SSOC_P_NH] = 3.0;
@@ -163,19 +163,33 @@ int ssoc_fit_method_parse(const char *name, ssoc_fit_method *out)
     return 0;
 }
 
+/* "NAME (valid names: E0, ...)" for an unknown parameter name */
+static ssoc_status unknown_param(const char *what, const char *name, ssoc_error *err)
+{
+    char list[256] = "";
+    for (int k = 0; k < SSOC_NPARAM; ++k) {
+        strcat(list, ssoc_param_name(k));
+        if (k + 1 < SSOC_NPARAM)
+            strcat(list, ", ");
+    }
+    return SSOC_ERR(err, SSOC_EINVAL, "cannot %s unknown parameter '%s' (valid names: %s)", what, name ? name : "(null)",
+                    list);
+}
+
+ssoc_status ssoc_fit_opts_free(ssoc_fit_opts *o, const char *name, ssoc_error *err)
+{
+    const int i = ssoc_param_index(name);
+    if (i < 0)
+        return unknown_param("free", name, err);
+    o->fixed_mask &= ~(1u << i);
+    return SSOC_OK;
+}
+
 ssoc_status ssoc_fit_opts_fix(ssoc_fit_opts *o, const char *name, double value, ssoc_error *err)
 {
     int i = ssoc_param_index(name);
-    if (i < 0) {
-        char list[256] = "";
-        for (int k = 0; k < SSOC_NPARAM; ++k) {
-            strcat(list, ssoc_param_name(k));
-            if (k + 1 < SSOC_NPARAM)
-                strcat(list, ", ");
-        }
-        return SSOC_ERR(err, SSOC_EINVAL, "cannot fix unknown parameter '%s' (valid names: %s)",
-                        name ? name : "(null)", list);
-    }
+    if (i < 0)
+        return unknown_param("fix", name, err);
     if (!isfinite(value))
         return SSOC_ERR(err, SSOC_EINVAL, "cannot fix parameter %s at a non-finite value (%g)", name, value);
     if ((i == SSOC_P_VC || i == SSOC_P_NH) && value <= 0.0)
@@ -313,12 +327,14 @@ static ssoc_status prepare(const ssoc_dataset *d, ssoc_fit_workspace *w, ssoc_er
 
 static ssoc_status stage1(const ssoc_dataset *d, unsigned mask, ssoc_fit_workspace *w, double *q, ssoc_error *err)
 {
-    const int fE = !is_fixed(mask, SSOC_P_E0), fA = !is_fixed(mask, SSOC_P_ALPHA_E);
-    const size_t p = (size_t)(fE + fA);
+    const int fE = !is_fixed(mask, SSOC_P_E0), fA = !is_fixed(mask, SSOC_P_ALPHA_E), fL = !is_fixed(mask, SSOC_P_LNA);
+    const size_t p = (size_t)(fE + fA + fL);
     if (p == 0)
         return SSOC_OK;
     char names[64];
     free_list(mask, SSOC_P_E0, SSOC_P_ALPHA_E, names, sizeof names);
+    if (fL) /* ln A, when free, is stage 1's intercept */
+        snprintf(names + strlen(names) - 1, sizeof names - strlen(names) + 1, "%sln_A)", fE || fA ? ", " : "");
     if (d->n_pcc < p)
         return SSOC_ERR(err, SSOC_EFIT, "%s: stage 1 %s needs at least %zu PCC point%s, has %zu", data_name(d), names,
                         p, p > 1 ? "s" : "", d->n_pcc);
@@ -337,10 +353,14 @@ static ssoc_status stage1(const ssoc_dataset *d, unsigned mask, ssoc_fit_workspa
             gsl_matrix_set(w->X, m, j++, vf * ik);
         else
             y -= q[SSOC_P_ALPHA_E] * vf * ik;
+        if (fL)
+            gsl_matrix_set(w->X, m, j++, 1.0);
+        else
+            y -= q[SSOC_P_LNA];
         gsl_vector_set(w->y, m, y);
         ++m;
     }
-    double c[2], rc = NAN;
+    double c[3], rc = NAN;
     int st = ols(w, m, p, c, &rc);
     if (st == -2)
         return SSOC_ERR(err, SSOC_EFIT, "%s: stage 1 %s: GSL least-squares solver failed", data_name(d), names);
@@ -349,12 +369,15 @@ static ssoc_status stage1(const ssoc_dataset *d, unsigned mask, ssoc_fit_workspa
                         "%s: stage 1 %s: singular design over the %zu PCC points (reciprocal condition number "
                         "%.3g < %g after column scaling): %s",
                         data_name(d), names, m, rc, SSOC_FIT_RCOND_MIN,
-                        p == 2 ? "they need at least 2 distinct v_f" : "they need a point with v_f != 0");
+                        fL ? "with ln_A free they need at least 2 temperatures and 2 distinct v_f/kT"
+                        : p == 2 ? "they need at least 2 distinct v_f" : "they need a point with v_f != 0");
     size_t j = 0;
     if (fE)
         q[SSOC_P_E0] = c[j++];
     if (fA)
         q[SSOC_P_ALPHA_E] = c[j++];
+    if (fL)
+        q[SSOC_P_LNA] = c[j++];
     return SSOC_OK;
 }
 
@@ -472,7 +495,8 @@ static ssoc_status stage2(const ssoc_dataset *d, const ssoc_fit_opts *o, ssoc_fi
         if (d->regime[i] != SSOC_REGIME_SCC)
             continue;
         const double vf = w->a[A_VF][i];
-        const double lnDpcc = w->a[A_LPRE][i] - (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * vf) * w->a[A_INVKT][i];
+        const double lnDpcc =
+            w->a[A_LPRE][i] - (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * vf) * w->a[A_INVKT][i] + q[SSOC_P_LNA];
         c[m] = lnDpcc - w->a[A_LDOBS][i];
         if (vf > 0.0) {
             lv[m] = log(vf);
@@ -614,8 +638,8 @@ static void model_lnD(const ssoc_dataset *d, ssoc_fit_workspace *w, const double
 {
     for (size_t i = 0; i < d->n; ++i) {
         const double vf = w->a[A_VF][i];
-        w->a[A_LDMOD][i] = w->a[A_LPRE][i] - (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * vf) * w->a[A_INVKT][i] -
-                           hill_G(vf, q[SSOC_P_VC], q[SSOC_P_NH]);
+        w->a[A_LDMOD][i] = w->a[A_LPRE][i] - (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * vf) * w->a[A_INVKT][i] +
+                           q[SSOC_P_LNA] - hill_G(vf, q[SSOC_P_VC], q[SSOC_P_NH]);
     }
 }
 
@@ -669,7 +693,7 @@ static ssoc_status stage3(const ssoc_dataset *d, unsigned mask, ssoc_fit_workspa
  * with the model's gate at every point with v_f > 0 (PCC or SCC): that is the model the sweep
  * evaluates, so the estimator is consistent for it (stage 1 is not when PCC points are gated).
  * GSL minimises ||f||^2/2; ssoc_fit_residuals reports r = -f (observed minus model). Variables:
- * E0, alpha_E, ln v_c, ln n_H, beta0..beta3, the free ones in that order. */
+ * E0, alpha_E, ln v_c, ln n_H, beta0..beta3, ln A, the free ones in that order. */
 
 typedef struct jt_problem {
     size_t n;                    /* points; residuals 2n */
@@ -730,7 +754,7 @@ static int jt_f(const gsl_vector *xv, void *params, gsl_vector *f)
     for (size_t i = 0; i < P->n; ++i) {
         const double vf = P->vf[i];
         const double G = P->wt[i] != 0.0 ? softplus(nH * (P->lv[i] - theta)) : 0.0;
-        const double lnD = P->lpre[i] - (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * vf) * P->ik[i] - G;
+        const double lnD = P->lpre[i] - (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * vf) * P->ik[i] + q[SSOC_P_LNA] - G;
         const double lnf = q[SSOC_P_BETA0] + q[SSOC_P_BETA1] * P->x[i] + q[SSOC_P_BETA2] * vf +
                            q[SSOC_P_BETA3] * vf * vf;
         gsl_vector_set(f, i, lnD - P->ldobs[i]);
@@ -759,6 +783,7 @@ static int jt_df(const gsl_vector *xv, void *params, gsl_matrix *J)
             case SSOC_P_ALPHA_E: dD = vf * P->ik[i]; break;
             case SSOC_P_VC: dD = s * nH; break;
             case SSOC_P_NH: dD = -s * u; break;
+            case SSOC_P_LNA: dD = 1.0; break;
             default: break;
             }
             switch (P->col[j]) {
@@ -1262,6 +1287,17 @@ ssoc_status ssoc_fit_run_ws(const ssoc_dataset *d, const ssoc_fit_opts *o, ssoc_
     d = &dd;
     if ((st = prepare(d, w, err)))
         return st;
+    if (!is_fixed(o->fixed_mask, SSOC_P_LNA)) {
+        size_t nT = 0;
+        for (size_t i = 0; i < d->n && nT < 2; ++i)
+            nT = d->T_K[i] != d->T_K[0] ? 2 : 1;
+        if (nT < 2)
+            return SSOC_ERR(err, SSOC_EFIT,
+                            "%s: ln_A can be freed only when the data span two or more temperatures; all %zu points are "
+                            "at %g K, where ln A and E0 are one intercept (E0 is then set by the assumed attempt "
+                            "frequency k_B T/h)",
+                            data_name(d), d->n, d->n ? d->T_K[0] : NAN);
+    }
 
     double q[SSOC_NPARAM];
     int iters = 0, jiters = 0;

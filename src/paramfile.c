@@ -335,11 +335,15 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
     const cJSON *row;
     cJSON_ArrayForEach(row, rep)
     {
-        if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != SSOC_NPARAM)
-            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: must hold %d values", path, b,
-                            SSOC_NPARAM);
+        /* files written before ln_A existed hold 8 values: ln_A was 0 in every replicate */
+        const int ncol = cJSON_IsArray(row) ? cJSON_GetArraySize(row) : -1;
+        if (ncol != SSOC_NPARAM && ncol != SSOC_P_LNA)
+            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: must hold %d values (or %d without ln_A)",
+                            path, b, SSOC_NPARAM, SSOC_P_LNA);
+        if (ncol == SSOC_P_LNA)
+            boot->table[b * SSOC_NPARAM + SSOC_P_LNA] = 0.0;
         int nulls = 0;
-        for (int i = 0; i < SSOC_NPARAM; ++i) {
+        for (int i = 0; i < ncol; ++i) {
             const cJSON *v = cJSON_GetArrayItem(row, i);
             if (cJSON_IsNull(v)) {
                 nulls++;
@@ -350,7 +354,9 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
                 return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu][%d]: not a number", path, b, i);
             }
         }
-        if (nulls != 0 && nulls != SSOC_NPARAM)
+        if (nulls == ncol)
+            boot->table[b * SSOC_NPARAM + SSOC_P_LNA] = NAN;
+        if (nulls != 0 && nulls != ncol)
             return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: partly null (a failed replicate is all null)",
                             path, b);
         boot->ok[b] = nulls == 0;
@@ -455,6 +461,16 @@ ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error
         if (pf->boot)
             pf->boot->point[i] = pf->params.p[i];
     }
+    if (!(seen & (1u << SSOC_P_LNA))) { /* a file from before ln_A: it was held at 0 */
+        pf->params.p[SSOC_P_LNA] = 0.0;
+        pf->fixed_mask |= 1u << SSOC_P_LNA;
+        seen |= 1u << SSOC_P_LNA;
+        if (pf->boot) {
+            pf->boot->point[SSOC_P_LNA] = 0.0;
+            pf->boot->lo[SSOC_P_LNA] = pf->boot->hi[SSOC_P_LNA] = pf->boot->median[SSOC_P_LNA] = 0.0;
+            pf->boot->se[SSOC_P_LNA] = 0.0;
+        }
+    }
     for (int i = 0; i < SSOC_NPARAM; ++i)
         if (!(seen & (1u << i))) {
             s = SSOC_ERR(err, SSOC_EDATA, "%s: parameters: '%s' is missing", path, ssoc_param_name(i));
@@ -522,6 +538,7 @@ void ssoc_paramfile_published(ssoc_paramfile *out, const ssoc_data_range *range)
     memset(out, 0, sizeof *out);
     out->params = ssoc_params_published;
     out->method = SSOC_FIT_STAGED; /* the published set came from the three stages */
+    out->fixed_mask = 1u << SSOC_P_LNA; /* the 8-parameter model: attempt frequency k_B T/h */
     if (range) {
         out->range = *range;
         out->has_range = 1;

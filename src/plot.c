@@ -1178,12 +1178,15 @@ ssoc_status ssoc_plot_params(const ssoc_plot_params_in *in, const ssoc_plot_opts
         free(v);
         return picture_failed(&pic, err);
     }
-    static const char *const pretty[SSOC_NPARAM] = {"E₀ (eV)", "α#dE#u (eV)", "v#dc#u", "n#dH#u", "β₀", "β₁", "β₂", "β₃"};
+    static const char *const pretty[SSOC_NPARAM] = {"E₀ (eV)", "α#dE#u (eV)", "v#dc#u", "n#dH#u", "β₀",
+                                                    "β₁",      "β₂",          "β₃",     "ln A"};
     const double chr = 0.66;
+    const int ncol = (SSOC_NPARAM + 1) / 2; /* two rows of panels */
+    const double pitch = 0.94 / ncol;
     for (int j = 0; j < SSOC_NPARAM; ++j) {
-        const int row = j / 4, col = j % 4;
-        const double vx0 = 0.06 + 0.235 * col, vy1 = 0.83 - 0.43 * row;
-        plvpor(vx0, vx0 + 0.19, vy1 - 0.31, vy1);
+        const int row = j / ncol, col = j % ncol;
+        const double vx0 = 0.06 + pitch * col, vy1 = 0.83 - 0.43 * row;
+        plvpor(vx0, vx0 + pitch - 0.045, vy1 - 0.31, vy1);
         size_t n = 0;
         for (size_t b = 0; b < in->B; ++b) {
             int ok = 1;

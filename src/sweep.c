@@ -100,7 +100,8 @@ static ssoc_status do_fit(run *R, ssoc_error *err)
     R->fo.method = c->method;
     R->params_sha[0] = '\0';
     if (c->params == SSOC_PARAMS_FIT) {
-        R->fo.fixed_mask = c->fixed_mask;
+        /* ln A is held at 0 unless [fit] free = ln_A (or fixed elsewhere by [fit] fix) */
+        R->fo.fixed_mask = c->fixed_mask | (c->free_ln_A ? 0u : 1u << SSOC_P_LNA);
         R->fo.fixed = c->fixed;
         ssoc_fit_result fr;
         if ((st = ssoc_fit_run(R->d, &R->fo, &fr, err)))
@@ -113,7 +114,7 @@ static ssoc_status do_fit(run *R, ssoc_error *err)
     if (c->params == SSOC_PARAMS_PUBLISHED) {
         /* SPEC 3/8: the published betas are stage 3 with v_c = 0.125 and n_H = 3 held fixed */
         R->best = ssoc_params_published;
-        R->fo.fixed_mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH);
+        R->fo.fixed_mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH) | (1u << SSOC_P_LNA);
         R->fo.fixed = ssoc_params_published;
     } else {
         ssoc_paramfile pf;

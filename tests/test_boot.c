@@ -310,7 +310,7 @@ Test(summarise, bands_se_corr_fixed_and_failed_rows)
     enum { B = 41 };
     ssoc_boot_result *r = ssoc_boot_result_alloc(B, 0);
     r->opts.confidence = 0.9;
-    r->fixed_mask = 1u << SSOC_P_NH;
+    r->fixed_mask = (1u << SSOC_P_NH) | (1u << SSOC_P_LNA);
     for (int j = 0; j < SSOC_NPARAM; ++j)
         r->point[j] = ssoc_params_published.p[j];
     r->point[SSOC_NPARAM] = ssoc_params_vf_star(&ssoc_params_published);
@@ -342,8 +342,9 @@ Test(summarise, bands_se_corr_fixed_and_failed_rows)
                                            : -r->table[b * SSOC_NPARAM + SSOC_P_BETA2] /
                                                  (2.0 * r->table[b * SSOC_NPARAM + SSOC_P_BETA3]);
         cr_assert_eq(m, 37);
-        if (j == SSOC_P_NH) {
-            cr_assert(r->lo[j] == 3.0 && r->hi[j] == 3.0 && r->median[j] == 3.0 && r->se[j] == 0.0);
+        if (j == SSOC_P_NH || j == SSOC_P_LNA) {
+            const double v = ssoc_params_published.p[j];
+            cr_assert(r->lo[j] == v && r->hi[j] == v && r->median[j] == v && r->se[j] == 0.0);
             continue;
         }
         cr_assert_leq(tu_rel(r->se[j], sd_by_hand(col, m)), 1e-12, "band %d", j);
@@ -358,10 +359,11 @@ Test(summarise, bands_se_corr_fixed_and_failed_rows)
     cr_assert_leq(fabs(r->corr[SSOC_P_E0 * P + SSOC_P_BETA2] + 1.0), 1e-12);
     for (int i = 0; i < P; ++i) {
         cr_assert(isnan(r->corr[i * P + SSOC_P_NH]) && isnan(r->corr[SSOC_P_NH * P + i]));
-        if (i != SSOC_P_NH)
+        cr_assert(isnan(r->corr[i * P + SSOC_P_LNA]) && isnan(r->corr[SSOC_P_LNA * P + i]));
+        if (i != SSOC_P_NH && i != SSOC_P_LNA)
             cr_assert_eq(r->corr[i * P + i], 1.0);
         for (int k = 0; k < P; ++k)
-            if (i != SSOC_P_NH && k != SSOC_P_NH)
+            if (i != SSOC_P_NH && k != SSOC_P_NH && i != SSOC_P_LNA && k != SSOC_P_LNA)
                 cr_assert(fabs(r->corr[i * P + k]) <= 1.0 + 1e-15 && r->corr[i * P + k] == r->corr[k * P + i]);
     }
     ssoc_boot_result_free(r);
@@ -580,7 +582,7 @@ static void check_bands_on_shipped(ssoc_ci_method method, unsigned fixed_mask)
     ssoc_boot_result *r = NULL;
     cr_assert_eq(ssoc_boot_run(d, &fo, &point, &o, &r, &err), SSOC_OK, "%s", err.msg);
     cr_assert_eq(r->B, 999);
-    cr_assert_eq(r->fixed_mask, fixed_mask);
+    cr_assert_eq(r->fixed_mask, fixed_mask | (1u << SSOC_P_LNA), "ln A is held at 0 by default");
     cr_assert_lt(r->n_failed, 50, "%zu failed; first: %s", r->n_failed, r->first_failure);
     cr_assert_eq(r->n_jack, method == SSOC_CI_BCA ? 23u : 0u);
     double *col = malloc(999 * sizeof *col);
@@ -589,7 +591,7 @@ static void check_bands_on_shipped(ssoc_ci_method method, unsigned fixed_mask)
         cr_assert_eq(r->point[j], pt);
         cr_assert(r->lo[j] <= pt && pt <= r->hi[j], "%s: %g not in [%g, %g]",
                   j < SSOC_NPARAM ? ssoc_param_name(j) : "vf_star", pt, r->lo[j], r->hi[j]);
-        const int fixed = j < SSOC_NPARAM ? (fixed_mask >> j) & 1u : 0;
+        const int fixed = j < SSOC_NPARAM ? ((fixed_mask | (1u << SSOC_P_LNA)) >> j) & 1u : 0;
         if (fixed) {
             cr_assert(r->lo[j] == pt && r->hi[j] == pt && r->se[j] == 0.0);
             for (int k = 0; k < SSOC_NPARAM; ++k)
@@ -798,8 +800,8 @@ Test(residual, pool_is_leverage_adjusted_and_centred_per_block)
     ssoc_params p = joint_point(d, &fo);
     double adj[46], r[46], h[46];
     ssoc_error err = {0};
-    cr_assert_eq(ssoc_boot_residual_pool(d, &p, 0u, adj, &err), SSOC_OK, "%s", err.msg);
-    cr_assert_eq(ssoc_fit_residuals(d, &p, 0u, r, h, &err), SSOC_OK);
+    cr_assert_eq(ssoc_boot_residual_pool(d, &p, fo.fixed_mask, adj, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(ssoc_fit_residuals(d, &p, fo.fixed_mask, r, h, &err), SSOC_OK);
     for (int blk = 0; blk < 2; ++blk) {
         double mean = 0.0, sum = 0.0;
         for (int i = 0; i < 23; ++i)
@@ -844,8 +846,8 @@ Test(residual, replicate_is_the_fit_of_fitted_values_plus_drawn_residual_pairs)
     /* by hand: replicate b is the joint fit, started at the staged fit and at p, of the data
      * ln D_k = ln D_fit,k + a_D[j_k], ln sigma_k = ln sigma_fit,k + a_sigma[j_k] */
     double adj[46], r[46];
-    cr_assert_eq(ssoc_boot_residual_pool(d, &p, 0u, adj, &err), SSOC_OK);
-    cr_assert_eq(ssoc_fit_residuals(d, &p, 0u, r, NULL, &err), SSOC_OK);
+    cr_assert_eq(ssoc_boot_residual_pool(d, &p, fo.fixed_mask, adj, &err), SSOC_OK);
+    cr_assert_eq(ssoc_fit_residuals(d, &p, fo.fixed_mask, r, NULL, &err), SSOC_OK);
     size_t idx[23];
     ssoc_dataset *rep = shipped();
     ssoc_fit_opts f2 = fo;
@@ -893,9 +895,9 @@ Test(residual, run_keeps_the_pool_and_bands_contain_the_point)
     cr_assert_eq(r->n_failed, 0);
     cr_assert(r->resid && r->n_resid == 23);
     double adj[46];
-    cr_assert_eq(ssoc_boot_residual_pool(d, &p, 0u, adj, &err), SSOC_OK);
+    cr_assert_eq(ssoc_boot_residual_pool(d, &p, fo.fixed_mask, adj, &err), SSOC_OK);
     cr_expect(memcmp(adj, r->resid, sizeof adj) == 0);
-    for (int j = 0; j < SSOC_NPARAM; ++j)
+    for (int j = 0; j < SSOC_P_LNA; ++j)
         cr_expect(r->lo[j] < p.p[j] && p.p[j] < r->hi[j], "%s: %g not in [%g, %g]", ssoc_param_name(j), p.p[j],
                   r->lo[j], r->hi[j]);
     ssoc_boot_result_free(r);
@@ -913,7 +915,7 @@ Test(prediction, terms_are_pure_and_scheme_independent_draws_from_the_sigma_bloc
     cr_assert(strstr(err.msg, "residual pool"), "%s", err.msg);
     ssoc_dataset *d = shipped();
     memcpy(r->point, ssoc_params_published.p, sizeof ssoc_params_published.p);
-    r->fixed_mask = 0;
+    r->fixed_mask = 1u << SSOC_P_LNA;
     cr_assert_eq(ssoc_boot_attach_residuals(r, d, &err), SSOC_OK, "%s", err.msg);
     cr_assert_eq(ssoc_boot_pred_terms(r, e, &err), SSOC_OK);
     size_t distinct = 0;
@@ -996,7 +998,7 @@ Test(expanded, dof_and_bands_are_the_percentile_ones_at_the_expanded_level)
     cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_OK, "%s", err.msg);
     /* dof: the smaller block's n - sum of leverages */
     double res[46], h[46], sD = 0.0, sS = 0.0;
-    cr_assert_eq(ssoc_fit_residuals(d, &p, 0u, res, h, &err), SSOC_OK);
+    cr_assert_eq(ssoc_fit_residuals(d, &p, fo.fixed_mask, res, h, &err), SSOC_OK);
     for (int i = 0; i < 23; ++i)
         sD += h[i], sS += h[23 + i];
     cr_expect(fabs(r->dof - fmin(23.0 - sD, 23.0 - sS)) < 1e-12, "dof %g", r->dof);
@@ -1010,7 +1012,7 @@ Test(expanded, dof_and_bands_are_the_percentile_ones_at_the_expanded_level)
     memcpy(hi, r->hi, sizeof hi);
     r->opts.interval = SSOC_CI_PERCENTILE;
     cr_assert_eq(ssoc_boot_summarise(r, &err), SSOC_OK);
-    for (int j = 0; j < SSOC_NPARAM; ++j)
+    for (int j = 0; j < SSOC_P_LNA; ++j) /* ln A is held fixed */
         cr_expect(lo[j] <= r->lo[j] && r->hi[j] <= hi[j] && (lo[j] < r->lo[j] || r->hi[j] < hi[j]), "%s",
                   ssoc_param_name(j));
     /* by hand for one parameter: percentile at the expanded level */
@@ -1039,6 +1041,43 @@ Test(expanded, dof_and_bands_are_the_percentile_ones_at_the_expanded_level)
     cr_expect(ssoc_boot_band_method(r) == SSOC_CI_PERCENTILE && ssoc_boot_band_level(r) == 0.95);
     cr_expect_eq(ssoc_boot_summarise(r, &err), SSOC_EINVAL);
     cr_expect(strstr(err.msg, "degrees of freedom"), "%s", err.msg);
+    ssoc_boot_result_free(r);
+    ssoc_dataset_free(d);
+}
+
+/* ---------------------------------------------------------------- ln A on the multi-temperature set */
+
+/* data/synthetic_multiT.csv (tools/make_synthetic_multiT.py): the model at four temperatures with
+ * E0 = 0.345 eV and ln A = ln 2.5, log-normal noise 0.1. The joint fit with ln A free recovers
+ * both inside their 95% bands; held at 0, ln A pushes E0 outside that band. */
+Test(lnA, multi_temperature_set_recovers_E0_and_ln_A_inside_their_bands)
+{
+    ssoc_dataset *d = NULL;
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_data_read_csv(tu_src("data/synthetic_multiT.csv"), SSOC_D_CRIT_DEFAULT_A, &d, &err), SSOC_OK,
+                 "%s", err.msg);
+    cr_assert_eq(d->n, 92);
+    ssoc_fit_opts fo;
+    ssoc_fit_opts_default(&fo);
+    cr_assert_eq(ssoc_fit_opts_free(&fo, "ln_A", &err), SSOC_OK);
+    ssoc_params p = point_fit(d, &fo);
+    ssoc_boot_opts o;
+    ssoc_boot_opts_default(&o);
+    o.B = 400;
+    o.interval = SSOC_CI_EXPANDED;
+    ssoc_boot_result *r = NULL;
+    cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_OK, "%s", err.msg);
+    const double E0 = 0.345, lnA = log(2.5);
+    cr_expect(r->lo[SSOC_P_E0] < E0 && E0 < r->hi[SSOC_P_E0], "E0 %g not in [%g, %g]", E0, r->lo[SSOC_P_E0],
+              r->hi[SSOC_P_E0]);
+    cr_expect(r->lo[SSOC_P_LNA] < lnA && lnA < r->hi[SSOC_P_LNA], "ln A %g not in [%g, %g]", lnA, r->lo[SSOC_P_LNA],
+              r->hi[SSOC_P_LNA]);
+    cr_expect(r->hi[SSOC_P_LNA] - r->lo[SSOC_P_LNA] < 0.3, "ln A is measured, not guessed");
+    ssoc_fit_opts_default(&fo);
+    ssoc_params q = point_fit(d, &fo);
+    cr_expect(q.p[SSOC_P_E0] < r->lo[SSOC_P_E0] || q.p[SSOC_P_E0] > r->hi[SSOC_P_E0],
+              "with ln A held at 0, E0 = %g moves out of the band [%g, %g]", q.p[SSOC_P_E0], r->lo[SSOC_P_E0],
+              r->hi[SSOC_P_E0]);
     ssoc_boot_result_free(r);
     ssoc_dataset_free(d);
 }

@@ -133,7 +133,7 @@ Test(fit_spec, stage1)
     cr_expect(tu_rel(p[SSOC_P_E0] / kT500_eV, 7.47487) < TOL_SPEC, "E0/kT = %.9g", p[SSOC_P_E0] / kT500_eV);
     cr_expect(tu_rel(p[SSOC_P_ALPHA_E] / kT500_eV, 3.78964) < TOL_SPEC, "alpha/kT = %.9g",
               p[SSOC_P_ALPHA_E] / kT500_eV);
-    cr_expect(r.fixed_mask == 0);
+    cr_expect(r.fixed_mask == 1u << SSOC_P_LNA, "ln A is held at 0 by default");
     ssoc_dataset_free(d);
 }
 
@@ -262,7 +262,8 @@ Test(fit_fix, opts_default_and_fix_errors)
 {
     ssoc_fit_opts o;
     ssoc_fit_opts_default(&o);
-    cr_expect(o.fixed_mask == 0 && o.start.p[SSOC_P_VC] == 0.125 && o.start.p[SSOC_P_NH] == 3.0);
+    cr_expect(o.fixed_mask == 1u << SSOC_P_LNA && o.fixed.p[SSOC_P_LNA] == 0.0, "ln A held at 0");
+    cr_expect(o.start.p[SSOC_P_VC] == 0.125 && o.start.p[SSOC_P_NH] == 3.0);
     cr_expect(o.method == SSOC_FIT_METHOD_DEFAULT && o.method == SSOC_FIT_JOINT && !o.has_joint_start);
     ssoc_error e;
     cr_expect(ssoc_fit_opts_fix(&o, "gamma", 1.0, &e) == SSOC_EINVAL);
@@ -274,9 +275,9 @@ Test(fit_fix, opts_default_and_fix_errors)
     cr_expect(ssoc_fit_opts_fix(&o, "beta1", INFINITY, &e) == SSOC_EINVAL);
     cr_expect(ssoc_fit_opts_fix(&o, "v_c", 0.0, &e) == SSOC_EINVAL && strstr(e.msg, "v_c"), "%s", e.msg);
     cr_expect(ssoc_fit_opts_fix(&o, "n_H", -1.0, &e) == SSOC_EINVAL && strstr(e.msg, "n_H"), "%s", e.msg);
-    cr_expect(o.fixed_mask == 0, "failed fixes leave the options alone");
+    cr_expect(o.fixed_mask == 1u << SSOC_P_LNA, "failed fixes leave the options alone");
     cr_expect(ssoc_fit_opts_fix(&o, "beta2", -0.5, &e) == SSOC_OK);
-    cr_expect(o.fixed_mask == 1u << SSOC_P_BETA2 && o.fixed.p[SSOC_P_BETA2] == -0.5);
+    cr_expect(o.fixed_mask == ((1u << SSOC_P_BETA2) | (1u << SSOC_P_LNA)) && o.fixed.p[SSOC_P_BETA2] == -0.5);
     cr_expect(ssoc_fit_opts_fix(&o, "beta2", 2.5, NULL) == SSOC_OK && o.fixed.p[SSOC_P_BETA2] == 2.5);
 }
 
@@ -314,7 +315,7 @@ Test(fit_fix, stage1_skipped_when_E0_alpha_fixed)
     ssoc_fit_result r;
     fit_ok(d, &o, &r);
     cr_expect(r.params.p[SSOC_P_E0] == v[0] && r.params.p[SSOC_P_ALPHA_E] == v[1]);
-    cr_expect(r.fixed_mask == ((1u << SSOC_P_E0) | (1u << SSOC_P_ALPHA_E)));
+    cr_expect(r.fixed_mask == ((1u << SSOC_P_E0) | (1u << SSOC_P_ALPHA_E) | (1u << SSOC_P_LNA)));
     cr_expect(r.lm_iterations > 0);
     ssoc_dataset_free(d);
 }
@@ -817,7 +818,7 @@ Test(fit_joint, fixed_parameters_come_back_exactly_and_the_rest_is_recovered)
     ssoc_fit_result r;
     fit_ok(d, &o, &r);
     cr_expect(r.params.p[SSOC_P_NH] == 3.0 && r.params.p[SSOC_P_BETA1] == 6.534);
-    cr_expect(r.fixed_mask == ((1u << SSOC_P_NH) | (1u << SSOC_P_BETA1)));
+    cr_expect(r.fixed_mask == ((1u << SSOC_P_NH) | (1u << SSOC_P_BETA1) | (1u << SSOC_P_LNA)));
     expect_recovered(&r.params, &ssoc_params_published, 1e-6, "n_H, beta1 fixed");
     /* everything fixed: the values come back, nothing iterates */
     for (int i = 0; i < SSOC_NPARAM; ++i)
@@ -935,7 +936,8 @@ Test(fit_residuals, residuals_and_leverages)
     const size_t n = d->n;
     double r[46], h[46];
     ssoc_error e;
-    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, 0u, r, h, &e) == SSOC_OK, "%s", e.msg);
+    const unsigned lnA = 1u << SSOC_P_LNA;
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, lnA, r, h, &e) == SSOC_OK, "%s", e.msg);
     double sum_h = 0.0;
     for (size_t i = 0; i < n; ++i) {
         ssoc_layers L;
@@ -949,7 +951,7 @@ Test(fit_residuals, residuals_and_leverages)
     }
     /* the trace of a hat matrix is the rank: 8 free parameters */
     cr_expect(fabs(sum_h - 8.0) < 1e-10, "trace %.15g", sum_h);
-    const unsigned mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH) | (1u << SSOC_P_BETA3);
+    const unsigned mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH) | (1u << SSOC_P_BETA3) | lnA;
     cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, mask, r, h, &e) == SSOC_OK, "%s", e.msg);
     sum_h = 0.0;
     for (size_t i = 0; i < 2 * n; ++i)
@@ -957,17 +959,79 @@ Test(fit_residuals, residuals_and_leverages)
     cr_expect(fabs(sum_h - 5.0) < 1e-10, "trace with 3 fixed %.15g", sum_h);
     /* the beta columns touch only the sigma block: with everything else fixed the D block has
      * no leverage */
-    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, 0xFu, r, h, &e) == SSOC_OK, "%s", e.msg);
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, 0xFu | lnA, r, h, &e) == SSOC_OK, "%s", e.msg);
     for (size_t i = 0; i < n; ++i)
         cr_expect(h[i] < 1e-20, "D leverage %zu = %g", i, h[i]);
-    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, 0xFFu, r, h, &e) == SSOC_OK);
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, (1u << SSOC_NPARAM) - 1u, r, h, &e) == SSOC_OK);
     for (size_t i = 0; i < 2 * n; ++i)
         cr_expect(h[i] == 0.0);
-    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, 0u, r, NULL, &e) == SSOC_OK);
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, lnA, r, NULL, &e) == SSOC_OK);
+    /* ln A free at one temperature: a column equal to -kT times E0's; the pseudo-inverse keeps the
+     * trace at the rank, 8 */
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, 0u, r, h, &e) == SSOC_OK);
+    sum_h = 0.0;
+    for (size_t i = 0; i < 2 * n; ++i)
+        sum_h += h[i];
+    cr_expect(fabs(sum_h - 8.0) < 1e-8, "rank-deficient trace %.15g", sum_h);
     ssoc_params bad = ssoc_params_published;
     bad.p[SSOC_P_VC] = 0.0;
     cr_expect(ssoc_fit_residuals(d, &bad, 0u, r, h, &e) == SSOC_EINVAL && strstr(e.msg, "v_c"), "%s", e.msg);
     d->sigma_S_cm[3] = -1.0;
     cr_expect(ssoc_fit_residuals(d, &ssoc_params_published, 0u, r, h, &e) == SSOC_EDATA);
+    ssoc_dataset_free(d);
+}
+
+/* ------------------------------------------------------------ ln A, the attempt-frequency multiplier */
+
+Test(fit_lnA, exact_recovery_at_three_temperatures_both_estimators)
+{
+    ssoc_params t = truth;
+    t.p[SSOC_P_LNA] = 0.7;
+    ssoc_dataset *d = synthetic(&t);
+    for (int m = 0; m < 2; ++m) {
+        ssoc_fit_opts o;
+        ssoc_fit_opts_default(&o);
+        o.method = m ? SSOC_FIT_JOINT : SSOC_FIT_STAGED;
+        cr_assert(ssoc_fit_opts_free(&o, "ln_A", NULL) == SSOC_OK);
+        cr_expect(!((o.fixed_mask >> SSOC_P_LNA) & 1u));
+        ssoc_fit_result r;
+        fit_ok(d, &o, &r);
+        expect_recovered(&r.params, &t, 1e-6, m ? "joint, ln A free" : "staged, ln A free");
+        cr_expect(r.fixed_mask == 0);
+        /* held at 0, the same data give a different E0: the prefactor and the barrier trade off */
+        ssoc_fit_opts_default(&o);
+        o.method = m ? SSOC_FIT_JOINT : SSOC_FIT_STAGED;
+        fit_ok(d, &o, &r);
+        cr_expect(fabs(r.params.p[SSOC_P_E0] - t.p[SSOC_P_E0]) > 1e-3, "E0 %.6g", r.params.p[SSOC_P_E0]);
+    }
+    ssoc_dataset_free(d);
+}
+
+Test(fit_lnA, refused_at_one_temperature_and_unknown_names)
+{
+    ssoc_dataset *d = kim_set(NULL);
+    for (int m = 0; m < 2; ++m) {
+        ssoc_fit_opts o;
+        ssoc_fit_opts_default(&o);
+        o.method = m ? SSOC_FIT_JOINT : SSOC_FIT_STAGED;
+        cr_assert(ssoc_fit_opts_free(&o, "ln_A", NULL) == SSOC_OK);
+        fit_fails(d, &o, SSOC_EFIT,
+                  (const char *[]){KIM_PATH, "ln_A can be freed only when the data span two or more temperatures",
+                                   "all 23 points are at 500 K", NULL});
+    }
+    ssoc_fit_opts o;
+    ssoc_fit_opts_default(&o);
+    ssoc_error e;
+    cr_expect(ssoc_fit_opts_free(&o, "lnA", &e) == SSOC_EINVAL && strstr(e.msg, "'lnA'") && strstr(e.msg, "ln_A"),
+              "%s", e.msg);
+    cr_expect(o.fixed_mask == 1u << SSOC_P_LNA);
+    /* fixed at a value other than 0, it shifts ln D_PCC: the fit absorbs it in E0 at one T */
+    cr_assert(ssoc_fit_opts_fix(&o, "ln_A", 1.0, NULL) == SSOC_OK);
+    ssoc_fit_result r0, r1;
+    fit_ok(d, &o, &r1);
+    ssoc_fit_opts_default(&o);
+    fit_ok(d, &o, &r0);
+    cr_expect(fabs(r1.params.p[SSOC_P_E0] - r0.params.p[SSOC_P_E0] - kT500_eV) < 1e-9, "E0 shift %.12g, kT %.12g",
+              r1.params.p[SSOC_P_E0] - r0.params.p[SSOC_P_E0], kT500_eV);
     ssoc_dataset_free(d);
 }

@@ -48,6 +48,7 @@ typedef struct ssoc_config {
     int method_set;                        ///< [fit] method was given (refused with params = FILE)
     unsigned fixed_mask;                   ///< [fit] fix: bit i = parameter i held fixed
     ssoc_params fixed;                     ///< values of the fixed parameters
+    int free_ln_A;                         ///< [fit] free = ln_A: fit ln A too (else held at 0 unless in fix)
     /* [bootstrap] */
     size_t B;
     uint64_t seed;

@@ -98,9 +98,14 @@ ssoc_fit_workspace *ssoc_fit_workspace_alloc(size_t n_max);
 /// Free a workspace. NULL is harmless.
 void ssoc_fit_workspace_free(ssoc_fit_workspace *w);
 
-/// Defaults: method SSOC_FIT_METHOD_DEFAULT; nothing fixed; nonlinear start v_c = 0.125, n_H = 3;
-/// no second joint start.
+/// Defaults: method SSOC_FIT_METHOD_DEFAULT; ln_A fixed at 0 (the 8-parameter model), nothing
+/// else fixed; nonlinear start v_c = 0.125, n_H = 3; no second joint start.
 void ssoc_fit_opts_default(ssoc_fit_opts *o);
+
+/// Free parameter `name` (clear its bit in o->fixed_mask), e.g. "ln_A". SSOC_EINVAL for an unknown
+/// name (the message lists the valid ones). Freeing ln_A is refused later, by the fit, for data at
+/// a single temperature.
+ssoc_status ssoc_fit_opts_free(ssoc_fit_opts *o, const char *name, ssoc_error *err);
 
 /// Name of an estimator as the config, the command line and the parameter file spell it:
 /// "staged" or "joint".
@@ -121,12 +126,15 @@ ssoc_status ssoc_fit_opts_fix(ssoc_fit_opts *o, const char *name, double value, 
 /// (ln v_c, ln n_H) over the SCC points. Stage 3: OLS of z_i = ln(sigma_i k_B T_i/(n_Li e^2
 /// D_model,i)) on (1, x, v_f, v_f^2) over all points. Fixed parameters are subtracted from the
 /// response; a stage with every parameter fixed is skipped and the fixed values come back exactly.
+/// ln A, when free, is a third column of stage 1 (a constant: the data need two or more
+/// temperatures to tell it from E0); fixed, it is subtracted like any fixed parameter.
 /// Errors: SSOC_EINVAL (bad options: non-finite fixed/start values, v_c or n_H <= 0),
 /// SSOC_EDATA (a point with non-positive or non-finite x, rho, T, D_hop or sigma, or x > 1),
 /// SSOC_ENOMEM, and SSOC_EFIT (message naming the stage, the data file and the reason) when a
 /// stage has fewer points than free parameters, a singular design (SSOC_FIT_RCOND_MIN), does not
 /// converge, or yields non-finite values or v_c / n_H outside [SSOC_FIT_HILL_MIN, SSOC_FIT_HILL_MAX].
 /// Never returns NaN parameters with SSOC_OK. On failure res->params is left unspecified.
+/// Both estimators: SSOC_EFIT when ln_A is free and every point is at one temperature.
 ///
 /// Joint: the staged fit first (its errors above apply, unless o->has_joint_start gives another
 /// start), then Levenberg-Marquardt (GSL trust region, analytic Jacobian) of every free parameter

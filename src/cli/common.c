@@ -216,6 +216,22 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
     }
     if ((m = ssoc_cli_fix_opt(cmd, argc, argv, i, &s->fo, &s->nfix)) != 0)
         return m;
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--free", &v)) != 0) {
+        ssoc_error e;
+        if (m < 0)
+            return -1;
+        if (strcmp(v, "ln_A") != 0) {
+            ssoc_cli_usage_error(cmd, "option --free: '%s': only ln_A can be freed (the other parameters are free "
+                                      "unless fixed)", v);
+            return -1;
+        }
+        if (ssoc_fit_opts_free(&s->fo, v, &e) != SSOC_OK) {
+            ssoc_cli_usage_error(cmd, "option --free: %s", e.msg);
+            return -1;
+        }
+        s->nfix++; /* like --fix: it shapes a fit, so it needs data to fit */
+        return 1;
+    }
     if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--method", &v)) != 0) {
         if (m < 0)
             return -1;

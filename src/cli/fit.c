@@ -13,8 +13,8 @@
 #include "ssoc/paramfile.h"
 
 static const char help[] =
-    "usage: ssoc fit DATA.csv [--method joint|staged] [--fix NAME=VALUE]... [--d-crit A] [--boot B ...] [--json]\n"
-    "                [-o FILE.json [--force]]\n"
+    "usage: ssoc fit DATA.csv [--method joint|staged] [--fix NAME=VALUE]... [--free ln_A] [--d-crit A] [--boot B ...]\n"
+    "                [--json] [-o FILE.json [--force]]\n"
     "\n"
     "Fit the 8 SSOC parameters to MD data. Two estimators (--method):\n"
     "  joint (default): all free parameters at once, nonlinear least squares on ln D_hop and ln sigma of every\n"
@@ -32,13 +32,32 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --method M         joint (default) or staged\n"
-    "  --fix NAME=VALUE   hold a parameter fixed (E0, alpha_E [eV], v_c, n_H, beta0..beta3); repeatable\n"
+    "  --fix NAME=VALUE   hold a parameter fixed (E0, alpha_E [eV], v_c, n_H, beta0..beta3, ln_A); repeatable\n"
+    "  --free ln_A        also fit ln A, the log of a multiplier on the attempt frequency k_B T/h (held at 0\n"
+    "                     otherwise); needs data at two or more temperatures. The report then says how much\n"
+    "                     freeing it moves E0\n"
     "  --d-crit A         PCC when d_max < A angstrom (default 6.0; used when there is no regime column)\n"
     "  --json             print the parameter file (JSON) to standard output instead of the report\n"
     "  -o FILE.json       also write the parameter file (names, values, units, fixed, metrics, data SHA-256,\n"
     "                     and with --boot the bands and the B x 8 replicate table)\n"
     "  --force            replace FILE.json if it exists (it is never overwritten otherwise)\n"
     "  -h, --help         this text\n";
+
+/* With ln A free: E0 of the same fit with ln A held at 0 (alt), and whether the difference lies
+ * inside E0's band. */
+static void print_lnA_test(const ssoc_fit_result *fit, const ssoc_fit_result *alt, const ssoc_boot_result *boot)
+{
+    const double e_free = fit->params.p[SSOC_P_E0], e_fixed = alt->params.p[SSOC_P_E0];
+    printf("Attempt frequency: ln A = %.4g fitted (A = %.3g times k_B T/h). Freeing ln A moves E0 from %.6f eV "
+           "(ln A held at 0) to %.6f eV, by %+.6f eV",
+           fit->params.p[SSOC_P_LNA], exp(fit->params.p[SSOC_P_LNA]), e_fixed, e_free, e_free - e_fixed);
+    if (boot)
+        printf(": %s E0's band [%.6f, %.6f]", e_fixed >= boot->lo[SSOC_P_E0] && e_fixed <= boot->hi[SSOC_P_E0]
+                                                   ? "the fixed-prefactor E0 lies inside"
+                                                   : "the fixed-prefactor E0 lies OUTSIDE",
+               boot->lo[SSOC_P_E0], boot->hi[SSOC_P_E0]);
+    printf(".\n\n");
+}
 
 static void print_report(const ssoc_dataset *d, const ssoc_fit_result *fit, const ssoc_boot_result *boot)
 {
@@ -150,11 +169,16 @@ int ssoc_cmd_fit(int argc, char **argv)
     }
 
     ssoc_dataset *d = NULL;
-    ssoc_fit_result fit;
+    ssoc_fit_result fit, alt;
     ssoc_boot_result *boot = NULL;
     int rc = SSOC_EXIT_OK;
+    const int lnA_free = !((src.fo.fixed_mask >> SSOC_P_LNA) & 1u);
+    ssoc_fit_opts fixed_lnA = src.fo;
+    fixed_lnA.fixed_mask |= 1u << SSOC_P_LNA;
+    fixed_lnA.fixed.p[SSOC_P_LNA] = 0.0;
     if (ssoc_data_read_csv(data_path, src.d_crit, &d, &err) != SSOC_OK ||
         ssoc_fit_run(d, &src.fo, &fit, &err) != SSOC_OK ||
+        (lnA_free && ssoc_fit_run(d, &fixed_lnA, &alt, &err) != SSOC_OK) ||
         (src.want_boot && ssoc_boot_run(d, &src.fo, &fit.params, &src.bo, &boot, &err) != SSOC_OK)) {
         rc = ssoc_cli_fail(cmd, &err);
         goto done;
@@ -170,6 +194,8 @@ int ssoc_cmd_fit(int argc, char **argv)
         free(text);
     } else {
         print_report(d, &fit, boot);
+        if (lnA_free)
+            print_lnA_test(&fit, &alt, boot);
     }
     if (out_path) {
         if (ssoc_paramfile_write(out_path, &fit, d, boot, force, &err) != SSOC_OK) {
