@@ -130,7 +130,7 @@ void ssoc_boot_opts_default(ssoc_boot_opts *o)
     o->seed = SSOC_BOOT_SEED_DEFAULT;
     o->scheme = SSOC_BOOT_SCHEME_DEFAULT;
     o->confidence = SSOC_BOOT_CONF_DEFAULT;
-    o->interval = SSOC_CI_PERCENTILE;
+    o->interval = SSOC_BOOT_INTERVAL_DEFAULT;
 }
 
 ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err)

@@ -555,7 +555,7 @@ void ssoc_config_default(ssoc_config *c)
     c->method = SSOC_FIT_METHOD_DEFAULT;
     c->scheme = SSOC_BOOT_SCHEME_DEFAULT;
     c->confidence = SSOC_BOOT_CONF_DEFAULT;
-    c->interval = SSOC_CI_PERCENTILE;
+    c->interval = SSOC_BOOT_INTERVAL_DEFAULT;
     c->block_columns = SSOC_BLOCK_DEFAULT;
 }
 

@@ -217,7 +217,8 @@ Test(boot_opts, defaults_and_checks)
     cr_assert_eq(o.scheme, SSOC_BOOT_SCHEME_DEFAULT);
     cr_assert_eq(o.scheme, SSOC_BOOT_RESIDUAL);
     cr_assert_eq(o.confidence, 0.95);
-    cr_assert_eq(o.interval, SSOC_CI_PERCENTILE);
+    cr_assert_eq(o.interval, SSOC_BOOT_INTERVAL_DEFAULT);
+    cr_assert_eq(o.interval, SSOC_CI_EXPANDED);
     ssoc_error err = {0};
     cr_assert_eq(ssoc_boot_opts_check(&o, &err), SSOC_OK);
     ssoc_boot_opts b = o;
@@ -309,6 +310,7 @@ Test(summarise, bands_se_corr_fixed_and_failed_rows)
 {
     enum { B = 41 };
     ssoc_boot_result *r = ssoc_boot_result_alloc(B, 0);
+    r->opts.interval = SSOC_CI_PERCENTILE;
     r->opts.confidence = 0.9;
     r->fixed_mask = (1u << SSOC_P_NH) | (1u << SSOC_P_LNA);
     for (int j = 0; j < SSOC_NPARAM; ++j)
@@ -373,6 +375,7 @@ Test(summarise, error_paths)
 {
     ssoc_error err = {0};
     ssoc_boot_result *r = ssoc_boot_result_alloc(4, 0);
+    r->opts.interval = SSOC_CI_PERCENTILE;
     for (int j = 0; j < SSOC_NBAND; ++j)
         r->point[j] = 1.0;
     /* one success only */
@@ -961,7 +964,7 @@ Test(prediction, band_is_the_percentile_of_replicate_sigma_times_its_term)
     cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, L.sigma_S_cm, NULL, &cb, &err), SSOC_OK);
     cr_expect(pb.lo < cb.lo && cb.hi < pb.hi, "prediction [%g, %g] inside confidence [%g, %g]", pb.lo, pb.hi, cb.lo,
               cb.hi);
-    cr_expect(pb.method == SSOC_CI_PERCENTILE && pb.used == 300);
+    cr_expect(pb.method == SSOC_CI_EXPANDED && pb.used == 300, "the default bands are expanded, so is this one");
     /* by hand */
     double e[300], v[300];
     cr_assert_eq(ssoc_boot_pred_terms(r, e, &err), SSOC_OK);
@@ -969,8 +972,11 @@ Test(prediction, band_is_the_percentile_of_replicate_sigma_times_its_term)
     for (size_t b = 0; b < r->B; ++b)
         v[m++] = sigma_of_row(r->table, b, x, rho, T) * exp(e[b]);
     double lo, hi, med;
-    cr_assert_eq(ssoc_ci_compute(v, m, NAN, NULL, 0, 0.95, SSOC_CI_PERCENTILE, &lo, &hi, &med, &err), SSOC_OK);
+    cr_assert_eq(ssoc_ci_compute(v, m, NAN, NULL, 0, ssoc_boot_band_level(r), SSOC_CI_PERCENTILE, &lo, &hi, &med,
+                                 &err),
+                 SSOC_OK);
     cr_expect(lo == pb.lo && hi == pb.hi && med == pb.median);
+    cr_expect(ssoc_boot_band_level(r) > 0.955);
     /* the 6.4 mS/cm point lies outside its 95% confidence band but inside the prediction band */
     cr_expect(6.4e-3 > cb.hi && 6.4e-3 < pb.hi, "confidence hi %g, prediction hi %g", cb.hi, pb.hi);
     /* fewer than 2 usable replicates */

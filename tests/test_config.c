@@ -41,7 +41,7 @@ Test(config, shipped_default)
     cr_expect_eq(c.scheme, SSOC_BOOT_RESIDUAL);
     cr_expect_eq(c.method, SSOC_FIT_JOINT);
     cr_expect(c.method_set, "configs/default.ini spells out method = joint");
-    cr_expect_eq(c.interval, SSOC_CI_PERCENTILE);
+    cr_expect_eq(c.interval, SSOC_CI_EXPANDED);
     cr_expect(c.confidence == 0.95);
     cr_expect(!c.has_target);
     cr_expect(strstr(c.text, "[fit]\nparams = fit\nmethod = joint\n") != NULL, "%s", c.text);

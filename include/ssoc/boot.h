@@ -44,6 +44,8 @@ typedef enum ssoc_boot_scheme {
 
 /// The default scheme (see docs/UNCERTAINTY.md, "Choosing the defaults").
 #define SSOC_BOOT_SCHEME_DEFAULT SSOC_BOOT_RESIDUAL
+/// The default interval (see docs/UNCERTAINTY.md, "Choosing the defaults").
+#define SSOC_BOOT_INTERVAL_DEFAULT SSOC_CI_EXPANDED
 
 typedef struct ssoc_boot_opts {
     size_t B;              ///< number of replicates (>= 2)
@@ -83,7 +85,7 @@ typedef struct ssoc_boot_result {
 } ssoc_boot_result;
 
 /// Defaults: B = SSOC_BOOT_B_DEFAULT, seed SSOC_BOOT_SEED_DEFAULT, SSOC_BOOT_SCHEME_DEFAULT,
-/// c = 0.95, percentile.
+/// c = 0.95, SSOC_BOOT_INTERVAL_DEFAULT.
 void ssoc_boot_opts_default(ssoc_boot_opts *o);
 /// Check option ranges (B >= 2, 0 < confidence < 1, known scheme/interval).
 ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err);
