@@ -490,6 +490,17 @@ static ssoc_status ctx_init(fit_ctx *c, const ssoc_dataset *d, const ssoc_fit_op
         ssoc_status st = pool_compute(d, point, fo->fixed_mask, *buf, *buf + 2 * d->n, NULL, err);
         if (st)
             return st;
+        /* fitted values whose exponential is not a positive double, or non-finite residuals, make
+         * every replicate's data invalid: say so once instead of failing B fits */
+        for (size_t i = 0; i < 2 * d->n; ++i) {
+            const double r = (*buf)[i], f = (*buf)[2 * d->n + i], e = exp(f);
+            if (!isfinite(r) || !isfinite(e) || !(e > 0.0))
+                return SSOC_ERR(err, SSOC_EFIT,
+                                "the residual bootstrap needs finite residuals of the point estimate on the data; at "
+                                "point %zu the fitted ln %s is %g and its residual %g (the parameters do not describe "
+                                "these data): use the stratified or case scheme",
+                                i % d->n + 1, i < d->n ? "D_hop" : "sigma", f, r);
+        }
         c->pool = *buf;
         c->lnfit = *buf + 2 * d->n;
     }

@@ -19,7 +19,7 @@
 #define SSOC_CONFIG_PATH_MAX 4096
 #define SSOC_AXIS_MAX 1000000          ///< largest count of one grid axis
 #define SSOC_GRID_POINTS_MAX 2000000000 ///< largest nT * nrho * nx
-#define SSOC_BOOT_B_MAX 10000000       ///< largest B (the B x 8 table is 80 bytes per replicate)
+#define SSOC_BOOT_B_MAX 10000000       ///< largest B (the B x 9 table is 72 bytes per replicate)
 #define SSOC_BLOCK_DEFAULT 1024        ///< default block size [(x, rho) columns]
 
 /// Where the point parameters come from.

@@ -2,7 +2,7 @@
 /// The JSON parameter file written by `ssoc fit -o` and read by `--params FILE.json` (cJSON).
 /// It carries the 8 parameters with names and units, which were fixed, the estimator ("method":
 /// joint or staged), the fit metrics, the range and SHA-256 of the data they were fitted to and,
-/// after a bootstrap, the bands, the B x 8 replicate table and the residual pool of the point fit
+/// after a bootstrap, the bands, the B x 9 replicate table (the 8 parameters and ln_A) and the residual pool of the point fit
 /// ("residual_pool": the leverage-adjusted, centred ln D_hop and ln sigma residuals, which a
 /// prediction band needs).
 #ifndef SSOC_PARAMFILE_H

@@ -133,7 +133,7 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
         if (m < 0)
             return -1;
         if (ssoc_boot_scheme_parse(v, &o->scheme)) {
-            ssoc_cli_usage_error(cmd, "option --scheme: '%s' is not stratified or case", v);
+            ssoc_cli_usage_error(cmd, "option --scheme: '%s' is not residual, stratified or case", v);
             return -1;
         }
         return 1;

@@ -39,7 +39,7 @@ static const char help[] =
     "  --d-crit A         PCC when d_max < A angstrom (default 6.0; used when there is no regime column)\n"
     "  --json             print the parameter file (JSON) to standard output instead of the report\n"
     "  -o FILE.json       also write the parameter file (names, values, units, fixed, metrics, data SHA-256,\n"
-    "                     and with --boot the bands and the B x 8 replicate table)\n"
+    "                     and with --boot the bands, the B x 9 replicate table and the residual pool)\n"
     "  --force            replace FILE.json if it exists (it is never overwritten otherwise)\n"
     "  -h, --help         this text\n";
 
