@@ -428,6 +428,25 @@ static int s2_df(const gsl_vector *x, void *params, gsl_matrix *J)
     return GSL_SUCCESS;
 }
 
+/* Size of a Gauss-Newton step dx (p entries) from position x, max_j |dx_j| / max(|x_j|, 1)
+ * (+inf if any is NaN), with *resolved set when the decrease it predicts, -g.dx/2 (g = J^T f), is
+ * below what the cost ||f||^2/2 can resolve (64 eps of it). Shared by stage 2 and the joint fit. */
+static double gn_step_size(const gsl_vector *x, const gsl_vector *f, const double *g, const double *dx, size_t p,
+                           int *resolved)
+{
+    double step = 0.0, pred = 0.0, cost = 0.0;
+    for (size_t a = 0; a < p; ++a) {
+        const double s = fabs(dx[a]) / fmax(fabs(gsl_vector_get(x, a)), 1.0);
+        if (!(s <= step))
+            step = isnan(s) ? INFINITY : s;
+        pred -= 0.5 * g[a] * dx[a];
+    }
+    for (size_t i = 0; i < f->size; ++i)
+        cost += 0.5 * gsl_vector_get(f, i) * gsl_vector_get(f, i);
+    *resolved = fabs(pred) <= 64.0 * GSL_DBL_EPSILON * cost;
+    return step;
+}
+
 /* Size of the Gauss-Newton step from the current state, max_j |dx_j| / max(|x_j|, 1) with
  * (J^T J) dx = -J^T f (p <= 2, solved in closed form). It estimates the distance to the
  * minimum. +inf when J^T J is singular or anything is not finite. *resolved is set when the
@@ -456,17 +475,7 @@ static double s2_gn_step(gsl_multifit_nlinear_workspace *nl, int *resolved)
         dx[0] = -(H[1][1] * g[0] - H[0][1] * g[1]) / det;
         dx[1] = -(H[0][0] * g[1] - H[1][0] * g[0]) / det;
     }
-    double step = 0.0, pred = 0.0, cost = 0.0;
-    for (size_t a = 0; a < p; ++a) {
-        const double s = fabs(dx[a]) / fmax(fabs(gsl_vector_get(x, a)), 1.0);
-        if (!(s <= step))
-            step = isnan(s) ? INFINITY : s;
-        pred -= 0.5 * g[a] * dx[a];
-    }
-    for (size_t i = 0; i < n; ++i)
-        cost += 0.5 * gsl_vector_get(f, i) * gsl_vector_get(f, i);
-    *resolved = fabs(pred) <= 64.0 * GSL_DBL_EPSILON * cost;
-    return step;
+    return gn_step_size(x, f, g, dx, p, resolved);
 }
 
 static ssoc_status stage2(const ssoc_dataset *d, const ssoc_fit_opts *o, ssoc_fit_workspace *w, double *q,
@@ -898,17 +907,7 @@ static double jt_gn_step(ssoc_fit_workspace *w, gsl_multifit_nlinear_workspace *
         for (size_t a = 0; a < p; ++a)
             dx[a] = gsl_vector_get(w->jc, a);
     }
-    double step = 0.0, pred = 0.0, cost = 0.0;
-    for (size_t a = 0; a < p; ++a) {
-        const double s = fabs(dx[a]) / fmax(fabs(gsl_vector_get(x, a)), 1.0);
-        if (!(s <= step))
-            step = isnan(s) ? INFINITY : s;
-        pred -= 0.5 * g[a] * dx[a];
-    }
-    for (size_t i = 0; i < m; ++i)
-        cost += 0.5 * gsl_vector_get(f, i) * gsl_vector_get(f, i);
-    *resolved = fabs(pred) <= 64.0 * GSL_DBL_EPSILON * cost;
-    return step;
+    return gn_step_size(x, f, g, dx, p, resolved);
 }
 
 /* One Levenberg-Marquardt run from parameters q0. On success q holds the solution, *cost its

@@ -796,6 +796,20 @@ static ssoc_params joint_point(const ssoc_dataset *d, ssoc_fit_opts *fo)
     return point_fit(d, fo);
 }
 
+/* The default bootstrap (joint fit, residual scheme, expanded interval) of `d` with B replicates:
+ * the fit options and the point estimate into *fo and *p. */
+static ssoc_boot_result *default_boot(const ssoc_dataset *d, ssoc_fit_opts *fo, ssoc_params *p, size_t B)
+{
+    *p = joint_point(d, fo);
+    ssoc_boot_opts o;
+    ssoc_boot_opts_default(&o);
+    o.B = B;
+    ssoc_boot_result *r = NULL;
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_run(d, fo, p, &o, &r, &err), SSOC_OK, "%s", err.msg);
+    return r;
+}
+
 Test(residual, pool_is_leverage_adjusted_and_centred_per_block)
 {
     ssoc_dataset *d = shipped();
@@ -888,13 +902,9 @@ Test(residual, run_keeps_the_pool_and_bands_contain_the_point)
 {
     ssoc_dataset *d = shipped();
     ssoc_fit_opts fo;
-    ssoc_params p = joint_point(d, &fo);
-    ssoc_boot_opts o;
-    ssoc_boot_opts_default(&o);
-    o.B = 400;
-    ssoc_boot_result *r = NULL;
+    ssoc_params p;
     ssoc_error err = {0};
-    cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_OK, "%s", err.msg);
+    ssoc_boot_result *r = default_boot(d, &fo, &p, 400);
     cr_assert_eq(r->n_failed, 0);
     cr_assert(r->resid && r->n_resid == 23);
     double adj[46];
@@ -949,13 +959,9 @@ Test(prediction, band_is_the_percentile_of_replicate_sigma_times_its_term)
 {
     ssoc_dataset *d = shipped();
     ssoc_fit_opts fo;
-    ssoc_params p = joint_point(d, &fo);
-    ssoc_boot_opts o;
-    ssoc_boot_opts_default(&o);
-    o.B = 300;
-    ssoc_boot_result *r = NULL;
+    ssoc_params p;
     ssoc_error err = {0};
-    cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_OK, "%s", err.msg);
+    ssoc_boot_result *r = default_boot(d, &fo, &p, 300);
     const double x = 0.75, rho = 1.73, T = 500.0;
     ssoc_sigma_band pb, cb;
     cr_assert_eq(ssoc_boot_sigma_pred_band(r, x, rho, T, NULL, &pb, &err), SSOC_OK, "%s", err.msg);
@@ -994,14 +1000,9 @@ Test(expanded, dof_and_bands_are_the_percentile_ones_at_the_expanded_level)
 {
     ssoc_dataset *d = shipped();
     ssoc_fit_opts fo;
-    ssoc_params p = joint_point(d, &fo);
-    ssoc_boot_opts o;
-    ssoc_boot_opts_default(&o);
-    o.B = 300;
-    o.interval = SSOC_CI_EXPANDED;
-    ssoc_boot_result *r = NULL;
+    ssoc_params p;
     ssoc_error err = {0};
-    cr_assert_eq(ssoc_boot_run(d, &fo, &p, &o, &r, &err), SSOC_OK, "%s", err.msg);
+    ssoc_boot_result *r = default_boot(d, &fo, &p, 300);
     /* dof: the smaller block's n - sum of leverages */
     double res[46], h[46], sD = 0.0, sS = 0.0;
     cr_assert_eq(ssoc_fit_residuals(d, &p, fo.fixed_mask, res, h, &err), SSOC_OK);

@@ -862,13 +862,20 @@ Test(fit_joint, second_start_and_determinism)
     ssoc_dataset_free(d);
 }
 
-Test(fit_joint, staged_start_fails_then_the_second_start_is_used)
+/* kim_model with every point but the first labelled SCC: stage 1 has one PCC point and fails */
+static ssoc_dataset *kim_model_one_pcc(void)
 {
-    /* one PCC point: stage 1 cannot run, but the joint fit does not need the regimes */
     ssoc_dataset *d = kim_model(&ssoc_params_published);
     for (size_t i = 1; i < d->n; ++i)
         d->regime[i] = SSOC_REGIME_SCC;
     ssoc_dataset_count_regimes(d);
+    return d;
+}
+
+Test(fit_joint, staged_start_fails_then_the_second_start_is_used)
+{
+    /* one PCC point: stage 1 cannot run, but the joint fit does not need the regimes */
+    ssoc_dataset *d = kim_model_one_pcc();
     ssoc_fit_opts o;
     ssoc_fit_opts_default(&o);
     fit_fails(d, &o, SSOC_EFIT, (const char *[]){"stage 1", "PCC", NULL});
@@ -910,10 +917,7 @@ Test(fit_joint, runaway_gate_is_a_fit_error)
 {
     /* a second start far up the flat side of the gate (v_c far above every v_f) with the
      * staged start unavailable: the fit either recovers or reports the runaway, never NaN */
-    ssoc_dataset *d = kim_model(&ssoc_params_published);
-    for (size_t i = 1; i < d->n; ++i)
-        d->regime[i] = SSOC_REGIME_SCC;
-    ssoc_dataset_count_regimes(d);
+    ssoc_dataset *d = kim_model_one_pcc();
     ssoc_fit_opts o;
     ssoc_fit_opts_default(&o);
     o.has_joint_start = 1;
