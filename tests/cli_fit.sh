@@ -11,6 +11,10 @@ expect_num "$s" 3.4408431465e-03 1e-9 "predict --json sigma"
 ea=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(repr(d["Ea_eV"]), repr(d["layers"]["v_f"]))' "$TMP/p.json")
 set -- $ea
 expect_num "$1" "$(awk -v v="$2" 'BEGIN{printf "%.17g", 0.3220728307 - 0.1632984653*v}')" 1e-9 "Ea = E0 - alpha_E v_f"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["method"] == "staged"' "$TMP/p.json" && ok ||
+  bad "predict --json: the published set is a staged fit"
+expect_rc 0 "parameters: published (staged fit)" -- "$SSOC" predict --x 0.75 --rho 1.73 --params published
+expect_rc 0 "(joint fit)" -- "$SSOC" predict --x 0.75 --rho 1.73 --data "$DATA"
 expect_rc 0 "within the range of the fitted data" -- "$SSOC" predict --x 0.75 --rho 1.73
 expect_rc 0 "EXTRAPOLATION: x T" -- "$SSOC" predict --x 0.5 --rho 1.73 --T 300
 expect_rc 0 "EXTRAPOLATION: v_f" -- "$SSOC" predict --x 0.7 --rho 1.1
