@@ -11,9 +11,10 @@
 
 #include "ssoc/stats.h"
 
-static const char *const pretty[SSOC_NPARAM] = {"E₀ (eV)", "α#dE#u (eV)", "v#dc#u", "n#dH#u", "β₀", "β₁", "β₂", "β₃"};
+static const char *const pretty[SSOC_NPARAM] = {"E₀ (eV)", "α#dE#u (eV)", "v#dc#u", "n#dH#u", "β₀",
+                                                "β₁",      "β₂",          "β₃",     "ln A"};
 static const char *const plain[SSOC_NPARAM] = {"E0 (eV)", "alpha_E (eV)", "v_c", "n_H",
-                                               "beta0", "beta1", "beta2", "beta3"};
+                                               "beta0", "beta1", "beta2", "beta3", "ln A"};
 
 /* The finite rows of the table (failed replicates have NaN rows), column-wise: col[j][0..n).
  * Returns n, or (size_t)-1 when out of memory (*col NULL). */
@@ -101,10 +102,12 @@ ssoc_status ssoc_plot_params(const ssoc_plot_params_in *in, const ssoc_plot_opts
         return ssoc_plt_failed(&pic, err);
     }
     const double chr = 0.66;
+    const int ncol = (SSOC_NPARAM + 1) / 2; /* two rows of panels */
+    const double pitch = 0.94 / ncol;
     for (int j = 0; j < SSOC_NPARAM; ++j) {
-        const int row = j / 4, c = j % 4;
-        const double vx0 = 0.06 + 0.235 * c, vy1 = 0.83 - 0.43 * row;
-        plvpor(vx0, vx0 + 0.19, vy1 - 0.31, vy1);
+        const int row = j / ncol, c = j % ncol;
+        const double vx0 = 0.06 + pitch * c, vy1 = 0.83 - 0.43 * row;
+        plvpor(vx0, vx0 + pitch - 0.045, vy1 - 0.31, vy1);
         params_panel(in, j, col + (size_t)j * in->B, nok, chr);
         plcol0(C_BLACK);
         ssoc_plt_chr(1.15 * chr);

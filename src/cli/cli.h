@@ -73,7 +73,8 @@ typedef struct ssoc_cli_source {
     const char *data_path;  ///< --data value (NULL: not given)
     double d_crit;          ///< --d-crit [angstrom] (default SSOC_D_CRIT_DEFAULT_A)
     int dcrit_set;          ///< --d-crit was given
-    int nfix;               ///< --fix options given
+    int nfix;               ///< --fix and --free options given
+    int method_set;         ///< --method was given
     int want_boot;          ///< --boot was given
     int boot_opt;           ///< any bootstrap option was given
     int allow_implausible;  ///< --allow-implausible: values outside plausible.h's ranges are accepted
@@ -90,15 +91,17 @@ typedef struct ssoc_cli_source {
 void ssoc_cli_source_init(ssoc_cli_source *s);
 
 /// Parse argv[*i] if it is one of the shared options: -h/--help (prints `help`, then the
-/// bootstrap options' help, to stdout), --fix NAME=VALUE, --d-crit A (> 0), the bootstrap options
-/// (ssoc_cli_boot_opt), --allow-implausible and, with SSOC_CLI_SOURCE_PARAMS in `flags`, --params P and --data CSV.
+/// bootstrap options' help, to stdout), --fix NAME=VALUE, --free ln_A, --method joint|staged,
+/// --d-crit A (> 0), the bootstrap options (ssoc_cli_boot_opt), --allow-implausible and, with
+/// SSOC_CLI_SOURCE_PARAMS in `flags`, --params P and --data CSV.
 /// Returns 1 if one matched, SSOC_CLI_HELP after the help, 0 if argv[*i] is something else, -1
 /// after printing a usage error.
 int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv, int *i, ssoc_cli_source *s,
                         unsigned flags);
 
 /// The --data path of predict and validate: fit `d` with the source's fit options, bootstrap the
-/// fit into *boot when --boot was given, and set pf's parameters, fixed mask and range (d's) from it.
+/// fit into *boot when --boot was given, and set pf's parameters, method, fixed mask and range (d's)
+/// from it.
 ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err);
 

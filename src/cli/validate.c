@@ -33,7 +33,8 @@ static const char help[] =
     "options:\n"
     "  --params P         'published' (SPEC section 3; range of the shipped 500 K AIMD data) or a parameter\n"
     "                     file from 'ssoc fit -o' (its bootstrap table, if any, gives the bands). Default: published\n"
-    "  --data FIT.csv     instead, fit the parameters to FIT.csv (three stages) and flag against its range\n"
+    "  --data FIT.csv     instead, fit the parameters to FIT.csv and flag against its range\n"
+    "  --method M         with --data: the estimator, joint (default) or staged (see 'ssoc fit --help')\n"
     "  --fix NAME=VALUE   with --data: hold a parameter fixed; repeatable\n"
     "  --d-crit A         with --data: PCC threshold on d_max [angstrom] (default 6.0)\n"
     "  --json             machine-readable report (full precision)\n"
@@ -49,7 +50,7 @@ static const char help[] =
 static cJSON *num(double v) { return ssoc_json_number(v); }
 
 static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const char *kind, const char *source,
-                       const ssoc_params *p, unsigned fixed_mask, const char *range_path, FILE *f, int *ok)
+                       const ssoc_paramfile *pf, const char *range_path, FILE *f, int *ok)
 {
     const ssoc_validate_summary *s = &rep->summary;
     cJSON *root = cJSON_CreateObject();
@@ -66,12 +67,13 @@ static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const
     cJSON *jp = cJSON_AddObjectToObject(root, "parameters");
     cJSON_AddStringToObject(jp, "kind", kind);
     cJSON_AddStringToObject(jp, "source", source);
+    cJSON_AddStringToObject(jp, "method", ssoc_fit_method_name(pf->method));
     cJSON *jv = cJSON_AddObjectToObject(jp, "values");
     for (int i = 0; i < SSOC_NPARAM; ++i)
-        cJSON_AddItemToObject(jv, ssoc_param_name(i), num(p->p[i]));
+        cJSON_AddItemToObject(jv, ssoc_param_name(i), num(pf->params.p[i]));
     cJSON *jf = cJSON_AddArrayToObject(jp, "fixed");
     for (int i = 0; i < SSOC_NPARAM; ++i)
-        if ((fixed_mask >> i) & 1u)
+        if ((pf->fixed_mask >> i) & 1u)
             cJSON_AddItemToArray(jf, cJSON_CreateString(ssoc_param_name(i)));
     if (rep->has_range) {
         cJSON *jr = cJSON_AddObjectToObject(root, "fitted_range");
@@ -205,16 +207,16 @@ static void print_csv(const ssoc_validate_report *rep, FILE *f)
 }
 
 static void print_table(const ssoc_validate_report *rep, const ssoc_csv *t, const char *kind, const char *source,
-                        const char *range_path, FILE *f)
+                        ssoc_fit_method method, const char *range_path, FILE *f)
 {
     const ssoc_validate_summary *s = &rep->summary;
     const int band = s->has_band;
     fprintf(f, "ssoc validate: %s\n", ssoc_csv_path(t));
     fprintf(f, "  %zu observations, sha256 %s\n", rep->n, ssoc_csv_sha256(t));
     if (!strcmp(kind, "fit"))
-        fprintf(f, "  parameters: three-stage fit to %s\n", source);
+        fprintf(f, "  parameters: %s fit to %s\n", ssoc_fit_method_name(method), source);
     else if (!strcmp(kind, "file"))
-        fprintf(f, "  parameters: parameter file %s\n", source);
+        fprintf(f, "  parameters: parameter file %s (%s fit)\n", source, ssoc_fit_method_name(method));
     else
         fprintf(f, "  parameters: published (SPEC section 3)\n");
     if (rep->has_range)
@@ -313,8 +315,8 @@ int ssoc_cmd_validate(int argc, char **argv)
     if ((src.want_boot || src.boot_opt) && !fit_path)
         return ssoc_cli_usage_error(cmd, "bootstrap options need --data FIT.csv (a parameter file brings its own "
                                          "replicate table)");
-    if ((src.nfix || src.dcrit_set) && !fit_path)
-        return ssoc_cli_usage_error(cmd, "--fix and --d-crit apply only when fitting --data FIT.csv");
+    if ((src.nfix || src.dcrit_set || src.method_set) && !fit_path)
+        return ssoc_cli_usage_error(cmd, "--fix, --method and --d-crit apply only when fitting --data FIT.csv");
     if (!fit_path && !params_arg)
         params_arg = "published";
     if (parity && (m = ssoc_cli_picture_check(cmd, "--parity", parity, force)) != SSOC_EXIT_OK)
@@ -359,7 +361,7 @@ int ssoc_cmd_validate(int argc, char **argv)
 
     if (json) {
         int ok = 1;
-        print_json(rep, ext, kind, source, &pf.params, pf.fixed_mask, range_path, stdout, &ok);
+        print_json(rep, ext, kind, source, &pf, range_path, stdout, &ok);
         if (!ok) {
             SSOC_ERR(&err, SSOC_ENOMEM, "out of memory rendering JSON");
             goto fail;
@@ -367,7 +369,7 @@ int ssoc_cmd_validate(int argc, char **argv)
     } else if (csv) {
         print_csv(rep, stdout);
     } else {
-        print_table(rep, ext, kind, source, range_path, stdout);
+        print_table(rep, ext, kind, source, pf.method, range_path, stdout);
     }
     if (parity) {
         char pw[1200];
