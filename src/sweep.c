@@ -1255,7 +1255,7 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     R->quiet = opts->quiet;
     R->t0 = ssoc_par_wtime();
     snprintf(R->out, sizeof R->out, "%s", opts->output ? opts->output : cfg->output_file);
-    snprintf(R->partial, sizeof R->partial, "%.4000s.partial", R->out);
+    snprintf(R->partial, sizeof R->partial, "%.4095s.partial", R->out); /* the CLI checked the length (outpath.h) */
     R->nx = cfg->x.n, R->nrho = cfg->rho.n, R->nT = cfg->T.n;
     R->ncols = R->nx * R->nrho;
     R->block = cfg->block_columns;

@@ -42,6 +42,11 @@ typedef struct ssoc_plot_opts {
     ssoc_plot_field field;///< map field (ssoc_plot_map)
     size_t nT;            ///< requested temperatures (0: the temperature of the fitted data)
     const double *T_K;    ///< [nT] requested temperatures [K]; each maps to the nearest grid T
+    /// NULL: the picture function checks `output`, writes a temporary beside it and publishes it
+    /// (outpath.h). Set: draw into this working file, which the caller created with
+    /// ssoc_outpath_begin and publishes (or abandons) itself, e.g. after drawing in a child process;
+    /// `output` then only names the picture and gives its type.
+    struct ssoc_outpath *dest;
 } ssoc_plot_opts;
 
 /// Where things landed on the page (pixels from the top-left corner; for SVG and PDF the same

@@ -32,6 +32,21 @@ int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((f
 /// Parse a finite double from a command-line value; on failure print a usage error naming `opt`.
 int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
 
+/// A job for ssoc_cli_isolated: fills `out` (the caller's out_size bytes) and returns a status.
+typedef ssoc_status (*ssoc_cli_job)(void *arg, void *out, ssoc_error *err);
+
+/// Run fn(arg, out, err) in a child process and return its status, error and `out_size` bytes of
+/// `out`, so that a library that dies instead of failing (PLplot with cairo and fontconfig under an
+/// address-space limit: SIGSEGV, GLib's SIGTRAP) gives one error line here: "WHAT: drawing failed:
+/// the renderer ... was killed by signal N (...); it said: 'LAST LINE'" plus the limit in force and
+/// `need_mb`, what the job needs. The child's stderr is captured and dropped unless it crashes; it
+/// is killed if ssoc dies. fn must not print to stdout and must leave files to the parent.
+ssoc_status ssoc_cli_isolated(ssoc_cli_job fn, void *arg, void *out, size_t out_size, const char *what,
+                              size_t need_mb, ssoc_error *err);
+
+/// Refuse an empty -o value (a usage error, exit 2); 0 if `path` is not empty.
+int ssoc_cli_check_output_arg(const char *cmd, const char *path);
+
 #include "ssoc/boot.h"
 
 /// Match option `name` at argv[*i], as "--name VALUE" or "--name=VALUE". Returns 1 and sets

@@ -34,6 +34,13 @@ int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...)
     return SSOC_EXIT_USAGE;
 }
 
+int ssoc_cli_check_output_arg(const char *cmd, const char *path)
+{
+    if (path && !path[0])
+        return ssoc_cli_usage_error(cmd, "option -o: the file name is empty");
+    return 0;
+}
+
 int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out)
 {
     if (!text)

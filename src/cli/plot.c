@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ssoc/io.h"
+#include "ssoc/outpath.h"
 #include "ssoc/paramfile.h"
 #include "ssoc/plot.h"
 #include "ssoc/report.h"
@@ -74,6 +76,9 @@ static int parse_T_list(const char *text, double *T, size_t *n)
 
 static int is_hdf5(const char *path)
 {
+    /* not a regular file (a FIFO would block here): the parameter-file reader says what it is */
+    if (ssoc_io_check_regular(path, "file", NULL) != SSOC_OK)
+        return 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return 0;
@@ -81,6 +86,46 @@ static int is_hdf5(const char *path)
     size_t n = fread(sig, 1, 4, f);
     fclose(f);
     return n == 4 && sig[0] == 0x89 && sig[1] == 'H' && sig[2] == 'D' && sig[3] == 'F';
+}
+
+/* One picture: a map of a sweep file, its rules, or the parameter histograms. */
+typedef struct draw_job {
+    const ssoc_sweepfile *sf;
+    const ssoc_report *rep;
+    const ssoc_plot_params_in *pi;
+    const ssoc_plot_opts *po;
+} draw_job;
+
+static ssoc_status draw_job_run(void *arg, void *out, ssoc_error *err)
+{
+    const draw_job *j = arg;
+    if (j->pi)
+        return ssoc_plot_params(j->pi, j->po, err);
+    if (j->rep)
+        return ssoc_plot_rules(j->rep, j->po, err);
+    return ssoc_plot_map(j->sf, j->po, out, err);
+}
+
+/* Draw in a child process (a crash of PLplot's libraries under a memory limit becomes one error
+ * line) into the picture's working file, and publish it only when the drawing succeeded. */
+static ssoc_status draw(const draw_job *j, ssoc_plot_layout *lay, ssoc_error *err)
+{
+    ssoc_outpath op;
+    ssoc_status st = ssoc_outpath_begin(&op, j->po->output, j->po->force ? SSOC_OUTPATH_FORCE : 0, err);
+    if (st)
+        return st;
+    ssoc_plot_opts po = *j->po;
+    po.dest = &op;
+    draw_job cj = *j;
+    cj.po = &po;
+    ssoc_plot_layout scratch;
+    /* about 140 MB of address space: measured with ulimit -v on the test sweep's map */
+    st = ssoc_cli_isolated(draw_job_run, &cj, lay ? lay : &scratch, sizeof scratch, j->po->output, 150, err);
+    if (st) {
+        ssoc_outpath_abandon(&op);
+        return st;
+    }
+    return ssoc_outpath_publish(&op, err);
 }
 
 static int do_params(const char *in, ssoc_plot_opts *po)
@@ -98,7 +143,7 @@ static int do_params(const char *in, ssoc_plot_opts *po)
         memcpy(pi.lo, sf->params_lo, sizeof pi.lo);
         memcpy(pi.hi, sf->params_hi, sizeof pi.hi);
         pi.confidence = sf->confidence, pi.interval = sf->interval_name;
-        ssoc_status st = ssoc_plot_params(&pi, po, &err);
+        ssoc_status st = draw(&(draw_job){.pi = &pi, .po = po}, NULL, &err);
         ssoc_sweepfile_free(sf);
         return st ? ssoc_cli_fail("plot", &err) : SSOC_EXIT_OK;
     }
@@ -119,7 +164,7 @@ static int do_params(const char *in, ssoc_plot_opts *po)
         pi.lo[i] = pf.boot->lo[i], pi.hi[i] = pf.boot->hi[i];
     pi.confidence = pf.boot->opts.confidence;
     pi.interval = ssoc_ci_method_name(pf.boot->opts.interval);
-    ssoc_status st = ssoc_plot_params(&pi, po, &err);
+    ssoc_status st = draw(&(draw_job){.pi = &pi, .po = po}, NULL, &err);
     ssoc_paramfile_clear(&pf);
     return st ? ssoc_cli_fail("plot", &err) : SSOC_EXIT_OK;
 }
@@ -179,6 +224,8 @@ int ssoc_cmd_plot(int argc, char **argv)
     if (T_s && parse_T_list(T_s, T, &nT) != SSOC_EXIT_OK)
         return SSOC_EXIT_USAGE;
     po.T_K = T, po.nT = nT;
+    if (ssoc_cli_check_output_arg("plot", out))
+        return SSOC_EXIT_USAGE;
     if (out) {
         const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
         if (!dot || (slash && dot < slash) ||
@@ -186,8 +233,11 @@ int ssoc_cmd_plot(int argc, char **argv)
              strcmp(dot, ".SVG") && strcmp(dot, ".PDF")))
             return ssoc_cli_usage_error("plot", "-o %s: the picture type comes from the extension: .png, .svg or .pdf", out);
     }
-    char defout[4096], st_[2048];
     ssoc_error err = {0};
+    /* a given -o is checked before any input is read (outpath.h) */
+    if (out && ssoc_outpath_check(out, force ? SSOC_OUTPATH_FORCE : 0, &err) != SSOC_OK)
+        return ssoc_cli_fail("plot", &err);
+    char defout[4096], st_[2048];
     stem(in, st_, sizeof st_);
     if (params) {
         if (!out)
@@ -209,7 +259,7 @@ int ssoc_cmd_plot(int argc, char **argv)
         ssoc_report *rep = NULL;
         st = ssoc_report_build(sf, &rep, &err);
         if (!st)
-            st = ssoc_plot_rules(rep, &po, &err);
+            st = draw(&(draw_job){.rep = rep, .po = &po}, NULL, &err);
         ssoc_report_free(rep);
         ssoc_sweepfile_free(sf);
         if (st)
@@ -232,7 +282,7 @@ int ssoc_cmd_plot(int argc, char **argv)
     }
     po.output = out;
     ssoc_plot_layout lay;
-    st = ssoc_plot_map(sf, &po, &lay, &err);
+    st = draw(&(draw_job){.sf = sf, .po = &po}, &lay, &err);
     ssoc_sweepfile_free(sf);
     if (st)
         return ssoc_cli_fail("plot", &err);

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "ssoc/config.h"
 #include "ssoc/h5io.h"
+#include "ssoc/outpath.h"
 #include "ssoc/par.h"
 #include "ssoc/sweep.h"
 
@@ -72,6 +73,8 @@ int ssoc_cmd_sweep(int argc, char **argv)
     }
     if (!usage_msg[0] && !help && !config)
         snprintf(usage_msg, sizeof usage_msg, "missing CONFIG.ini");
+    if (!usage_msg[0] && opts.output && !opts.output[0])
+        snprintf(usage_msg, sizeof usage_msg, "option -o: the file name is empty");
     if (help) {
         if (root)
             usage(stdout);
@@ -82,6 +85,17 @@ int ssoc_cmd_sweep(int argc, char **argv)
         ssoc_status st = ssoc_config_load(config, sets, nsets, &cfg, &err);
         /* every rank parsed the same file; agree anyway (a file system can differ per node) */
         st = ssoc_par_agree(&err);
+        if (st == SSOC_OK) {
+            /* the output path, before any work (outpath.h): rank 0 looks, every rank agrees */
+            if (root)
+                ssoc_outpath_check(opts.output ? opts.output : cfg.output_file,
+                                   SSOC_OUTPATH_PARTIAL | (opts.force ? SSOC_OUTPATH_FORCE : 0) |
+                                       (opts.resume ? SSOC_OUTPATH_RESUME : 0),
+                                   &err);
+            st = ssoc_par_agree(&err);
+            if (st != SSOC_OK)
+                ssoc_config_free(&cfg);
+        }
         if (st == SSOC_OK) {
             st = ssoc_sweep_run(&cfg, &opts, &err);
             ssoc_config_free(&cfg);
