@@ -196,3 +196,19 @@ ssoc_status ssoc_io_space(const char *path, uint64_t *avail, uint64_t *held, sso
     *held = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_blocks * 512u : 0;
     return SSOC_OK;
 }
+
+void ssoc_io_full_note(const char *path, char *buf, size_t cap)
+{
+    uint64_t avail = 0, held = 0;
+    buf[0] = '\0';
+    if (ssoc_io_space(path, &avail, &held, NULL) != SSOC_OK)
+        return;
+    /* the total, for the 1% rule (the same directory ssoc_io_space looked at) */
+    struct statvfs vf;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1, slash ? path : ".");
+    const uint64_t total = statvfs(dir, &vf) == 0 ? (uint64_t)vf.f_blocks * vf.f_frsize : 0;
+    if (avail < ((uint64_t)16 << 20) || (total && avail < total / 100))
+        snprintf(buf, cap, ": the file system is full (%.0f kB free)", (double)avail / 1024.0);
+}

@@ -126,24 +126,26 @@ Test(outpath, refusals_before_any_work)
     for (int force = 0; force <= 1; ++force) {
         unsigned f = force ? SSOC_OUTPATH_FORCE : 0;
         ssoc_error e = {0};
-        cr_expect_eq(ssoc_outpath_check("", f, &e), SSOC_EINVAL);
-        cr_expect(strstr(e.msg, "empty"), "%s", e.msg);
-        cr_expect_eq(ssoc_outpath_check(at("d"), f, &e), SSOC_EIO);
-        cr_expect(strstr(e.msg, "d: is a directory"), "%s", e.msg);
-        cr_expect_eq(ssoc_outpath_check(at("d/"), f, &e), SSOC_EIO);
-        cr_expect(strstr(e.msg, "is a directory"), "%s", e.msg);
-        cr_expect_eq(ssoc_outpath_check(at("."), f, &e), SSOC_EIO);
-        cr_expect_eq(ssoc_outpath_check(at("link"), f, &e), SSOC_EIO);
-        cr_expect(strstr(e.msg, "link: is a symbolic link"), "%s", e.msg);
-        cr_expect_eq(ssoc_outpath_check(at("dangling"), f, &e), SSOC_EIO);
-        cr_expect_eq(ssoc_outpath_check(at("fifo"), f, &e), SSOC_EIO);
-        cr_expect(strstr(e.msg, "fifo: is a FIFO"), "%s", e.msg);
-        cr_expect_eq(ssoc_outpath_check("/dev/null", f, &e), SSOC_EIO);
-        cr_expect(strstr(e.msg, "/dev/null: is a character device"), "%s", e.msg);
-        cr_expect_eq(ssoc_outpath_check(at("nodir/x"), f, &e), SSOC_EIO);
-        cr_expect(strstr(e.msg, "nodir: No such file or directory"), "%s", e.msg);
-        cr_expect_eq(ssoc_outpath_check(at("file/x"), f, &e), SSOC_EIO);
-        cr_expect(strstr(e.msg, "Not a directory"), "%s", e.msg);
+        const struct {
+            const char *path;
+            ssoc_status code;
+            const char *needle;
+        } cases[] = {
+            {"", SSOC_EINVAL, "empty"},
+            {at("d"), SSOC_EIO, "d: is a directory"},
+            {at("d/"), SSOC_EIO, "is a directory"},
+            {at("."), SSOC_EIO, "is a directory"},
+            {at("link"), SSOC_EIO, "link: is a symbolic link"},
+            {at("dangling"), SSOC_EIO, "dangling: is a symbolic link"},
+            {at("fifo"), SSOC_EIO, "fifo: is a FIFO"},
+            {"/dev/null", SSOC_EIO, "/dev/null: is a character device"},
+            {at("nodir/x"), SSOC_EIO, "nodir: No such file or directory"},
+            {at("file/x"), SSOC_EIO, "file: Not a directory"},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; ++i) {
+            cr_expect_eq(ssoc_outpath_check(cases[i].path, f, &e), cases[i].code, "%s: %s", cases[i].path, e.msg);
+            cr_expect(strstr(e.msg, cases[i].needle), "'%s' not in '%s'", cases[i].needle, e.msg);
+        }
         ssoc_outpath o;
         cr_expect_eq(ssoc_outpath_begin(&o, at("link"), f, &e), SSOC_EIO);
         cr_expect_eq(o.fd, -1);

@@ -52,6 +52,11 @@ ssoc_status ssoc_io_read_file(const char *path, const char *what, size_t limit, 
 /// library (HDF5) and must not block or be streamed.
 ssoc_status ssoc_io_check_regular(const char *path, const char *what, ssoc_error *err);
 
+/// After a failed write to `path` whose cause is unknown (HDF5 does not pass errno on): if the file
+/// system of its directory is (nearly) full, less than 16 MB or 1% free, put ": the file system is
+/// full (N kB free)" into buf, else "". Never fails; buf of at least 96 bytes.
+void ssoc_io_full_note(const char *path, char *buf, size_t cap);
+
 /// Current UTC time as ISO 8601 "YYYY-MM-DDThh:mm:ssZ" into buf (at least 21 bytes).
 void ssoc_io_utc_now(char *buf, size_t len);
 

@@ -148,10 +148,18 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
 
 const char *ssoc_cli_shipped_data(void)
 {
-    /* SSOC_DATA_DIR in the environment points an installed or relocated ssoc at its data. */
-    static char buf[4096];
+    /* SSOC_DATA_DIR in the environment points an installed or relocated ssoc at its data; sized to
+     * it (a fixed buffer would cut a long directory and name another file) */
+    static char *buf;
     const char *dir = getenv("SSOC_DATA_DIR");
-    snprintf(buf, sizeof buf, "%s/kim2026_lps_aimd_500K.csv", dir && *dir ? dir : SSOC_DATA_DIR);
+    if (!dir || !*dir)
+        dir = SSOC_DATA_DIR;
+    size_t n = strlen(dir) + sizeof "/kim2026_lps_aimd_500K.csv";
+    free(buf);
+    buf = malloc(n);
+    if (!buf)
+        return SSOC_DATA_DIR "/kim2026_lps_aimd_500K.csv";
+    snprintf(buf, n, "%s/kim2026_lps_aimd_500K.csv", dir);
     return buf;
 }
 
