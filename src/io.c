@@ -91,7 +91,9 @@ ssoc_status ssoc_io_read_file(const char *path, const char *what, size_t limit, 
         close(fd);
         return st;
     }
-    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 1 << 16, len = 0;
+    /* a regular file: its size, the terminator and one byte more, so that the read that finds
+     * the end needs no second buffer */
+    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 2 : 1 << 16, len = 0;
     if (cap < 4096)
         cap = 4096;
     char *buf = malloc(cap);
