@@ -34,13 +34,24 @@ static void fresh_dir(void)
     atexit(remove_dir); /* each test runs in its own process */
 }
 
-/* DIR/NAME, kept for the whole test (a test process is short-lived) */
+/* DIR/NAME, kept for the whole test and freed at its end */
+static char *paths[256];
+static size_t npaths;
+
+static void free_paths(void)
+{
+    while (npaths)
+        free(paths[--npaths]);
+}
+
 static const char *at(const char *name)
 {
     char *b = malloc(strlen(dir) + strlen(name) + 2);
-    cr_assert(b);
+    cr_assert(b && npaths < sizeof paths / sizeof *paths);
     sprintf(b, "%s/%s", dir, name);
-    return b;
+    if (npaths == 0)
+        atexit(free_paths);
+    return paths[npaths++] = b;
 }
 
 static void put(const char *path, const char *text)
