@@ -16,9 +16,9 @@
 #include <cjson/cJSON.h>
 
 #include "ssoc/fit.h"
-#include "ssoc/json.h"
+#include "json.h"
 #include "ssoc/rules.h"
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 
 /* ------------------------------------------------------------------ computing */
 
@@ -27,27 +27,13 @@ typedef struct ctx {
     ssoc_rules_prep best;
     ssoc_rules_prep *jack; /* successful leave-one-out sets (BCa) */
     size_t n_jack;
-    double q_lo, q_hi;     /* percentile levels */
 } ctx;
 
 static void band_of(const ctx *c, double *v, size_t n, double point, const double *jack, size_t nj, ssoc_band *b)
 {
-    /* the sweep's band(): type-7 quantiles by selection at the percentile or BCa levels */
+    /* the sweep's band, the same call */
     b->value = point;
-    b->lo = b->hi = NAN;
-    if (n < 2 || !isfinite(point))
-        return;
-    double q[2] = {c->q_lo, c->q_hi};
-    if (c->sf->interval == SSOC_CI_BCA) {
-        size_t below = 0, equal = 0;
-        for (size_t j = 0; j < n; ++j)
-            below += v[j] < point, equal += v[j] == point;
-        const double frac = ((double)below + 0.5 * (double)equal) / (double)n;
-        ssoc_ci_levels(SSOC_CI_BCA, c->sf->confidence, frac, ssoc_bca_acceleration(jack, nj), &q[0], &q[1]);
-    }
-    double res[2];
-    ssoc_kernel_quantiles(v, n, 2, q, res);
-    b->lo = res[0], b->hi = res[1];
+    ssoc_kernel_band(c->sf->interval, c->sf->confidence, v, n, point, jack, nj, &b->lo, &b->hi, NULL);
 }
 
 /* Where a composition sits on the file's x grid: at node first + i of the x block [first,
@@ -69,7 +55,7 @@ static xnode find_node(const ssoc_sweepfile *sf, double x)
 }
 
 /* rho_opt of one parameter set at composition x: at a grid node, the sweep's own call (the x-block
- * method over the node's block, src/sweep.c rho_block_task), so the numbers are /rules' to the
+ * method over the node's block, src/sweep_rules.c rho_block_task), so the numbers are /rules' to the
  * bit; elsewhere a direct solve. Both fail exactly when the direct solve fails (rules.h), and then
  * the direct solve says why. */
 static int comp_rho_opt(const ssoc_rules_prep *pp, const ssoc_sweepfile *sf, const xnode *nd, double x, double T,
@@ -104,7 +90,7 @@ static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratc
     if (!comp_rho_opt(&c->best, sf, &nd, x, T, &pt, &e))
         return SSOC_ERR(err, SSOC_EFIT, "%s: rho_opt at x = %g, T = %g K with /fit/params: %s", sf->path, x, T, e.msg);
     o->edge = !pt.at_bound ? SSOC_EDGE_NONE : pt.arg == rlo ? SSOC_EDGE_LOWER : SSOC_EDGE_UPPER;
-    o->extrapolated = ssoc_sweepfile_extrap(&sf->range, x, pt.v_f, T);
+    o->extrapolated = ssoc_data_range_extrap(&sf->range, x, pt.v_f, T);
     double *a = scratch, *v = scratch + sf->B, *s = scratch + 2 * sf->B;
     unsigned char *okb = (unsigned char *)(scratch + 3 * sf->B);
     long nfail = 0, nabove = 0;
@@ -251,7 +237,7 @@ static ssoc_status grid_part(const ssoc_sweepfile *sf, ssoc_report_T *t, double 
     t->sigma_best = rule_band(&sf->sigma_max, k);
     t->rho_best_at_bound = sf->rho_opt_at_bound[k] != 0;
     t->x_best_edge = nx < 2 ? SSOC_EDGE_NONE : ib == 0 ? SSOC_EDGE_LOWER : ib == nx - 1 ? SSOC_EDGE_UPPER : SSOC_EDGE_NONE;
-    t->best_extrapolated = ssoc_sweepfile_extrap(&sf->range, t->x_best, t->vf_best.value, t->T_K);
+    t->best_extrapolated = ssoc_data_range_extrap(&sf->range, t->x_best, t->vf_best.value, t->T_K);
     t->ir_node = nearest(sf->rho_g_cm3, nrho, t->rho_best.value);
     t->rho_node = sf->rho_g_cm3[t->ir_node];
     const size_t kr = it * nrho + t->ir_node;
@@ -261,7 +247,7 @@ static ssoc_status grid_part(const ssoc_sweepfile *sf, ssoc_report_T *t, double 
     t->x_opt_edge = !t->x_opt_at_bound          ? SSOC_EDGE_NONE
                     : t->x_opt.value == sf->x[0] ? SSOC_EDGE_LOWER
                                                  : SSOC_EDGE_UPPER;
-    t->x_opt_extrapolated = ssoc_sweepfile_extrap(&sf->range, t->x_opt.value,
+    t->x_opt_extrapolated = ssoc_data_range_extrap(&sf->range, t->x_opt.value,
                                                   ssoc_model_vf(t->x_opt.value, t->rho_node), t->T_K);
     for (size_t ir = 0; ir < nrho; ++ir) {
         const size_t q = it * nrho + ir;
@@ -296,7 +282,18 @@ void ssoc_report_free(ssoc_report *r)
 
 ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_error *err)
 {
+    return ssoc_report_build_at(sf, NULL, 0, out, err);
+}
+
+ssoc_status ssoc_report_build_at(const ssoc_sweepfile *sf, const size_t *its, size_t nits, ssoc_report **out,
+                                 ssoc_error *err)
+{
     *out = NULL;
+    for (size_t k = 0; k < nits; ++k)
+        if (its[k] >= sf->nT || (k && its[k] <= its[k - 1]))
+            return SSOC_ERR(err, SSOC_EINVAL, "ssoc_report_build_at: temperature indices must be increasing and < %zu",
+                            sf->nT);
+    const size_t nsel = its ? nits : sf->nT;
     /* the report is built on rho_opt(x) and x_opt(rho): both need a range (the sweep records the
      * undefined rule as NaN, with status 1 in /rules/rho_opt_status or x_opt_status) */
     if (sf->nrho < 2 || sf->nx < 2)
@@ -327,20 +324,19 @@ ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_
     ssoc_status st = SSOC_OK;
     /* fitted compositions, ascending and distinct */
     r->comp_x = malloc(sf->data->n * sizeof *r->comp_x);
-    r->t = calloc(sf->nT, sizeof *r->t);
+    r->t = calloc(nsel ? nsel : 1, sizeof *r->t);
     scratch = malloc(sf->B * (3 * sizeof(double) + 1) + sizeof(double));
     slice = malloc(sf->nrho * sf->nx * sizeof *slice);
     if (!r->comp_x || !r->t || !scratch || !slice) {
         st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
         goto done;
     }
-    r->nT = sf->nT;
+    r->nT = nsel;
     memcpy(r->comp_x, sf->data->x, sf->data->n * sizeof *r->comp_x);
     qsort(r->comp_x, sf->data->n, sizeof *r->comp_x, cmp_double);
     for (size_t i = 0; i < sf->data->n; ++i)
         if (r->ncomp == 0 || r->comp_x[i] != r->comp_x[r->ncomp - 1])
             r->comp_x[r->ncomp++] = r->comp_x[i];
-    ssoc_ci_levels(SSOC_CI_PERCENTILE, sf->confidence, 0.5, 0.0, &c.q_lo, &c.q_hi);
     ssoc_error e = {0};
     if (ssoc_rules_prepare(&sf->best, &c.best, &e) != SSOC_OK) {
         st = SSOC_ERR(err, SSOC_EFIT, "%s: /fit/params: %s", sf->path, e.msg);
@@ -349,8 +345,9 @@ ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_
     if (sf->interval == SSOC_CI_BCA && (st = jackknife(&c, err)))
         goto done;
     r->n_jack_ok = c.n_jack;
-    for (size_t it = 0; it < sf->nT && !st; ++it) {
-        ssoc_report_T *t = &r->t[it];
+    for (size_t sel = 0; sel < nsel && !st; ++sel) {
+        const size_t it = its ? its[sel] : sel;
+        ssoc_report_T *t = &r->t[sel];
         t->it = it;
         t->T_K = sf->T_K[it];
         t->comp = calloc(r->ncomp, sizeof *t->comp);
@@ -381,13 +378,17 @@ ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_
     /* the temperature the rule is stated at: the grid T holding most fitted points (ties: the
      * first), else the grid T nearest the middle of the data's T range */
     size_t best_n = 0;
-    r->it_ref = ssoc_sweepfile_nearest_T(sf, 0.5 * (sf->range.T_min_K + sf->range.T_max_K));
-    for (size_t it = 0; it < sf->nT; ++it) {
+    const double T_mid = 0.5 * (sf->range.T_min_K + sf->range.T_max_K);
+    r->it_ref = 0;
+    for (size_t k = 1; k < nsel; ++k) /* nearest to the middle (ties: the lower T), among those reported */
+        if (fabs(r->t[k].T_K - T_mid) < fabs(r->t[r->it_ref].T_K - T_mid))
+            r->it_ref = k;
+    for (size_t k = 0; k < nsel; ++k) {
         size_t n = 0;
         for (size_t i = 0; i < sf->data->n; ++i)
-            n += fabs(sf->data->T_K[i] - sf->T_K[it]) <= 1e-9 * sf->T_K[it];
+            n += fabs(sf->data->T_K[i] - r->t[k].T_K) <= 1e-9 * r->t[k].T_K;
         if (n > best_n)
-            best_n = n, r->it_ref = it;
+            best_n = n, r->it_ref = k;
     }
     write_sentences(r);
 done:
@@ -813,11 +814,19 @@ static void csv_num(sbuf *b, double v)
     sb_printf(b, ",%s", isfinite(v) ? num(buf, v) : "");
 }
 
+/* the edge as a word and one boolean column per flag: lower, upper edge; x, v_f, T extrapolated */
+static void csv_flags(sbuf *b, ssoc_edge edge, unsigned ext)
+{
+    static const char *const tf[2] = {"false", "true"};
+    sb_printf(b, ",%s,%s,%s,%s,%s,%s", edge_word(edge), tf[edge == SSOC_EDGE_LOWER], tf[edge == SSOC_EDGE_UPPER],
+              tf[(ext & 1u) != 0], tf[(ext & 2u) != 0], tf[(ext & 4u) != 0]);
+}
+
 char *ssoc_report_csv(const ssoc_report *r)
 {
     sbuf b = {0};
     sb_printf(&b, "kind,T_K,x,x_lo,x_hi,rho_g_cm3,rho_lo,rho_hi,v_f,v_f_lo,v_f_hi,sigma_S_cm,sigma_lo,sigma_hi,edge,"
-                  "extrapolated,p_exceed\n");
+                  "at_lower_edge,at_upper_edge,extrapolated_x,extrapolated_v_f,extrapolated_T,p_exceed\n");
     for (size_t it = 0; it < r->nT; ++it) {
         const ssoc_report_T *t = &r->t[it];
         for (size_t k = 0; k < r->ncomp; ++k) {
@@ -827,7 +836,7 @@ char *ssoc_report_csv(const ssoc_report *r)
             csv_num(&b, o->rho_opt.value), csv_num(&b, o->rho_opt.lo), csv_num(&b, o->rho_opt.hi);
             csv_num(&b, o->vf_opt.value), csv_num(&b, o->vf_opt.lo), csv_num(&b, o->vf_opt.hi);
             csv_num(&b, o->sigma_max.value), csv_num(&b, o->sigma_max.lo), csv_num(&b, o->sigma_max.hi);
-            sb_printf(&b, ",%s,%u", edge_word(o->edge), o->extrapolated);
+            csv_flags(&b, o->edge, o->extrapolated);
             csv_num(&b, o->p_exceed);
             sb_printf(&b, "\n");
         }
@@ -838,7 +847,7 @@ char *ssoc_report_csv(const ssoc_report *r)
         csv_num(&b, t->rho_best.value), csv_num(&b, t->rho_best.lo), csv_num(&b, t->rho_best.hi);
         csv_num(&b, t->vf_best.value), csv_num(&b, t->vf_best.lo), csv_num(&b, t->vf_best.hi);
         csv_num(&b, t->sigma_best.value), csv_num(&b, t->sigma_best.lo), csv_num(&b, t->sigma_best.hi);
-        sb_printf(&b, ",%s,%u", edge_word(be), t->best_extrapolated);
+        csv_flags(&b, be, t->best_extrapolated);
         csv_num(&b, t->p_exceed_node);
         sb_printf(&b, "\n");
         sb_printf(&b, "x_opt");
@@ -846,7 +855,7 @@ char *ssoc_report_csv(const ssoc_report *r)
         csv_num(&b, t->rho_node), csv_num(&b, NAN), csv_num(&b, NAN);
         csv_num(&b, ssoc_model_vf(t->x_opt.value, t->rho_node)), csv_num(&b, NAN), csv_num(&b, NAN);
         csv_num(&b, t->x_opt_sigma), csv_num(&b, NAN), csv_num(&b, NAN);
-        sb_printf(&b, ",%s,%u", edge_word(t->x_opt_edge), t->x_opt_extrapolated);
+        csv_flags(&b, t->x_opt_edge, t->x_opt_extrapolated);
         csv_num(&b, NAN);
         sb_printf(&b, "\n");
     }

@@ -37,6 +37,18 @@ typedef struct ssoc_data_range {
     double T_min_K, T_max_K;
 } ssoc_data_range;
 
+/// Extrapolation bits of a point against the range of the fitted data (the sweep's /extrapolated
+/// mask, the rules' *_extrapolated, `ssoc rules`, `ssoc validate`).
+enum ssoc_extrap {
+    SSOC_EXTRAP_X = 1u,  ///< x outside [x_min, x_max]
+    SSOC_EXTRAP_VF = 2u, ///< v_f outside [vf_min, vf_max]
+    SSOC_EXTRAP_T = 4u,  ///< T outside [T_min_K, T_max_K]
+};
+
+/// The ssoc_extrap bits of (x, v_f, T_K) against range r (0: inside in every dimension; a NaN
+/// coordinate counts as inside).
+unsigned ssoc_data_range_extrap(const ssoc_data_range *r, double x, double v_f, double T_K);
+
 /// Allocate an empty data set with room for `capacity` points (n = 0). NULL on allocation failure.
 ssoc_dataset *ssoc_dataset_alloc(size_t capacity);
 /// Free a data set. NULL is harmless.
@@ -56,11 +68,21 @@ void ssoc_dataset_range(const ssoc_dataset *d, ssoc_data_range *r);
 /// Column names are case-sensitive; regime values are matched case-insensitively (pcc, Scc, ...).
 /// If both regime and d_max are present, regime decides and d_max is only stored (it must still
 /// be a number >= 0, or empty -> NaN); a regime that disagrees with d_max < d_crit_A is NOT an error.
-/// Valid values: 0 < x < 1; rho, T, D_hop, sigma > 0; d_max >= 0; all finite.
+/// Valid values: 0 < x < 1; rho, T, D_hop, sigma > 0; d_max >= 0; all finite; and rho, T, D_hop,
+/// sigma and d_max physically plausible (plausible.h: a kg/m3 density or a Celsius temperature is
+/// refused, naming the likely unit mistake). A header may carry a unit, `rho [kg/m3]`, `T [C]`,
+/// `sigma [mS/cm]`, `D_hop [m2/s]`, `d_max [nm]` (plausible.h lists them): values are converted to
+/// ssoc's units on reading; an unknown unit is an error naming it.
 /// Returns SSOC_EINVAL (d_crit_A not finite and > 0, NULL path/out), SSOC_EIO (unreadable file),
 /// SSOC_EDATA (content), SSOC_ENOMEM. On success *out is a new data set (caller frees it with
 /// ssoc_dataset_free) with path, sha256, line numbers, d_crit_A and n_pcc/n_scc filled; on error *out = NULL.
 ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset **out, ssoc_error *err);
+
+/// ssoc_data_read_csv with `flags` of plausible.h: SSOC_PLAUSIBLE_ALLOW accepts implausible values
+/// (a deliberate study), SSOC_PLAUSIBLE_CONFIG names the sweep configuration's override in
+/// messages. ssoc_data_read_csv is this with flags 0.
+ssoc_status ssoc_data_read_csv_ex(const char *path, double d_crit_A, unsigned flags, ssoc_dataset **out,
+                                  ssoc_error *err);
 
 /// A generic parsed CSV table (header + rows of strings), for readers with other columns.
 typedef struct ssoc_csv ssoc_csv;

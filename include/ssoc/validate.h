@@ -21,13 +21,6 @@
 /// Relative step in 1/T of the central difference behind ssoc_validate_Ea_eV.
 #define SSOC_VALIDATE_EA_STEP 1e-3
 
-/// Extrapolation flags of an observation: outside the fitted data's range in x, v_f or T.
-enum ssoc_validate_extrap {
-    SSOC_EXTRAP_X = 1u,  ///< x outside [x_min, x_max]
-    SSOC_EXTRAP_VF = 2u, ///< v_f outside [vf_min, vf_max]
-    SSOC_EXTRAP_T = 4u,  ///< T outside [T_min_K, T_max_K]
-};
-
 /// One external observation and what the model says about it.
 typedef struct ssoc_validate_row {
     int line;               ///< 1-based line in the external file
@@ -110,6 +103,14 @@ double ssoc_validate_Ea_eV(const ssoc_params *p, double x, double rho_g_cm3, dou
 /// NULL arguments, SSOC_ENOMEM. On success *out is a new report; on error *out = NULL.
 ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
                               const ssoc_boot_result *boot, ssoc_validate_report **out, ssoc_error *err);
+
+/// ssoc_validate_run with `flags` of plausible.h (SSOC_PLAUSIBLE_ALLOW: implausible values are
+/// accepted). Without it the columns' values must be plausible (a Celsius T, a kg/m3 rho or a
+/// mS/cm sigma is refused naming the mistake); headers may carry units (`T [C]`, `sigma [mS/cm]`,
+/// `Ea [meV]`), converted on reading. ssoc_validate_run is this with flags 0.
+ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
+                                 const ssoc_boot_result *boot, unsigned flags, ssoc_validate_report **out,
+                                 ssoc_error *err);
 
 /// Free a report. NULL is harmless.
 void ssoc_validate_report_free(ssoc_validate_report *r);
