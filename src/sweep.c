@@ -762,7 +762,7 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     R->threads = omp_get_max_threads();
     R->t0 = ssoc_par_wtime();
     snprintf(R->out, sizeof R->out, "%s", opts->output ? opts->output : cfg->output_file);
-    snprintf(R->partial, sizeof R->partial, "%.4000s.partial", R->out);
+    snprintf(R->partial, sizeof R->partial, "%.4095s.partial", R->out); /* the CLI checked the length (outpath.h) */
     R->ncols = cfg->x.n * cfg->rho.n;
     R->nblocks = (R->ncols + cfg->block_columns - 1) / cfg->block_columns;
 

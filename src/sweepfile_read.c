@@ -5,6 +5,7 @@
  * MPI is active or absent. Every failure is one line naming the file, and what is missing or
  * wrong in it. */
 #include "ssoc/sweepfile.h"
+#include "ssoc/io.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -214,6 +215,10 @@ void ssoc_sweepfile_free(ssoc_sweepfile *sf)
 
 static ssoc_status open_file(const char *path, hid_t *file, ssoc_error *err)
 {
+    /* issue 14: a FIFO, device or directory would block or mislead fopen and HDF5 */
+    ssoc_status rs = ssoc_io_check_regular(path, "sweep file", err);
+    if (rs)
+        return rs;
     FILE *f = fopen(path, "rb");
     if (!f)
         return SSOC_ERR(err, SSOC_EIO, "%s: cannot open: %s", path, strerror(errno));

@@ -24,6 +24,7 @@
 /* parallel and I/O */
 #include "ssoc/h5io.h"
 #include "ssoc/io.h"
+#include "ssoc/outpath.h"
 #include "ssoc/par.h"
 #include "ssoc/sweepfile.h"
 

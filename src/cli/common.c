@@ -36,6 +36,13 @@ int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...)
     return SSOC_EXIT_USAGE;
 }
 
+int ssoc_cli_check_output_arg(const char *cmd, const char *path)
+{
+    if (path && !path[0])
+        return ssoc_cli_usage_error(cmd, "option -o: the file name is empty");
+    return 0;
+}
+
 /* the options ssoc_cli_source_opt takes (fit, predict and validate) */
 static const char *const shared_opts[] = {"--help", "--params", "--data", "--d-crit", "--fix", "--boot", "--seed",
                                           "--confidence", "--interval", "--scheme", "--allow-implausible"};
@@ -182,10 +189,18 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
 
 const char *ssoc_cli_shipped_data(void)
 {
-    /* SSOC_DATA_DIR in the environment points an installed or relocated ssoc at its data. */
-    static char buf[4096];
+    /* SSOC_DATA_DIR in the environment points an installed or relocated ssoc at its data; sized to
+     * it (a fixed buffer would cut a long directory and name another file) */
+    static char *buf;
     const char *dir = getenv("SSOC_DATA_DIR");
-    snprintf(buf, sizeof buf, "%s/kim2026_lps_aimd_500K.csv", dir && *dir ? dir : SSOC_DATA_DIR);
+    if (!dir || !*dir)
+        dir = SSOC_DATA_DIR;
+    size_t n = strlen(dir) + sizeof "/kim2026_lps_aimd_500K.csv";
+    free(buf);
+    buf = malloc(n);
+    if (!buf)
+        return SSOC_DATA_DIR "/kim2026_lps_aimd_500K.csv";
+    snprintf(buf, n, "%s/kim2026_lps_aimd_500K.csv", dir);
     return buf;
 }
 

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "ssoc/config.h"
 #include "ssoc/h5io.h"
+#include "ssoc/outpath.h"
 #include "ssoc/par.h"
 #include "ssoc/suggest.h"
 #include "ssoc/sweep.h"
@@ -93,6 +94,8 @@ int ssoc_cmd_sweep(int argc, char **argv)
     }
     if (!usage_msg[0] && !help && !config)
         snprintf(usage_msg, sizeof usage_msg, "missing CONFIG.ini");
+    if (!usage_msg[0] && opts.output && !opts.output[0])
+        snprintf(usage_msg, sizeof usage_msg, "option -o: the file name is empty");
     if (help) {
         if (root)
             usage(stdout);
@@ -104,6 +107,13 @@ int ssoc_cmd_sweep(int argc, char **argv)
         /* every rank parsed the same file; agree anyway (a file system can differ per node). A
          * rank that loaded its config frees it even when another rank's failed. */
         ssoc_status st = ssoc_par_agree_status(loaded, &err);
+        /* the output path, before any work (outpath.h): rank 0 looks, every rank agrees */
+        if (st == SSOC_OK) {
+            const unsigned flags = SSOC_OUTPATH_PARTIAL | (opts.force ? SSOC_OUTPATH_FORCE : 0) |
+                                   (opts.resume ? SSOC_OUTPATH_RESUME : 0);
+            const char *out = opts.output ? opts.output : cfg.output_file;
+            st = ssoc_par_agree_status(root ? ssoc_outpath_check(out, flags, &err) : SSOC_OK, &err);
+        }
         if (st == SSOC_OK)
             st = ssoc_sweep_run(&cfg, &opts, &err);
         if (loaded == SSOC_OK)
