@@ -18,6 +18,7 @@
 #include "ssoc/fit.h"
 #include "ssoc/kernel.h"
 #include "ssoc/model.h"
+#include "ssoc/monitor.h"
 #include "ssoc/rules.h"
 #include "ssoc/stats.h"
 
@@ -33,6 +34,7 @@
 #include "ssoc/paramfile.h"
 #include "ssoc/plausible.h"
 #include "ssoc/plot.h"
+#include "ssoc/progress.h"
 #include "ssoc/report.h"
 #include "ssoc/suggest.h"
 #include "ssoc/sweep.h"

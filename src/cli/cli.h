@@ -127,10 +127,16 @@ void ssoc_cli_source_init(ssoc_cli_source *s);
 int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv, int *i, ssoc_cli_source *s,
                         unsigned flags);
 
-/// The --data path of predict and validate: fit `d` with the source's fit options, bootstrap the
-/// fit into *boot when --boot was given, and set pf's parameters, method, fixed mask and range (d's)
-/// from it.
-ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
+/// ssoc_boot_run with the progress of the replicate fits on stderr (progress.h: a bar on a
+/// terminal, else a line "ssoc: CMD: bootstrap: N of B replicates ..." every SSOC_PROGRESS_INTERVAL
+/// seconds).
+ssoc_status ssoc_cli_boot_run(const char *cmd, const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,
+                              const ssoc_boot_opts *bo, ssoc_boot_result **out, ssoc_error *err);
+
+/// The --data path of predict and validate (command `cmd`): fit `d` with the source's fit options,
+/// bootstrap the fit into *boot when --boot was given (ssoc_cli_boot_run), and set pf's parameters,
+/// method, fixed mask and range (d's) from it.
+ssoc_status ssoc_cli_source_fit(const char *cmd, const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err);
 
 #include "ssoc/sweepfile.h"

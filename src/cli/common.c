@@ -1,11 +1,13 @@
 #include <errno.h>
 #include <math.h>
+#include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "ssoc/progress.h"
 #include "ssoc/suggest.h"
 
 int ssoc_cli_fail(const char *cmd, const ssoc_error *err)
@@ -308,14 +310,30 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
     return 0;
 }
 
-ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
+ssoc_status ssoc_cli_boot_run(const char *cmd, const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,
+                              const ssoc_boot_opts *bo, ssoc_boot_result **out, ssoc_error *err)
+{
+    static const char *const name[1] = {"bootstrap"}, *const unit[1] = {"replicates"};
+    const double est = SSOC_BOOT_NOMINAL_S * (double)bo->B / omp_get_max_threads();
+    ssoc_progress pg;
+    ssoc_progress_start(&pg, cmd, 1, 0, 1, name, unit, &est, NULL);
+    ssoc_progress_phase(&pg, 0, bo->B);
+    const ssoc_monitor mon = ssoc_progress_monitor(&pg);
+    ssoc_boot_opts o = *bo;
+    o.monitor = &mon;
+    const ssoc_status st = ssoc_boot_run(d, fo, point, &o, out, err);
+    ssoc_progress_end(&pg);
+    return st;
+}
+
+ssoc_status ssoc_cli_source_fit(const char *cmd, const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err)
 {
     ssoc_fit_result fit;
     ssoc_status st;
     if ((st = ssoc_fit_run(d, &s->fo, &fit, err)) != SSOC_OK)
         return st;
-    if (s->want_boot && (st = ssoc_boot_run(d, &s->fo, &fit.params, &s->bo, boot, err)) != SSOC_OK)
+    if (s->want_boot && (st = ssoc_cli_boot_run(cmd, d, &s->fo, &fit.params, &s->bo, boot, err)) != SSOC_OK)
         return st;
     pf->params = fit.params;
     pf->method = fit.method;

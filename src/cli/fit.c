@@ -192,7 +192,7 @@ int ssoc_cmd_fit(int argc, char **argv)
     if (ssoc_data_read_csv_ex(data_path, src.d_crit, src.allow_implausible ? SSOC_PLAUSIBLE_ALLOW : 0u, &d, &err) != SSOC_OK ||
         ssoc_fit_run(d, &src.fo, &fit, &err) != SSOC_OK ||
         (lnA_free && ssoc_fit_run(d, &fixed_lnA, &alt, &err) != SSOC_OK) ||
-        (src.want_boot && ssoc_boot_run(d, &src.fo, &fit.params, &src.bo, &boot, &err) != SSOC_OK)) {
+        (src.want_boot && ssoc_cli_boot_run(cmd, d, &src.fo, &fit.params, &src.bo, &boot, &err) != SSOC_OK)) {
         rc = ssoc_cli_fail(cmd, &err);
         goto done;
     }
