@@ -83,6 +83,9 @@ static ssoc_status open_common(const char *path, int create, ssoc_h5 **out, ssoc
     snprintf(f->path, sizeof f->path, "%s", path);
     f->parallel = ssoc_par_active();
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    /* the file is the sweep's OUT.partial, created and locked by rank 0 through another descriptor
+     * (outpath.h): HDF5's own flock on it would fail against that lock, and is not needed */
+    H5Pset_file_locking(fapl, 0, 1);
     f->dxpl = H5P_DEFAULT;
     if (f->parallel) {
         H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);

@@ -148,11 +148,9 @@ static ssoc_status existing_partial(const char *work, const struct stat *sb, uns
         return locked_by_other(work, err);
     }
     ssoc_status st = SSOC_OK;
-    if (flags & SSOC_OUTPATH_RESUME) {
-        if (fs.st_size == 0)
-            st = SSOC_ERR(err, SSOC_EIO,
-                          "%s is empty: the run that created it stopped before writing anything; start over with --force", work);
-    } else if (!(flags & SSOC_OUTPATH_FORCE)) {
+    /* --resume takes any unlocked .partial, an empty one too (a run stopped before it wrote
+     * anything: the caller starts it, ssoc_outpath.empty) */
+    if (!(flags & (SSOC_OUTPATH_RESUME | SSOC_OUTPATH_FORCE))) {
         st = SSOC_ERR(err, SSOC_EEXISTS,
                       "%s exists (an interrupted run): continue it with --resume, or start over with --force", work);
     }
@@ -288,6 +286,16 @@ ssoc_status ssoc_outpath_begin(ssoc_outpath *o, const char *path, unsigned flags
     }
     o->dev = fs.st_dev;
     o->ino = fs.st_ino;
+    o->empty = fs.st_size == 0;
+    /* OUT may have appeared since check_out (another run published it just before we created the
+     * .partial, releasing its lock after its rename): refuse now, not after the whole run */
+    struct stat ob;
+    if ((o->flags & SSOC_OUTPATH_PARTIAL) && !(o->flags & SSOC_OUTPATH_FORCE) && lstat(o->path, &ob) == 0) {
+        st = SSOC_ERR(err, SSOC_EEXISTS, "%s exists (another run just finished it); refusing to overwrite it (use --force)",
+                      o->path);
+        ssoc_outpath_abandon(o);
+        return st;
+    }
     return SSOC_OK;
 }
 

@@ -63,6 +63,8 @@ typedef struct ssoc_outpath {
     int fd;                        ///< the working file, open read-write (-1 when ended)
     int locked;                    ///< 1 while the exclusive flock is held
     int created;                   ///< 1 if this run created the working file (0: an existing .partial)
+    int empty;                     ///< 1 if it was empty when opened: new, or an OUT.partial of a run stopped
+                                   ///< before it wrote anything (--resume then starts it afresh)
     dev_t dev;                     ///< identity of the working file, to notice it being replaced
     ino_t ino;
 } ssoc_outpath;
@@ -72,12 +74,14 @@ typedef struct ssoc_outpath {
 /// SSOC_EINVAL for an empty path, or --resume with no OUT.partial; SSOC_EEXISTS for an existing OUT
 /// without SSOC_OUTPATH_FORCE, or an OUT.partial without --resume or --force; SSOC_EIO for
 /// everything else (too long, a directory, a device, a symbolic link, a directory that is missing
-/// or not writable, an OUT.partial locked by another run, an empty OUT.partial to resume).
+/// or not writable, an OUT.partial locked by another run). An empty OUT.partial may be resumed: it
+/// is what a run leaves that stopped before writing anything (ssoc_outpath.empty).
 ssoc_status ssoc_outpath_check(const char *path, unsigned flags, ssoc_error *err);
 
 /// ssoc_outpath_check, then create (or, for --resume and --force over an unlocked OUT.partial,
 /// open without truncating) the working file and lock it. On success `o` owns an open descriptor;
-/// on failure nothing was created and `o->fd` is -1.
+/// on failure nothing was created and `o->fd` is -1. An OUT.partial created without --force is
+/// given up again (SSOC_EEXISTS) if OUT appeared meanwhile: another run finished it.
 ssoc_status ssoc_outpath_begin(ssoc_outpath *o, const char *path, unsigned flags, ssoc_error *err);
 
 /// SSOC_OK if o->work still names the file this run created or opened (not replaced by another

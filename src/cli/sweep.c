@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "ssoc/config.h"
 #include "ssoc/h5io.h"
-#include "ssoc/outpath.h"
 #include "ssoc/par.h"
 #include "ssoc/suggest.h"
 #include "ssoc/sweep.h"
@@ -26,9 +25,11 @@ static void usage(FILE *f)
             "  -q, --quiet   no progress and no summary on stderr\n"
             "  --allow-implausible  accept implausible grid, target and data values (a deliberate out-of-range\n"
             "                study): the same as [data] allow_implausible = true and [grid] allow_implausible = true\n\n"
-            "The run writes OUT.h5.partial and renames it when complete. SIGTERM, SIGUSR1 or Ctrl-C stop at the\n"
-            "next block boundary with exit code 4 (interrupted, resumable); under mpirun send SIGUSR1 to\n"
-            "mpirun (it forwards it). Threads per rank: OMP_NUM_THREADS.\n"
+            "The run creates and locks OUT.h5.partial before any work (a second run on the same output is refused)\n"
+            "and renames it when complete. SIGTERM, SIGUSR1 or Ctrl-C stop it within seconds in any phase with\n"
+            "exit code 4 (interrupted, resumable: --resume continues it); under mpirun send SIGTERM or SIGUSR1 to\n"
+            "mpirun (it forwards them). Progress: a bar on a terminal, else a line every SSOC_PROGRESS_INTERVAL\n"
+            "seconds (default 5) and at each phase. Threads per rank: OMP_NUM_THREADS.\n"
             "Exit codes: 0 ok, 1 runtime or configuration error, 2 usage, 4 interrupted (resumable).\n");
 }
 
@@ -107,13 +108,8 @@ int ssoc_cmd_sweep(int argc, char **argv)
         /* every rank parsed the same file; agree anyway (a file system can differ per node). A
          * rank that loaded its config frees it even when another rank's failed. */
         ssoc_status st = ssoc_par_agree_status(loaded, &err);
-        /* the output path, before any work (outpath.h): rank 0 looks, every rank agrees */
-        if (st == SSOC_OK) {
-            const unsigned flags = SSOC_OUTPATH_PARTIAL | (opts.force ? SSOC_OUTPATH_FORCE : 0) |
-                                   (opts.resume ? SSOC_OUTPATH_RESUME : 0);
-            const char *out = opts.output ? opts.output : cfg.output_file;
-            st = ssoc_par_agree_status(root ? ssoc_outpath_check(out, flags, &err) : SSOC_OK, &err);
-        }
+        /* the output path is checked, OUT.partial created and locked, before any work: the
+         * driver's first phase (sweep.h) */
         if (st == SSOC_OK)
             st = ssoc_sweep_run(&cfg, &opts, &err);
         if (loaded == SSOC_OK)
