@@ -31,6 +31,7 @@
 #include "ssoc/fit.h"
 #include "ssoc/h5io.h"
 #include "ssoc/io.h"
+#include "ssoc/kernel_isa.h"
 #include "ssoc/par.h"
 #include "ssoc/paramfile.h"
 #include "ssoc/report.h"
@@ -69,6 +70,7 @@ typedef struct run {
     double q_lo, q_hi;
     size_t nx, nrho, nT, ncols, nblocks, block;
     ssoc_h5 *h5;
+    ssoc_kernel_isa isa; /* the kernel variant every rank runs */
     double t_phase[PH_COUNT];
     double t0;
 } run;
@@ -298,6 +300,7 @@ static ssoc_status write_provenance(run *R, int resumed, ssoc_error *err)
         (st = ssoc_h5_attr_str(h, "/", "compiler", SSOC_COMPILER, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "build_type", SSOC_BUILD_TYPE, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "cflags", SSOC_CFLAGS, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "kernel_isa", ssoc_kernel_isa_name(R->isa), err)) ||
         (st = ssoc_h5_attr_num(h, "/", "mpi_ranks", SSOC_H5_I64, &ranks, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "omp_threads", SSOC_H5_I64, &threads, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "mpi_initialised", SSOC_H5_I64, &mpi, 1, err)) ||
@@ -494,6 +497,50 @@ static ssoc_status write_layout(run *R, ssoc_error *err)
     if (!st)
         st = ssoc_h5_attr_num(h, "/progress", "nblocks", SSOC_H5_I64, &nb, 1, err);
     return st;
+}
+
+/* ------------------------------------------------------------------ kernel variant */
+
+/* One kernel variant for the whole run (include/ssoc/kernel_isa.h): the variants agree only to
+ * the last bits, so a run whose ranks ran different ones would depend on its decomposition, and a
+ * resume on another variant on the interruption. ok[i] = ranks whose CPU can run variant i.
+ * recorded: the variant a resumed file was started with (NULL for a new file). The kernel's
+ * set-up (parameter sets, column constants) is scalar arithmetic, the same in every variant, so
+ * sets built before this choice stay valid. */
+static ssoc_status choose_kernel(run *R, const int64_t *ok, const char *recorded, ssoc_error *err)
+{
+    ssoc_kernel_isa pin = SSOC_ISA_DEFAULT, isa = SSOC_ISA_DEFAULT;
+    int given = 0;
+    ssoc_status st = ssoc_kernel_isa_from_env(&pin, &given, err);
+    if (st)
+        return st;
+    if (recorded) {
+        if (ssoc_kernel_isa_parse(recorded, &isa))
+            return SSOC_ERR(err, SSOC_ECONFIG, "%s was started with kernel variant '%.32s', which this ssoc does not know; "
+                            "start over with --force", R->partial, recorded);
+        if (given && pin != isa)
+            return SSOC_ERR(err, SSOC_ECONFIG, "%s was started with the %s kernel but SSOC_KERNEL_ISA=%s: the results "
+                            "would differ in the last bits; refusing to resume (unset SSOC_KERNEL_ISA, or start over "
+                            "with --force)", R->partial, recorded, ssoc_kernel_isa_name(pin));
+        if (ok[isa] < R->size)
+            return SSOC_ERR(err, SSOC_ECONFIG, "%s was started with the %s kernel, which the CPU of %lld of %d rank%s "
+                            "cannot run: resume on nodes that can (another variant would change the last bits), or "
+                            "start over with --force", R->partial, recorded, (long long)(R->size - ok[isa]), R->size,
+                            R->size == 1 ? "" : "s");
+    } else if (given) {
+        isa = pin;
+        if (ok[isa] < R->size)
+            return SSOC_ERR(err, SSOC_EINVAL, "SSOC_KERNEL_ISA=%s: the CPU of %lld of %d rank%s cannot run it",
+                            ssoc_kernel_isa_name(pin), (long long)(R->size - ok[isa]), R->size, R->size == 1 ? "" : "s");
+    } else {
+        for (int i = SSOC_ISA_COUNT - 1; i >= 0; --i)
+            if (ok[i] == R->size) {
+                isa = (ssoc_kernel_isa)i;
+                break;
+            }
+    }
+    R->isa = isa;
+    return ssoc_kernel_isa_set(isa, err);
 }
 
 /* ------------------------------------------------------------------ resume */
@@ -1307,14 +1354,27 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     }
     int resumed = 0;
     if (!st) {
+        int64_t isa_ok[SSOC_ISA_COUNT]; /* ranks that can run each kernel variant */
+        for (int i = 0; i < SSOC_ISA_COUNT; ++i)
+            isa_ok[i] = ssoc_kernel_isa_supported((ssoc_kernel_isa)i);
+        ssoc_par_sum_i64(isa_ok, SSOC_ISA_COUNT);
         t = ssoc_par_wtime();
         if (opts->resume) {
             st = open_for_resume(R, done, &e);
             resumed = 1;
+            char *rec = NULL;
+            if (!st && ssoc_h5_attr_get_str(R->h5, "/", "kernel_isa", &rec, &e))
+                st = SSOC_ERR(&e, SSOC_ECONFIG, "%s does not record its kernel variant (an older ssoc started it): "
+                              "start over with --force", R->partial);
+            if (!st)
+                st = choose_kernel(R, isa_ok, rec, &e);
+            free(rec);
             if (!st)
                 st = write_provenance(R, 1, &e);
         } else {
-            st = ssoc_h5_create(R->partial, &R->h5, &e);
+            st = choose_kernel(R, isa_ok, NULL, &e);
+            if (!st)
+                st = ssoc_h5_create(R->partial, &R->h5, &e);
             if (!st)
                 st = write_layout(R, &e);
             if (!st)
