@@ -13,6 +13,8 @@
  *   name the key that carries the conflict. */
 #include "ssoc/config.h"
 #include "ssoc/model.h"
+#include "ssoc/plausible.h"
+#include "ssoc/suggest.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,11 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 enum key_id {
     K_DATA_FILE,
     K_DATA_DCRIT,
+    K_DATA_ALLOW,
     K_FIT_PARAMS,
     K_FIT_FIX,
     K_BOOT_B,
@@ -37,6 +41,7 @@ enum key_id {
     K_GRID_X,
     K_GRID_RHO,
     K_GRID_T,
+    K_GRID_ALLOW,
     K_TARGET_SIGMA,
     K_OUT_FILE,
     K_OUT_BLOCK,
@@ -47,6 +52,7 @@ static const struct {
     const char *section, *key;
 } keys[K_COUNT] = {
     [K_DATA_FILE] = {"data", "file"},          [K_DATA_DCRIT] = {"data", "d_crit"},
+    [K_DATA_ALLOW] = {"data", "allow_implausible"}, [K_GRID_ALLOW] = {"grid", "allow_implausible"},
     [K_FIT_PARAMS] = {"fit", "params"},        [K_FIT_FIX] = {"fit", "fix"},
     [K_BOOT_B] = {"bootstrap", "B"},           [K_BOOT_SEED] = {"bootstrap", "seed"},
     [K_BOOT_SCHEME] = {"bootstrap", "scheme"}, [K_BOOT_CONF] = {"bootstrap", "confidence"},
@@ -304,6 +310,18 @@ static ssoc_status apply(parser *p, int k, const char *value)
                         p->from_set || value[0] == '/' ? "" : " (relative to the config file's directory)");
         return SSOC_OK;
     }
+    case K_DATA_ALLOW:
+    case K_GRID_ALLOW: {
+        int b;
+        if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1"))
+            b = 1;
+        else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcmp(value, "0"))
+            b = 0;
+        else
+            return perr(p, k, "'%s' is not true or false", value);
+        *(k == K_DATA_ALLOW ? &c->allow_implausible_data : &c->allow_implausible_grid) = b;
+        return SSOC_OK;
+    }
     case K_DATA_DCRIT:
         if (parse_double(value, &d) || !(d > 0.0))
             return perr(p, k, "'%s' is not a positive number [angstrom]", value);
@@ -357,8 +375,18 @@ static ssoc_status apply(parser *p, int k, const char *value)
     case K_GRID_T: {
         ssoc_axis *a = k == K_GRID_X ? &c->x : k == K_GRID_RHO ? &c->rho : &c->T;
         /* physical domain: 0 < x < 1 (n_Li > 0 and 5 - 4x > 0), rho > 0, T > 0 */
-        if (ssoc_axis_parse(value, 0.0, 1, k == K_GRID_X ? 1.0 : INFINITY, 1, a, "axis", &e))
-            return perr(p, k, "%s", e.msg + strlen("axis: "));
+        if (ssoc_axis_parse(value, 0.0, 1, k == K_GRID_X ? 1.0 : INFINITY, 1, a, "axis", &e)) {
+            /* "x = 60:80:21" is a percentage; "T = -20, 0, 25" is in degrees Celsius */
+            ssoc_axis t = {0, NULL};
+            const int pct = k == K_GRID_X && !ssoc_axis_parse(value, 1.0, 1, 100.0, 1, &t, "axis", &e);
+            const int cel = k == K_GRID_T && !ssoc_axis_parse(value, -273.15, 1, INFINITY, 1, &t, "axis", &e);
+            free(t.v);
+            ssoc_axis_parse(value, 0.0, 1, k == K_GRID_X ? 1.0 : INFINITY, 1, a, "axis", &e);
+            return perr(p, k, "%s%s", e.msg + strlen("axis: "),
+                        pct   ? ": it looks like a percentage (x is the Li2S fraction: 75 mol% is 0.75)"
+                        : cel ? ": it looks like degrees Celsius (T [K] = T [C] + 273.15)"
+                              : "");
+        }
         return SSOC_OK;
     }
     case K_TARGET_SIGMA:
@@ -382,6 +410,31 @@ static ssoc_status apply(parser *p, int k, const char *value)
     return SSOC_OK;
 }
 
+/* The grid's rho and T and the target must be physically plausible (plausible.h) unless
+ * [grid] allow_implausible; checked after every key is known, so the override may come later
+ * in the file or from --set. */
+static ssoc_status check_plausible(parser *p)
+{
+    const ssoc_config *c = p->c;
+    if (c->allow_implausible_grid)
+        return SSOC_OK;
+    char why[400];
+    static const char tail[] = "; [grid] allow_implausible = true for a deliberate out-of-range study";
+    for (int a = 0; a < 2; ++a) {
+        const ssoc_axis *ax = a ? &c->T : &c->rho;
+        const ssoc_qty q = a ? SSOC_QTY_T : SSOC_QTY_RHO;
+        const int k = a ? K_GRID_T : K_GRID_RHO;
+        if (!p->org[k].set)
+            continue; /* the default axes are plausible */
+        if (!ssoc_plausible_check(q, ax->v[0], why, sizeof why) ||
+            !ssoc_plausible_check(q, ax->v[ax->n - 1], why, sizeof why))
+            return perr(p, k, "%s%s", why, tail);
+    }
+    if (c->has_target && !ssoc_plausible_check(SSOC_QTY_SIGMA, c->target_sigma_S_cm, why, sizeof why))
+        return perr(p, K_TARGET_SIGMA, "%s%s", why, tail);
+    return SSOC_OK;
+}
+
 static int find_key(const char *section, const char *name)
 {
     for (int k = 0; k < K_COUNT; ++k)
@@ -396,6 +449,37 @@ static int section_known(const char *section)
         if (!strcmp(keys[k].section, section))
             return 1;
     return 0;
+}
+
+/* " (did you mean 'X'?)" for an unknown section, or for an unknown key of a known section (a key
+ * of another section counts too: "[grid] sigma" is probably [target] sigma) */
+static const char *did_you_mean(const char *section, const char *name, char *buf, size_t cap)
+{
+    const char *cands[K_COUNT];
+    char full[K_COUNT][80];
+    size_t n = 0;
+    buf[0] = '\0';
+    if (!section_known(section)) {
+        for (int k = 0; k < K_COUNT; ++k)
+            if (k == 0 || strcmp(keys[k].section, keys[k - 1].section))
+                cands[n++] = keys[k].section;
+        return ssoc_suggest_append(buf, cap, section, cands, n);
+    }
+    for (int k = 0; k < K_COUNT; ++k)
+        if (!strcmp(keys[k].section, section))
+            cands[n++] = keys[k].key;
+    if (ssoc_suggest(name, cands, n))
+        return ssoc_suggest_append(buf, cap, name, cands, n);
+    n = 0;
+    for (int k = 0; k < K_COUNT; ++k)
+        if (!strcmp(keys[k].key, name)) {
+            snprintf(full[n], sizeof full[n], "[%s] %s", keys[k].section, keys[k].key);
+            cands[n] = full[n];
+            ++n;
+        }
+    if (n)
+        snprintf(buf, cap, " (did you mean '%s'?)", cands[0]);
+    return buf;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -428,15 +512,18 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     if (!section_known(section)) {
         p->failed = 1;
+        char dym[128];
         SSOC_ERR(p->err, SSOC_ECONFIG,
-                 "%s:%d: [%s]: unknown section (known: data, fit, bootstrap, grid, target, output)", p->file,
-                 p->line, section);
+                 "%s:%d: [%s]: unknown section%s (known: data, fit, bootstrap, grid, target, output)", p->file,
+                 p->line, section, did_you_mean(section, name, dym, sizeof dym));
         return 0;
     }
     int k = find_key(section, name);
     if (k < 0) {
         p->failed = 1;
-        SSOC_ERR(p->err, SSOC_ECONFIG, "%s:%d: [%s] %s: unknown key", p->file, p->line, section, name);
+        char dym[128];
+        SSOC_ERR(p->err, SSOC_ECONFIG, "%s:%d: [%s] %s: unknown key%s", p->file, p->line, section, name,
+                 did_you_mean(section, name, dym, sizeof dym));
         return 0;
     }
     if (p->org[k].set) {
@@ -489,6 +576,8 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
     if (with_paths)
         PUT("file = %s\n", c->data_file);
     PUT("d_crit = %.17g\n", c->d_crit_A);
+    if (c->allow_implausible_data)
+        PUT("allow_implausible = true\n");
     PUT("[fit]\n");
     if (c->params == SSOC_PARAMS_FIT)
         PUT("params = fit\n");
@@ -514,6 +603,8 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
             PUT("%s %.17g", i ? "," : "", ax->v[i]);
         PUT("\n");
     }
+    if (c->allow_implausible_grid)
+        PUT("allow_implausible = true\n");
     PUT("[target]\n");
     if (c->has_target)
         PUT("sigma = %.17g\n", c->target_sigma_S_cm);
@@ -624,8 +715,9 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
         trim_copy(value, sizeof value, eq + 1);
         int k = find_key(section, name);
         if (k < 0) {
-            st = SSOC_ERR(err, SSOC_ECONFIG, "--set %s: [%s] %s: unknown %s", s, section, name,
-                          section_known(section) ? "key" : "section");
+            char dym[128];
+            st = SSOC_ERR(err, SSOC_ECONFIG, "--set %s: [%s] %s: unknown %s%s", s, section, name,
+                          section_known(section) ? "key" : "section", did_you_mean(section, name, dym, sizeof dym));
             goto fail;
         }
         if (set_seen[k]) {
@@ -652,6 +744,8 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
         goto fail;
     }
     if ((st = set_default_axes(p)))
+        goto fail;
+    if ((st = check_plausible(p)))
         goto fail;
     const double npts = (double)c->x.n * (double)c->rho.n * (double)c->T.n;
     if (npts > SSOC_GRID_POINTS_MAX) {

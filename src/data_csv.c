@@ -8,11 +8,19 @@
 #include <strings.h>
 
 #include "ssoc/data.h"
+#include "ssoc/plausible.h"
 
 enum { DATA_X, DATA_RHO, DATA_T, DATA_DHOP, DATA_SIGMA, DATA_NREQ };
 static const char *const data_required[DATA_NREQ] = {"x", "rho", "T", "D_hop", "sigma"};
+static const ssoc_qty data_qty[DATA_NREQ] = {SSOC_QTY_X, SSOC_QTY_RHO, SSOC_QTY_T, SSOC_QTY_DHOP, SSOC_QTY_SIGMA};
 
 ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset **out, ssoc_error *err)
+{
+    return ssoc_data_read_csv_ex(path, d_crit_A, 0, out, err);
+}
+
+ssoc_status ssoc_data_read_csv_ex(const char *path, double d_crit_A, unsigned flags, ssoc_dataset **out,
+                                  ssoc_error *err)
 {
     if (!out)
         return SSOC_ERR(err, SSOC_EINVAL, "ssoc_data_read_csv: NULL output pointer");
@@ -27,17 +35,22 @@ ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset *
     if (st != SSOC_OK)
         return st;
 
-    int col[DATA_NREQ];
+    int col[DATA_NREQ], c_dmax = -1;
+    ssoc_unit unit[DATA_NREQ], u_dmax;
     for (int k = 0; k < DATA_NREQ; ++k) {
-        col[k] = ssoc_csv_column(t, data_required[k]);
-        if (col[k] < 0) {
+        st = ssoc_units_column(t, data_required[k], data_qty[k], &col[k], &unit[k], err);
+        if (!st && col[k] < 0)
             st = ssoc_csv_missing_column(t, data_required[k], err);
+        if (st) {
             ssoc_csv_free(t);
             return st;
         }
     }
+    if ((st = ssoc_units_column(t, "d_max", SSOC_QTY_DMAX, &c_dmax, &u_dmax, err))) {
+        ssoc_csv_free(t);
+        return st;
+    }
     int c_regime = ssoc_csv_column(t, "regime");
-    int c_dmax = ssoc_csv_column(t, "d_max");
     if (c_regime < 0 && c_dmax < 0) {
         char list[400];
         ssoc_csv_header_text(t, list, sizeof list);
@@ -58,16 +71,8 @@ ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset *
     for (size_t i = 0; i < n; ++i) {
         int line = ssoc_csv_line(t, i);
         double v[DATA_NREQ];
-        st = ssoc_csv_get_double(t, i, col[DATA_X], &v[DATA_X], err);
-        if (st != SSOC_OK)
-            goto fail;
-        if (!(v[DATA_X] > 0.0 && v[DATA_X] < 1.0)) {
-            st = SSOC_ERR(err, SSOC_EDATA, "%s:%d: column 'x': '%s' is outside the open interval (0, 1)", path,
-                          line, ssoc_csv_field(t, i, col[DATA_X]));
-            goto fail;
-        }
-        for (int k = DATA_RHO; k < DATA_NREQ; ++k) {
-            st = ssoc_csv_get_positive(t, i, col[k], &v[k], err);
+        for (int k = 0; k < DATA_NREQ; ++k) {
+            st = ssoc_units_get(t, i, col[k], &unit[k], data_qty[k], flags, &v[k], err);
             if (st != SSOC_OK)
                 goto fail;
         }
@@ -76,13 +81,9 @@ ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset *
             /* With a regime column, d_max is informational and may be left empty for some rows. */
             const char *f = ssoc_csv_field(t, i, c_dmax);
             if (!(c_regime >= 0 && f[0] == '\0')) {
-                st = ssoc_csv_get_double(t, i, c_dmax, &dmax, err);
+                st = ssoc_units_get(t, i, c_dmax, &u_dmax, SSOC_QTY_DMAX, flags, &dmax, err);
                 if (st != SSOC_OK)
                     goto fail;
-                if (dmax < 0.0) {
-                    st = SSOC_ERR(err, SSOC_EDATA, "%s:%d: column 'd_max': '%s' must be >= 0", path, line, f);
-                    goto fail;
-                }
             }
         }
         ssoc_regime reg;

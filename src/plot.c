@@ -942,6 +942,40 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
 
 /* ------------------------------------------------------------------ the rules picture */
 
+/* "fitted data: 500 K" or "fitted data: 300–800 K" */
+static void data_T_label(const ssoc_data_range *d, char *buf, size_t cap)
+{
+    if (d->T_max_K > d->T_min_K)
+        snprintf(buf, cap, "fitted data: %g–%g K", d->T_min_K, d->T_max_K);
+    else
+        snprintf(buf, cap, "fitted data: %g K", d->T_min_K);
+}
+
+/* A curve y(x) with its band lo..hi as a translucent ribbon under the line (NaN ends: left out of
+ * the ribbon; NaN y: a gap in the line). lo may be NULL: no ribbon. */
+static void band_line(size_t n, const double *x, const double *y, const double *lo, const double *hi, int colour)
+{
+    PLFLT *px = malloc(2 * n * sizeof *px), *py = malloc(2 * n * sizeof *py);
+    if (px && py && lo && hi) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; ++i)
+            if (isfinite(lo[i]) && isfinite(hi[i]))
+                px[m] = x[i], py[m] = lo[i], ++m;
+        const size_t half = m;
+        for (size_t i = n; i-- > 0;)
+            if (isfinite(lo[i]) && isfinite(hi[i]))
+                px[m] = x[i], py[m] = hi[i], ++m;
+        if (half >= 2) {
+            plcol0(C_FILL0 + colour);
+            plfill((PLINT)m, px, py);
+        }
+    }
+    free(px), free(py);
+    plcol0(C_LINE0 + colour);
+    set_width(2.2);
+    runs(n, x, y, NULL);
+}
+
 ssoc_status ssoc_plot_rules(const ssoc_report *r, const ssoc_plot_opts *o, ssoc_error *err)
 {
     if (!r || !o)
@@ -1022,26 +1056,7 @@ ssoc_status ssoc_plot_rules(const ssoc_report *r, const ssoc_plot_opts *o, ssoc_
                     y[it] = b->value > 0 ? log10(1e3 * b->value) : NAN, lo[it] = b->lo > 0 ? log10(1e3 * b->lo) : NAN,
                     hi[it] = b->hi > 0 ? log10(1e3 * b->hi) : NAN;
             }
-            /* band as a translucent ribbon */
-            PLFLT *px = malloc(2 * nT * sizeof *px), *py = malloc(2 * nT * sizeof *py);
-            if (px && py) {
-                size_t m = 0;
-                for (size_t it = 0; it < nT; ++it)
-                    if (isfinite(lo[it]) && isfinite(hi[it]))
-                        px[m] = T[it], py[m] = lo[it], ++m;
-                const size_t half = m;
-                for (size_t it = nT; it-- > 0;)
-                    if (isfinite(lo[it]) && isfinite(hi[it]))
-                        px[m] = T[it], py[m] = hi[it], ++m;
-                if (half >= 2) {
-                    plcol0(C_FILL0 + ci);
-                    plfill((PLINT)m, px, py);
-                }
-            }
-            free(px), free(py);
-            plcol0(C_LINE0 + ci);
-            set_width(2.2);
-            runs(nT, T, y, NULL);
+            band_line(nT, T, y, lo, hi, ci);
             set_chr(0.6 * chr);
             for (size_t it = 0; it < nT; ++it) {
                 if (!isfinite(y[it]))
@@ -1064,10 +1079,7 @@ ssoc_status ssoc_plot_rules(const ssoc_report *r, const ssoc_plot_opts *o, ssoc_
             plstyl(0, NULL, NULL);
             if (panel == 0) {
                 char dl[96];
-                if (r->range.T_max_K > r->range.T_min_K)
-                    snprintf(dl, sizeof dl, "fitted data: %g–%g K", r->range.T_min_K, r->range.T_max_K);
-                else
-                    snprintf(dl, sizeof dl, "fitted data: %g K", r->range.T_min_K);
+                data_T_label(&r->range, dl, sizeof dl);
                 set_chr(0.85 * chr);
                 plcol0(C_GREY);
                 plptex(r->range.T_max_K + 0.01 * (Tmax - Tmin), yhi - 0.06 * (yhi - ylo), 1, 0, 0.0, dl);
@@ -1268,5 +1280,187 @@ ssoc_status ssoc_plot_params(const ssoc_plot_params_in *in, const ssoc_plot_opts
     set_chr(0.95 * chr);
     plptex(0.5, 0.905, 1, 0, 0.5, sub);
     plend();
+    return picture_publish(&pic, err);
+}
+
+/* ------------------------------------------------------------------ Arrhenius plot */
+
+/* One curve of the Arrhenius plot in plot coordinates: u = 1000/T, y = log10(sigma / (mS/cm)). */
+typedef struct arr_curve {
+    size_t n;
+    double *u, *y, *lo, *hi;
+} arr_curve;
+
+static double arr_y(double s) { return s > 0 && isfinite(s) ? log10(1e3 * s) : NAN; }
+
+/* the top axis: temperature in K at 1000/T */
+static void arr_top_axis(double u0, double u1, double ylo, double yhi, double chr)
+{
+    static const double nice[] = {200, 250, 300, 350, 400, 450, 500, 550, 600, 700, 800, 900, 1000, 1200, 1500};
+    set_chr(chr);
+    plcol0(C_BLACK);
+    set_width(1.2);
+    for (size_t i = 0; i < sizeof nice / sizeof nice[0]; ++i) {
+        const double u = 1000.0 / nice[i];
+        if (u < u0 || u > u1)
+            continue;
+        pljoin(u, yhi, u, yhi - 0.015 * (yhi - ylo));
+        char lab[16];
+        snprintf(lab, sizeof lab, "%g", nice[i]);
+        plmtex("t", 0.8, (u - u0) / (u1 - u0), 0.5, lab);
+    }
+    plmtex("t", 2.4, 0.5, 0.5, "temperature T (K)");
+}
+
+static void arr_curves_free(arr_curve *c, size_t n)
+{
+    for (size_t k = 0; c && k < n; ++k)
+        free(c[k].u), free(c[k].y), free(c[k].lo), free(c[k].hi);
+    free(c);
+}
+
+ssoc_status ssoc_plot_arrhenius(const ssoc_report *r, const ssoc_plot_curve *extra, size_t nextra,
+                                ssoc_plot_band band, const ssoc_plot_opts *o, ssoc_error *err)
+{
+    if (!r || !o || (nextra && !extra))
+        return SSOC_ERR(err, SSOC_EINVAL, "no report, curves or options");
+    if (r->nT < 2)
+        return SSOC_ERR(err, SSOC_EINVAL, "%s: an Arrhenius plot needs at least 2 temperatures (the file has %zu)",
+                        r->path, r->nT);
+    const size_t nc = r->ncomp < 8 ? r->ncomp : 8, ncurve = nc + nextra;
+    arr_curve *cv = calloc(ncurve ? ncurve : 1, sizeof *cv);
+    if (!cv)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    double ymin = INFINITY, ymax = -INFINITY, u0 = INFINITY, u1 = -INFINITY;
+    for (size_t k = 0; k < ncurve; ++k) {
+        arr_curve *c = &cv[k];
+        const int mine = k < nc;
+        c->n = mine ? r->nT : extra[k - nc].n;
+        c->u = malloc(c->n * sizeof *c->u), c->y = malloc(c->n * sizeof *c->y);
+        c->lo = malloc(c->n * sizeof *c->lo), c->hi = malloc(c->n * sizeof *c->hi);
+        if (!c->u || !c->y || !c->lo || !c->hi) {
+            arr_curves_free(cv, ncurve);
+            return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < c->n; ++i) {
+            const ssoc_report_comp *rc = mine ? &r->t[i].comp[k] : NULL;
+            const double T = mine ? r->t[i].T_K : extra[k - nc].T_K[i];
+            c->u[i] = 1000.0 / T;
+            c->y[i] = arr_y(mine ? rc->sigma_max.value : extra[k - nc].sigma_S_cm[i]);
+            c->lo[i] = arr_y(mine ? rc->sigma_max.lo : extra[k - nc].lo ? extra[k - nc].lo[i] : NAN);
+            c->hi[i] = arr_y(mine ? rc->sigma_max.hi : extra[k - nc].hi ? extra[k - nc].hi[i] : NAN);
+            const double yy[3] = {c->y[i], c->lo[i], c->hi[i]};
+            for (int j = 0; j < 3; ++j)
+                if (isfinite(yy[j]))
+                    ymin = fmin(ymin, yy[j]), ymax = fmax(ymax, yy[j]);
+            u0 = fmin(u0, c->u[i]), u1 = fmax(u1, c->u[i]);
+        }
+    }
+    if (!isfinite(ymin))
+        ymin = -1, ymax = 1;
+    const double yp = 0.06 * fmax(ymax - ymin, 0.5), upad = 0.03 * (u1 - u0);
+    ymin -= yp, ymax += yp, u0 -= upad, u1 += upad;
+    picture pic;
+    ssoc_status st = picture_begin(&pic, o, 1200, 900, err);
+    if (st) {
+        arr_curves_free(cv, ncurve);
+        return st;
+    }
+    if (setjmp(pl_jump)) {
+        arr_curves_free(cv, ncurve);
+        return picture_failed(&pic, err);
+    }
+    const double chr = 0.66;
+    plvpor(0.10, 0.70, 0.11, 0.80);
+    plwind(u0, u1, ymin, ymax);
+    /* the fitted data's temperatures: shaded between 1000/T_max and 1000/T_min, a line if one T */
+    const double d0 = 1000.0 / r->range.T_max_K, d1 = 1000.0 / r->range.T_min_K;
+    plcol0(C_SHADE);
+    if (d1 - d0 > 1e-9 * d1) {
+        PLFLT px[4] = {d0, d1, d1, d0}, py[4] = {ymin, ymin, ymax, ymax};
+        plfill(4, px, py);
+    }
+    {
+        PLINT mark = 600, space = 600;
+        plstyl(1, &mark, &space);
+        plcol0(C_GREY);
+        set_width(1.2);
+        pljoin(d0, ymin, d0, ymax);
+        if (d1 - d0 > 1e-9 * d1)
+            pljoin(d1, ymin, d1, ymax);
+        plstyl(0, NULL, NULL);
+        char dl[96];
+        data_T_label(&r->range, dl, sizeof dl);
+        set_chr(0.85 * chr);
+        plptex(d1 + 0.01 * (u1 - u0), ymax - 0.05 * (ymax - ymin), 1, 0, 0.0, dl);
+    }
+    for (size_t k = 0; k < ncurve; ++k)
+        band_line(cv[k].n, cv[k].u, cv[k].y, cv[k].lo, cv[k].hi, (int)(k % 8));
+    plcol0(C_BLACK);
+    set_width(1.2);
+    set_chr(chr);
+    plslabelfunc(log_label, NULL);
+    plbox("bnst", 0, 0, "bcnstvo", 1.0, 0);
+    plslabelfunc(NULL, NULL);
+    plbox("c", 0, 0, "", 0, 0);
+    set_chr(1.05 * chr);
+    plmtex("l", 4.6, 0.5, 0.5, "conductivity σ (mS/cm)");
+    plmtex("b", 3.0, 0.5, 0.5, "1000 / T (1/K)");
+    arr_top_axis(u0, u1, ymin, ymax, chr);
+    /* legend */
+    plvpor(0.72, 0.99, 0.11, 0.80);
+    plwind(0, 1, 0, 1);
+    set_chr(0.9 * chr);
+    plcol0(C_BLACK);
+    plptex(0.04, 0.97, 1, 0, 0.0, "σ#dmax#u at ρ#dopt#u, composition x");
+    double yy = 0.91;
+    for (size_t k = 0; k < ncurve; ++k, yy -= 0.055) {
+        char lab[160];
+        if (k == nc) {
+            plcol0(C_BLACK);
+            plptex(0.04, yy, 1, 0, 0.0, "σ at a chosen (x, ρ)");
+            yy -= 0.055;
+        }
+        if (k < nc)
+            snprintf(lab, sizeof lab, "x = %g", r->comp_x[k]);
+        else
+            snprintf(lab, sizeof lab, "%s", extra[k - nc].label ? extra[k - nc].label : "");
+        plcol0(C_FILL0 + (int)(k % 8));
+        PLFLT px[4] = {0.04, 0.20, 0.20, 0.04}, py[4] = {yy - 0.015, yy - 0.015, yy + 0.015, yy + 0.015};
+        plfill(4, px, py);
+        plcol0(C_LINE0 + (int)(k % 8));
+        set_width(2.2);
+        pljoin(0.04, yy, 0.20, yy);
+        plcol0(C_BLACK);
+        plptex(0.24, yy, 1, 0, 0.0, lab);
+    }
+    char bl[160];
+    snprintf(bl, sizeof bl, "shaded: %g%% %s band", 100 * r->confidence,
+             band == SSOC_BAND_PREDICTION ? "prediction" : "confidence");
+    plptex(0.04, yy - 0.02, 1, 0, 0.0, bl);
+    plptex(0.04, yy - 0.075, 1, 0, 0.0,
+           band == SSOC_BAND_PREDICTION ? "where a new MD value would fall" : "of the mean model (bootstrap");
+    if (band != SSOC_BAND_PREDICTION) {
+        plptex(0.04, yy - 0.13, 1, 0, 0.0, "of the fit), not of new MD");
+        plptex(0.04, yy - 0.185, 1, 0, 0.0, "values");
+    }
+    plvpor(0, 1, 0, 1);
+    plwind(0, 1, 0, 1);
+    set_chr(1.3 * chr);
+    plptex(0.5, 0.96, 1, 0, 0.5, "Arrhenius plot: peak conductivity against inverse temperature");
+    char sub[1400];
+    snprintf(sub, sizeof sub, "ρ searched in %g–%g g/cm³ · bootstrap B = %zu · %g%% %s bands · %s parameters", r->rho_lo,
+             r->rho_hi, r->B, 100 * r->confidence, r->interval_name, r->params_source[0] ? r->params_source : "fitted");
+    set_chr(0.95 * chr);
+    plptex(0.5, 0.925, 1, 0, 0.5, sub);
+    snprintf(pic.title, sizeof pic.title, "Arrhenius plot: peak conductivity against inverse temperature");
+    snprintf(pic.desc, sizeof pic.desc,
+             "log10 sigma (mS/cm) against 1000/T (1/K), temperature in K on the top axis: sigma_max at rho_opt for "
+             "each fitted composition and %zu chosen (x, rho) curves, with %g%% %s %s bands; the fitted data's "
+             "temperatures (%g-%g K) marked. Source: %.400s.",
+             nextra, 100 * r->confidence, r->interval_name, band == SSOC_BAND_PREDICTION ? "prediction" : "confidence",
+             r->range.T_min_K, r->range.T_max_K, r->path);
+    plend();
+    arr_curves_free(cv, ncurve);
     return picture_publish(&pic, err);
 }

@@ -296,7 +296,18 @@ void ssoc_report_free(ssoc_report *r)
 
 ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_error *err)
 {
+    return ssoc_report_build_at(sf, NULL, 0, out, err);
+}
+
+ssoc_status ssoc_report_build_at(const ssoc_sweepfile *sf, const size_t *its, size_t nits, ssoc_report **out,
+                                 ssoc_error *err)
+{
     *out = NULL;
+    for (size_t k = 0; k < nits; ++k)
+        if (its[k] >= sf->nT || (k && its[k] <= its[k - 1]))
+            return SSOC_ERR(err, SSOC_EINVAL, "ssoc_report_build_at: temperature indices must be increasing and < %zu",
+                            sf->nT);
+    const size_t nsel = its ? nits : sf->nT;
     /* the report is built on rho_opt(x) and x_opt(rho): both need a range (the sweep records the
      * undefined rule as NaN, with status 1 in /rules/rho_opt_status or x_opt_status) */
     if (sf->nrho < 2 || sf->nx < 2)
@@ -327,14 +338,14 @@ ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_
     ssoc_status st = SSOC_OK;
     /* fitted compositions, ascending and distinct */
     r->comp_x = malloc(sf->data->n * sizeof *r->comp_x);
-    r->t = calloc(sf->nT, sizeof *r->t);
+    r->t = calloc(nsel ? nsel : 1, sizeof *r->t);
     scratch = malloc(sf->B * (3 * sizeof(double) + 1) + sizeof(double));
     slice = malloc(sf->nrho * sf->nx * sizeof *slice);
     if (!r->comp_x || !r->t || !scratch || !slice) {
         st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
         goto done;
     }
-    r->nT = sf->nT;
+    r->nT = nsel;
     memcpy(r->comp_x, sf->data->x, sf->data->n * sizeof *r->comp_x);
     qsort(r->comp_x, sf->data->n, sizeof *r->comp_x, cmp_double);
     for (size_t i = 0; i < sf->data->n; ++i)
@@ -349,8 +360,9 @@ ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_
     if (sf->interval == SSOC_CI_BCA && (st = jackknife(&c, err)))
         goto done;
     r->n_jack_ok = c.n_jack;
-    for (size_t it = 0; it < sf->nT && !st; ++it) {
-        ssoc_report_T *t = &r->t[it];
+    for (size_t sel = 0; sel < nsel && !st; ++sel) {
+        const size_t it = its ? its[sel] : sel;
+        ssoc_report_T *t = &r->t[sel];
         t->it = it;
         t->T_K = sf->T_K[it];
         t->comp = calloc(r->ncomp, sizeof *t->comp);
@@ -381,13 +393,17 @@ ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_
     /* the temperature the rule is stated at: the grid T holding most fitted points (ties: the
      * first), else the grid T nearest the middle of the data's T range */
     size_t best_n = 0;
-    r->it_ref = ssoc_sweepfile_nearest_T(sf, 0.5 * (sf->range.T_min_K + sf->range.T_max_K));
-    for (size_t it = 0; it < sf->nT; ++it) {
+    const double T_mid = 0.5 * (sf->range.T_min_K + sf->range.T_max_K);
+    r->it_ref = 0;
+    for (size_t k = 1; k < nsel; ++k) /* nearest to the middle (ties: the lower T), among those reported */
+        if (fabs(r->t[k].T_K - T_mid) < fabs(r->t[r->it_ref].T_K - T_mid))
+            r->it_ref = k;
+    for (size_t k = 0; k < nsel; ++k) {
         size_t n = 0;
         for (size_t i = 0; i < sf->data->n; ++i)
-            n += fabs(sf->data->T_K[i] - sf->T_K[it]) <= 1e-9 * sf->T_K[it];
+            n += fabs(sf->data->T_K[i] - r->t[k].T_K) <= 1e-9 * r->t[k].T_K;
         if (n > best_n)
-            best_n = n, r->it_ref = it;
+            best_n = n, r->it_ref = k;
     }
     write_sentences(r);
 done:
@@ -813,11 +829,19 @@ static void csv_num(sbuf *b, double v)
     sb_printf(b, ",%s", isfinite(v) ? num(buf, v) : "");
 }
 
+/* the edge as a word and one boolean column per flag: lower, upper edge; x, v_f, T extrapolated */
+static void csv_flags(sbuf *b, ssoc_edge edge, unsigned ext)
+{
+    static const char *const tf[2] = {"false", "true"};
+    sb_printf(b, ",%s,%s,%s,%s,%s,%s", edge_word(edge), tf[edge == SSOC_EDGE_LOWER], tf[edge == SSOC_EDGE_UPPER],
+              tf[(ext & 1u) != 0], tf[(ext & 2u) != 0], tf[(ext & 4u) != 0]);
+}
+
 char *ssoc_report_csv(const ssoc_report *r)
 {
     sbuf b = {0};
     sb_printf(&b, "kind,T_K,x,x_lo,x_hi,rho_g_cm3,rho_lo,rho_hi,v_f,v_f_lo,v_f_hi,sigma_S_cm,sigma_lo,sigma_hi,edge,"
-                  "extrapolated,p_exceed\n");
+                  "at_lower_edge,at_upper_edge,extrapolated_x,extrapolated_v_f,extrapolated_T,p_exceed\n");
     for (size_t it = 0; it < r->nT; ++it) {
         const ssoc_report_T *t = &r->t[it];
         for (size_t k = 0; k < r->ncomp; ++k) {
@@ -827,7 +851,7 @@ char *ssoc_report_csv(const ssoc_report *r)
             csv_num(&b, o->rho_opt.value), csv_num(&b, o->rho_opt.lo), csv_num(&b, o->rho_opt.hi);
             csv_num(&b, o->vf_opt.value), csv_num(&b, o->vf_opt.lo), csv_num(&b, o->vf_opt.hi);
             csv_num(&b, o->sigma_max.value), csv_num(&b, o->sigma_max.lo), csv_num(&b, o->sigma_max.hi);
-            sb_printf(&b, ",%s,%u", edge_word(o->edge), o->extrapolated);
+            csv_flags(&b, o->edge, o->extrapolated);
             csv_num(&b, o->p_exceed);
             sb_printf(&b, "\n");
         }
@@ -838,7 +862,7 @@ char *ssoc_report_csv(const ssoc_report *r)
         csv_num(&b, t->rho_best.value), csv_num(&b, t->rho_best.lo), csv_num(&b, t->rho_best.hi);
         csv_num(&b, t->vf_best.value), csv_num(&b, t->vf_best.lo), csv_num(&b, t->vf_best.hi);
         csv_num(&b, t->sigma_best.value), csv_num(&b, t->sigma_best.lo), csv_num(&b, t->sigma_best.hi);
-        sb_printf(&b, ",%s,%u", edge_word(be), t->best_extrapolated);
+        csv_flags(&b, be, t->best_extrapolated);
         csv_num(&b, t->p_exceed_node);
         sb_printf(&b, "\n");
         sb_printf(&b, "x_opt");
@@ -846,7 +870,7 @@ char *ssoc_report_csv(const ssoc_report *r)
         csv_num(&b, t->rho_node), csv_num(&b, NAN), csv_num(&b, NAN);
         csv_num(&b, ssoc_model_vf(t->x_opt.value, t->rho_node)), csv_num(&b, NAN), csv_num(&b, NAN);
         csv_num(&b, t->x_opt_sigma), csv_num(&b, NAN), csv_num(&b, NAN);
-        sb_printf(&b, ",%s,%u", edge_word(t->x_opt_edge), t->x_opt_extrapolated);
+        csv_flags(&b, t->x_opt_edge, t->x_opt_extrapolated);
         csv_num(&b, NAN);
         sb_printf(&b, "\n");
     }

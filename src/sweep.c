@@ -15,6 +15,7 @@
  * every rank sees it (Allreduce), the file is flushed and closed, and the run returns
  * SSOC_EINTERRUPTED (exit 4). A second signal kills (SA_RESETHAND). --resume checks the stored
  * resume key (the path-free effective config), the data SHA-256 and the parameter-file SHA-256. */
+#include "ssoc/plausible.h"
 #include "ssoc/sweep.h"
 
 #include <math.h>
@@ -94,7 +95,8 @@ static void run_free(run *R)
 static ssoc_status do_fit(run *R, ssoc_error *err)
 {
     const ssoc_config *c = R->cfg;
-    ssoc_status st = ssoc_data_read_csv(c->data_file, c->d_crit_A, &R->d, err);
+    ssoc_status st = ssoc_data_read_csv_ex(c->data_file, c->d_crit_A,
+                                           c->allow_implausible_data ? SSOC_PLAUSIBLE_ALLOW : SSOC_PLAUSIBLE_CONFIG, &R->d, err);
     if (st)
         return st;
     ssoc_dataset_range(R->d, &R->range);
@@ -1325,6 +1327,14 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
 
     double t = ssoc_par_wtime();
     do_fit(R, &e);
+    char why[600];
+    /* a target no point of the model comes near is a mistake (often mS/cm for S/cm): refused before
+     * any output exists; every rank computes the same answer */
+    if (!e.code && cfg->has_target && !cfg->allow_implausible_grid &&
+        !ssoc_plausible_target_reach(&R->best, cfg->x.v, R->nx, cfg->rho.v, R->nrho, cfg->T.v, R->nT,
+                                     cfg->target_sigma_S_cm, why, sizeof why))
+        SSOC_ERR(&e, SSOC_ECONFIG, "%s: [target] sigma: %s; [grid] allow_implausible = true to sweep anyway",
+                 cfg->path[0] ? cfg->path : "--set", why);
     st = ssoc_par_agree(&e);
     R->t_phase[PH_FIT] = ssoc_par_wtime() - t;
     if (!st) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ssoc/plausible.h"
 #include "ssoc/stats.h"
 #include "ssoc/validate.h"
 
@@ -31,25 +32,23 @@ void ssoc_validate_report_free(ssoc_validate_report *r)
     free(r);
 }
 
-static ssoc_status val_parse_row(const ssoc_csv *t, size_t row, const int col[5], ssoc_validate_row *r,
-                                 ssoc_error *err)
+static const char *const val_names[5] = {"x", "rho", "T", "sigma", "Ea"};
+static const ssoc_qty val_qty[5] = {SSOC_QTY_X, SSOC_QTY_RHO, SSOC_QTY_T, SSOC_QTY_SIGMA, SSOC_QTY_EA};
+
+static ssoc_status val_parse_row(const ssoc_csv *t, size_t row, const int col[5], const ssoc_unit unit[5],
+                                 unsigned flags, ssoc_validate_row *r, ssoc_error *err)
 {
     ssoc_status st;
     r->line = ssoc_csv_line(t, row);
-    if ((st = ssoc_csv_get_double(t, row, col[0], &r->x, err)) != SSOC_OK)
-        return st;
-    if (!(r->x > 0.0 && r->x < 1.0))
-        return SSOC_ERR(err, SSOC_EDATA, "%s:%d: column 'x': '%s' is outside the open interval (0, 1)",
-                        ssoc_csv_path(t), r->line, ssoc_csv_field(t, row, col[0]));
-    if ((st = ssoc_csv_get_positive(t, row, col[1], &r->rho_g_cm3, err)) != SSOC_OK ||
-        (st = ssoc_csv_get_positive(t, row, col[2], &r->T_K, err)) != SSOC_OK ||
-        (st = ssoc_csv_get_positive(t, row, col[3], &r->sigma_obs_S_cm, err)) != SSOC_OK)
-        return st;
+    double *dst[5] = {&r->x, &r->rho_g_cm3, &r->T_K, &r->sigma_obs_S_cm, &r->Ea_obs_eV};
     r->Ea_obs_eV = NAN;
-    /* Ea is optional per row too: published tables often give it for a subset only. */
-    if (col[4] >= 0 && ssoc_csv_field(t, row, col[4])[0] != '\0' &&
-        (st = ssoc_csv_get_double(t, row, col[4], &r->Ea_obs_eV, err)) != SSOC_OK)
-        return st;
+    for (int c = 0; c < 5; ++c) {
+        /* Ea is optional per row too: published tables often give it for a subset only. */
+        if (c == 4 && (col[4] < 0 || ssoc_csv_field(t, row, col[4])[0] == '\0'))
+            continue;
+        if ((st = ssoc_units_get(t, row, col[c], &unit[c], val_qty[c], flags, dst[c], err)) != SSOC_OK)
+            return st;
+    }
     return SSOC_OK;
 }
 
@@ -260,18 +259,27 @@ static void val_sentence(ssoc_validate_report *rep)
 ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
                               const ssoc_boot_result *boot, ssoc_validate_report **out, ssoc_error *err)
 {
+    return ssoc_validate_run_ex(t, p, range, boot, 0, out, err);
+}
+
+ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
+                                 const ssoc_boot_result *boot, unsigned flags, ssoc_validate_report **out,
+                                 ssoc_error *err)
+{
     if (!out)
         return SSOC_ERR(err, SSOC_EINVAL, "ssoc_validate_run: NULL output pointer");
     *out = NULL;
     if (!t || !p)
         return SSOC_ERR(err, SSOC_EINVAL, "ssoc_validate_run: NULL table or parameters");
 
-    static const char *const names[5] = {"x", "rho", "T", "sigma", "Ea"};
     int col[5];
+    ssoc_unit unit[5];
     for (int c = 0; c < 5; ++c) {
-        col[c] = ssoc_csv_column(t, names[c]);
+        ssoc_status s = ssoc_units_column(t, val_names[c], val_qty[c], &col[c], &unit[c], err);
+        if (s)
+            return s;
         if (col[c] < 0 && c < 4)
-            return ssoc_csv_missing_column(t, names[c], err);
+            return ssoc_csv_missing_column(t, val_names[c], err);
     }
 
     const size_t n = ssoc_csv_nrows(t);
@@ -310,7 +318,7 @@ ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const sso
     double sum_ratio = 0.0, sum_sq = 0.0, sum_Ea = 0.0, sum_lnEa = 0.0;
     for (size_t i = 0; i < n; ++i) {
         ssoc_validate_row *r = &rep->rows[i];
-        if ((st = val_parse_row(t, i, col, r, err)) != SSOC_OK)
+        if ((st = val_parse_row(t, i, col, unit, flags, r, err)) != SSOC_OK)
             goto fail;
         ssoc_layers L;
         ssoc_model_eval(p, r->x, r->rho_g_cm3, r->T_K, &L);

@@ -163,6 +163,49 @@ run_table <<'TABLE'
 1 ;; --set bootstrap.B=4: [bootstrap] B: given twice with --set ;; sweep $B/ok.ini --set bootstrap.B=3 --set=bootstrap.B=4 -o $TMP/s.h5
 1 ;; --set grid.x=2: [grid] x: values must lie in (0, 1) ;; sweep $B/ok.ini --set grid.x=2 -o $TMP/s.h5
 1 ;; --set data.file=nosuch.csv: [data] file: data file 'nosuch.csv' not found ;; sweep $B/ok.ini --set data.file=nosuch.csv -o $TMP/s.h5
+# ---- issue 17: unit mistakes and implausible values, on every input path ----
+1 ;; rho_kg_m3.csv:4: column 'rho': 1730 g/cm3 is above the plausible 1 to 3 g/cm3 && it looks like kg/m3 (1730 kg/m3 = 1.73 g/cm3); write the header 'rho [kg/m3]' to convert; --allow-implausible ;; fit $B/rho_kg_m3.csv
+1 ;; T_celsius.csv:4: column 'T': 227 K is below the plausible 230 to 1500 K && it looks like degrees Celsius (227 degrees Celsius = 500.15 K); write the header 'T [C]' ;; fit $B/T_celsius.csv
+1 ;; sigma_mS_cm.csv:4: column 'sigma': 3.4 S/cm is above the plausible && it looks like mS/cm (3.4 mS/cm = 0.0034 S/cm) ;; fit $B/sigma_mS_cm.csv
+1 ;; D_hop_m2_s.csv:4: column 'D_hop': 6e-11 cm2/s is below the plausible && it looks like m2/s (6e-11 m2/s = 6e-07 cm2/s) ;; fit $B/D_hop_m2_s.csv
+1 ;; x_percent.csv:4: column 'x': '70' is outside the open interval (0, 1): it looks like a percentage (use 0.7 ;; fit $B/x_percent.csv
+1 ;; unit_unknown.csv:2: column 'rho [lb/ft3]': unknown unit 'lb/ft3' for rho; known: g/cm3 ;; fit $B/unit_unknown.csv
+1 ;; unit_misspelt.csv:2: column 'sigma [mS/xm]': unknown unit 'mS/xm' for sigma (did you mean 'mS/cm'?) ;; fit $B/unit_misspelt.csv
+1 ;; unit_twice.csv:2: column 'rho [kg/m3]': rho is given twice (also as 'rho') ;; fit $B/unit_twice.csv
+1 ;; T_celsius_header_negative.csv:4: column 'T [C]': '-300' (= -26.85 K) must be > 0 ;; fit $B/T_celsius_header_negative.csv
+1 ;; T_celsius.csv:4: column 'T': 227 K is below ;; predict --x 0.7 --rho 1.6 --data $B/T_celsius.csv
+1 ;; rho_kg_m3.csv:4: column 'rho': 1730 g/cm3 ;; validate $DATA --data $B/rho_kg_m3.csv
+1 ;; ext_T_celsius.csv:4: column 'T': 27 K is below the plausible 230 to 1500 K && degrees Celsius (27 degrees Celsius = 300.15 K) ;; validate $B/ext_T_celsius.csv
+1 ;; ext_Ea_meV.csv:3: column 'Ea': 313 eV is above the plausible maximum 2 eV && it looks like meV (313 meV = 0.313 eV) ;; validate $B/ext_Ea_meV.csv
+1 ;; T_celsius.csv:4: column 'T': 227 K is below && [data] allow_implausible = true for a deliberate ;; sweep $B/ok.ini --set data.file=$B/T_celsius.csv -o $TMP/s.h5
+2 ;; predict: option --rho: 1730 g/cm3 is above the plausible 1 to 3 g/cm3 && it looks like kg/m3 (1730 kg/m3 = 1.73 g/cm3); --allow-implausible ;; predict --x 0.75 --rho 1730
+2 ;; predict: option --T: 227 K is below the plausible 230 to 1500 K && it looks like degrees Celsius (227 degrees Celsius = 500.15 K) ;; predict --x 0.75 --rho 1.73 --T 227
+2 ;; predict: option --T: -20 must be > 0 K (degrees Celsius? -20 C = 253.15 K) ;; predict --x 0.75 --rho 1.73 --T -20
+2 ;; predict: option --x: 75 must lie strictly between 0 and 1 (a percentage? ;; predict --x 75 --rho 1.73
+1 ;; target_mS.ini:5: [target] sigma: 3 S/cm is above the plausible && it looks like mS/cm (3 mS/cm = 0.003 S/cm); [grid] allow_implausible = true ;; sweep $B/target_mS.ini -o $TMP/s.h5
+1 ;; target_unreachable.ini: [target] sigma: the model's sigma peaks at && times below the target 0.5 S/cm: P(sigma >= target) would be 0 at every point && [grid] allow_implausible = true to sweep anyway ;; sweep $B/target_unreachable.ini -o $TMP/s.h5
+1 ;; grid_rho_kg.ini:5: [grid] rho: 1300 g/cm3 is above the plausible 1 to 3 g/cm3 && it looks like kg/m3 (1300 kg/m3 = 1.3 g/cm3) ;; sweep $B/grid_rho_kg.ini -o $TMP/s.h5
+1 ;; --set grid.rho=1300:2200:181: [grid] rho: 1300 g/cm3 is above && kg/m3 ;; sweep $B/ok.ini --set grid.rho=1300:2200:181 -o $TMP/s.h5
+1 ;; grid_T_celsius.ini:5: [grid] T: 27 K is below the plausible && degrees Celsius (27 degrees Celsius = 300.15 K) ;; sweep $B/grid_T_celsius.ini -o $TMP/s.h5
+1 ;; --set grid.T=-20,0,25: [grid] T: values must lie in (0, inf) (got -20 .. 25): it looks like degrees Celsius ;; sweep $B/ok.ini --set grid.T=-20,0,25 -o $TMP/s.h5
+1 ;; --set grid.x=60:80:21: [grid] x: values must lie in (0, 1) (got 60 .. 80): it looks like a percentage ;; sweep $B/ok.ini --set grid.x=60:80:21 -o $TMP/s.h5
+1 ;; --set target.sigma=3: [target] sigma: 3 S/cm is above && mS/cm ;; sweep $B/ok.ini --set target.sigma=3 -o $TMP/s.h5
+1 ;; allow_bad.ini:5: [grid] allow_implausible: 'maybe' is not true or false ;; sweep $B/allow_bad.ini -o $TMP/s.h5
+# ---- issue 17: did you mean ...? ----
+1 ;; misspelt_section.ini:5: [bootstrp]: unknown section (did you mean 'bootstrap'?) ;; sweep $B/misspelt_section.ini -o $TMP/s.h5
+1 ;; misspelt_key.ini:5: [bootstrap] confidance: unknown key (did you mean 'confidence'?) ;; sweep $B/misspelt_key.ini -o $TMP/s.h5
+1 ;; --set bootstrap.b=3: [bootstrap] b: unknown key (did you mean 'B'?) ;; sweep $B/ok.ini --set bootstrap.b=3 -o $TMP/s.h5
+1 ;; --set grid.sigma=3: [grid] sigma: unknown key (did you mean '[target] sigma'?) ;; sweep $B/ok.ini --set grid.sigma=3 -o $TMP/s.h5
+2 ;; unknown command 'fitt' (did you mean 'fit'?) ;; fitt
+2 ;; unknown command 'rule' (did you mean 'rules'?) ;; rule
+2 ;; fit: unknown option '--jsn' (did you mean '--json'?) ;; fit $DATA --jsn
+2 ;; fit: unknown option '--allow-implausable' (did you mean '--allow-implausible'?) ;; fit $DATA --allow-implausable
+2 ;; predict: unknown option '--t' (did you mean '--T'?) ;; predict --x 0.7 --rho 1.6 --t 500
+2 ;; validate: unknown option '--param=published' (did you mean '--params'?) ;; validate $DATA --param=published
+2 ;; sweep: unknown option '--fore' (did you mean '--force'?) ;; sweep $B/ok.ini --fore
+2 ;; plot: unknown option '--feild' (did you mean '--field'?) ;; plot $TMP/r.h5 --feild lo
+2 ;; rules: unknown option '--cvs' (did you mean '--csv'?) ;; rules $TMP/r.h5 --cvs
+2 ;; rules: unknown option '--bogus' (see ;; rules $TMP/r.h5 --bogus
 # ---- command lines: sweep ----
 2 ;; sweep: missing CONFIG.ini ;; sweep
 2 ;; sweep: unknown option '--bogus' ;; sweep $B/ok.ini --bogus
@@ -181,7 +224,7 @@ run_table <<'TABLE'
 2 ;; plot: --T: '-5' is not a positive temperature in K ;; plot $TMP/r.h5 --T -5
 2 ;; plot: -o && x.jpg: the picture type comes from the extension: .png, .svg or .pdf ;; plot $TMP/r.h5 -o $TMP/x.jpg
 2 ;; plot: option -o needs a value ;; plot $TMP/r.h5 -o
-2 ;; plot: --rules and --params exclude each other ;; plot $TMP/r.h5 --rules --params
+2 ;; plot: --rules, --params and --arrhenius exclude each other ;; plot $TMP/r.h5 --rules --params
 2 ;; plot: --field and --T apply to maps, not to --rules ;; plot $TMP/r.h5 --rules --field lo
 1 ;; params_ok.json: no bootstrap replicate table ;; plot $B/params_ok.json --params -o $TMP/p.png
 1 ;; params_wrong_type.json: parameter 'E0': member 'value' is not a number ;; plot $B/params_wrong_type.json --params -o $TMP/p.png
@@ -220,7 +263,7 @@ run_table <<'TABLE'
 2 ;; predict: option --rho: -1 must be > 0 g/cm3 ;; predict --x 0.7 --rho -1
 2 ;; predict: option --T: 0 must be > 0 K ;; predict --x 0.7 --rho 1.6 --T 0
 2 ;; predict: option --T: 'inf' is not a finite number ;; predict --x 0.7 --rho 1.6 --T inf
-2 ;; predict: unexpected argument '--bogus' ;; predict --x 0.7 --rho 1.6 --bogus
+2 ;; predict: unknown option '--bogus' ;; predict --x 0.7 --rho 1.6 --bogus
 2 ;; predict: unexpected argument 'extra' ;; predict --x 0.7 --rho 1.6 extra
 2 ;; predict: --boot needs --data (and no --params) ;; predict --x 0.7 --rho 1.6 --boot 10
 2 ;; predict: --boot needs --data (and no --params) ;; predict --x 0.7 --rho 1.6 --data $DATA --params $OKP --boot 10
@@ -304,6 +347,9 @@ if "$SSOC" sweep "$SSOC_SOURCE_DIR/tests/sweep/small.ini" -o "$TMP/r.h5" -q >/de
 1 ;; no_such.h5: cannot open: No such file or directory ;; rules $TMP/no_such.h5
 1 ;; params_ok.json: not an HDF5 file ;; plot $B/params_ok.json -o $TMP/p.png
 1 ;; nodir/x.png: cannot write a picture there: No such file or directory ;; plot $TMP/r.h5 -o $TMP/nodir/x.png
+2 ;; plot: --T 900: not a temperature of && it has T = 350, 500, 640, 800 K (no interpolation: choose one of them) ;; plot $TMP/r.h5 --T 900 -o $TMP/p.png
+2 ;; rules: --T 227: not a temperature of && (degrees Celsius? 227 C = 500.15 K: use --T 500) ;; rules $TMP/r.h5 --T 227
+2 ;; rules: --T: 'abc' is not a positive temperature in K ;; rules $TMP/r.h5 --T abc
 TABLE
   if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
     /usr/bin/python3 - "$TMP" <<'PY'

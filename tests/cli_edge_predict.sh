@@ -11,7 +11,8 @@ PY=/usr/bin/python3
 check() { # LABEL PYTHON-EXPR -- ARGS...
   local label=$1 expr=$2
   shift 3
-  if ! "$SSOC" predict "$@" --json >"$TMP/p.json" 2>"$TMP/p.err"; then
+  # a deliberate out-of-range study (rho 1e11 g/cm3, T 1 K): the plausibility checks stand aside
+  if ! "$SSOC" predict "$@" --allow-implausible --json >"$TMP/p.json" 2>"$TMP/p.err"; then
     bad "$label: exit $?: $(cat "$TMP/p.err")"
     return
   fi

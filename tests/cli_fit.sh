@@ -84,10 +84,11 @@ expect_rc 2 "--boot needs --data" -- "$SSOC" predict --x 0.7 --rho 1.7 --boot 10
 expect_rc 2 "unknown command 'fitt'" -- "$SSOC" fitt
 expect_rc 0 "usage: ssoc fit" -- "$SSOC" fit --help
 expect_rc 0 "usage: ssoc predict" -- "$SSOC" predict --help
-# fit, predict and validate share one option parser: each help ends with the bootstrap options
+# fit, predict and validate share one option parser: each help ends with the bootstrap options and the input checks
 for c in fit predict validate; do
   "$SSOC" $c -h >"$TMP/help.txt" 2>&1 || bad "$c -h failed"
-  if head -1 "$TMP/help.txt" | grep -q "^usage: ssoc $c " && tail -1 "$TMP/help.txt" | grep -q "^  --scheme M"; then ok; else bad "$c -h: $(cat "$TMP/help.txt")"; fi
+  if head -1 "$TMP/help.txt" | grep -q "^usage: ssoc $c " && grep -q "^  --scheme M" "$TMP/help.txt" &&
+    grep -q "^  --allow-implausible" "$TMP/help.txt"; then ok; else bad "$c -h: $(cat "$TMP/help.txt")"; fi
 done
 expect_rc 0 "commands:" -- "$SSOC" --help
 expect_rc 0 "ssoc 0." -- "$SSOC" --version

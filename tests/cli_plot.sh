@@ -98,9 +98,22 @@ for f in median lo hi width p_exceed; do
   "$SSOC" plot s.h5 --field $f -o "f_$f.png" >/dev/null 2>&1 && [ "$(head -c 4 "f_$f.png" | tail -c 3)" = PNG ] && ok ||
     bad "field $f"
 done
-"$SSOC" plot s.h5 --T 390,520 -o multi.png --verbose >multi.out && grep -c '^panel' multi.out | grep -qx 2 && ok ||
+"$SSOC" plot s.h5 --T 400,500 -o multi.png --verbose >multi.out && grep -c '^panel' multi.out | grep -qx 2 && ok ||
   bad "small multiples: $(cat multi.out)"
-grep -q '^panel 0 T_K 400 ' multi.out && grep -q '^panel 1 T_K 500 ' multi.out && ok || bad "nearest grid T not used: $(cat multi.out)"
+grep -q '^panel 0 T_K 400 ' multi.out && grep -q '^panel 1 T_K 500 ' multi.out && ok || bad "panel temperatures: $(cat multi.out)"
+# the Arrhenius plot (issue 17): PNG, SVG and PDF render, with a chosen (x, rho) curve
+"$SSOC" plot s.h5 --arrhenius --at 0.75,1.74 -o arr.png >/dev/null 2>arr.err && [ "$(head -c 4 arr.png | tail -c 3)" = PNG ] &&
+  [ "$(stat -c %s arr.png)" -gt 30000 ] && ok || bad "arrhenius png: $(cat arr.err)"
+"$SSOC" plot s.h5 --arrhenius -o arr.svg >/dev/null && grep -q "Arrhenius plot" arr.svg && grep -q "1000/T" arr.svg && ok ||
+  bad "arrhenius svg"
+"$SSOC" plot s.h5 --arrhenius -o arr.pdf >/dev/null && [ "$(head -c 5 arr.pdf)" = "%PDF-" ] && ok || bad "arrhenius pdf"
+expect_rc 2 "plot: --at: '0.75' is not X,RHO" -- "$SSOC" plot s.h5 --arrhenius --at 0.75 -o arr2.png
+expect_rc 2 "plot: option --at: 1740 g/cm3 is above the plausible" -- "$SSOC" plot s.h5 --arrhenius --at 0.75,1740 -o arr2.png
+expect_rc 2 "plot: --at applies to --arrhenius" -- "$SSOC" plot s.h5 --at 0.75,1.74 -o arr2.png
+[ -e arr2.png ] && bad "a refused --arrhenius left arr2.png" || ok
+# a temperature the file does not have is refused (issue 17: it silently drew the nearest one), nothing written
+expect_rc 2 "plot: --T 390: not a temperature of s.h5; it has T = 400, 500 K (no interpolation" -- "$SSOC" plot s.h5 --T 390,520 -o near.png
+[ -e near.png ] && bad "a refused --T left near.png" || ok
 "$SSOC" plot s.h5 --rules -o rules.png >/dev/null && [ "$(stat -c %s rules.png)" -gt 20000 ] && ok || bad "--rules failed"
 "$SSOC" plot s.h5 --params -o params.svg >/dev/null && grep -q 'alpha_E (eV)' params.svg && ok || bad "--params from h5 failed"
 "$SSOC" fit "$DATA" --boot 30 -o p.json >/dev/null 2>&1 || bad "ssoc fit --boot failed"
@@ -137,7 +150,7 @@ ls e?.png >/dev/null 2>&1 && bad "a picture was written on error: $(ls e?.png)" 
 expect_rc 2 "--field: 'bogus' is not best" -- "$SSOC" plot s.h5 --field bogus -o x.png
 expect_rc 2 "the picture type comes from the extension" -- "$SSOC" plot s.h5 -o x.jpg
 expect_rc 2 "--T: 'abc' is not a positive temperature" -- "$SSOC" plot s.h5 --T abc -o x.png
-expect_rc 2 "--rules and --params exclude each other" -- "$SSOC" plot s.h5 --rules --params
+expect_rc 2 "--rules, --params and --arrhenius exclude each other" -- "$SSOC" plot s.h5 --rules --params
 expect_rc 2 "missing input file" -- "$SSOC" plot
 expect_rc 0 "usage: ssoc plot" -- "$SSOC" plot --help
 finish

@@ -40,6 +40,8 @@ typedef struct ssoc_config {
     /* [data] */
     char data_file[SSOC_CONFIG_PATH_MAX];  ///< resolved path of the CSV
     double d_crit_A;                       ///< PCC/SCC threshold on d_max [angstrom]
+    int allow_implausible_data;            ///< [data] allow_implausible: accept implausible CSV values
+    int allow_implausible_grid;            ///< [grid] allow_implausible: accept implausible axes and target
     /* [fit] */
     ssoc_param_source params;
     char params_file[SSOC_CONFIG_PATH_MAX]; ///< resolved JSON path when params = FILE

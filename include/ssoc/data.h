@@ -56,11 +56,21 @@ void ssoc_dataset_range(const ssoc_dataset *d, ssoc_data_range *r);
 /// Column names are case-sensitive; regime values are matched case-insensitively (pcc, Scc, ...).
 /// If both regime and d_max are present, regime decides and d_max is only stored (it must still
 /// be a number >= 0, or empty -> NaN); a regime that disagrees with d_max < d_crit_A is NOT an error.
-/// Valid values: 0 < x < 1; rho, T, D_hop, sigma > 0; d_max >= 0; all finite.
+/// Valid values: 0 < x < 1; rho, T, D_hop, sigma > 0; d_max >= 0; all finite; and rho, T, D_hop,
+/// sigma and d_max physically plausible (plausible.h: a kg/m3 density or a Celsius temperature is
+/// refused, naming the likely unit mistake). A header may carry a unit, `rho [kg/m3]`, `T [C]`,
+/// `sigma [mS/cm]`, `D_hop [m2/s]`, `d_max [nm]` (plausible.h lists them): values are converted to
+/// ssoc's units on reading; an unknown unit is an error naming it.
 /// Returns SSOC_EINVAL (d_crit_A not finite and > 0, NULL path/out), SSOC_EIO (unreadable file),
 /// SSOC_EDATA (content), SSOC_ENOMEM. On success *out is a new data set (caller frees it with
 /// ssoc_dataset_free) with path, sha256, line numbers, d_crit_A and n_pcc/n_scc filled; on error *out = NULL.
 ssoc_status ssoc_data_read_csv(const char *path, double d_crit_A, ssoc_dataset **out, ssoc_error *err);
+
+/// ssoc_data_read_csv with `flags` of plausible.h: SSOC_PLAUSIBLE_ALLOW accepts implausible values
+/// (a deliberate study), SSOC_PLAUSIBLE_CONFIG names the sweep configuration's override in
+/// messages. ssoc_data_read_csv is this with flags 0.
+ssoc_status ssoc_data_read_csv_ex(const char *path, double d_crit_A, unsigned flags, ssoc_dataset **out,
+                                  ssoc_error *err);
 
 /// A generic parsed CSV table (header + rows of strings), for readers with other columns.
 typedef struct ssoc_csv ssoc_csv;

@@ -76,6 +76,29 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
 /// results marked. Errors as ssoc_plot_map.
 ssoc_status ssoc_plot_rules(const ssoc_report *r, const ssoc_plot_opts *o, ssoc_error *err);
 
+/// What a drawn band covers; every band's legend entry says which.
+typedef enum ssoc_plot_band {
+    SSOC_BAND_CONFIDENCE = 0, ///< confidence band of the mean model (bootstrap of the fit)
+    SSOC_BAND_PREDICTION,     ///< prediction band: where a new MD value would fall
+} ssoc_plot_band;
+
+/// One extra curve of ssoc_plot_arrhenius: sigma against T with its band.
+typedef struct ssoc_plot_curve {
+    const char *label;          ///< legend text, e.g. "x = 0.75, ρ = 1.74 g/cm³"
+    size_t n;                   ///< points
+    const double *T_K;          ///< [n] ascending [K]
+    const double *sigma_S_cm;   ///< [n] point-model sigma [S/cm]
+    const double *lo, *hi;      ///< [n] band ends [S/cm] (NULL: no band)
+} ssoc_plot_curve;
+
+/// An Arrhenius plot: log10 sigma (mS/cm) against 1000/T with T in K on the top axis; sigma_max at
+/// rho_opt for every fitted composition of the report with its band, plus `nextra` curves (sigma
+/// at chosen (x, rho)); the fitted data's temperature range marked; the band kind `band` named
+/// in the legend with the report's confidence and interval. Errors as ssoc_plot_map; SSOC_EINVAL
+/// for fewer than 2 temperatures.
+ssoc_status ssoc_plot_arrhenius(const ssoc_report *r, const ssoc_plot_curve *extra, size_t nextra,
+                                ssoc_plot_band band, const ssoc_plot_opts *o, ssoc_error *err);
+
 /// Bootstrap replicate table and bands for ssoc_plot_params.
 typedef struct ssoc_plot_params_in {
     const char *source;        ///< what the table came from (for the title)

@@ -101,6 +101,13 @@ typedef struct ssoc_report {
 /// refits succeed.
 ssoc_status ssoc_report_build(const ssoc_sweepfile *sf, ssoc_report **out, ssoc_error *err);
 
+/// The report at the grid temperatures `its[0..nits)` only (indices into sf->T_K, strictly
+/// increasing; `its` NULL: every temperature, as ssoc_report_build). The rule is stated at the
+/// selected temperature holding most fitted points, else the one nearest the middle of the data's
+/// temperature range. SSOC_EINVAL for indices out of range or not increasing.
+ssoc_status ssoc_report_build_at(const ssoc_sweepfile *sf, const size_t *its, size_t nits, ssoc_report **out,
+                                 ssoc_error *err);
+
 /// Open `path` (ssoc_sweepfile_open) and build its report.
 ssoc_status ssoc_report_from_file(const char *path, ssoc_report **out, ssoc_error *err);
 
@@ -123,7 +130,9 @@ char *ssoc_report_json(const ssoc_report *r);
 
 /// The report as CSV, one row per optimum: kind (rho_opt at a fitted x | rho_opt_grid_best |
 /// x_opt), T_K, x, x_lo, x_hi, rho, rho_lo, rho_hi, v_f, v_f_lo, v_f_hi, sigma, sigma_lo, sigma_hi
-/// [S/cm], edge (lower|upper|empty), extrapolated (bit mask: 1 x, 2 v_f, 4 T), p_exceed. Numbers round-trip exactly; empty where undefined.
+/// [S/cm], edge (lower|upper|empty), the flags spelt out as true|false columns at_lower_edge,
+/// at_upper_edge, extrapolated_x, extrapolated_v_f, extrapolated_T, then p_exceed. Numbers
+/// round-trip exactly; empty where undefined.
 char *ssoc_report_csv(const ssoc_report *r);
 
 #endif

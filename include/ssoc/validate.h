@@ -111,6 +111,14 @@ double ssoc_validate_Ea_eV(const ssoc_params *p, double x, double rho_g_cm3, dou
 ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
                               const ssoc_boot_result *boot, ssoc_validate_report **out, ssoc_error *err);
 
+/// ssoc_validate_run with `flags` of plausible.h (SSOC_PLAUSIBLE_ALLOW: implausible values are
+/// accepted). Without it the columns' values must be plausible (a Celsius T, a kg/m3 rho or a
+/// mS/cm sigma is refused naming the mistake); headers may carry units (`T [C]`, `sigma [mS/cm]`,
+/// `Ea [meV]`), converted on reading. ssoc_validate_run is this with flags 0.
+ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
+                                 const ssoc_boot_result *boot, unsigned flags, ssoc_validate_report **out,
+                                 ssoc_error *err);
+
 /// Free a report. NULL is harmless.
 void ssoc_validate_report_free(ssoc_validate_report *r);
 

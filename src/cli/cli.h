@@ -29,6 +29,15 @@ int ssoc_cmd_validate(int argc, char **argv);
 int ssoc_cli_fail(const char *cmd, const ssoc_error *err);
 /// Print "ssoc: CMD: MESSAGE" for a usage error (printf-style) and return SSOC_EXIT_USAGE.
 int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/// Print "ssoc: CMD: unknown option 'ARG' (did you mean '--X'?)" with the closest option of
+/// `own` (NULL-terminated) and of the options ssoc_cli_source_opt takes: none with `with_shared`
+/// 0, all but --params and --data with 1, all with 2 (SSOC_CLI_SOURCE_PARAMS); the suggestion is left out when none is close (suggest.h). Returns SSOC_EXIT_USAGE.
+int ssoc_cli_unknown_option(const char *cmd, const char *arg, const char *const *own, int with_shared);
+#include "ssoc/plausible.h"
+/// Check option `opt`'s value `v` of quantity `q` for plausibility (plausible.h) unless `allow`:
+/// 0 if fine, else print "ssoc: CMD: option OPT: WHY; --allow-implausible ..." and return
+/// SSOC_EXIT_USAGE.
+int ssoc_cli_plausible(const char *cmd, const char *opt, ssoc_qty q, double v, int allow);
 /// Parse a finite double from a command-line value; on failure print a usage error naming `opt`.
 int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
 
@@ -69,6 +78,7 @@ typedef struct ssoc_cli_source {
     int nfix;               ///< --fix options given
     int want_boot;          ///< --boot was given
     int boot_opt;           ///< any bootstrap option was given
+    int allow_implausible;  ///< --allow-implausible: values outside plausible.h's ranges are accepted
     ssoc_fit_opts fo;       ///< fit options (--fix)
     ssoc_boot_opts bo;      ///< bootstrap options
 } ssoc_cli_source;
@@ -83,7 +93,7 @@ void ssoc_cli_source_init(ssoc_cli_source *s);
 
 /// Parse argv[*i] if it is one of the shared options: -h/--help (prints `help`, then the
 /// bootstrap options' help, to stdout), --fix NAME=VALUE, --d-crit A (> 0), the bootstrap options
-/// (ssoc_cli_boot_opt) and, with SSOC_CLI_SOURCE_PARAMS in `flags`, --params P and --data CSV.
+/// (ssoc_cli_boot_opt), --allow-implausible and, with SSOC_CLI_SOURCE_PARAMS in `flags`, --params P and --data CSV.
 /// Returns 1 if one matched, SSOC_CLI_HELP after the help, 0 if argv[*i] is something else, -1
 /// after printing a usage error.
 int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv, int *i, ssoc_cli_source *s,
@@ -93,5 +103,17 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
 /// fit into *boot when --boot was given, and set pf's parameters, fixed mask and range (d's) from it.
 ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err);
+
+#include "ssoc/sweepfile.h"
+
+/// Parse "--T T[,T...]" (positive temperatures in K, at most `max`) into T[*n]. Prints a usage
+/// error and returns SSOC_EXIT_USAGE on a bad list.
+int ssoc_cli_parse_T_list(const char *cmd, const char *text, double *T, size_t max, size_t *n);
+
+/// Map the temperatures T[n] to indices of the sweep file's grid (idx[n], sorted and without
+/// duplicates into *nidx): each must be one of the file's temperatures (to 1e-6 K relative); there
+/// is no interpolation. Otherwise prints "ssoc: CMD: --T 900: not a temperature of FILE (it has
+/// ...); choose one of them" (with a Celsius hint when T + 273.15 is one) and returns SSOC_EXIT_USAGE.
+int ssoc_cli_file_T(const char *cmd, const ssoc_sweepfile *sf, const double *T, size_t n, size_t *idx, size_t *nidx);
 
 #endif

@@ -3,9 +3,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "ssoc/suggest.h"
 
 int ssoc_cli_fail(const char *cmd, const ssoc_error *err)
 {
@@ -33,6 +35,37 @@ int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "ssoc: %s: %s (see 'ssoc %s --help')\n", cmd, buf, cmd);
     return SSOC_EXIT_USAGE;
+}
+
+/* the options ssoc_cli_source_opt takes (fit, predict and validate) */
+static const char *const shared_opts[] = {"--help", "--params", "--data", "--d-crit", "--fix", "--boot", "--seed",
+                                          "--confidence", "--interval", "--scheme", "--allow-implausible"};
+
+int ssoc_cli_unknown_option(const char *cmd, const char *arg, const char *const *own, int with_shared)
+{
+    const char *cands[64];
+    size_t n = 0;
+    for (size_t i = 0; own && own[i] && n < 32; ++i)
+        cands[n++] = own[i];
+    for (size_t i = 0; with_shared && i < sizeof shared_opts / sizeof shared_opts[0]; ++i)
+        if (with_shared > 1 || (strcmp(shared_opts[i], "--params") && strcmp(shared_opts[i], "--data")))
+            cands[n++] = shared_opts[i];
+    char word[128], msg[512];
+    snprintf(word, sizeof word, "%s", arg);
+    char *eq = strchr(word, '=');
+    if (eq)
+        *eq = '\0';
+    snprintf(msg, sizeof msg, "unknown option '%s'", arg);
+    ssoc_suggest_append(msg, sizeof msg, word, cands, n);
+    return ssoc_cli_usage_error(cmd, "%s", msg);
+}
+
+int ssoc_cli_plausible(const char *cmd, const char *opt, ssoc_qty q, double v, int allow)
+{
+    char why[400];
+    if (allow || ssoc_plausible_check(q, v, why, sizeof why))
+        return 0;
+    return ssoc_cli_usage_error(cmd, "option %s: %s; --allow-implausible for a deliberate out-of-range study", opt, why);
 }
 
 int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out)
@@ -89,7 +122,13 @@ const char ssoc_cli_boot_help[] =
     "  --seed S           random seed (default 20260522); replicate b depends only on (S, b)\n"
     "  --confidence C     band confidence level in (0, 1) (default 0.95)\n"
     "  --interval M       percentile (default) or bca (bias-corrected and accelerated)\n"
-    "  --scheme M         stratified (default: resample PCC and SCC points separately) or case\n";
+    "  --scheme M         stratified (default: resample PCC and SCC points separately) or case\n"
+    "input checks:\n"
+    "  --allow-implausible  accept values outside the plausible ranges (rho 1-3 g/cm3, T 230-1500 K,\n"
+    "                     sigma 1e-10-1 S/cm, D_hop 1e-10-1e-2 cm2/s; README 'Plausible inputs and units')\n"
+    "                     for a deliberate out-of-range study; without it such values are refused as\n"
+    "                     likely unit mistakes (kg/m3, Celsius, mS/cm, m2/s). CSV headers may carry units:\n"
+    "                     'rho [kg/m3]', 'T [C]', 'sigma [mS/cm]', 'D_hop [m2/s]' are converted\n";
 
 int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_opts *o, int *boot_requested)
 {
@@ -231,6 +270,10 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
         s->dcrit_set = 1;
         return 1;
     }
+    if (!strcmp(a, "--allow-implausible")) {
+        s->allow_implausible = 1;
+        return 1;
+    }
     if ((m = ssoc_cli_fix_opt(cmd, argc, argv, i, &s->fo, &s->nfix)) != 0)
         return m;
     if ((m = ssoc_cli_boot_opt(cmd, argc, argv, i, &s->bo, &s->want_boot)) != 0) {
@@ -255,4 +298,77 @@ ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d,
     ssoc_dataset_range(d, &pf->range);
     pf->has_range = 1;
     return SSOC_OK;
+}
+
+int ssoc_cli_parse_T_list(const char *cmd, const char *text, double *T, size_t max, size_t *n)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", text);
+    *n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (*n >= max)
+            return ssoc_cli_usage_error(cmd, "--T: at most %zu temperatures", max);
+        char *end;
+        errno = 0;
+        double v = strtod(tok, &end);
+        while (*end == ' ')
+            ++end;
+        if (end == tok || *end || errno == ERANGE || !isfinite(v) || v <= 0)
+            return ssoc_cli_usage_error(cmd, "--T: '%s' is not a positive temperature in K", tok);
+        T[(*n)++] = v;
+    }
+    if (*n == 0)
+        return ssoc_cli_usage_error(cmd, "--T needs at least one temperature");
+    return SSOC_EXIT_OK;
+}
+
+/* index of the file temperature equal to T (to 1e-6 relative), or -1 */
+static long file_T_index(const ssoc_sweepfile *sf, double T)
+{
+    for (size_t i = 0; i < sf->nT; ++i)
+        if (fabs(sf->T_K[i] - T) <= 1e-6 * sf->T_K[i])
+            return (long)i;
+    return -1;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    const size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int ssoc_cli_file_T(const char *cmd, const ssoc_sweepfile *sf, const double *T, size_t n, size_t *idx, size_t *nidx)
+{
+    *nidx = 0;
+    for (size_t k = 0; k < n; ++k) {
+        const long i = file_T_index(sf, T[k]);
+        if (i >= 0) {
+            idx[(*nidx)++] = (size_t)i;
+            continue;
+        }
+        char list[400] = "", hint[160] = "";
+        for (size_t j = 0; j < sf->nT; ++j) {
+            if (j == 8 && sf->nT > 10) {
+                snprintf(list + strlen(list), sizeof list - strlen(list), ", ..., %g (%zu in all)",
+                         sf->T_K[sf->nT - 1], sf->nT);
+                break;
+            }
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%g", j ? ", " : "", sf->T_K[j]);
+        }
+        /* 227 typed for 500 K: the nearest file temperature within half a kelvin of T + 273.15 */
+        const size_t c = ssoc_sweepfile_nearest_T(sf, T[k] + 273.15);
+        if (fabs(sf->T_K[c] - (T[k] + 273.15)) <= 0.5)
+            snprintf(hint, sizeof hint, " (degrees Celsius? %g C = %.6g K: use --T %g)", T[k], T[k] + 273.15,
+                     sf->T_K[c]);
+        fprintf(stderr, "ssoc: %s: --T %g: not a temperature of %s%s; it has T = %s K (no interpolation: choose one of them)\n",
+                cmd, T[k], sf->path, hint, list);
+        return SSOC_EXIT_USAGE;
+    }
+    qsort(idx, *nidx, sizeof *idx, cmp_size);
+    size_t m = 0;
+    for (size_t k = 0; k < *nidx; ++k)
+        if (m == 0 || idx[k] != idx[m - 1])
+            idx[m++] = idx[k];
+    *nidx = m;
+    return SSOC_EXIT_OK;
 }

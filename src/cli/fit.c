@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ssoc/plausible.h"
 #include "cli.h"
 #include "ssoc/boot.h"
 #include "ssoc/data.h"
@@ -110,7 +111,8 @@ int ssoc_cmd_fit(int argc, char **argv)
         } else if (!strcmp(a, "--force")) {
             force = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return ssoc_cli_usage_error(cmd, "unknown option '%s'", a);
+            static const char *const own[] = {"-o", "--json", "--force", NULL};
+            return ssoc_cli_unknown_option(cmd, a, own, 1);
         } else if (data_path) {
             return ssoc_cli_usage_error(cmd, "one data file expected, got '%s' and '%s'", data_path, a);
         } else {
@@ -129,7 +131,7 @@ int ssoc_cmd_fit(int argc, char **argv)
     ssoc_fit_result fit;
     ssoc_boot_result *boot = NULL;
     int rc = SSOC_EXIT_OK;
-    if (ssoc_data_read_csv(data_path, src.d_crit, &d, &err) != SSOC_OK ||
+    if (ssoc_data_read_csv_ex(data_path, src.d_crit, src.allow_implausible ? SSOC_PLAUSIBLE_ALLOW : 0u, &d, &err) != SSOC_OK ||
         ssoc_fit_run(d, &src.fo, &fit, &err) != SSOC_OK ||
         (src.want_boot && ssoc_boot_run(d, &src.fo, &fit.params, &src.bo, &boot, &err) != SSOC_OK)) {
         rc = ssoc_cli_fail(cmd, &err);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ssoc/suggest.h"
 #include "ssoc/version.h"
 
 static const ssoc_cli_command commands[] = {
@@ -55,6 +56,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NCOMMANDS; ++i)
         if (!strcmp(argv[1], commands[i].name))
             return finish_stdout(commands[i].name, commands[i].run(argc - 1, argv + 1));
-    fprintf(stderr, "ssoc: unknown command '%s' (see 'ssoc --help')\n", argv[1]);
+    const char *names[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; ++i)
+        names[i] = commands[i].name;
+    char msg[300] = "";
+    ssoc_suggest_append(msg, sizeof msg, argv[1], names, NCOMMANDS);
+    fprintf(stderr, "ssoc: unknown command '%s'%s (see 'ssoc --help')\n", argv[1], msg);
     return SSOC_EXIT_USAGE;
 }

@@ -10,11 +10,13 @@
 #include "ssoc/paramfile.h"
 #include "ssoc/plot.h"
 #include "ssoc/report.h"
+#include "ssoc/stats.h"
 #include "ssoc/sweepfile.h"
 
 static const char help[] =
     "usage: ssoc plot OUT.h5 [--T T[,T...]] [--field best|median|lo|hi|width|p_exceed] [-o FILE] [--force]\n"
     "       ssoc plot OUT.h5 --rules [-o FILE] [--force]\n"
+    "       ssoc plot OUT.h5 --arrhenius [--at X,RHO]... [-o FILE] [--force]\n"
     "       ssoc plot PARAMS.json|OUT.h5 --params [-o FILE] [--force]\n"
     "\n"
     "Pictures of a sweep file written by 'ssoc sweep' (PNG, SVG or PDF, from FILE's extension).\n"
@@ -27,6 +29,11 @@ static const char help[] =
     "                 Fields: best (point fit), median, lo, hi (band ends), width (hi/lo: the band's factor,\n"
     "                 where the model is sure), p_exceed (P(sigma >= target); sweeps with a [target] only).\n"
     "  --rules        v_f,opt and sigma_max against T with their bands, one curve per fitted composition.\n"
+    "  --arrhenius    log sigma against 1000/T (T in K on the top axis): sigma_max at rho_opt per fitted\n"
+    "                 composition with its band, the fitted data's temperatures marked; --at X,RHO (up to 4)\n"
+    "                 adds sigma at that composition and density [g/cm3], its band the percentile band of the\n"
+    "                 file's replicates at the file's confidence. The bands are confidence bands of the mean\n"
+    "                 model (the bootstrap of the fit), not where a new MD value would fall.\n"
     "  --params       a histogram per fitted parameter of the bootstrap replicate table (a parameter file\n"
     "                 from 'ssoc fit --boot B -o PARAMS.json', or a sweep file), point estimate and band marked.\n"
     "\n"
@@ -50,26 +57,70 @@ static void stem(const char *path, char *out, size_t len)
         *dot = '\0';
 }
 
-static int parse_T_list(const char *text, double *T, size_t *n)
+/* sigma at (x, rho) for every temperature of the file, with the percentile band of its replicates */
+typedef struct at_curve {
+    char label[96];
+    double *T, *s, *lo, *hi;
+} at_curve;
+
+static int at_compute(const ssoc_sweepfile *sf, double x, double rho, at_curve *c)
 {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", text);
-    *n = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (*n >= SSOC_PLOT_MAXPANEL)
-            return ssoc_cli_usage_error("plot", "--T: at most %d temperatures", SSOC_PLOT_MAXPANEL);
-        char *end;
-        errno = 0;
-        double v = strtod(tok, &end);
-        while (*end == ' ')
-            ++end;
-        if (end == tok || *end || errno == ERANGE || !isfinite(v) || v <= 0)
-            return ssoc_cli_usage_error("plot", "--T: '%s' is not a positive temperature in K", tok);
-        T[(*n)++] = v;
+    const size_t n = sf->nT;
+    c->T = malloc(n * sizeof *c->T), c->s = malloc(n * sizeof *c->s);
+    c->lo = malloc(n * sizeof *c->lo), c->hi = malloc(n * sizeof *c->hi);
+    double *v = malloc((sf->B ? sf->B : 1) * sizeof *v);
+    if (!c->T || !c->s || !c->lo || !c->hi || !v) {
+        free(v);
+        return -1;
     }
-    if (*n == 0)
-        return ssoc_cli_usage_error("plot", "--T needs at least one temperature");
-    return SSOC_EXIT_OK;
+    double qlo, qhi;
+    ssoc_ci_levels(SSOC_CI_PERCENTILE, sf->confidence, 0.5, 0.0, &qlo, &qhi);
+    snprintf(c->label, sizeof c->label, "x = %g, ρ = %g g/cm³", x, rho);
+    for (size_t it = 0; it < n; ++it) {
+        ssoc_layers L;
+        ssoc_model_eval(&sf->best, x, rho, sf->T_K[it], &L);
+        size_t m = 0;
+        for (size_t b = 0; b < sf->B; ++b) {
+            if (!sf->boot_ok[b])
+                continue;
+            ssoc_params p;
+            memcpy(p.p, sf->boot + b * SSOC_NPARAM, sizeof p.p);
+            ssoc_layers Lb;
+            ssoc_model_eval(&p, x, rho, sf->T_K[it], &Lb);
+            if (isfinite(Lb.sigma_S_cm))
+                v[m++] = Lb.sigma_S_cm;
+        }
+        c->T[it] = sf->T_K[it], c->s[it] = L.sigma_S_cm;
+        c->lo[it] = m >= 2 ? ssoc_quantile_select(v, m, qlo) : NAN;
+        c->hi[it] = m >= 2 ? ssoc_quantile_select(v, m, qhi) : NAN;
+    }
+    free(v);
+    return 0;
+}
+
+static int do_arrhenius(const ssoc_sweepfile *sf, const double *at, size_t nat, const ssoc_plot_opts *po)
+{
+    ssoc_error err = {0};
+    ssoc_report *rep = NULL;
+    at_curve ac[4] = {0};
+    ssoc_plot_curve pc[4];
+    int rc = SSOC_EXIT_OK;
+    ssoc_status st = ssoc_report_build(sf, &rep, &err);
+    for (size_t k = 0; !st && k < nat; ++k) {
+        if (at_compute(sf, at[2 * k], at[2 * k + 1], &ac[k])) {
+            st = SSOC_ERR(&err, SSOC_ENOMEM, "out of memory");
+            break;
+        }
+        pc[k] = (ssoc_plot_curve){ac[k].label, sf->nT, ac[k].T, ac[k].s, ac[k].lo, ac[k].hi};
+    }
+    if (!st)
+        st = ssoc_plot_arrhenius(rep, pc, nat, SSOC_BAND_CONFIDENCE, po, &err);
+    if (st)
+        rc = ssoc_cli_fail("plot", &err);
+    for (size_t k = 0; k < 4; ++k)
+        free(ac[k].T), free(ac[k].s), free(ac[k].lo), free(ac[k].hi);
+    ssoc_report_free(rep);
+    return rc;
 }
 
 static int is_hdf5(const char *path)
@@ -127,7 +178,9 @@ static int do_params(const char *in, ssoc_plot_opts *po)
 int ssoc_cmd_plot(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *field_s = NULL, *T_s = NULL;
-    int force = 0, rules = 0, params = 0, verbose = 0;
+    int force = 0, rules = 0, params = 0, verbose = 0, arrhenius = 0;
+    double at[8];
+    size_t nat = 0;
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i], *v = NULL;
         int m;
@@ -140,6 +193,25 @@ int ssoc_cmd_plot(int argc, char **argv)
             rules = 1;
         else if (!strcmp(a, "--params"))
             params = 1;
+        else if (!strcmp(a, "--arrhenius"))
+            arrhenius = 1;
+        else if ((m = ssoc_cli_opt("plot", argc, argv, &i, "--at", &v)) != 0) {
+            char *end = NULL;
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            if (nat >= 4)
+                return ssoc_cli_usage_error("plot", "--at: at most 4 points");
+            at[2 * nat] = strtod(v, &end);
+            if (end == v || *end != ',' || !(at[2 * nat] > 0 && at[2 * nat] < 1))
+                return ssoc_cli_usage_error("plot", "--at: '%s' is not X,RHO with 0 < X < 1", v);
+            const char *r = end + 1;
+            at[2 * nat + 1] = strtod(r, &end);
+            if (end == r || *end || !isfinite(at[2 * nat + 1]) || !(at[2 * nat + 1] > 0))
+                return ssoc_cli_usage_error("plot", "--at: '%s' is not X,RHO with RHO > 0 g/cm3", v);
+            if (ssoc_cli_plausible("plot", "--at", SSOC_QTY_RHO, at[2 * nat + 1], 0))
+                return SSOC_EXIT_USAGE;
+            ++nat;
+        }
         else if (!strcmp(a, "--verbose"))
             verbose = 1;
         else if ((m = ssoc_cli_opt("plot", argc, argv, &i, "-o", &v)) != 0) {
@@ -154,17 +226,23 @@ int ssoc_cmd_plot(int argc, char **argv)
             if (m < 0)
                 return SSOC_EXIT_USAGE;
             T_s = v;
-        } else if (a[0] == '-' && a[1])
-            return ssoc_cli_usage_error("plot", "unknown option '%s'", a);
-        else if (in)
+        } else if (a[0] == '-' && a[1]) {
+            static const char *const own[] = {"--help", "--force", "--rules", "--params", "--verbose", "-o", "--field", "--T",
+                                              "--arrhenius", "--at", NULL};
+            return ssoc_cli_unknown_option("plot", a, own, 0);
+        } else if (in)
             return ssoc_cli_usage_error("plot", "more than one input file ('%s' and '%s')", in, a);
         else
             in = a;
     }
     if (!in)
         return ssoc_cli_usage_error("plot", "missing input file (a sweep file OUT.h5, or PARAMS.json with --params)");
-    if (rules && params)
-        return ssoc_cli_usage_error("plot", "--rules and --params exclude each other");
+    if (rules + params + arrhenius > 1)
+        return ssoc_cli_usage_error("plot", "--rules, --params and --arrhenius exclude each other");
+    if (nat && !arrhenius)
+        return ssoc_cli_usage_error("plot", "--at applies to --arrhenius");
+    if (arrhenius && (field_s || T_s))
+        return ssoc_cli_usage_error("plot", "--field and --T apply to maps, not to --arrhenius");
     if ((rules || params) && (field_s || T_s))
         return ssoc_cli_usage_error("plot", "--field and --T apply to maps, not to --%s", rules ? "rules" : "params");
     ssoc_plot_opts po = {.force = force, .field = SSOC_PLOT_BEST};
@@ -176,7 +254,7 @@ int ssoc_cmd_plot(int argc, char **argv)
     }
     double T[SSOC_PLOT_MAXPANEL];
     size_t nT = 0;
-    if (T_s && parse_T_list(T_s, T, &nT) != SSOC_EXIT_OK)
+    if (T_s && ssoc_cli_parse_T_list("plot", T_s, T, SSOC_PLOT_MAXPANEL, &nT) != SSOC_EXIT_OK)
         return SSOC_EXIT_USAGE;
     po.T_K = T, po.nT = nT;
     if (out) {
@@ -201,7 +279,22 @@ int ssoc_cmd_plot(int argc, char **argv)
     ssoc_sweepfile *sf = NULL;
     if (ssoc_sweepfile_open(in, &sf, &err) != SSOC_OK)
         return ssoc_cli_fail("plot", &err);
+    size_t tidx[SSOC_PLOT_MAXPANEL], ntidx = 0;
+    if (nT && ssoc_cli_file_T("plot", sf, T, nT, tidx, &ntidx) != SSOC_EXIT_OK) {
+        ssoc_sweepfile_free(sf);
+        return SSOC_EXIT_USAGE;
+    }
     ssoc_status st;
+    if (arrhenius) {
+        if (!out)
+            snprintf(defout, sizeof defout, "%s_arrhenius.png", st_), out = defout;
+        po.output = out;
+        int rc = do_arrhenius(sf, at, nat, &po);
+        ssoc_sweepfile_free(sf);
+        if (rc == SSOC_EXIT_OK)
+            printf("%s\n", out);
+        return rc;
+    }
     if (rules) {
         if (!out)
             snprintf(defout, sizeof defout, "%s_rules.png", st_), out = defout;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ssoc/plausible.h"
 #include "cli.h"
 #include "ssoc/json.h"
 #include "ssoc/boot.h"
@@ -65,17 +66,28 @@ int ssoc_cmd_predict(int argc, char **argv)
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else {
+            static const char *const own[] = {"--x", "--rho", "--T", "--json", NULL};
+            if (a[0] == '-' && a[1])
+                return ssoc_cli_unknown_option(cmd, a, own, 2);
             return ssoc_cli_usage_error(cmd, "unexpected argument '%s'", a);
         }
     }
     if (isnan(x) || isnan(rho))
         return ssoc_cli_usage_error(cmd, "--x and --rho are required");
     if (!(x > 0.0 && x < 1.0))
-        return ssoc_cli_usage_error(cmd, "option --x: %g must lie strictly between 0 and 1", x);
+        return ssoc_cli_usage_error(cmd, "option --x: %g must lie strictly between 0 and 1%s", x,
+                                    x > 1.0 && x < 100.0 ? " (a percentage? x is the Li2S fraction: 75 mol% is 0.75)" : "");
     if (!(rho > 0.0))
         return ssoc_cli_usage_error(cmd, "option --rho: %g must be > 0 g/cm3", rho);
-    if (!(T > 0.0))
+    if (!(T > 0.0)) {
+        if (T > -273.15)
+            return ssoc_cli_usage_error(cmd, "option --T: %g must be > 0 K (degrees Celsius? %g C = %.6g K)", T, T,
+                                        T + 273.15);
         return ssoc_cli_usage_error(cmd, "option --T: %g must be > 0 K", T);
+    }
+    if (ssoc_cli_plausible(cmd, "--rho", SSOC_QTY_RHO, rho, src.allow_implausible) ||
+        ssoc_cli_plausible(cmd, "--T", SSOC_QTY_T, T, src.allow_implausible))
+        return SSOC_EXIT_USAGE;
     const char *params_arg = src.params_arg, *data_path = src.data_path;
     if (src.want_boot && (!data_path || params_arg))
         return ssoc_cli_usage_error(cmd, "--boot needs --data (and no --params): the band comes from refitting the data");
@@ -93,7 +105,7 @@ int ssoc_cmd_predict(int argc, char **argv)
         params_arg = "published";
     if (params_arg && !strcmp(params_arg, "published") && !range_path)
         range_path = ssoc_cli_shipped_data();
-    if (range_path && ssoc_data_read_csv(range_path, src.d_crit, &d, &err) != SSOC_OK)
+    if (range_path && ssoc_data_read_csv_ex(range_path, src.d_crit, src.allow_implausible ? SSOC_PLAUSIBLE_ALLOW : 0u, &d, &err) != SSOC_OK)
         goto fail;
     ssoc_data_range range;
     if (d)

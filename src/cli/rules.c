@@ -5,9 +5,10 @@
 
 #include "cli.h"
 #include "ssoc/report.h"
+#include "ssoc/sweepfile.h"
 
 static const char help[] =
-    "usage: ssoc rules OUT.h5 [--json | --csv]\n"
+    "usage: ssoc rules OUT.h5 [--T T[,T...]] [--json | --csv]\n"
     "\n"
     "The design rules of a sweep file written by 'ssoc sweep', for every temperature of its grid:\n"
     "  - at each composition x of the fitted data: the density rho_opt that maximises sigma, the free\n"
@@ -22,16 +23,26 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --json       machine-readable report (numbers round-trip exactly; null where undefined)\n"
-    "  --csv        one row per optimum (kind rho_opt | rho_opt_grid_best | x_opt), with a header row\n"
+    "  --csv        one row per optimum (kind rho_opt | rho_opt_grid_best | x_opt), with a header row; the\n"
+    "               flags spelt out as true/false columns (at_lower_edge, at_upper_edge, extrapolated_x,\n"
+    "               extrapolated_v_f, extrapolated_T) beside the edge word\n"
+    "  --T T[,T...] only these temperatures [K], each one of the file's (no interpolation); the rule is\n"
+    "               then stated at one of them\n"
     "  -h, --help   this text\n"
     "Exit codes: 0 ok, 1 unreadable or invalid sweep file, 2 usage.\n";
 
 int ssoc_cmd_rules(int argc, char **argv)
 {
-    const char *path = NULL;
-    int json = 0, csv = 0;
+    const char *path = NULL, *T_s = NULL, *v = NULL;
+    int json = 0, csv = 0, m;
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
+        if ((m = ssoc_cli_opt("rules", argc, argv, &i, "--T", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            T_s = v;
+            continue;
+        }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(help, stdout);
             return SSOC_EXIT_OK;
@@ -39,9 +50,10 @@ int ssoc_cmd_rules(int argc, char **argv)
             json = 1;
         else if (!strcmp(a, "--csv"))
             csv = 1;
-        else if (a[0] == '-' && a[1])
-            return ssoc_cli_usage_error("rules", "unknown option '%s'", a);
-        else if (path)
+        else if (a[0] == '-' && a[1]) {
+            static const char *const own[] = {"--help", "--json", "--csv", "--T", NULL};
+            return ssoc_cli_unknown_option("rules", a, own, 0);
+        } else if (path)
             return ssoc_cli_usage_error("rules", "more than one sweep file ('%s' and '%s')", path, a);
         else
             path = a;
@@ -50,9 +62,23 @@ int ssoc_cmd_rules(int argc, char **argv)
         return ssoc_cli_usage_error("rules", "missing OUT.h5 (a file written by 'ssoc sweep')");
     if (json && csv)
         return ssoc_cli_usage_error("rules", "--json and --csv exclude each other");
+    double T[256];
+    size_t nT = 0;
+    if (T_s && ssoc_cli_parse_T_list("rules", T_s, T, sizeof T / sizeof T[0], &nT) != SSOC_EXIT_OK)
+        return SSOC_EXIT_USAGE;
     ssoc_error err = {0};
     ssoc_report *rep = NULL;
-    if (ssoc_report_from_file(path, &rep, &err) != SSOC_OK)
+    ssoc_sweepfile *sf = NULL;
+    if (ssoc_sweepfile_open(path, &sf, &err) != SSOC_OK)
+        return ssoc_cli_fail("rules", &err);
+    size_t idx[256], nidx = 0;
+    if (nT && ssoc_cli_file_T("rules", sf, T, nT, idx, &nidx) != SSOC_EXIT_OK) {
+        ssoc_sweepfile_free(sf);
+        return SSOC_EXIT_USAGE;
+    }
+    ssoc_status st = ssoc_report_build_at(sf, nT ? idx : NULL, nidx, &rep, &err);
+    ssoc_sweepfile_free(sf);
+    if (st != SSOC_OK)
         return ssoc_cli_fail("rules", &err);
     char *s = json ? ssoc_report_json(rep) : csv ? ssoc_report_csv(rep) : ssoc_report_text(rep);
     ssoc_report_free(rep);

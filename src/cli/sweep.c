@@ -7,6 +7,7 @@
 #include "ssoc/config.h"
 #include "ssoc/h5io.h"
 #include "ssoc/par.h"
+#include "ssoc/suggest.h"
 #include "ssoc/sweep.h"
 
 static void usage(FILE *f)
@@ -21,7 +22,9 @@ static void usage(FILE *f)
             "  -o OUT.h5     output file (default: [output] file, else CONFIG_BASENAME.h5 in the current directory)\n"
             "  --force       replace an existing OUT.h5 (or discard an interrupted OUT.h5.partial)\n"
             "  --resume      continue OUT.h5.partial after checking that config and data are unchanged\n"
-            "  -q, --quiet   no progress and no summary on stderr\n\n"
+            "  -q, --quiet   no progress and no summary on stderr\n"
+            "  --allow-implausible  accept implausible grid, target and data values (a deliberate out-of-range\n"
+            "                study): the same as [data] allow_implausible = true and [grid] allow_implausible = true\n\n"
             "The run writes OUT.h5.partial and renames it when complete. SIGTERM, SIGUSR1 or Ctrl-C stop at the\n"
             "next block boundary with exit code 4 (interrupted, resumable); under mpirun send SIGUSR1 to\n"
             "mpirun (it forwards it). Threads per rank: OMP_NUM_THREADS.\n"
@@ -39,10 +42,10 @@ int ssoc_cmd_sweep(int argc, char **argv)
     }
     const int root = ssoc_par_rank() == 0;
     const char *config = NULL;
-    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    const char **sets = calloc((size_t)argc + 3, sizeof *sets);
     size_t nsets = 0;
     ssoc_sweep_opts opts = {0};
-    int rc = SSOC_EXIT_OK, help = 0;
+    int rc = SSOC_EXIT_OK, help = 0, allow = 0;
     char usage_msg[512] = "";
     for (int i = 1; i < argc && !usage_msg[0]; ++i) {
         const char *a = argv[i];
@@ -63,12 +66,30 @@ int ssoc_cmd_sweep(int argc, char **argv)
                 sets[nsets++] = argv[++i];
         } else if (!strncmp(a, "--set=", 6))
             sets[nsets++] = a + 6;
-        else if (a[0] == '-' && a[1])
+        else if (!strcmp(a, "--allow-implausible"))
+            allow = 1;
+        else if (a[0] == '-' && a[1]) {
+            static const char *const own[] = {"--help", "--force", "--resume", "--quiet", "--set", "-o",
+                                              "--allow-implausible", NULL};
+            char word[128];
+            snprintf(word, sizeof word, "%s", a);
+            word[strcspn(word, "=")] = '\0';
             snprintf(usage_msg, sizeof usage_msg, "unknown option '%s'", a);
-        else if (config)
+            ssoc_suggest_append(usage_msg, sizeof usage_msg, word, own, 7);
+        } else if (config)
             snprintf(usage_msg, sizeof usage_msg, "more than one config file ('%s' and '%s')", config, a);
         else
             config = a;
+    }
+    /* --allow-implausible is [data] allow_implausible and [grid] allow_implausible, unless a --set
+     * already says otherwise (an explicit key wins; recorded in the file's config either way) */
+    for (int k = 0; allow && k < 2; ++k) {
+        const char *key = k ? "grid.allow_implausible" : "data.allow_implausible";
+        int given = 0;
+        for (size_t j = 0; j < nsets; ++j)
+            given |= !strncmp(sets[j], key, strlen(key));
+        if (!given)
+            sets[nsets++] = k ? "grid.allow_implausible=true" : "data.allow_implausible=true";
     }
     if (!usage_msg[0] && !help && !config)
         snprintf(usage_msg, sizeof usage_msg, "missing CONFIG.ini");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ssoc/plausible.h"
 #include "cli.h"
 #include "ssoc/json.h"
 #include "ssoc/boot.h"
@@ -283,7 +284,8 @@ int ssoc_cmd_validate(int argc, char **argv)
         } else if (!strcmp(a, "--csv")) {
             csv = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return ssoc_cli_usage_error(cmd, "unknown option '%s'", a);
+            static const char *const own[] = {"--json", "--csv", NULL};
+            return ssoc_cli_unknown_option(cmd, a, own, 2);
         } else if (ext_path) {
             return ssoc_cli_usage_error(cmd, "one external data file expected, got '%s' and '%s'", ext_path, a);
         } else {
@@ -318,7 +320,7 @@ int ssoc_cmd_validate(int argc, char **argv)
         goto fail;
     if (fit_path || !strcmp(params_arg, "published")) {
         range_path = fit_path ? fit_path : ssoc_cli_shipped_data();
-        if (ssoc_data_read_csv(range_path, src.d_crit, &d, &err) != SSOC_OK)
+        if (ssoc_data_read_csv_ex(range_path, src.d_crit, src.allow_implausible ? SSOC_PLAUSIBLE_ALLOW : 0u, &d, &err) != SSOC_OK)
             goto fail;
     }
     if (fit_path) {
@@ -337,7 +339,8 @@ int ssoc_cmd_validate(int argc, char **argv)
         range_path = pf.has_range && pf.data_path[0] ? pf.data_path : NULL;
     }
 
-    if (ssoc_validate_run(ext, &pf.params, pf.has_range ? &pf.range : NULL, boot ? boot : pf.boot, &rep, &err) !=
+    if (ssoc_validate_run_ex(ext, &pf.params, pf.has_range ? &pf.range : NULL, boot ? boot : pf.boot,
+                             src.allow_implausible ? SSOC_PLAUSIBLE_ALLOW : 0u, &rep, &err) !=
         SSOC_OK)
         goto fail;
 
