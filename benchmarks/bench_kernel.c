@@ -21,7 +21,7 @@
 
 #include "bench_util.h"
 #include "ssoc/model.h"
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 
 enum { NX = 201, NRHO = 181, NT = 11, MAXREP = 50 };
 

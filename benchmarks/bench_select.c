@@ -28,7 +28,7 @@
 
 #include "bench_util.h"
 #include "ssoc/stats.h"
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 
 enum { NX = 201, NRHO = 181, NT = 11, MAXREP = 50, NSEG = 6 };
 
@@ -101,7 +101,9 @@ int main(int argc, char **argv)
                 for (size_t i = 0; i < ncol; ++i) {
                     double x, rho;
                     sample_column(i, ncol, &x, &rho);
-                    ssoc_kernel_column(&kc, kws, x, rho, 1, cb, cm, cl, ch, NULL);
+                    ssoc_column col;
+                    ssoc_column_init(x, rho, &col);
+                    ssoc_kernel_column(&kc, kws, &col, 1, cb, cm, cl, ch, NULL);
                     sink += cm[i % NT];
                 }
                 acc[M_COLUMN] = bench_now() - t0;
@@ -121,7 +123,7 @@ int main(int argc, char **argv)
                     const double *rows = ulog ? uvals : vals;
                     memcpy(copy, rows, NT * ld * sizeof *copy);
                     if (m == M_COLUMN) { /* timed above; here only for the bitwise check */
-                        ssoc_kernel_column(&kc, kws, x, rho, 1, cb, cm, cl, ch, NULL);
+                        ssoc_kernel_column(&kc, kws, &col, 1, cb, cm, cl, ch, NULL);
                         continue;
                     }
                     const double t0 = bench_now(), c0 = bench_cpu();

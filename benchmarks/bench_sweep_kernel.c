@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "ssoc/model.h"
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 
 static double now(void)
 {
@@ -83,8 +83,9 @@ int main(void)
         double o[4][NT];
         t0 = now();
         for (size_t c = 0; c < ncol; ++c) {
-            ssoc_kernel_column(&ctx, ws, 0.6 + 0.2 * (double)(c % 201) / 200, 1.3 + 0.9 * (double)(c % 181) / 180, 1,
-                               o[0], o[1], o[2], o[3], NULL);
+            ssoc_column col;
+            ssoc_column_init(0.6 + 0.2 * (double)(c % 201) / 200, 1.3 + 0.9 * (double)(c % 181) / 180, &col);
+            ssoc_kernel_column(&ctx, ws, &col, 1, o[0], o[1], o[2], o[3], NULL);
             sink += o[1][3];
         }
         double tp = (now() - t0) / ((double)ncol * NT * B);

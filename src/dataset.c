@@ -81,6 +81,18 @@ ssoc_status ssoc_dataset_take(const ssoc_dataset *src, const size_t *idx, size_t
     return SSOC_OK;
 }
 
+unsigned ssoc_data_range_extrap(const ssoc_data_range *r, double x, double v_f, double T_K)
+{
+    unsigned m = 0;
+    if (x < r->x_min || x > r->x_max)
+        m |= SSOC_EXTRAP_X;
+    if (v_f < r->vf_min || v_f > r->vf_max)
+        m |= SSOC_EXTRAP_VF;
+    if (T_K < r->T_min_K || T_K > r->T_max_K)
+        m |= SSOC_EXTRAP_T;
+    return m;
+}
+
 void ssoc_dataset_range(const ssoc_dataset *d, ssoc_data_range *r)
 {
     r->x_min = r->vf_min = r->T_min_K = INFINITY;

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_inline.h"
+
 #define NLIN_PMAX 4 /* widest linear stage: beta0..beta3 */
 
 /* Per-point arrays of the workspace, all of length cap. */
@@ -176,7 +178,6 @@ static void free_list(unsigned mask, int lo, int hi, char *out, size_t len)
     out[k] = '\0';
 }
 
-static double softplus(double u) { return u > 0.0 ? u + log1p(exp(-u)) : log1p(exp(u)); }
 static double sigmoid(double u) { return u > 0.0 ? 1.0 / (1.0 + exp(-u)) : exp(u) / (1.0 + exp(u)); }
 
 /* G = ln(1/p_active) = ln(1 + (v_f/v_c)^n_H) for v_f > 0, else 0. */
@@ -184,7 +185,7 @@ static double hill_G(double v_f, double v_c, double n_H)
 {
     if (!(v_f > 0.0))
         return 0.0;
-    return softplus(n_H * (log(v_f) - log(v_c)));
+    return ssoc_mf_ln_gate(log(v_f), log(v_c), n_H);
 }
 
 /* Scaled-SVD OLS on the first n rows and p columns of w->X against w->y. Returns 0 and writes
@@ -340,7 +341,7 @@ static int s2_f(const gsl_vector *x, void *params, gsl_vector *f)
     s2_unpack(x, P, &theta, &phi);
     const double nH = exp(phi);
     for (size_t i = 0; i < P->m; ++i)
-        gsl_vector_set(f, i, P->c[i] - P->wt[i] * softplus(nH * (P->lv[i] - theta)));
+        gsl_vector_set(f, i, P->c[i] - P->wt[i] * ssoc_mf_ln_gate(P->lv[i], theta, nH));
     return GSL_SUCCESS;
 }
 

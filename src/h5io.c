@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h5io_private.h"
 #include "ssoc/par.h"
 
 #ifndef H5_HAVE_PARALLEL
@@ -123,20 +124,21 @@ ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err)
     return st;
 }
 
-int ssoc_h5_exists(ssoc_h5 *f, const char *path)
+int ssoc_h5_link_exists(hid_t file, const char *path)
 {
-    /* check each component so a missing group is "no", not an error */
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", path);
     for (char *s = buf + 1; *s; ++s)
         if (*s == '/') {
             *s = '\0';
-            if (H5Lexists(f->file, buf, H5P_DEFAULT) <= 0)
+            if (H5Lexists(file, buf, H5P_DEFAULT) <= 0)
                 return 0;
             *s = '/';
         }
-    return H5Lexists(f->file, buf, H5P_DEFAULT) > 0;
+    return H5Lexists(file, buf, H5P_DEFAULT) > 0;
 }
+
+int ssoc_h5_exists(ssoc_h5 *f, const char *path) { return ssoc_h5_link_exists(f->file, path); }
 
 /* Chunk shape: at most SSOC_H5_CHUNK_BYTES, a function of the dataset's shape only (so files from
  * any number of ranks have the same layout). [nT][nrho][nx] maps are written by runs of (rho, x)
@@ -205,6 +207,20 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
     return SSOC_OK;
 }
 
+/* Open dataset `path` and its file space for a write (-1 and err set if there is none). */
+static hid_t open_for_write(ssoc_h5 *f, const char *path, hid_t *fspace, ssoc_error *err)
+{
+    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    if (ds < 0) {
+        SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
+        return -1;
+    }
+    *fspace = H5Dget_space(ds);
+    return ds;
+}
+
+/* Write `data` through the selections of fspace and mspace (collectively when parallel), then
+ * close the three. */
 static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspace, hid_t mspace, const void *data,
                              ssoc_error *err)
 {
@@ -213,6 +229,9 @@ static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspac
     herr_t rc = H5Dwrite(ds, mtype, mspace, fspace, f->dxpl, data);
     H5Tclose(mtype);
     H5Tclose(ftype);
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    H5Dclose(ds);
     if (rc < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: write to %s failed", f->path, path);
     return SSOC_OK;
@@ -220,29 +239,23 @@ static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspac
 
 ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, int writer, ssoc_error *err)
 {
-    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
     if (ds < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
-    hid_t fspace = H5Dget_space(ds);
+        return SSOC_EHDF5;
     hid_t mspace = H5Scopy(fspace);
     if (!writer) {
         H5Sselect_none(fspace);
         H5Sselect_none(mspace);
     }
-    ssoc_status st = write_sel(f, path, ds, fspace, mspace, data, err);
-    H5Sclose(mspace);
-    H5Sclose(fspace);
-    H5Dclose(ds);
-    return st;
+    return write_sel(f, path, ds, fspace, mspace, data, err);
 }
 
 ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t n, const void *data,
                                 ssoc_error *err)
 {
-    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
     if (ds < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
-    hid_t fspace = H5Dget_space(ds);
+        return SSOC_EHDF5;
     hsize_t cnt = n ? n : 1, start = off;
     hid_t mspace = H5Screate_simple(1, &cnt, NULL);
     if (n) {
@@ -251,20 +264,15 @@ ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t
         H5Sselect_none(fspace);
         H5Sselect_none(mspace);
     }
-    ssoc_status st = write_sel(f, path, ds, fspace, mspace, data, err);
-    H5Sclose(mspace);
-    H5Sclose(fspace);
-    H5Dclose(ds);
-    return st;
+    return write_sel(f, path, ds, fspace, mspace, data, err);
 }
 
 ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
                                   ssoc_error *err)
 {
-    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
     if (ds < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
-    hid_t fspace = H5Dget_space(ds);
+        return SSOC_EHDF5;
     hsize_t d[3];
     if (H5Sget_simple_extent_ndims(fspace) != 3) {
         H5Sclose(fspace);
@@ -302,11 +310,7 @@ ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_
         H5Sselect_none(fspace);
         H5Sselect_none(mspace);
     }
-    ssoc_status st = write_sel(f, path, ds, fspace, mspace, buf, err);
-    H5Sclose(mspace);
-    H5Sclose(fspace);
-    H5Dclose(ds);
-    return st;
+    return write_sel(f, path, ds, fspace, mspace, buf, err);
 }
 
 ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, size_t n, void *data,

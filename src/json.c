@@ -1,4 +1,4 @@
-#include "ssoc/json.h"
+#include "json.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* Dispatch of the sweep kernel's public functions to one instruction-set variant of
- * src/sweep_kernel.c (include/ssoc/kernel_isa.h; the variants are built by CMakeLists.txt, which
+/* Dispatch of the sweep kernel's public functions (include/ssoc/kernel.h) to one instruction-set
+ * variant of src/kernel.c (include/ssoc/kernel_isa.h; the variants are built by CMakeLists.txt, which
  * defines SSOC_KERNEL_HAVE_AVX2 / _AVX512F for a portable x86-64 build and SSOC_KERNEL_NATIVE for
  * an SSOC_NATIVE one). One indirect call per column or row, not per value. */
 #include "ssoc/kernel_isa.h"
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 
 /* every variant's functions under their suffixed names (src/kernel_variant.h) */
 #define DECLARE_VARIANT(v)                                                                                       \
@@ -20,9 +20,11 @@
     void ssoc_kernel_quantiles_##v(double *, size_t, size_t, const double *, double *);                         \
     size_t ssoc_kernel_quantiles_scratch_##v(size_t);                                                           \
     void ssoc_kernel_quantiles_ws_##v(const double *, size_t, size_t, const double *, double *, void *);        \
+    void ssoc_kernel_band_##v(ssoc_ci_method, double, double *, size_t, double, const double *, size_t, double *, \
+                              double *, void *);                                                                \
     ssoc_kernel_ws *ssoc_kernel_ws_alloc_##v(const ssoc_kernel_ctx *);                                          \
     void ssoc_kernel_ws_free_##v(ssoc_kernel_ws *);                                                             \
-    void ssoc_kernel_column_##v(const ssoc_kernel_ctx *, ssoc_kernel_ws *, double, double, size_t, double *,    \
+    void ssoc_kernel_column_##v(const ssoc_kernel_ctx *, ssoc_kernel_ws *, const ssoc_column *, size_t, double *, \
                                 double *, double *, double *, double *);
 
 typedef struct kernel_table {
@@ -34,15 +36,17 @@ typedef struct kernel_table {
     void (*quantiles)(double *, size_t, size_t, const double *, double *);
     size_t (*quantiles_scratch)(size_t);
     void (*quantiles_ws)(const double *, size_t, size_t, const double *, double *, void *);
+    void (*band)(ssoc_ci_method, double, double *, size_t, double, const double *, size_t, double *, double *, void *);
     ssoc_kernel_ws *(*ws_alloc)(const ssoc_kernel_ctx *);
     void (*ws_free)(ssoc_kernel_ws *);
-    void (*column)(const ssoc_kernel_ctx *, ssoc_kernel_ws *, double, double, size_t, double *, double *, double *,
-                   double *, double *);
+    void (*column)(const ssoc_kernel_ctx *, ssoc_kernel_ws *, const ssoc_column *, size_t, double *, double *,
+                   double *, double *, double *);
 } kernel_table;
 
 #define TABLE(v)                                                                                                 \
     {ssoc_paramsets_alloc_##v,          ssoc_paramsets_free_##v, ssoc_column_init_##v,      ssoc_kernel_eval_##v, \
      ssoc_kernel_quantiles_##v,         ssoc_kernel_quantiles_scratch_##v,                  ssoc_kernel_quantiles_ws_##v, \
+     ssoc_kernel_band_##v, \
      ssoc_kernel_ws_alloc_##v,          ssoc_kernel_ws_free_##v,                            ssoc_kernel_column_##v}
 
 #ifdef SSOC_KERNEL_NATIVE
@@ -169,7 +173,7 @@ static const kernel_table *K(void) { return &tables[current()]; }
 
 ssoc_kernel_isa ssoc_kernel_isa_current(void) { return current(); }
 
-/* the public kernel interface (include/ssoc/sweep.h) */
+/* the public kernel interface (include/ssoc/kernel.h) */
 ssoc_paramsets *ssoc_paramsets_alloc(const double *table, const unsigned char *ok, size_t n)
 {
     return K()->paramsets_alloc(table, ok, n);
@@ -192,8 +196,13 @@ void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double
 }
 ssoc_kernel_ws *ssoc_kernel_ws_alloc(const ssoc_kernel_ctx *ctx) { return K()->ws_alloc(ctx); }
 void ssoc_kernel_ws_free(ssoc_kernel_ws *ws) { K()->ws_free(ws); }
-void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x, double rho_g_cm3, size_t stride,
+void ssoc_kernel_band(ssoc_ci_method m, double conf, double *v, size_t n, double point, const double *jack,
+                      size_t n_jack, double *lo, double *hi, void *scratch)
+{
+    K()->band(m, conf, v, n, point, jack, n_jack, lo, hi, scratch);
+}
+void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, const ssoc_column *col, size_t stride,
                         double *best, double *median, double *lo, double *hi, double *p_exceed)
 {
-    K()->column(ctx, ws, x, rho_g_cm3, stride, best, median, lo, hi, p_exceed);
+    K()->column(ctx, ws, col, stride, best, median, lo, hi, p_exceed);
 }

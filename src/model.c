@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "vecmath.h"
+#include "vecmath.h" /* before model_inline.h: libmvec in the simd loops */
+#include "model_inline.h"
 
 /* SPEC section 3: E0 and alpha_E were published as multiples of k_B T at 500 K. */
 const ssoc_params ssoc_params_published = {{
@@ -38,23 +39,15 @@ int ssoc_param_index(const char *name)
 
 double ssoc_params_vf_star(const ssoc_params *p) { return -p->p[SSOC_P_BETA2] / (2.0 * p->p[SSOC_P_BETA3]); }
 
-double ssoc_model_molar_mass_g_mol(double x)
-{
-    return 2.0 * x * SSOC_M_LI_G_MOL + 2.0 * (1.0 - x) * SSOC_M_P_G_MOL + (5.0 - 4.0 * x) * SSOC_M_S_G_MOL;
-}
+double ssoc_model_molar_mass_g_mol(double x) { return ssoc_mf_molar_mass(x); }
 
-double ssoc_model_rho0_g_cm3(double x)
-{
-    const double r_cm = SSOC_R_S_ANGSTROM * 1e-8;
-    const double V_S_cm3 = (4.0 / 3.0) * SSOC_PI * r_cm * r_cm * r_cm;
-    return ssoc_model_molar_mass_g_mol(x) / (SSOC_NA_MOL * (5.0 - 4.0 * x) * V_S_cm3 / SSOC_ETA_RCP);
-}
+double ssoc_model_rho0_g_cm3(double x) { return ssoc_mf_rho0(x); }
 
-double ssoc_model_vf(double x, double rho_g_cm3) { return 1.0 - rho_g_cm3 / ssoc_model_rho0_g_cm3(x); }
+double ssoc_model_vf(double x, double rho_g_cm3) { return ssoc_mf_vf(rho_g_cm3, ssoc_mf_rho0(x)); }
 
 double ssoc_model_nLi_cm3(double x, double rho_g_cm3)
 {
-    return rho_g_cm3 * SSOC_NA_MOL * 2.0 * x / ssoc_model_molar_mass_g_mol(x);
+    return ssoc_mf_nli(x, rho_g_cm3, ssoc_mf_molar_mass(x));
 }
 
 double ssoc_model_p_active(double v_f, double v_c, double n_H)
@@ -68,10 +61,10 @@ void ssoc_model_eval(const ssoc_params *p, double x, double rho, double T, ssoc_
 {
     const double *q = p->p;
     const double kT_J = SSOC_KB_J_K * T;
-    o->M_g_mol = ssoc_model_molar_mass_g_mol(x);
-    o->rho0_g_cm3 = ssoc_model_rho0_g_cm3(x);
-    o->v_f = 1.0 - rho / o->rho0_g_cm3;
-    o->n_Li_cm3 = rho * SSOC_NA_MOL * 2.0 * x / o->M_g_mol;
+    o->M_g_mol = ssoc_mf_molar_mass(x);
+    o->rho0_g_cm3 = ssoc_mf_rho0(x);
+    o->v_f = ssoc_mf_vf(rho, o->rho0_g_cm3);
+    o->n_Li_cm3 = ssoc_mf_nli(x, rho, o->M_g_mol);
     o->a_cm = pow(o->n_Li_cm3, -1.0 / 3.0);
     const double barrier_J = (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * o->v_f) * SSOC_E_C;
     const double boltzmann = exp(-barrier_J / kT_J);
@@ -92,13 +85,8 @@ void ssoc_model_eval(const ssoc_params *p, double x, double rho, double T, ssoc_
      * 0 or inf where it is not. Normal factors and result (every realistic point) keep the terms. */
     if (!isnormal(o->sigma_S_cm) || !isnormal(ne2) || !isnormal(o->f_eff) || !isnormal(o->D_hop_cm2_s) ||
         !isnormal(boltzmann) || !isnormal(ne2f) || !isnormal(ne2fD) || !isnormal(kT_J)) {
-        double ln_gate = 0.0;
-        if (o->v_f > 0.0) {
-            const double z = q[SSOC_P_NH] * (log(o->v_f) - log(q[SSOC_P_VC]));
-            ln_gate = fmax(z, 0.0) + log1p(exp(-fabs(z)));
-        }
-        const double ln_sigma = log(SSOC_E_C * SSOC_E_C / (6.0 * SSOC_H_J_S)) + log(o->n_Li_cm3) / 3.0 +
-                                o->ln_f_eff - barrier_J / kT_J - ln_gate;
+        const double ln_gate = o->v_f > 0.0 ? ssoc_mf_ln_gate(log(o->v_f), log(q[SSOC_P_VC]), q[SSOC_P_NH]) : 0.0;
+        const double ln_sigma = ssoc_mf_ln_prefactor(o->n_Li_cm3) + o->ln_f_eff - barrier_J / kT_J - ln_gate;
         o->sigma_S_cm = exp(ln_sigma);
     }
     o->Ea_eV = q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * o->v_f;
@@ -118,20 +106,14 @@ static inline void sigma_lanes(const double *q, const double *restrict x, const 
     const double ln_vc = log(q[SSOC_P_VC]);
     const double nH = q[SSOC_P_NH];
     const double inv_kB_eV = 1.0 / SSOC_KB_EV_K;
-    const double r_cm = SSOC_R_S_ANGSTROM * 1e-8;
-    const double V_S_eta = (4.0 / 3.0) * SSOC_PI * r_cm * r_cm * r_cm / SSOC_ETA_RCP;
 #pragma omp simd simdlen(SSOC_VLEN)
     for (int i = 0; i < SSOC_VLEN; ++i) {
         const double xi = x[i];
-        const double M = 2.0 * xi * SSOC_M_LI_G_MOL + 2.0 * (1.0 - xi) * SSOC_M_P_G_MOL +
-                         (5.0 - 4.0 * xi) * SSOC_M_S_G_MOL;
-        const double rho0 = M / (SSOC_NA_MOL * (5.0 - 4.0 * xi) * V_S_eta);
-        const double vf = 1.0 - rho[i] / rho0;
-        const double n = rho[i] * SSOC_NA_MOL * 2.0 * xi / M;
+        const double M = ssoc_mf_molar_mass(xi);
+        const double vf = ssoc_mf_vf(rho[i], ssoc_mf_rho0(xi));
+        const double n = ssoc_mf_nli(xi, rho[i], M);
         /* computed on every lane and masked, so the loop body has no branch */
-        /* stable softplus ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|): finite for every finite z */
-        const double z = nH * (log(vf > 1e-300 ? vf : 1e-300) - ln_vc);
-        const double hill = (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
+        const double hill = ssoc_mf_ln_gate(log(vf > 1e-300 ? vf : 1e-300), ln_vc, nH);
         const double ln_gate = vf > 0.0 ? hill : 0.0;
         const double expo = q[SSOC_P_BETA0] + q[SSOC_P_BETA1] * xi + q[SSOC_P_BETA2] * vf +
                             q[SSOC_P_BETA3] * vf * vf -

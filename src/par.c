@@ -138,6 +138,13 @@ ssoc_status ssoc_par_agree(ssoc_error *err)
     return err->code;
 }
 
+ssoc_status ssoc_par_agree_status(ssoc_status st, ssoc_error *err)
+{
+    if (st != SSOC_OK && err->code == SSOC_OK)
+        SSOC_ERR(err, st, "%s", ssoc_status_str(st));
+    return ssoc_par_agree(err);
+}
+
 void ssoc_par_sum_i64(int64_t *v, int n)
 {
     if (ssoc_par_active())

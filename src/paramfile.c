@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ssoc/io.h"
-#include "ssoc/json.h"
+#include "json.h"
 #include "ssoc/version.h"
 
 /* Numbers are printed exactly (ssoc_json_number); non-finite ones as null, which the reader maps

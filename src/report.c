@@ -16,9 +16,9 @@
 #include <cjson/cJSON.h>
 
 #include "ssoc/fit.h"
-#include "ssoc/json.h"
+#include "json.h"
 #include "ssoc/rules.h"
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 
 /* ------------------------------------------------------------------ computing */
 
@@ -27,27 +27,13 @@ typedef struct ctx {
     ssoc_rules_prep best;
     ssoc_rules_prep *jack; /* successful leave-one-out sets (BCa) */
     size_t n_jack;
-    double q_lo, q_hi;     /* percentile levels */
 } ctx;
 
 static void band_of(const ctx *c, double *v, size_t n, double point, const double *jack, size_t nj, ssoc_band *b)
 {
-    /* the sweep's band(): type-7 quantiles by selection at the percentile or BCa levels */
+    /* the sweep's band, the same call */
     b->value = point;
-    b->lo = b->hi = NAN;
-    if (n < 2 || !isfinite(point))
-        return;
-    double q[2] = {c->q_lo, c->q_hi};
-    if (c->sf->interval == SSOC_CI_BCA) {
-        size_t below = 0, equal = 0;
-        for (size_t j = 0; j < n; ++j)
-            below += v[j] < point, equal += v[j] == point;
-        const double frac = ((double)below + 0.5 * (double)equal) / (double)n;
-        ssoc_ci_levels(SSOC_CI_BCA, c->sf->confidence, frac, ssoc_bca_acceleration(jack, nj), &q[0], &q[1]);
-    }
-    double res[2];
-    ssoc_kernel_quantiles(v, n, 2, q, res);
-    b->lo = res[0], b->hi = res[1];
+    ssoc_kernel_band(c->sf->interval, c->sf->confidence, v, n, point, jack, nj, &b->lo, &b->hi, NULL);
 }
 
 /* Where a composition sits on the file's x grid: at node first + i of the x block [first,
@@ -69,7 +55,7 @@ static xnode find_node(const ssoc_sweepfile *sf, double x)
 }
 
 /* rho_opt of one parameter set at composition x: at a grid node, the sweep's own call (the x-block
- * method over the node's block, src/sweep.c rho_block_task), so the numbers are /rules' to the
+ * method over the node's block, src/sweep_rules.c rho_block_task), so the numbers are /rules' to the
  * bit; elsewhere a direct solve. Both fail exactly when the direct solve fails (rules.h), and then
  * the direct solve says why. */
 static int comp_rho_opt(const ssoc_rules_prep *pp, const ssoc_sweepfile *sf, const xnode *nd, double x, double T,
@@ -104,7 +90,7 @@ static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratc
     if (!comp_rho_opt(&c->best, sf, &nd, x, T, &pt, &e))
         return SSOC_ERR(err, SSOC_EFIT, "%s: rho_opt at x = %g, T = %g K with /fit/params: %s", sf->path, x, T, e.msg);
     o->edge = !pt.at_bound ? SSOC_EDGE_NONE : pt.arg == rlo ? SSOC_EDGE_LOWER : SSOC_EDGE_UPPER;
-    o->extrapolated = ssoc_sweepfile_extrap(&sf->range, x, pt.v_f, T);
+    o->extrapolated = ssoc_data_range_extrap(&sf->range, x, pt.v_f, T);
     double *a = scratch, *v = scratch + sf->B, *s = scratch + 2 * sf->B;
     unsigned char *okb = (unsigned char *)(scratch + 3 * sf->B);
     long nfail = 0, nabove = 0;
@@ -251,7 +237,7 @@ static ssoc_status grid_part(const ssoc_sweepfile *sf, ssoc_report_T *t, double 
     t->sigma_best = rule_band(&sf->sigma_max, k);
     t->rho_best_at_bound = sf->rho_opt_at_bound[k] != 0;
     t->x_best_edge = nx < 2 ? SSOC_EDGE_NONE : ib == 0 ? SSOC_EDGE_LOWER : ib == nx - 1 ? SSOC_EDGE_UPPER : SSOC_EDGE_NONE;
-    t->best_extrapolated = ssoc_sweepfile_extrap(&sf->range, t->x_best, t->vf_best.value, t->T_K);
+    t->best_extrapolated = ssoc_data_range_extrap(&sf->range, t->x_best, t->vf_best.value, t->T_K);
     t->ir_node = nearest(sf->rho_g_cm3, nrho, t->rho_best.value);
     t->rho_node = sf->rho_g_cm3[t->ir_node];
     const size_t kr = it * nrho + t->ir_node;
@@ -261,7 +247,7 @@ static ssoc_status grid_part(const ssoc_sweepfile *sf, ssoc_report_T *t, double 
     t->x_opt_edge = !t->x_opt_at_bound          ? SSOC_EDGE_NONE
                     : t->x_opt.value == sf->x[0] ? SSOC_EDGE_LOWER
                                                  : SSOC_EDGE_UPPER;
-    t->x_opt_extrapolated = ssoc_sweepfile_extrap(&sf->range, t->x_opt.value,
+    t->x_opt_extrapolated = ssoc_data_range_extrap(&sf->range, t->x_opt.value,
                                                   ssoc_model_vf(t->x_opt.value, t->rho_node), t->T_K);
     for (size_t ir = 0; ir < nrho; ++ir) {
         const size_t q = it * nrho + ir;
@@ -351,7 +337,6 @@ ssoc_status ssoc_report_build_at(const ssoc_sweepfile *sf, const size_t *its, si
     for (size_t i = 0; i < sf->data->n; ++i)
         if (r->ncomp == 0 || r->comp_x[i] != r->comp_x[r->ncomp - 1])
             r->comp_x[r->ncomp++] = r->comp_x[i];
-    ssoc_ci_levels(SSOC_CI_PERCENTILE, sf->confidence, 0.5, 0.0, &c.q_lo, &c.q_hi);
     ssoc_error e = {0};
     if (ssoc_rules_prepare(&sf->best, &c.best, &e) != SSOC_OK) {
         st = SSOC_ERR(err, SSOC_EFIT, "%s: /fit/params: %s", sf->path, e.msg);

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "model_inline.h"
+
 /* M(x) = RL_M1 x + RL_M0 [g/mol] (SPEC section 3, expanded). */
 #define RL_M1 (2.0 * SSOC_M_LI_G_MOL - 2.0 * SSOC_M_P_G_MOL - 4.0 * SSOC_M_S_G_MOL)
 #define RL_M0 (2.0 * SSOC_M_P_G_MOL + 5.0 * SSOC_M_S_G_MOL)
@@ -64,7 +66,7 @@ static inline void rl_hill(const rl_prob *P, double v, double *H, double *h1, do
     const double sig = z >= 0.0 ? r : e * r;  /* s/(1+s) */
     const double csig = z >= 0.0 ? e * r : r; /* 1/(1+s) */
     if (H)
-        *H = (z > 0.0 ? z : 0.0) + log1p(e);
+        *H = ssoc_mf_softplus(z);
     const double iv = 1.0 / v;
     *h1 = P->nH * sig * iv;
     *h2 = *h1 * iv * (P->nH * csig - 1.0);
@@ -328,9 +330,8 @@ static int rl_maximise(const rl_prob *P, const double *bp, int nbp, double va, d
  * sigma = e^2/(6h) n^(1/3) f_eff p_active exp(-(E0 - alpha_E v_f)/(k_B T)). */
 static double rl_ln_sigma(const double *q, double x, double rho, double T, double *vf_out)
 {
-    const double M = ssoc_model_molar_mass_g_mol(x);
-    const double v = 1.0 - rho / ssoc_model_rho0_g_cm3(x);
-    const double n = rho * SSOC_NA_MOL * 2.0 * x / M;
+    const double v = ssoc_mf_vf(rho, ssoc_mf_rho0(x));
+    const double n = ssoc_mf_nli(x, rho, ssoc_mf_molar_mass(x));
     double H = 0.0;
     if (v > 0.0)
         H = log1p(pow(v / q[SSOC_P_VC], q[SSOC_P_NH]));
@@ -360,6 +361,15 @@ static void rl_rho_prob(const ssoc_rules_prep *prep, double T, rl_prob *P)
     P->d1 = 0.0;
     P->c = 0.0;
     P->cdelta = 0.0;
+}
+
+/* The optimum's argument: at_va or at_vb when the maximum is an end of the v range, else the
+ * interior value mapped back from v, clamped into [lo, hi] against rounding. */
+static double rl_arg(const rl_result *r, double at_va, double at_vb, double interior, double lo, double hi)
+{
+    if (r->where != 0)
+        return r->where < 0 ? at_va : at_vb;
+    return interior < lo ? lo : interior > hi ? hi : interior;
 }
 
 static ssoc_status rl_finish(const ssoc_rules_prep *prep, const char *rule, double x, double rho, double T,
@@ -442,24 +452,17 @@ ssoc_status ssoc_rules_rho_opt_prepared(const ssoc_rules_prep *prep, double x, d
     if (!(isfinite(rho_lo) && isfinite(rho_hi) && rho_lo > 0.0 && rho_lo < rho_hi))
         return SSOC_ERR(err, SSOC_EINVAL, "%s: rho range [%g, %g] g/cm3 is invalid (need 0 < lo < hi, finite)",
                         rule, rho_lo, rho_hi);
-    const double rho0 = ssoc_model_rho0_g_cm3(x);
+    const double rho0 = ssoc_mf_rho0(x);
     rl_prob P;
     rl_rho_prob(prep, T, &P);
     /* v decreases with rho: the upper density is the lower end in v */
-    const double va = 1.0 - rho_hi / rho0, vb = 1.0 - rho_lo / rho0;
+    const double va = ssoc_mf_vf(rho_hi, rho0), vb = ssoc_mf_vf(rho_lo, rho0);
     rl_result r;
     if (rl_maximise(&P, prep->bp, prep->nbp, va, vb, &r, NULL) != 0)
         return SSOC_ERR(err, SSOC_EINVAL, "%s: sigma is not finite on rho in [%g, %g] g/cm3 (x = %g, T = %g K)",
                         rule, rho_lo, rho_hi, x, T);
-    double rho;
-    if (r.where < 0) {
-        rho = rho_hi;
-    } else if (r.where > 0) {
-        rho = rho_lo;
-    } else {
-        rho = rho0 * (1.0 - r.v);
-        rho = rho < rho_lo ? rho_lo : rho > rho_hi ? rho_hi : rho;
-    }
+    /* v decreases with rho: the lower end in v is the upper density */
+    const double rho = rl_arg(&r, rho_hi, rho_lo, rho0 * (1.0 - r.v), rho_lo, rho_hi);
     return rl_finish(prep, rule, x, rho, T, &r, rho, o, err);
 }
 
@@ -520,9 +523,9 @@ ssoc_status ssoc_rules_rho_opt_columns(const ssoc_rules_prep *prep, const double
             continue;
         if (nvalid++ == 0)
             iref = i;
-        rho0[i] = ssoc_model_rho0_g_cm3(x);
-        va[i] = 1.0 - rho_hi / rho0[i];
-        vb[i] = 1.0 - rho_lo / rho0[i];
+        rho0[i] = ssoc_mf_rho0(x);
+        va[i] = ssoc_mf_vf(rho_hi, rho0[i]);
+        vb[i] = ssoc_mf_vf(rho_lo, rho0[i]);
         ulo = va[i] < ulo ? va[i] : ulo;
         uhi = vb[i] > uhi ? vb[i] : uhi;
     }
@@ -569,7 +572,7 @@ ssoc_status ssoc_rules_rho_opt_columns(const ssoc_rules_prep *prep, const double
             rho = rho < rho_lo ? rho_lo : rho > rho_hi ? rho_hi : rho;
             const double ls = ls_ref + (log(x / (5.0 - 4.0 * x)) - lref) * (1.0 / 3.0) + b1 * (x - xs[iref]);
             const double s = exp(ls);
-            const double vf = 1.0 - rho / rho0[i];
+            const double vf = ssoc_mf_vf(rho, rho0[i]);
             if (isfinite(ls) && ls < RL_LN_MAX && isfinite(s) && isfinite(vf)) {
                 out[i].arg = rho;
                 out[i].v_f = vf;
@@ -617,15 +620,7 @@ ssoc_status ssoc_rules_x_opt_prepared(const ssoc_rules_prep *prep, double rho, d
     if (rl_maximise(&P, prep->bp, prep->nbp, va, vb, &r, NULL) != 0)
         return SSOC_ERR(err, SSOC_EINVAL, "%s: sigma is not finite on x in [%g, %g] (rho = %g g/cm3, T = %g K)",
                         rule, x_lo, x_hi, rho, T);
-    double x;
-    if (r.where < 0) {
-        x = x_lo;
-    } else if (r.where > 0) {
-        x = x_hi;
-    } else {
-        x = (P.n0 + P.n1 * r.v) / (P.d0 + P.d1 * r.v);
-        x = x < x_lo ? x_lo : x > x_hi ? x_hi : x;
-    }
+    const double x = rl_arg(&r, x_lo, x_hi, (P.n0 + P.n1 * r.v) / (P.d0 + P.d1 * r.v), x_lo, x_hi);
     return rl_finish(prep, rule, x, rho, T, &r, x, o, err);
 }
 

@@ -159,6 +159,21 @@ void ssoc_ci_levels(ssoc_ci_method m, double conf, double frac_below, double a, 
     *q_hi = bca_level(z0, gsl_cdf_ugaussian_Pinv(p_hi), a);
 }
 
+double ssoc_ci_frac_below(const double *v, size_t n, double theta)
+{
+    size_t below = 0, equal = 0;
+    for (size_t j = 0; j < n; ++j)
+        below += v[j] < theta, equal += v[j] == theta;
+    return ((double)below + 0.5 * (double)equal) / (double)n;
+}
+
+void ssoc_ci_levels_sample(ssoc_ci_method m, double conf, const double *v, size_t n, double theta, double a,
+                           double *q_lo, double *q_hi)
+{
+    const double frac = m == SSOC_CI_BCA ? ssoc_ci_frac_below(v, n, theta) : 0.5;
+    ssoc_ci_levels(m, conf, frac, m == SSOC_CI_BCA ? a : 0.0, q_lo, q_hi);
+}
+
 ssoc_status ssoc_ci_compute(double *v, size_t n, double theta, const double *jack, size_t n_jack,
                             double conf, ssoc_ci_method m, double *lo, double *hi, double *median,
                             ssoc_error *err)
@@ -172,7 +187,7 @@ ssoc_status ssoc_ci_compute(double *v, size_t n, double theta, const double *jac
     for (size_t i = 0; i < n; ++i)
         if (isnan(v[i]))
             return SSOC_ERR(err, SSOC_EINVAL, "bootstrap value %zu of %zu is NaN", i, n);
-    double a = 0.0, frac_below = 0.5;
+    double a = 0.0;
     if (m == SSOC_CI_BCA) {
         if (!isfinite(theta))
             return SSOC_ERR(err, SSOC_EINVAL, "BCa interval needs a finite point estimate (got %g)", theta);
@@ -182,14 +197,9 @@ ssoc_status ssoc_ci_compute(double *v, size_t n, double theta, const double *jac
             if (!isfinite(jack[i]))
                 return SSOC_ERR(err, SSOC_EINVAL, "jackknife value %zu of %zu is not finite", i, n_jack);
         a = ssoc_bca_acceleration(jack, n_jack);
-        /* Ties counted half, so a degenerate sample equal to theta gives z0 = 0, not -inf. */
-        double below = 0.0;
-        for (size_t i = 0; i < n; ++i)
-            below += (v[i] < theta) ? 1.0 : (v[i] == theta) ? 0.5 : 0.0;
-        frac_below = below / (double)n;
     }
     double q_lo, q_hi;
-    ssoc_ci_levels(m, conf, frac_below, a, &q_lo, &q_hi);
+    ssoc_ci_levels_sample(m, conf, v, n, theta, a, &q_lo, &q_hi);
     gsl_sort(v, 1, n);
     if (lo)
         *lo = ssoc_quantile_sorted(v, n, q_lo);

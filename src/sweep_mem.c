@@ -1,8 +1,8 @@
 /* Up-front memory estimate of a sweep (issue 8: a huge B or a huge grid is refused with a clear
  * message before anything large is allocated, instead of an allocation failure halfway or the
- * kernel's OOM killer). The terms mirror the allocations of src/sweep.c, src/sweep_kernel.c and
- * src/boot.c; each is counted for the whole run although some are freed between phases, so the
- * total is an upper bound of the peak. */
+ * kernel's OOM killer). The terms mirror the allocations of src/sweep.c, src/sweep_rules.c,
+ * src/kernel.c and src/boot.c; each is counted for the whole run although some are freed between
+ * phases, so the total is an upper bound of the peak. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +10,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "ssoc/kernel.h"
 #include "ssoc/rules.h"
 #include "ssoc/sweep.h"
+#include "ssoc/sweepfile.h"
 
-#define RULE_RECORD 12                   /* doubles per design-rule record (src/sweep.c RV_COUNT) */
+#define RULE_RECORD SSOC_RULE_COUNT      /* doubles per design-rule record (src/sweep_rules.c) */
 #define BASE_BYTES (64.0 * 1024 * 1024) /* libraries, MPI, HDF5 chunk caches: measured RSS ~31 MB */
 
 static double padded(double n) { return ceil(n / SSOC_KERNEL_VLEN) * SSOC_KERNEL_VLEN; }

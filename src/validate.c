@@ -339,9 +339,7 @@ ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const 
         if (boot && (st = val_band(boot, ssoc_csv_path(t), r, work, err)) != SSOC_OK)
             goto fail;
         if (range) {
-            r->extrap = (r->x < range->x_min || r->x > range->x_max ? SSOC_EXTRAP_X : 0u) |
-                        (r->v_f < range->vf_min || r->v_f > range->vf_max ? SSOC_EXTRAP_VF : 0u) |
-                        (r->T_K < range->T_min_K || r->T_K > range->T_max_K ? SSOC_EXTRAP_T : 0u);
+            r->extrap = ssoc_data_range_extrap(range, r->x, r->v_f, r->T_K);
         }
         sm->n_extrap_x += (r->extrap & SSOC_EXTRAP_X) != 0;
         sm->n_extrap_vf += (r->extrap & SSOC_EXTRAP_VF) != 0;

@@ -563,3 +563,17 @@ Test(dataset, range)
     ssoc_dataset_free(m);
     ssoc_dataset_free(d);
 }
+
+Test(dataset, extrapolation_bits)
+{
+    const ssoc_data_range r = {.x_min = 0.6, .x_max = 0.7, .vf_min = 0.0, .vf_max = 0.1, .T_min_K = 400, .T_max_K = 500};
+    cr_expect(ssoc_data_range_extrap(&r, 0.65, 0.05, 450.0) == 0);
+    cr_expect(ssoc_data_range_extrap(&r, 0.6, 0.0, 400.0) == 0, "the ends are inside");
+    cr_expect(ssoc_data_range_extrap(&r, 0.7, 0.1, 500.0) == 0);
+    cr_expect(ssoc_data_range_extrap(&r, 0.59, 0.05, 450.0) == SSOC_EXTRAP_X);
+    cr_expect(ssoc_data_range_extrap(&r, 0.65, 0.11, 450.0) == SSOC_EXTRAP_VF);
+    cr_expect(ssoc_data_range_extrap(&r, 0.65, 0.05, 300.0) == SSOC_EXTRAP_T);
+    cr_expect(ssoc_data_range_extrap(&r, 0.8, -0.1, 900.0) == (SSOC_EXTRAP_X | SSOC_EXTRAP_VF | SSOC_EXTRAP_T));
+    cr_expect(SSOC_EXTRAP_X == 1 && SSOC_EXTRAP_VF == 2 && SSOC_EXTRAP_T == 4, "the bits the sweep file documents");
+    cr_expect(ssoc_data_range_extrap(&r, NAN, NAN, NAN) == 0);
+}

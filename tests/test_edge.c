@@ -19,6 +19,7 @@
 #include "ssoc/data.h"
 #include "ssoc/fit.h"
 #include "ssoc/model.h"
+#include "ssoc/kernel.h"
 #include "ssoc/sweep.h"
 #include "testutil.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ssoc/json.h"
+#include "json.h"
 
 static char *print(const cJSON *o)
 {

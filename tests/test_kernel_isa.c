@@ -14,7 +14,7 @@
 #include "ssoc/kernel_isa.h"
 #include "ssoc/model.h"
 #include "ssoc/stats.h"
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 #include "testutil.h"
 
 #define KERNEL_ISA_REL_TOL 4e-15 /* ~18 ulp: each variant's exp is within a few ulp of the truth */
@@ -90,7 +90,9 @@ static void run_grid(ssoc_kernel_isa isa, const ssoc_kernel_ctx *kc, double *out
     for (size_t c = 0; c < (size_t)NX * NRHO; ++c) {
         const double x = 0.60 + 0.20 * (double)(c % NX) / (NX - 1), rho = 1.30 + 0.90 * (double)(c / NX) / (NRHO - 1);
         double *o = out + c * NT * NOUT;
-        ssoc_kernel_column(kc, ws, x, rho, NOUT, o, o + 1, o + 2, o + 3, o + 4);
+        ssoc_column col;
+        ssoc_column_init(x, rho, &col);
+        ssoc_kernel_column(kc, ws, &col, NOUT, o, o + 1, o + 2, o + 3, o + 4);
     }
     ssoc_kernel_ws_free(ws);
 }

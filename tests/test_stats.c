@@ -305,3 +305,23 @@ Test(ci, error_paths)
     /* A NULL error record is allowed on failure too. */
     cr_assert_eq(ssoc_ci_compute(v, 0, 1.0, NULL, 0, 0.95, SSOC_CI_PERCENTILE, &lo, &hi, NULL, NULL), SSOC_EINVAL);
 }
+
+Test(bca, frac_below_counts_ties_half_and_levels_of_a_sample)
+{
+    const double v[6] = {1.0, 2.0, 2.0, 3.0, 4.0, 5.0};
+    cr_expect(ssoc_ci_frac_below(v, 6, 2.0) == 2.0 / 6.0); /* one below, two ties */
+    cr_expect(ssoc_ci_frac_below(v, 6, 0.5) == 0.0);
+    cr_expect(ssoc_ci_frac_below(v, 6, 9.0) == 1.0);
+    const double same[3] = {7.0, 7.0, 7.0};
+    cr_expect(ssoc_ci_frac_below(same, 3, 7.0) == 0.5);
+    /* percentile: the sample and the point are ignored */
+    double a, b, c, d;
+    ssoc_ci_levels(SSOC_CI_PERCENTILE, 0.9, 0.5, 0.0, &a, &b);
+    ssoc_ci_levels_sample(SSOC_CI_PERCENTILE, 0.9, v, 6, 123.0, 0.3, &c, &d);
+    cr_expect(a == c && b == d, "%g %g vs %g %g", a, b, c, d);
+    /* BCa: the levels of ssoc_ci_levels at the sample's fraction below */
+    ssoc_ci_levels(SSOC_CI_BCA, 0.9, 3.5 / 6.0, 0.05, &a, &b);
+    ssoc_ci_levels_sample(SSOC_CI_BCA, 0.9, v, 6, 3.0, 0.05, &c, &d);
+    cr_expect(a == c && b == d, "%g %g vs %g %g", a, b, c, d);
+    cr_expect(c < 0.05 || c > 0.05, "BCa moved the lower level");
+}

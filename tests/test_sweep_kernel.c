@@ -7,7 +7,7 @@
 
 #include "ssoc/model.h"
 #include "ssoc/stats.h"
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 #include "testutil.h"
 
 /* a reproducible perturbed parameter table around the published set */
@@ -204,7 +204,9 @@ Test(kernel, column_statistics_percentile)
     cr_assert(ws);
     double bst[2 * NT], med[2 * NT], lo[2 * NT], hi[2 * NT], pex[2 * NT];
     const double x = 0.72, rho = 1.66;
-    ssoc_kernel_column(&ctx, ws, x, rho, 2, bst, med, lo, hi, pex);
+    ssoc_column col;
+    ssoc_column_init(x, rho, &col);
+    ssoc_kernel_column(&ctx, ws, &col, 2, bst, med, lo, hi, pex);
     for (int t = 0; t < NT; ++t) {
         ssoc_layers L;
         ssoc_model_eval(&ssoc_params_published, x, rho, Ts[t], &L);
@@ -282,7 +284,7 @@ static void column_reference_check(int raise, ssoc_ci_method interval)
             qsort(srt, reps->n, sizeof *srt, cmpd);
             ctx.target_S_cm = srt[reps->n / 2];
             double bst[NT], med[NT], lo[NT], hi[NT], pex[NT];
-            ssoc_kernel_column(&ctx, ws, x, rho, 1, bst, med, lo, hi, pex);
+            ssoc_kernel_column(&ctx, ws, &col, 1, bst, med, lo, hi, pex);
             for (int t = 0; t < NT; ++t) {
                 const size_t n = reps->n;
                 memcpy(srt, all + t * reps->npad, n * sizeof *srt);

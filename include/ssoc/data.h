@@ -37,6 +37,18 @@ typedef struct ssoc_data_range {
     double T_min_K, T_max_K;
 } ssoc_data_range;
 
+/// Extrapolation bits of a point against the range of the fitted data (the sweep's /extrapolated
+/// mask, the rules' *_extrapolated, `ssoc rules`, `ssoc validate`).
+enum ssoc_extrap {
+    SSOC_EXTRAP_X = 1u,  ///< x outside [x_min, x_max]
+    SSOC_EXTRAP_VF = 2u, ///< v_f outside [vf_min, vf_max]
+    SSOC_EXTRAP_T = 4u,  ///< T outside [T_min_K, T_max_K]
+};
+
+/// The ssoc_extrap bits of (x, v_f, T_K) against range r (0: inside in every dimension; a NaN
+/// coordinate counts as inside).
+unsigned ssoc_data_range_extrap(const ssoc_data_range *r, double x, double v_f, double T_K);
+
 /// Allocate an empty data set with room for `capacity` points (n = 0). NULL on allocation failure.
 ssoc_dataset *ssoc_dataset_alloc(size_t capacity);
 /// Free a data set. NULL is harmless.

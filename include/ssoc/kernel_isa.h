@@ -1,9 +1,9 @@
 /// @file kernel_isa.h
-/// Which instruction-set variant of the sweep kernel (src/sweep_kernel.c) this process runs.
+/// Which instruction-set variant of the sweep kernel (src/kernel.c) this process runs.
 ///
 /// The portable build (the default, SSOC_NATIVE=OFF, on x86-64) compiles the kernel three times:
 /// for baseline x86-64 (SSE2), for x86-64-v3 (AVX2, FMA, BMI2) and for x86-64-v4 (AVX-512), and
-/// dispatches the kernel's public functions (include/ssoc/sweep.h) to one of them. The variants
+/// dispatches the kernel's public functions (include/ssoc/kernel.h) to one of them. The variants
 /// call glibc's libmvec through different vector ABIs (SSE, AVX2, AVX-512), whose exp and log1p
 /// differ in the last bit for a small fraction of arguments, so two variants agree only to a
 /// documented tolerance (docs/BUILDING.md, "Portability"; tests/test_kernel_isa.c measures it),

@@ -40,6 +40,11 @@ void ssoc_par_abort(int code);
 /// into `err` on every rank, so all ranks exit the same way and rank 0 can print one line.
 ssoc_status ssoc_par_agree(ssoc_error *err);
 
+/// ssoc_par_agree after a step that returned `st`: a failing `st` whose record `err` was left at
+/// SSOC_OK is recorded first (code st, its ssoc_status_str as the message), so a status is never
+/// lost to an empty record. The one way every collective phase agrees on its outcome.
+ssoc_status ssoc_par_agree_status(ssoc_status st, ssoc_error *err);
+
 /// In-place element-wise sum of n int64 values over ranks.
 void ssoc_par_sum_i64(int64_t *v, int n);
 /// In-place element-wise maximum of n int64 values over ranks.

@@ -36,6 +36,17 @@ double ssoc_bca_acceleration(const double *jack, size_t n_jack);
 /// For BCa with frac_below of 0 or 1 the levels collapse to 0 or 1 (the sample's extremes).
 void ssoc_ci_levels(ssoc_ci_method m, double conf, double frac_below, double a, double *q_lo, double *q_hi);
 
+/// Fraction of the bootstrap sample v[0..n) (n >= 1) below the point estimate theta, ties
+/// counted half (so a sample all equal to theta gives 1/2, not 0): BCa's bias input.
+double ssoc_ci_frac_below(const double *v, size_t n, double theta);
+
+/// Quantile levels (q_lo, q_hi) of the interval of the bootstrap sample v[0..n) around theta: the
+/// one BCa level selection every band uses (bootstrap summaries, sweep maps, design rules,
+/// reports). Percentile: as ssoc_ci_levels (v and theta unused). BCa: bias from
+/// ssoc_ci_frac_below(v, n, theta), acceleration `a` (ssoc_bca_acceleration of the jackknife).
+void ssoc_ci_levels_sample(ssoc_ci_method m, double conf, const double *v, size_t n, double theta, double a,
+                           double *q_lo, double *q_hi);
+
 /// Interval from a bootstrap sample `v` (reordered; NaNs not allowed), point estimate `theta`
 /// and, for BCa, jackknife values. Writes lo, hi and the median (any may be NULL).
 ssoc_status ssoc_ci_compute(double *v, size_t n, double theta, const double *jack, size_t n_jack,

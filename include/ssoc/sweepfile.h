@@ -1,26 +1,35 @@
 /// @file sweepfile.h
-/// Reading a finished sweep file (the HDF5 layout of issue 4) back into memory, for `ssoc rules`,
-/// `ssoc plot` and the sweep's closing summary. Implemented in src/h5io_read.c, the only file
-/// besides src/h5io.c that calls HDF5. Serial and read-only: any process may call it, MPI or not.
+/// The sweep file (the HDF5 layout of issue 4, drawn in README.md), both ways: written by a sweep
+/// (collectively, src/sweepfile_write.c) and read back into memory for `ssoc rules`, `ssoc plot`
+/// and the sweep's closing summary (src/sweepfile_read.c). Both follow one table of the file's
+/// datasets, names, shapes, types, units and descriptions (src/sweepfile_layout.c). With
+/// src/h5io.c these are the only files that call HDF5.
 ///
-/// Opening checks, each a one-line SSOC_EHDF5/SSOC_EIO error starting with "FILE: ": the file
-/// exists and is HDF5 (not truncated or damaged), carries the root attribute `ssoc_format`
-/// (an ssoc sweep file) of a version this reader knows (not newer), is complete (every block in
-/// /progress/done written, so not a .partial), and holds every dataset used below with the grid's
-/// shape. Fields not loaded at open (the [nT][nrho][nx] sigma maps) are read one temperature at a
-/// time with ssoc_sweepfile_slice.
+/// Reading is serial and read-only: any process may call it, MPI or not. Opening checks, each a
+/// one-line SSOC_EHDF5/SSOC_EIO error starting with "FILE: ": the file exists and is HDF5 (not
+/// truncated or damaged), carries the root attribute `ssoc_format` (an ssoc sweep file) of a
+/// version this reader knows (not newer), is complete (every block in /progress/done written, so
+/// not a .partial), and holds every dataset used below with the grid's shape. Fields not loaded at
+/// open (the [nT][nrho][nx] sigma maps) are read one temperature at a time with
+/// ssoc_sweepfile_slice.
+///
+/// Writing is COLLECTIVE under MPI (every rank calls every ssoc_sweepfile_* writer function in the
+/// same order with the same arguments, except the block data), as h5io.h describes.
 #ifndef SSOC_SWEEPFILE_H
 #define SSOC_SWEEPFILE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ssoc/boot.h"
+#include "ssoc/config.h"
 #include "ssoc/data.h"
 #include "ssoc/error.h"
+#include "ssoc/fit.h"
 #include "ssoc/model.h"
 #include "ssoc/stats.h"
 
-/// The `ssoc_format` this ssoc writes (src/sweep.c) and checks when resuming a .partial file.
+/// The `ssoc_format` this ssoc writes (src/sweepfile_write.c) and checks when resuming a .partial file.
 /// Raise it whenever the layout changes incompatibly.
 #define SSOC_SWEEPFILE_FORMAT 1
 /// Newest `ssoc_format` this reader understands: what this ssoc writes, so a file it writes can
@@ -85,10 +94,93 @@ ssoc_status ssoc_sweepfile_slice(const ssoc_sweepfile *sf, const char *dataset, 
 ssoc_status ssoc_sweepfile_slice_u8(const ssoc_sweepfile *sf, const char *dataset, size_t it, uint8_t *out,
                                     ssoc_error *err);
 
-/// Extrapolation bits of a point (1: x, 2: v_f, 4: T outside the fitted data), the sweep's rule.
-unsigned ssoc_sweepfile_extrap(const ssoc_data_range *r, double x, double v_f, double T_K);
-
 /// Index of the grid temperature nearest T_K (ties: the lower one).
 size_t ssoc_sweepfile_nearest_T(const ssoc_sweepfile *sf, double T_K);
+
+/* ------------------------------------------------------------------ writing */
+
+/// What a sweep records about itself in the file's layout (all borrowed, read-only).
+typedef struct ssoc_sweepfile_meta {
+    const ssoc_config *cfg;          ///< grid, full config and resume key, seed, B, bands, target, data file
+    const ssoc_dataset *data;        ///< the fitted data (/fit/data) and its SHA-256
+    const ssoc_data_range *range;    ///< range of the fitted data (/extrapolated attributes)
+    const char *params_sha256;       ///< SHA-256 of [fit] params FILE.json, "" otherwise
+    const ssoc_params *best;         ///< point parameters
+    unsigned fixed_mask;             ///< bit i: parameter i held fixed
+    const ssoc_metrics *metrics;     ///< fit quality of the point parameters
+    const ssoc_boot_result *boot;    ///< replicate table, bands, failure count
+    double q_lo, q_hi;               ///< percentile levels of the maps' bands (/sigma/lo, /sigma/hi)
+    size_t block_columns, nblocks;   ///< grid columns per block, number of blocks
+    int ranks, threads;              ///< MPI ranks, OpenMP threads per rank
+    const char *kernel_isa;          ///< the kernel variant every rank runs (include/ssoc/kernel_isa.h)
+    const char *created;             ///< UTC time this session started writing (ISO 8601)
+} ssoc_sweepfile_meta;
+
+/// A sweep file open for writing.
+typedef struct ssoc_sweepfile_out ssoc_sweepfile_out;
+
+/// Create (truncate) `path` and write its whole layout: provenance and configuration, the grid,
+/// the structure layers, the fit and its data, empty maps (NaN) and progress flags (all 0); then
+/// flush. Collective. SSOC_EHDF5 or SSOC_ENOMEM on failure.
+ssoc_status ssoc_sweepfile_create(const char *path, const ssoc_sweepfile_meta *m, ssoc_sweepfile_out **out,
+                                  ssoc_error *err);
+
+/// Open an interrupted `path` (a .partial) to continue it: check that it is a file of this format
+/// started with the same resume key, data SHA-256, parameter-file SHA-256 and block count
+/// (SSOC_ECONFIG naming what differs), read its block flags into done[nblocks], and record the new
+/// session's provenance (`resumed` = 1, ranks, threads, time). Collective.
+ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m, uint8_t *done,
+                                  ssoc_sweepfile_out **out, ssoc_error *err);
+
+/// The kernel variant (root attribute `kernel_isa`) the interrupted `path` (a .partial) was
+/// started with, into buf (NUL-terminated). Collective. SSOC_ECONFIG if the file does not record
+/// one (an older ssoc started it), SSOC_EHDF5 if it cannot be opened.
+ssoc_status ssoc_sweepfile_kernel_isa(const char *path, char *buf, size_t size, ssoc_error *err);
+
+/// The gridded maps of a run of columns [c0, c1) (column c = irho * nx + ix), each laid out
+/// [nT][c1 - c0]: sigma [S/cm], p_exceed (read only with a target), extrapolation bits.
+typedef struct ssoc_sweepfile_maps {
+    double *best, *median, *lo, *hi, *p_exceed;
+    uint8_t *extrapolated;
+} ssoc_sweepfile_maps;
+
+/// Write the maps of block `kblk`, columns [c0, c1), then its done flag, which vouches for them.
+/// Collective: a rank without a block this round passes has = 0 and still takes part.
+ssoc_status ssoc_sweepfile_write_block(ssoc_sweepfile_out *f, int has, size_t kblk, size_t c0, size_t c1,
+                                       const ssoc_sweepfile_maps *maps, ssoc_error *err);
+
+/// Flush the file (H5Fflush). Collective.
+ssoc_status ssoc_sweepfile_flush(ssoc_sweepfile_out *f, ssoc_error *err);
+
+/// One design-rule optimum as the sweep computes it and the file stores it: SSOC_RULE_COUNT
+/// doubles per (T, x) of rho_opt and per (T, rho) of x_opt; NaN where undefined.
+typedef enum ssoc_rule_field {
+    SSOC_RULE_ARG,      ///< the optimum: rho_opt [g/cm3] or x_opt [1], point parameters
+    SSOC_RULE_ARG_LO,   ///< its band over the replicates
+    SSOC_RULE_ARG_HI,
+    SSOC_RULE_VF,       ///< v_f at the optimum [1]
+    SSOC_RULE_VF_LO,
+    SSOC_RULE_VF_HI,
+    SSOC_RULE_SIGMA,    ///< sigma at the optimum [S/cm]
+    SSOC_RULE_SIGMA_LO,
+    SSOC_RULE_SIGMA_HI,
+    SSOC_RULE_AT_BOUND, ///< 1 = the optimum is an end of the optimised range
+    SSOC_RULE_EXTRAP,   ///< ssoc_extrap bits at the optimum
+    SSOC_RULE_NFAIL,    ///< replicates whose optimisation failed
+    SSOC_RULE_STATUS,   ///< 0 defined; 1 the axis has one node; 2 sigma not finite there; 3 no bands
+    SSOC_RULE_COUNT
+} ssoc_rule_field;
+
+/// Write /rules from the records of every rule: recs[(it * nx + ix) * SSOC_RULE_COUNT] for rho_opt,
+/// then from nT nx records on, recs[(it * nrho + ir) * SSOC_RULE_COUNT] for x_opt (every rank holds
+/// all; rank 0 writes). Collective.
+ssoc_status ssoc_sweepfile_write_rules(ssoc_sweepfile_out *f, const double *recs, ssoc_error *err);
+
+/// Record the run's phase timings as root attributes time_NAME_s [s] and time_total_s. Collective.
+ssoc_status ssoc_sweepfile_write_timings(ssoc_sweepfile_out *f, const char *const *names, const double *seconds,
+                                         int n, double total_s, ssoc_error *err);
+
+/// Close (NULL is harmless). Collective. SSOC_EHDF5 if closing failed.
+ssoc_status ssoc_sweepfile_close(ssoc_sweepfile_out *f, ssoc_error *err);
 
 #endif

@@ -21,13 +21,6 @@
 /// Relative step in 1/T of the central difference behind ssoc_validate_Ea_eV.
 #define SSOC_VALIDATE_EA_STEP 1e-3
 
-/// Extrapolation flags of an observation: outside the fitted data's range in x, v_f or T.
-enum ssoc_validate_extrap {
-    SSOC_EXTRAP_X = 1u,  ///< x outside [x_min, x_max]
-    SSOC_EXTRAP_VF = 2u, ///< v_f outside [vf_min, vf_max]
-    SSOC_EXTRAP_T = 4u,  ///< T outside [T_min_K, T_max_K]
-};
-
 /// One external observation and what the model says about it.
 typedef struct ssoc_validate_row {
     int line;               ///< 1-based line in the external file

@@ -100,13 +100,14 @@ int ssoc_cmd_sweep(int argc, char **argv)
         rc = root ? ssoc_cli_usage_error("sweep", "%s", usage_msg) : SSOC_EXIT_USAGE;
     } else {
         ssoc_config cfg;
-        ssoc_status st = ssoc_config_load(config, sets, nsets, &cfg, &err);
-        /* every rank parsed the same file; agree anyway (a file system can differ per node) */
-        st = ssoc_par_agree(&err);
-        if (st == SSOC_OK) {
+        const ssoc_status loaded = ssoc_config_load(config, sets, nsets, &cfg, &err);
+        /* every rank parsed the same file; agree anyway (a file system can differ per node). A
+         * rank that loaded its config frees it even when another rank's failed. */
+        ssoc_status st = ssoc_par_agree_status(loaded, &err);
+        if (st == SSOC_OK)
             st = ssoc_sweep_run(&cfg, &opts, &err);
+        if (loaded == SSOC_OK)
             ssoc_config_free(&cfg);
-        }
         if (st != SSOC_OK) {
             if (root)
                 rc = ssoc_cli_fail("sweep", &err);

@@ -7,7 +7,7 @@
 
 #include "ssoc/plausible.h"
 #include "cli.h"
-#include "ssoc/json.h"
+#include "json.h"
 #include "ssoc/boot.h"
 #include "ssoc/data.h"
 #include "ssoc/fit.h"

@@ -1,5 +1,6 @@
-/// @file json.h
-/// Exact number output for the JSON files ssoc writes (cJSON).
+/* Private to libssoc and the command line (src/cli), which both build JSON with cJSON: exact
+ * number output for the JSON files ssoc writes. Not installed: a public header carries no cJSON
+ * type, so a program using libssoc needs no cJSON headers. */
 #ifndef SSOC_JSON_H
 #define SSOC_JSON_H
 

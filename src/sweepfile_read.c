@@ -1,7 +1,9 @@
-/* Reading a finished sweep file back (sweepfile.h). With src/h5io.c (the writer, collective under
- * MPI) this is the only file that calls HDF5; it opens read-only with the default serial driver,
- * so rank 0 alone, or a plain process, can read while MPI is active or absent. Every failure is
- * one line naming the file, and what is missing or wrong in it. */
+/* Reading a finished sweep file back (sweepfile.h), against the datasets and shapes of the layout
+ * table (sweepfile_layout.c) the writer follows. It calls HDF5 directly (the module's other files
+ * are src/h5io.c and src/sweepfile_write.c, which go through h5io.h's collective door): it opens
+ * read-only with the default serial driver, so rank 0 alone, or a plain process, can read while
+ * MPI is active or absent. Every failure is one line naming the file, and what is missing or
+ * wrong in it. */
 #include "ssoc/sweepfile.h"
 
 #include <errno.h>
@@ -11,10 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h5io_private.h"
+#include "sweepfile_layout.h"
+
 typedef struct reader {
     hid_t file;
     const char *path;
+    size_t size[SF_NDIM]; /* extents known so far (0: not yet, any) */
 } reader;
+
+/* path of dataset `id` */
+static const char *P(sf_id id) { return sf_vars[id].path; }
 
 /* ------------------------------------------------------------------ attributes */
 
@@ -89,20 +98,7 @@ static ssoc_status attr_num(const reader *r, const char *obj, const char *name, 
 
 /* ------------------------------------------------------------------ datasets */
 
-static int link_exists(const reader *r, const char *path)
-{
-    /* component by component, so a missing group is "no" rather than an HDF5 error */
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *s = buf + 1; *s; ++s)
-        if (*s == '/') {
-            *s = '\0';
-            if (H5Lexists(r->file, buf, H5P_DEFAULT) <= 0)
-                return 0;
-            *s = '/';
-        }
-    return H5Lexists(r->file, buf, H5P_DEFAULT) > 0;
-}
+static int link_exists(const reader *r, const char *path) { return ssoc_h5_link_exists(r->file, path); }
 
 /* Open `path` and check its shape: rank `nd` with dims `want` (want[i] == 0: any). Returns the
  * dataset id or -1 with err set; *dims (if not NULL) receives the extents. */
@@ -175,6 +171,14 @@ static ssoc_status read_ds(const reader *r, const char *path, int nd, const size
     return SSOC_OK;
 }
 
+/* Dataset `id` with the table's shape at the extents known so far. */
+static ssoc_status read_var(const reader *r, sf_id id, hid_t mtype, void *out, ssoc_error *err)
+{
+    size_t want[3];
+    const int nd = sf_extents(&sf_vars[id], r->size, want);
+    return read_ds(r, P(id), nd, want, mtype, out, err);
+}
+
 /* A freshly allocated 1-D double dataset of any length (>= 1). */
 static ssoc_status read_vec(const reader *r, const char *path, double **out, size_t *n, ssoc_error *err)
 {
@@ -226,7 +230,7 @@ static ssoc_status open_file(const char *path, hid_t *file, ssoc_error *err)
     return SSOC_OK;
 }
 
-static ssoc_status check_identity(const reader *r, ssoc_sweepfile *sf, ssoc_error *err)
+static ssoc_status check_identity(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
 {
     if (!attr_exists(r, "/", "ssoc_format"))
         return SSOC_ERR(err, SSOC_EHDF5,
@@ -245,14 +249,15 @@ static ssoc_status check_identity(const reader *r, ssoc_sweepfile *sf, ssoc_erro
         attr_str(r, "/", "version", sf->version, sizeof sf->version, NULL);
     /* complete? a .partial (interrupted) file has unwritten blocks and no design rules yet */
     size_t want = 0, nb = 0;
-    hid_t ds = open_ds(r, "/progress/done", 1, &want, &nb, err);
+    hid_t ds = open_ds(r, P(SF_DONE), 1, &want, &nb, err);
     if (ds < 0)
         return err ? err->code : SSOC_EHDF5;
     H5Dclose(ds);
     uint8_t *done = malloc(nb ? nb : 1);
     if (!done)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-    st = read_ds(r, "/progress/done", 1, &nb, H5T_NATIVE_UINT8, done, err);
+    r->size[SF_DIM_BLOCK] = nb;
+    st = read_var(r, SF_DONE, H5T_NATIVE_UINT8, done, err);
     size_t ndone = 0;
     for (size_t k = 0; !st && k < nb; ++k)
         ndone += done[k] != 0;
@@ -264,7 +269,7 @@ static ssoc_status check_identity(const reader *r, ssoc_sweepfile *sf, ssoc_erro
     return st;
 }
 
-static ssoc_status read_meta(const reader *r, ssoc_sweepfile *sf, ssoc_error *err)
+static ssoc_status read_meta(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
 {
     ssoc_status st;
     if ((st = attr_num(r, "/", "confidence", H5T_NATIVE_DOUBLE, &sf->confidence, 1, err)) ||
@@ -288,15 +293,17 @@ static ssoc_status read_meta(const reader *r, ssoc_sweepfile *sf, ssoc_error *er
         (st = attr_num(r, "/", "target_sigma_S_cm", H5T_NATIVE_DOUBLE, &sf->target_S_cm, 1, err)))
         return st;
     /* coordinates */
-    if ((st = read_vec(r, "/coords/x", &sf->x, &sf->nx, err)) ||
-        (st = read_vec(r, "/coords/rho", &sf->rho_g_cm3, &sf->nrho, err)) ||
-        (st = read_vec(r, "/coords/T", &sf->T_K, &sf->nT, err)))
+    if ((st = read_vec(r, P(SF_COORD_X), &sf->x, &sf->nx, err)) ||
+        (st = read_vec(r, P(SF_COORD_RHO), &sf->rho_g_cm3, &sf->nrho, err)) ||
+        (st = read_vec(r, P(SF_COORD_T), &sf->T_K, &sf->nT, err)))
         return st;
+    r->size[SF_DIM_X] = sf->nx, r->size[SF_DIM_RHO] = sf->nrho, r->size[SF_DIM_T] = sf->nT;
+    r->size[SF_DIM_PARAM] = SSOC_NPARAM;
     const struct {
         const double *v;
         size_t n;
         const char *name;
-    } ax[3] = {{sf->x, sf->nx, "/coords/x"}, {sf->rho_g_cm3, sf->nrho, "/coords/rho"}, {sf->T_K, sf->nT, "/coords/T"}};
+    } ax[3] = {{sf->x, sf->nx, P(SF_COORD_X)}, {sf->rho_g_cm3, sf->nrho, P(SF_COORD_RHO)}, {sf->T_K, sf->nT, P(SF_COORD_T)}};
     for (int a = 0; a < 3; ++a)
         for (size_t i = 0; i < ax[a].n; ++i)
             if (!isfinite(ax[a].v[i]) || ax[a].v[i] <= 0 || (i && !(ax[a].v[i] > ax[a].v[i - 1])))
@@ -305,37 +312,37 @@ static ssoc_status read_meta(const reader *r, ssoc_sweepfile *sf, ssoc_error *er
     return SSOC_OK;
 }
 
-static ssoc_status read_fit(const reader *r, ssoc_sweepfile *sf, ssoc_error *err)
+static ssoc_status read_fit(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
 {
-    const size_t n8 = SSOC_NPARAM;
     ssoc_status st;
-    if ((st = read_ds(r, "/fit/params", 1, &n8, H5T_NATIVE_DOUBLE, sf->best.p, err)) ||
-        (st = read_ds(r, "/fit/params_lo", 1, &n8, H5T_NATIVE_DOUBLE, sf->params_lo, err)) ||
-        (st = read_ds(r, "/fit/params_hi", 1, &n8, H5T_NATIVE_DOUBLE, sf->params_hi, err)))
+    if ((st = read_var(r, SF_PARAMS, H5T_NATIVE_DOUBLE, sf->best.p, err)) ||
+        (st = read_var(r, SF_PARAMS_LO, H5T_NATIVE_DOUBLE, sf->params_lo, err)) ||
+        (st = read_var(r, SF_PARAMS_HI, H5T_NATIVE_DOUBLE, sf->params_hi, err)))
         return st;
     for (int i = 0; i < SSOC_NPARAM; ++i)
         if (!isfinite(sf->best.p[i]))
             return SSOC_ERR(err, SSOC_EHDF5, "%s: /fit/params[%d] (%s) is not finite", r->path, i, ssoc_param_name(i));
     uint8_t fixed[SSOC_NPARAM] = {0};
-    if ((st = attr_num(r, "/fit/params", "fixed", H5T_NATIVE_UINT8, fixed, SSOC_NPARAM, err)))
+    if ((st = attr_num(r, P(SF_PARAMS), "fixed", H5T_NATIVE_UINT8, fixed, SSOC_NPARAM, err)))
         return st;
     sf->fixed_mask = 0;
     for (int i = 0; i < SSOC_NPARAM; ++i)
         sf->fixed_mask |= (fixed[i] ? 1u : 0u) << i;
     /* replicate table */
-    size_t want[2] = {0, SSOC_NPARAM}, dims[2];
-    hid_t ds = open_ds(r, "/fit/params_boot", 2, want, dims, err);
+    size_t want[2], dims[2];
+    sf_extents(&sf_vars[SF_PARAMS_BOOT], r->size, want);
+    hid_t ds = open_ds(r, P(SF_PARAMS_BOOT), 2, want, dims, err);
     if (ds < 0)
         return err ? err->code : SSOC_EHDF5;
     H5Dclose(ds);
-    sf->B = dims[0];
+    sf->B = r->size[SF_DIM_REPLICATE] = dims[0];
     if (sf->B < 2)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: /fit/params_boot has %zu rows; a sweep has B >= 2", r->path, sf->B);
     sf->boot = malloc(sf->B * SSOC_NPARAM * sizeof *sf->boot);
     sf->boot_ok = malloc(sf->B);
     if (!sf->boot || !sf->boot_ok)
         return SSOC_ERR(err, SSOC_ENOMEM, "no memory for %zu bootstrap replicates", sf->B);
-    if ((st = read_ds(r, "/fit/params_boot", 2, dims, H5T_NATIVE_DOUBLE, sf->boot, err)))
+    if ((st = read_var(r, SF_PARAMS_BOOT, H5T_NATIVE_DOUBLE, sf->boot, err)))
         return st;
     sf->n_ok = 0;
     for (size_t b = 0; b < sf->B; ++b) {
@@ -351,7 +358,7 @@ static ssoc_status read_fit(const reader *r, ssoc_sweepfile *sf, ssoc_error *err
     /* the fitted data */
     size_t n = 0;
     double *tmp = NULL;
-    if ((st = read_vec(r, "/fit/data/x", &tmp, &n, err))) {
+    if ((st = read_vec(r, P(SF_DATA_X), &tmp, &n, err))) {
         free(tmp);
         return st;
     }
@@ -359,22 +366,22 @@ static ssoc_status read_fit(const reader *r, ssoc_sweepfile *sf, ssoc_error *err
     ssoc_dataset *d = sf->data = ssoc_dataset_alloc(n);
     if (!d)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-    d->n = n;
+    d->n = r->size[SF_DIM_POINT] = n;
     uint8_t *reg = malloc(n);
     if (!reg)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
     const struct {
-        const char *path;
+        sf_id id;
         double *v;
-    } col[5] = {{"/fit/data/x", d->x},
-                {"/fit/data/rho", d->rho_g_cm3},
-                {"/fit/data/T", d->T_K},
-                {"/fit/data/D_hop", d->D_hop_cm2_s},
-                {"/fit/data/sigma", d->sigma_S_cm}};
+    } col[5] = {{SF_DATA_X, d->x},
+                {SF_DATA_RHO, d->rho_g_cm3},
+                {SF_DATA_T, d->T_K},
+                {SF_DATA_D_HOP, d->D_hop_cm2_s},
+                {SF_DATA_SIGMA, d->sigma_S_cm}};
     for (int c = 0; c < 5 && !st; ++c)
-        st = read_ds(r, col[c].path, 1, &n, H5T_NATIVE_DOUBLE, col[c].v, err);
+        st = read_var(r, col[c].id, H5T_NATIVE_DOUBLE, col[c].v, err);
     if (!st)
-        st = read_ds(r, "/fit/data/regime", 1, &n, H5T_NATIVE_UINT8, reg, err);
+        st = read_var(r, SF_DATA_REGIME, H5T_NATIVE_UINT8, reg, err);
     for (size_t i = 0; !st && i < n; ++i) {
         if (!(d->x[i] > 0 && d->x[i] < 1) || !(d->rho_g_cm3[i] > 0) || !(d->T_K[i] > 0) || !isfinite(d->rho_g_cm3[i]) ||
             !isfinite(d->T_K[i]) || reg[i] > 1)
@@ -386,60 +393,60 @@ static ssoc_status read_fit(const reader *r, ssoc_sweepfile *sf, ssoc_error *err
     free(reg);
     if (st)
         return st;
-    if (link_exists(r, "/fit/data/d_max"))
-        read_ds(r, "/fit/data/d_max", 1, &n, H5T_NATIVE_DOUBLE, d->d_max_A, NULL);
+    if (link_exists(r, P(SF_DATA_D_MAX)))
+        read_var(r, SF_DATA_D_MAX, H5T_NATIVE_DOUBLE, d->d_max_A, NULL);
     ssoc_dataset_count_regimes(d);
     ssoc_dataset_range(d, &sf->range);
     return SSOC_OK;
 }
 
-static ssoc_status read_rule(const reader *r, const char *base, const size_t *dims, ssoc_sweep_rule *ru,
+/* A design rule and its band: datasets id, id_lo, id_hi of the same shape. */
+static ssoc_status read_rule(const reader *r, sf_id id, sf_id id_lo, sf_id id_hi, ssoc_sweep_rule *ru,
                              ssoc_error *err)
 {
+    size_t dims[2];
+    sf_extents(&sf_vars[id], r->size, dims);
     const size_t n = dims[0] * dims[1];
     ru->v = malloc(n * sizeof(double));
     ru->lo = malloc(n * sizeof(double));
     ru->hi = malloc(n * sizeof(double));
     if (!ru->v || !ru->lo || !ru->hi)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-    char p[128];
     ssoc_status st;
-    snprintf(p, sizeof p, "/rules/%s", base);
-    if ((st = read_ds(r, p, 2, dims, H5T_NATIVE_DOUBLE, ru->v, err)))
+    if ((st = read_var(r, id, H5T_NATIVE_DOUBLE, ru->v, err)) || (st = read_var(r, id_lo, H5T_NATIVE_DOUBLE, ru->lo, err)))
         return st;
-    snprintf(p, sizeof p, "/rules/%s_lo", base);
-    if ((st = read_ds(r, p, 2, dims, H5T_NATIVE_DOUBLE, ru->lo, err)))
-        return st;
-    snprintf(p, sizeof p, "/rules/%s_hi", base);
-    return read_ds(r, p, 2, dims, H5T_NATIVE_DOUBLE, ru->hi, err);
+    return read_var(r, id_hi, H5T_NATIVE_DOUBLE, ru->hi, err);
 }
 
 static ssoc_status read_rules(const reader *r, ssoc_sweepfile *sf, ssoc_error *err)
 {
-    const size_t dx[2] = {sf->nT, sf->nx}, dr[2] = {sf->nT, sf->nrho};
+    const size_t nrt = sf->nT * sf->nx, nxt = sf->nT * sf->nrho;
     ssoc_status st;
-    if ((st = read_rule(r, "rho_opt", dx, &sf->rho_opt, err)) || (st = read_rule(r, "vf_opt", dx, &sf->vf_opt, err)) ||
-        (st = read_rule(r, "sigma_max", dx, &sf->sigma_max, err)) || (st = read_rule(r, "x_opt", dr, &sf->x_opt, err)))
+    if ((st = read_rule(r, SF_RHO_OPT, SF_RHO_OPT_LO, SF_RHO_OPT_HI, &sf->rho_opt, err)) ||
+        (st = read_rule(r, SF_VF_OPT, SF_VF_OPT_LO, SF_VF_OPT_HI, &sf->vf_opt, err)) ||
+        (st = read_rule(r, SF_SIGMA_MAX, SF_SIGMA_MAX_LO, SF_SIGMA_MAX_HI, &sf->sigma_max, err)) ||
+        (st = read_rule(r, SF_X_OPT, SF_X_OPT_LO, SF_X_OPT_HI, &sf->x_opt, err)))
         return st;
-    sf->rho_opt_at_bound = malloc(dx[0] * dx[1]);
-    sf->x_opt_at_bound = malloc(dr[0] * dr[1]);
+    sf->rho_opt_at_bound = malloc(nrt);
+    sf->x_opt_at_bound = malloc(nxt);
     if (!sf->rho_opt_at_bound || !sf->x_opt_at_bound)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-    if ((st = read_ds(r, "/rules/rho_opt_at_bound", 2, dx, H5T_NATIVE_UINT8, sf->rho_opt_at_bound, err)) ||
-        (st = read_ds(r, "/rules/x_opt_at_bound", 2, dr, H5T_NATIVE_UINT8, sf->x_opt_at_bound, err)))
+    if ((st = read_var(r, SF_RHO_OPT_AT_BOUND, H5T_NATIVE_UINT8, sf->rho_opt_at_bound, err)) ||
+        (st = read_var(r, SF_X_OPT_AT_BOUND, H5T_NATIVE_UINT8, sf->x_opt_at_bound, err)))
         return st;
-    if (link_exists(r, "/rules/x_opt_sigma_max")) {
-        sf->x_opt_sigma_max = malloc(dr[0] * dr[1] * sizeof(double));
+    if (link_exists(r, P(SF_X_OPT_SIGMA_MAX))) {
+        sf->x_opt_sigma_max = malloc(nxt * sizeof(double));
         if (!sf->x_opt_sigma_max)
             return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-        if ((st = read_ds(r, "/rules/x_opt_sigma_max", 2, dr, H5T_NATIVE_DOUBLE, sf->x_opt_sigma_max, err)))
+        if ((st = read_var(r, SF_X_OPT_SIGMA_MAX, H5T_NATIVE_DOUBLE, sf->x_opt_sigma_max, err)))
             return st;
     }
     /* the maps exist with the grid's shape (read later, one temperature at a time) */
-    const size_t d3[3] = {sf->nT, sf->nrho, sf->nx};
-    const char *maps[5] = {"/sigma/best", "/sigma/median", "/sigma/lo", "/sigma/hi", "/extrapolated"};
+    const sf_id maps[5] = {SF_SIGMA_BEST, SF_SIGMA_MEDIAN, SF_SIGMA_LO, SF_SIGMA_HI, SF_EXTRAPOLATED};
     for (int i = 0; i < 5; ++i) {
-        hid_t ds = open_ds(r, maps[i], 3, d3, NULL, err);
+        size_t d3[3];
+        sf_extents(&sf_vars[maps[i]], r->size, d3);
+        hid_t ds = open_ds(r, P(maps[i]), 3, d3, NULL, err);
         if (ds < 0)
             return err ? err->code : SSOC_EHDF5;
         H5Dclose(ds);
@@ -523,18 +530,6 @@ ssoc_status ssoc_sweepfile_slice_u8(const ssoc_sweepfile *sf, const char *datase
                                     ssoc_error *err)
 {
     return slice(sf, dataset, it, H5T_NATIVE_UINT8, out, err);
-}
-
-unsigned ssoc_sweepfile_extrap(const ssoc_data_range *r, double x, double v_f, double T_K)
-{
-    unsigned m = 0;
-    if (x < r->x_min || x > r->x_max)
-        m |= 1;
-    if (v_f < r->vf_min || v_f > r->vf_max)
-        m |= 2;
-    if (T_K < r->T_min_K || T_K > r->T_max_K)
-        m |= 4;
-    return m;
 }
 
 size_t ssoc_sweepfile_nearest_T(const ssoc_sweepfile *sf, double T_K)

@@ -1,7 +1,7 @@
 /* The sweep kernel: pure functions of (column, parameter sets). No MPI, no HDF5, no printing.
- * See include/ssoc/sweep.h for the hoisting (g_j, A_j per column and set; one exp per value). */
+ * See include/ssoc/kernel.h for the hoisting (g_j, A_j per column and set; one exp per value). */
 #include "kernel_variant.h" /* one compilation per instruction-set variant */
-#include "ssoc/sweep.h"
+#include "ssoc/kernel.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vecmath.h" /* before model_inline.h: libmvec in the simd loops */
+#include "model_inline.h"
 #include "quantile7.h"
-#include "vecmath.h"
 
 #define VL SSOC_KERNEL_VLEN
 #define ALIGN 64
@@ -82,17 +83,14 @@ void ssoc_paramsets_free(ssoc_paramsets *s)
 
 void ssoc_column_init(double x, double rho, ssoc_column *col)
 {
-    const double M = ssoc_model_molar_mass_g_mol(x);
-    const double rho0 = ssoc_model_rho0_g_cm3(x);
-    const double n = rho * SSOC_NA_MOL * 2.0 * x / M;
     col->x = x;
     col->rho_g_cm3 = rho;
-    col->v_f = 1.0 - rho / rho0;
+    col->v_f = ssoc_mf_vf(rho, ssoc_mf_rho0(x));
     col->ln_vf = col->v_f > 0.0 ? log(col->v_f) : 0.0;
-    col->c0 = log(SSOC_E_C * SSOC_E_C / (6.0 * SSOC_H_J_S)) + log(n) / 3.0;
+    col->c0 = ssoc_mf_ln_prefactor(ssoc_mf_nli(x, rho, ssoc_mf_molar_mass(x)));
 }
 
-/* g_j and A_j of every set at one column (see sweep.h). */
+/* g_j and A_j of every set at one column (see kernel.h). */
 static void column_ga(const ssoc_column *col, const ssoc_paramsets *s, double *g, double *A)
 {
     const double x = col->x, vf = col->v_f, vf2 = vf * vf, lnvf = col->ln_vf, c0 = col->c0;
@@ -113,11 +111,9 @@ static void column_ga(const ssoc_column *col, const ssoc_paramsets *s, double *g
         if (gated) {
 #pragma omp simd simdlen(VL)
             for (int k = 0; k < VL; ++k) {
-                /* ln(1 + e^z) as max(z, 0) + ln(1 + e^-|z|): e^-|z| <= 1 never overflows, so a
-                 * Hill term (v_f/v_c)^n_H beyond DBL_MAX gives a finite gate ~ z, not inf (which
+                /* a Hill term (v_f/v_c)^n_H beyond DBL_MAX gives a finite gate ~ z, not inf (which
                  * made sigma 0 even where a negative barrier or large f_eff kept it finite) */
-                const double z = nH[k] * (lnvf - lvc[k]);
-                const double gate = (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
+                const double gate = ssoc_mf_ln_gate(lnvf, lvc[k], nH[k]);
                 gg[k] = c0 + b0[k] + b1[k] * x + b2[k] * vf + b3[k] * vf2 - gate;
                 AA[k] = A0[k] - A1[k] * vf;
             }
@@ -238,29 +234,20 @@ static void multiselect(double *v, size_t lo, size_t hi, const size_t *k, size_t
         insertion_sort(v + lo, hi - lo);
 }
 
-/* Type 7 from order statistics with the arithmetic of src/quantile7.h (shared with src/stats.c),
- * so the bands equal ssoc_quantile_sorted bit for bit (tests/test_sweep_kernel.c checks this). */
-static inline double type7(const double *v, size_t n, double q)
+/* The order statistics behind type-7 quantiles at levels q[0..nq) (nq <= SSOC_KERNEL_MAXQ) of n
+ * values, with the arithmetic of src/quantile7.h (shared with src/stats.c, so the bands equal
+ * ssoc_quantile_sorted bit for bit; tests/test_sweep_kernel.c checks this): level i interpolates
+ * ranks lo[i] and lo[i] + 1 at fraction t[i]. The distinct ranks needed go to k, ascending;
+ * returns how many. */
+static size_t type7_ranks(size_t n, size_t nq, const double *q, size_t *lo, double *t, size_t *k)
 {
-    double t;
-    const size_t lo = index7(n, q, &t);
-    if (t == 0.0)
-        return v[lo];
-    return lerp7(v[lo], v[lo + 1], t);
-}
-
-void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, double *out)
-{
-    size_t k[2 * SSOC_KERNEL_MAXQ] = {0};
     size_t nk = 0;
-    for (size_t i = 0; i < nq && i < SSOC_KERNEL_MAXQ; ++i) {
-        double t;
-        const size_t lhs = index7(n, q[i], &t);
-        k[nk++] = lhs;
-        if (t != 0.0)
-            k[nk++] = lhs + 1;
+    for (size_t i = 0; i < nq; ++i) {
+        lo[i] = index7(n, q[i], &t[i]);
+        k[nk++] = lo[i];
+        if (t[i] != 0.0)
+            k[nk++] = lo[i] + 1;
     }
-    /* sort and deduplicate the ranks */
     for (size_t i = 1; i < nk; ++i) {
         size_t x = k[i], j = i;
         while (j > 0 && k[j - 1] > x) {
@@ -273,9 +260,18 @@ void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, doub
     for (size_t i = 0; i < nk; ++i)
         if (!m || k[i] != k[m - 1])
             k[m++] = k[i];
-    multiselect(v, 0, n, k, m);
+    return m;
+}
+
+void ssoc_kernel_quantiles(double *v, size_t n, size_t nq, const double *q, double *out)
+{
+    size_t k[2 * SSOC_KERNEL_MAXQ] = {0}, lo[SSOC_KERNEL_MAXQ] = {0};
+    double t[SSOC_KERNEL_MAXQ] = {0};
+    if (nq > SSOC_KERNEL_MAXQ)
+        nq = SSOC_KERNEL_MAXQ;
+    multiselect(v, 0, n, k, type7_ranks(n, nq, q, lo, t, k));
     for (size_t i = 0; i < nq; ++i)
-        out[i] = type7(v, n, q[i]);
+        out[i] = t[i] == 0.0 ? v[lo[i]] : lerp7(v[lo[i]], v[lo[i] + 1], t[i]);
 }
 
 /* Bucket selection (issue 7: selection, not exp, is the bottleneck; scalar quickselect costs
@@ -459,27 +455,9 @@ static void quantiles_impl(const double *v, size_t n, size_t nq, const double *q
     size_t k[2 * SSOC_KERNEL_MAXQ] = {0}, lo[SSOC_KERNEL_MAXQ] = {0};
     double t[SSOC_KERNEL_MAXQ] = {0};
     double kv[2 * SSOC_KERNEL_MAXQ + VL] __attribute__((aligned(ALIGN)));
-    size_t nk = 0;
     if (nq > SSOC_KERNEL_MAXQ)
         nq = SSOC_KERNEL_MAXQ;
-    for (size_t i = 0; i < nq; ++i) {
-        lo[i] = index7(n, q[i], &t[i]);
-        k[nk++] = lo[i];
-        if (t[i] != 0.0)
-            k[nk++] = lo[i] + 1;
-    }
-    for (size_t i = 1; i < nk; ++i) {
-        size_t x = k[i], j = i;
-        while (j > 0 && k[j - 1] > x) {
-            k[j] = k[j - 1];
-            --j;
-        }
-        k[j] = x;
-    }
-    size_t m = 0;
-    for (size_t i = 0; i < nk; ++i)
-        if (!m || k[i] != k[m - 1])
-            k[m++] = k[i];
+    const size_t m = type7_ranks(n, nq, q, lo, t, k);
     select_ranks(v, n, k, m, kv, scratch, 0, mnmx);
     if (expmap) {
         for (size_t i = m; i < (m + VL - 1) / VL * VL; ++i)
@@ -498,6 +476,22 @@ static void quantiles_impl(const double *v, size_t n, size_t nq, const double *q
 void ssoc_kernel_quantiles_ws(const double *v, size_t n, size_t nq, const double *q, double *out, void *scratch)
 {
     quantiles_impl(v, n, nq, q, out, scratch, 0, NULL);
+}
+
+void ssoc_kernel_band(ssoc_ci_method m, double conf, double *v, size_t n, double point, const double *jack,
+                      size_t n_jack, double *lo, double *hi, void *scratch)
+{
+    *lo = *hi = NAN;
+    if (n < 2 || !isfinite(point))
+        return;
+    double q[2], res[2];
+    const double a = m == SSOC_CI_BCA ? ssoc_bca_acceleration(jack, n_jack) : 0.0;
+    ssoc_ci_levels_sample(m, conf, v, n, point, a, &q[0], &q[1]);
+    if (scratch)
+        ssoc_kernel_quantiles_ws(v, n, 2, q, res, scratch);
+    else
+        ssoc_kernel_quantiles(v, n, 2, q, res);
+    *lo = res[0], *hi = res[1];
 }
 
 /* ---- one column ------------------------------------------------------------------------ */
@@ -553,18 +547,16 @@ void ssoc_kernel_ws_free(ssoc_kernel_ws *ws)
  * (sigma between 0.018 and 55 S/cm) take the plain path: exp of every value, then selection. */
 #define FAST_ABS_U 4.0
 
-void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x, double rho,
-                        size_t stride, double *best, double *median, double *lo, double *hi, double *p_exceed)
+void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, const ssoc_column *col, size_t stride,
+                        double *best, double *median, double *lo, double *hi, double *p_exceed)
 {
-    ssoc_column col;
-    ssoc_column_init(x, rho, &col);
     const size_t nT = ctx->nT, n = ctx->reps->n, npad = ctx->reps->npad;
-    ssoc_kernel_eval(&col, ctx->best, nT, ctx->inv_T, ws->bestv, VL, ws->g, ws->A);
+    ssoc_kernel_eval(col, ctx->best, nT, ctx->inv_T, ws->bestv, VL, ws->g, ws->A);
     if (ctx->interval == SSOC_CI_BCA)
-        ssoc_kernel_eval(&col, ctx->jack, nT, ctx->inv_T, ws->jackv, ws->ldj, ws->g, ws->A);
-    column_ga(&col, ctx->best, ws->g, ws->A);
+        ssoc_kernel_eval(col, ctx->jack, nT, ctx->inv_T, ws->jackv, ws->ldj, ws->g, ws->A);
+    column_ga(col, ctx->best, ws->g, ws->A);
     const double ub_g = ws->g[0], ub_A = ws->A[0];
-    column_ga(&col, ctx->reps, ws->g, ws->A);
+    column_ga(col, ctx->reps, ws->g, ws->A);
     exponent_rows(ctx->reps, nT, ctx->inv_T, ws->vals, ws->ld, ws->g, ws->A);
     const double L = ctx->has_target ? log(ctx->target_S_cm) : 0.0;
     for (size_t t = 0; t < nT; ++t) {
@@ -613,15 +605,8 @@ void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, double x
         if (ctx->interval == SSOC_CI_BCA) {
             /* in the fast regime exp is strictly increasing: comparing u with ub is comparing
              * sigma with best */
-            const double key = fast ? ub : b;
-            size_t below = 0, equal = 0;
-            for (size_t j = 0; j < n; ++j) {
-                below += row[j] < key;
-                equal += row[j] == key;
-            }
-            const double frac = ((double)below + 0.5 * (double)equal) / (double)n;
             const double a = ssoc_bca_acceleration(ws->jackv + t * ws->ldj, ctx->jack->n);
-            ssoc_ci_levels(SSOC_CI_BCA, ctx->confidence, frac, a, &q[0], &q[2]);
+            ssoc_ci_levels_sample(SSOC_CI_BCA, ctx->confidence, row, n, fast ? ub : b, a, &q[0], &q[2]);
         }
         quantiles_impl(row, n, 3, q, res, ws->sel, fast, fast ? mnmx : NULL);
         lo[t * stride] = res[0];

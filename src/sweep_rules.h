@@ -1,0 +1,30 @@
+/* Private to the sweep driver (sweep.c): the design-rule tasks of a sweep (sweep_rules.c). */
+#ifndef SSOC_SWEEP_RULES_H
+#define SSOC_SWEEP_RULES_H
+
+#include <stddef.h>
+
+#include "ssoc/config.h"
+#include "ssoc/data.h"
+#include "ssoc/error.h"
+#include "ssoc/rules.h"
+
+/* What the rules need from a run (all borrowed). */
+typedef struct ssoc_rule_inputs {
+    const ssoc_config *cfg;        /* the grid's axes, the band's interval and confidence */
+    const ssoc_data_range *range;  /* the fitted data's range (extrapolation bits) */
+    const ssoc_rules_prep *best;   /* the point parameters */
+    const ssoc_rules_prep *reps;   /* the successful bootstrap replicates */
+    size_t n_reps;
+    const ssoc_rules_prep *jack;   /* the successful leave-one-out fits (BCa), n_jack = 0 otherwise */
+    size_t n_jack;
+} ssoc_rule_inputs;
+
+/* Every design-rule record of the grid (ssoc_rule_field, sweepfile.h): rho_opt at every (T, x),
+ * then x_opt at every (T, rho), each with its band over the replicates, flags and status.
+ * Collective: ranks share the tasks, OpenMP threads take tasks, and every rank receives all
+ * records in *recs (malloc'd, (nT nx + nT nrho) SSOC_RULE_COUNT doubles; the caller frees).
+ * A record depends only on its task, so the decomposition changes no bit. Agreed status. */
+ssoc_status ssoc_sweep_rules_compute(const ssoc_rule_inputs *in, double **recs, ssoc_error *err);
+
+#endif

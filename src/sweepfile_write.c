@@ -1,0 +1,454 @@
+/* Writing a sweep file (sweepfile.h): the layout one function per group, the block-by-block maps,
+ * the design rules, resume. Every dataset is created from its entry in the layout table
+ * (sweepfile_layout.c) by sf_create; the HDF5 calls themselves go through h5io.h, collective
+ * under MPI (rank 0 supplies the whole-dataset writes, the others take part with nothing). */
+#include "ssoc/sweepfile.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssoc/h5io.h"
+#include "ssoc/par.h"
+#include "ssoc/version.h"
+#include "sweepfile_layout.h"
+
+struct ssoc_sweepfile_out {
+    ssoc_h5 *h;
+    const ssoc_sweepfile_meta *m;
+    size_t size[SF_NDIM]; /* extent of every dimension */
+    int root;             /* this rank supplies whole-dataset writes */
+};
+
+static ssoc_sweepfile_out *out_alloc(const ssoc_sweepfile_meta *m)
+{
+    ssoc_sweepfile_out *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    const ssoc_config *c = m->cfg;
+    f->m = m;
+    f->root = ssoc_par_rank() == 0;
+    f->size[SF_DIM_T] = c->T.n;
+    f->size[SF_DIM_RHO] = c->rho.n;
+    f->size[SF_DIM_X] = c->x.n;
+    f->size[SF_DIM_PARAM] = SSOC_NPARAM;
+    f->size[SF_DIM_REPLICATE] = c->B;
+    f->size[SF_DIM_POINT] = m->data->n;
+    f->size[SF_DIM_BLOCK] = m->nblocks;
+    return f;
+}
+
+/* ------------------------------------------------------------------ one dataset from the table */
+
+/* Create dataset `id` with its shape, units and description, attach the grid's dimension scales to
+ * the dimensions that have one, and write `data` (NULL: leave it to the fill value). */
+static ssoc_status sf_create(ssoc_sweepfile_out *f, sf_id id, const void *data, ssoc_error *err)
+{
+    const sf_var *v = &sf_vars[id];
+    size_t dims[3];
+    const int rank = sf_extents(v, f->size, dims);
+    ssoc_status st = ssoc_h5_dataset(f->h, v->path, v->type, rank, dims, v->units, v->description, err);
+    for (int i = 0; i < rank && !st; ++i) {
+        const sf_dimension *d = &sf_dims[v->dim[i]];
+        if (d->coord && strcmp(d->coord, v->path) != 0)
+            st = ssoc_h5_attach_scale(f->h, v->path, d->coord, (unsigned)i, d->name, err);
+    }
+    if (!st && v->meaning)
+        st = ssoc_h5_attr_str(f->h, v->path, "meaning", v->meaning, err);
+    if (!st && data)
+        st = ssoc_h5_write_all(f->h, v->path, data, f->root, err);
+    return st;
+}
+
+/* ------------------------------------------------------------------ the layout, group by group */
+
+static const char *params_source(const ssoc_config *c)
+{
+    return c->params == SSOC_PARAMS_FIT ? "fit" : c->params == SSOC_PARAMS_PUBLISHED ? "published" : c->params_file;
+}
+
+/* Root: what made this session of the file (rewritten on resume). */
+static ssoc_status write_provenance(ssoc_sweepfile_out *f, int resumed, ssoc_error *err)
+{
+    ssoc_h5 *h = f->h;
+    int64_t ranks = f->m->ranks, threads = f->m->threads, fmt = SSOC_SWEEPFILE_FORMAT, res = resumed,
+            mpi = ssoc_par_active();
+    ssoc_status st;
+    if ((st = ssoc_h5_attr_num(h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "software", "ssoc", err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "version", SSOC_VERSION, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "git_revision", SSOC_GIT_REVISION, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "compiler", SSOC_COMPILER, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "build_type", SSOC_BUILD_TYPE, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "cflags", SSOC_CFLAGS, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "kernel_isa", f->m->kernel_isa ? f->m->kernel_isa : "", err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "mpi_ranks", SSOC_H5_I64, &ranks, 1, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "omp_threads", SSOC_H5_I64, &threads, 1, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "mpi_initialised", SSOC_H5_I64, &mpi, 1, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "created", f->m->created, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "resumed", SSOC_H5_I64, &res, 1, err)))
+        return st;
+    return SSOC_OK;
+}
+
+/* Root: the run's inputs (configuration, data, parameters, bands). */
+static ssoc_status write_root(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    const ssoc_config *c = f->m->cfg;
+    ssoc_h5 *h = f->h;
+    uint64_t seed = c->seed;
+    int64_t B = (int64_t)c->B;
+    ssoc_status st;
+    if ((st = write_provenance(f, 0, err)) || (st = ssoc_h5_attr_str(h, "/", "config", c->text, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "config_file", c->path, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "resume_key", c->resume_key, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "seed", SSOC_H5_U64, &seed, 1, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "data_file", c->data_file, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "data_sha256", f->m->data->sha256, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "params_source", params_source(c), err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "params_sha256", f->m->params_sha256, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "interval", ssoc_ci_method_name(c->interval), err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "scheme", c->scheme == SSOC_BOOT_CASE ? "case" : "stratified", err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "B", SSOC_H5_I64, &B, 1, err)))
+        return st;
+    if (c->has_target)
+        st = ssoc_h5_attr_num(h, "/", "target_sigma_S_cm", SSOC_H5_F64, &c->target_sigma_S_cm, 1, err);
+    return st;
+}
+
+/* /coords: the grid's axes, made dimension scales before anything attaches them. */
+static ssoc_status write_coords(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    const ssoc_config *c = f->m->cfg;
+    const struct {
+        sf_id id;
+        sf_dim dim;
+        const double *v;
+    } ax[3] = {{SF_COORD_X, SF_DIM_X, c->x.v}, {SF_COORD_RHO, SF_DIM_RHO, c->rho.v}, {SF_COORD_T, SF_DIM_T, c->T.v}};
+    ssoc_status st = SSOC_OK;
+    for (int i = 0; i < 3 && !st; ++i)
+        if (!(st = sf_create(f, ax[i].id, ax[i].v, err)))
+            st = ssoc_h5_make_scale(f->h, sf_vars[ax[i].id].path, sf_dims[ax[i].dim].name, err);
+    return st;
+}
+
+/* /structure: rho0 [nx], v_f and n_Li [nrho][nx] (no parameters). */
+static ssoc_status write_structure(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    const ssoc_config *c = f->m->cfg;
+    const size_t nx = c->x.n, nrho = c->rho.n;
+    double *rho0 = malloc(nx * sizeof *rho0), *vf = malloc(nx * nrho * sizeof *vf),
+           *nli = malloc(nx * nrho * sizeof *nli);
+    ssoc_status st = SSOC_OK;
+    if (!rho0 || !vf || !nli) {
+        st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    } else {
+        for (size_t ix = 0; ix < nx; ++ix)
+            rho0[ix] = ssoc_model_rho0_g_cm3(c->x.v[ix]);
+        for (size_t ir = 0; ir < nrho; ++ir)
+            for (size_t ix = 0; ix < nx; ++ix) {
+                vf[ir * nx + ix] = ssoc_model_vf(c->x.v[ix], c->rho.v[ir]);
+                nli[ir * nx + ix] = ssoc_model_nLi_cm3(c->x.v[ix], c->rho.v[ir]);
+            }
+        if (!(st = sf_create(f, SF_RHO0, rho0, err)) && !(st = sf_create(f, SF_VF, vf, err)))
+            st = sf_create(f, SF_NLI, nli, err);
+    }
+    free(rho0), free(vf), free(nli);
+    return st;
+}
+
+/* /sigma and /extrapolated: the gridded maps, NaN (0) until their blocks are written, with the
+ * band's definition and the data range the flags refer to. */
+static ssoc_status write_maps(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    const ssoc_config *c = f->m->cfg;
+    ssoc_h5 *h = f->h;
+    ssoc_status st;
+    if ((st = sf_create(f, SF_SIGMA_BEST, NULL, err)) || (st = sf_create(f, SF_SIGMA_MEDIAN, NULL, err)) ||
+        (st = sf_create(f, SF_SIGMA_LO, NULL, err)) || (st = sf_create(f, SF_SIGMA_HI, NULL, err)) ||
+        (st = sf_create(f, SF_EXTRAPOLATED, NULL, err)))
+        return st;
+    if (c->has_target && (st = sf_create(f, SF_P_EXCEED, NULL, err)))
+        return st;
+    const double q[2] = {f->m->q_lo, f->m->q_hi};
+    const sf_id band[2] = {SF_SIGMA_LO, SF_SIGMA_HI};
+    for (int i = 0; i < 2; ++i) {
+        const char *p = sf_vars[band[i]].path;
+        if ((st = ssoc_h5_attr_str(h, p, "interval", ssoc_ci_method_name(c->interval), err)) ||
+            (st = ssoc_h5_attr_num(h, p, "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
+            (st = ssoc_h5_attr_num(h, p, "quantile", SSOC_H5_F64, &q[i], 1, err)))
+            return st;
+    }
+    const ssoc_data_range *r = f->m->range;
+    const double rng[6] = {r->x_min, r->x_max, r->vf_min, r->vf_max, r->T_min_K, r->T_max_K};
+    const char *ex = sf_vars[SF_EXTRAPOLATED].path;
+    if ((st = ssoc_h5_attr_num(h, ex, "data_x_range", SSOC_H5_F64, rng, 2, err)) ||
+        (st = ssoc_h5_attr_num(h, ex, "data_v_f_range", SSOC_H5_F64, rng + 2, 2, err)) ||
+        (st = ssoc_h5_attr_num(h, ex, "data_T_range", SSOC_H5_F64, rng + 4, 2, err)))
+        return st;
+    return SSOC_OK;
+}
+
+/* /fit: parameters, their bands and replicate table with names and units, fit quality. */
+static ssoc_status write_fit(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    const ssoc_sweepfile_meta *m = f->m;
+    const ssoc_boot_result *bt = m->boot;
+    ssoc_h5 *h = f->h;
+    const char *names[SSOC_NPARAM], *units[SSOC_NPARAM];
+    uint8_t fixed[SSOC_NPARAM];
+    for (int i = 0; i < SSOC_NPARAM; ++i) {
+        names[i] = ssoc_param_name(i);
+        units[i] = ssoc_param_unit(i);
+        fixed[i] = (uint8_t)((m->fixed_mask >> i) & 1u);
+    }
+    const struct {
+        sf_id id;
+        const double *v;
+    } pv[4] = {{SF_PARAMS, m->best->p}, {SF_PARAMS_LO, bt->lo}, {SF_PARAMS_HI, bt->hi}, {SF_PARAMS_MEDIAN, bt->median}};
+    ssoc_status st;
+    for (int i = 0; i < 4; ++i)
+        if ((st = sf_create(f, pv[i].id, pv[i].v, err)) ||
+            (st = ssoc_h5_attr_strs(h, sf_vars[pv[i].id].path, "names", names, SSOC_NPARAM, err)) ||
+            (st = ssoc_h5_attr_strs(h, sf_vars[pv[i].id].path, "units", units, SSOC_NPARAM, err)))
+            return st;
+    const char *params = sf_vars[SF_PARAMS].path, *boot = sf_vars[SF_PARAMS_BOOT].path;
+    int64_t B = (int64_t)m->cfg->B, nfail = (int64_t)bt->n_failed;
+    if ((st = ssoc_h5_attr_num(h, params, "fixed", SSOC_H5_U8, fixed, SSOC_NPARAM, err)) ||
+        (st = ssoc_h5_attr_str(h, params, "source", params_source(m->cfg), err)) ||
+        (st = sf_create(f, SF_PARAMS_BOOT, bt->table, err)) ||
+        (st = ssoc_h5_attr_strs(h, boot, "names", names, SSOC_NPARAM, err)) ||
+        (st = ssoc_h5_attr_num(h, "/fit", "n_failed", SSOC_H5_I64, &nfail, 1, err)) ||
+        (st = ssoc_h5_attr_num(h, "/fit", "B", SSOC_H5_I64, &B, 1, err)))
+        return st;
+    const ssoc_metrics *q = m->metrics;
+    const struct {
+        const char *name;
+        double v;
+    } met[] = {{"r_log10_sigma", q->r_log10_sigma}, {"rmse_log10_sigma", q->rmse_log10_sigma},
+               {"mean_ratio", q->mean_ratio},       {"median_ratio", q->median_ratio},
+               {"r_log10_D_all", q->r_log10_D_all}, {"r_log10_D_pcc", q->r_log10_D_pcc},
+               {"r_log10_D_scc", q->r_log10_D_scc}, {"r_ln_f", q->r_ln_f}};
+    for (size_t i = 0; i < sizeof met / sizeof met[0]; ++i)
+        if ((st = ssoc_h5_attr_num(h, "/fit", met[i].name, SSOC_H5_F64, &met[i].v, 1, err)))
+            return st;
+    return SSOC_OK;
+}
+
+/* /fit/data: the fitted points, one dataset per column. */
+static ssoc_status write_fit_data(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    const ssoc_dataset *d = f->m->data;
+    int64_t np = (int64_t)d->n, npcc = (int64_t)d->n_pcc, nscc = (int64_t)d->n_scc;
+    uint8_t *reg = malloc(d->n ? d->n : 1);
+    int64_t *line = malloc((d->n ? d->n : 1) * sizeof *line);
+    ssoc_status st = SSOC_OK;
+    if (!reg || !line) {
+        st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    } else {
+        for (size_t i = 0; i < d->n; ++i)
+            reg[i] = d->regime[i], line[i] = d->line[i];
+        const struct {
+            sf_id id;
+            const void *v;
+        } col[8] = {{SF_DATA_X, d->x},           {SF_DATA_RHO, d->rho_g_cm3},    {SF_DATA_T, d->T_K},
+                    {SF_DATA_D_HOP, d->D_hop_cm2_s}, {SF_DATA_SIGMA, d->sigma_S_cm}, {SF_DATA_D_MAX, d->d_max_A},
+                    {SF_DATA_REGIME, reg},       {SF_DATA_LINE, line}};
+        if (!(st = ssoc_h5_attr_num(f->h, "/fit", "n_points", SSOC_H5_I64, &np, 1, err)) &&
+            !(st = ssoc_h5_attr_num(f->h, "/fit", "n_pcc", SSOC_H5_I64, &npcc, 1, err)))
+            st = ssoc_h5_attr_num(f->h, "/fit", "n_scc", SSOC_H5_I64, &nscc, 1, err);
+        for (int i = 0; i < 8 && !st; ++i)
+            st = sf_create(f, col[i].id, col[i].v, err);
+        if (!st)
+            st = ssoc_h5_attr_num(f->h, "/fit/data", "d_crit_angstrom", SSOC_H5_F64, &d->d_crit_A, 1, err);
+    }
+    free(reg), free(line);
+    return st;
+}
+
+/* /progress: one flag per block of grid columns, all 0. */
+static ssoc_status write_progress(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    int64_t nb = (int64_t)f->m->nblocks, bc = (int64_t)f->m->block_columns;
+    uint8_t *zero = calloc(f->m->nblocks ? f->m->nblocks : 1, 1);
+    if (!zero)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    ssoc_status st = sf_create(f, SF_DONE, zero, err);
+    free(zero);
+    if (!st)
+        st = ssoc_h5_attr_num(f->h, "/progress", "block_columns", SSOC_H5_I64, &bc, 1, err);
+    if (!st)
+        st = ssoc_h5_attr_num(f->h, "/progress", "nblocks", SSOC_H5_I64, &nb, 1, err);
+    return st;
+}
+
+ssoc_status ssoc_sweepfile_create(const char *path, const ssoc_sweepfile_meta *m, ssoc_sweepfile_out **out,
+                                  ssoc_error *err)
+{
+    *out = NULL;
+    ssoc_sweepfile_out *f = out_alloc(m);
+    if (!f)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    ssoc_status st = ssoc_h5_create(path, &f->h, err);
+    if (!st && !(st = write_root(f, err)) && !(st = write_coords(f, err)) && !(st = write_structure(f, err)) &&
+        !(st = write_maps(f, err)) && !(st = write_fit(f, err)) && !(st = write_fit_data(f, err)) &&
+        !(st = write_progress(f, err)))
+        st = ssoc_h5_flush(f->h, err);
+    *out = f; /* also on failure: the caller closes it */
+    return st;
+}
+
+/* ------------------------------------------------------------------ resume */
+
+ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m, uint8_t *done,
+                                  ssoc_sweepfile_out **out, ssoc_error *err)
+{
+    *out = NULL;
+    ssoc_sweepfile_out *f = out_alloc(m);
+    if (!f)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    *out = f;
+    ssoc_status st = ssoc_h5_open_rw(path, &f->h, err);
+    if (st)
+        return st;
+    const ssoc_config *c = m->cfg;
+    char *key = NULL, *sha = NULL, *psha = NULL;
+    int64_t fmt = 0, nb = 0;
+    st = ssoc_h5_attr_get_num(f->h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err);
+    if (!st && fmt != SSOC_SWEEPFILE_FORMAT)
+        st = SSOC_ERR(err, SSOC_ECONFIG, "%s: file format %lld, this ssoc writes %d; start over with --force", path,
+                      (long long)fmt, SSOC_SWEEPFILE_FORMAT);
+    if (!st)
+        st = ssoc_h5_attr_get_str(f->h, "/", "resume_key", &key, err);
+    if (!st)
+        st = ssoc_h5_attr_get_str(f->h, "/", "data_sha256", &sha, err);
+    if (!st)
+        st = ssoc_h5_attr_get_str(f->h, "/", "params_sha256", &psha, err);
+    if (!st && strcmp(key, c->resume_key) != 0)
+        st = SSOC_ERR(err, SSOC_ECONFIG,
+                      "%s was started with a different configuration; refusing to resume (rerun with the same "
+                      "config, or start over with --force instead of --resume)",
+                      path);
+    if (!st && strcmp(sha, m->data->sha256) != 0)
+        st = SSOC_ERR(err, SSOC_ECONFIG,
+                      "%s was started on different data (SHA-256 %.12s..., now %.12s... for %s); refusing to resume",
+                      path, sha, m->data->sha256, c->data_file);
+    if (!st && strcmp(psha, m->params_sha256) != 0)
+        st = SSOC_ERR(err, SSOC_ECONFIG, "%s was started with a different parameter file; refusing to resume", path);
+    if (!st)
+        st = ssoc_h5_attr_get_num(f->h, "/progress", "nblocks", SSOC_H5_I64, &nb, 1, err);
+    if (!st && (size_t)nb != m->nblocks)
+        st = SSOC_ERR(err, SSOC_ECONFIG, "%s: %lld blocks recorded, expected %zu", path, (long long)nb, m->nblocks);
+    if (!st)
+        st = ssoc_h5_read_all(f->h, sf_vars[SF_DONE].path, SSOC_H5_U8, m->nblocks, done, err);
+    free(key), free(sha), free(psha);
+    if (!st)
+        st = write_provenance(f, 1, err);
+    return st;
+}
+
+ssoc_status ssoc_sweepfile_kernel_isa(const char *path, char *buf, size_t size, ssoc_error *err)
+{
+    ssoc_h5 *h = NULL;
+    char *v = NULL;
+    ssoc_status st = ssoc_h5_open_rw(path, &h, err);
+    if (!st && ssoc_h5_attr_get_str(h, "/", "kernel_isa", &v, NULL) != SSOC_OK)
+        st = SSOC_ERR(err, SSOC_ECONFIG, "%s does not record its kernel variant (an older ssoc started it): start over "
+                      "with --force", path);
+    if (!st)
+        snprintf(buf, size, "%s", v);
+    free(v);
+    ssoc_status cs = h ? ssoc_h5_close(h, st ? NULL : err) : SSOC_OK;
+    return st ? st : cs;
+}
+
+/* ------------------------------------------------------------------ the run */
+
+ssoc_status ssoc_sweepfile_write_block(ssoc_sweepfile_out *f, int has, size_t kblk, size_t c0, size_t c1,
+                                       const ssoc_sweepfile_maps *maps, ssoc_error *err)
+{
+    if (!has)
+        c0 = c1 = 0;
+    const struct {
+        sf_id id;
+        const void *v;
+    } map[6] = {{SF_SIGMA_BEST, maps->best},
+                {SF_SIGMA_MEDIAN, maps->median},
+                {SF_SIGMA_LO, maps->lo},
+                {SF_SIGMA_HI, maps->hi},
+                {SF_EXTRAPOLATED, maps->extrapolated},
+                {SF_P_EXCEED, maps->p_exceed}};
+    const int nmap = f->m->cfg->has_target ? 6 : 5;
+    ssoc_status st = SSOC_OK;
+    for (int i = 0; i < nmap && !st; ++i)
+        st = ssoc_h5_write_columns(f->h, sf_vars[map[i].id].path, c0, c1, map[i].v, err);
+    const uint8_t one = 1;
+    if (!st)
+        st = ssoc_h5_write_range(f->h, sf_vars[SF_DONE].path, kblk, has ? 1 : 0, &one, err);
+    return st;
+}
+
+ssoc_status ssoc_sweepfile_flush(ssoc_sweepfile_out *f, ssoc_error *err) { return ssoc_h5_flush(f->h, err); }
+
+ssoc_status ssoc_sweepfile_write_rules(ssoc_sweepfile_out *f, const double *recs, ssoc_error *err)
+{
+    const size_t nT = f->size[SF_DIM_T], nrt = nT * f->size[SF_DIM_X], nxt = nT * f->size[SF_DIM_RHO];
+    const size_t nmax = nrt > nxt ? nrt : nxt;
+    double *buf = malloc(nmax * sizeof *buf);
+    uint8_t *u8 = malloc(nmax);
+    if (!buf || !u8) {
+        free(buf), free(u8);
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    }
+    ssoc_status st = SSOC_OK;
+    for (int id = 0; id < SF_COUNT && !st; ++id) {
+        const sf_var *v = &sf_vars[id];
+        if (v->rule_field < 0)
+            continue;
+        /* [T][x]: rho_opt's records; [T][rho]: x_opt's, after them */
+        const int by_x = v->dim[1] == SF_DIM_X;
+        const size_t n = by_x ? nrt : nxt;
+        const double *base = recs + (by_x ? 0 : nrt * SSOC_RULE_COUNT);
+        for (size_t k = 0; k < n; ++k) {
+            const double x = base[k * SSOC_RULE_COUNT + v->rule_field];
+            if (v->type == SSOC_H5_U8)
+                u8[k] = isfinite(x) ? (uint8_t)x : 0;
+            else
+                buf[k] = x;
+        }
+        st = sf_create(f, (sf_id)id, v->type == SSOC_H5_U8 ? (const void *)u8 : (const void *)buf, err);
+    }
+    int64_t nf = 0;
+    for (size_t k = 0; k < nrt + nxt; ++k)
+        nf += isfinite(recs[k * SSOC_RULE_COUNT + SSOC_RULE_NFAIL]) ? (int64_t)recs[k * SSOC_RULE_COUNT + SSOC_RULE_NFAIL]
+                                                                    : 0;
+    if (!st)
+        st = ssoc_h5_attr_num(f->h, "/rules", "failed_replicate_optimisations", SSOC_H5_I64, &nf, 1, err);
+    free(buf), free(u8);
+    return st;
+}
+
+ssoc_status ssoc_sweepfile_write_timings(ssoc_sweepfile_out *f, const char *const *names, const double *seconds,
+                                         int n, double total_s, ssoc_error *err)
+{
+    ssoc_status st = SSOC_OK;
+    for (int p = 0; p < n && !st; ++p) {
+        char name[64];
+        snprintf(name, sizeof name, "time_%s_s", names[p]);
+        st = ssoc_h5_attr_num(f->h, "/", name, SSOC_H5_F64, &seconds[p], 1, err);
+    }
+    if (!st)
+        st = ssoc_h5_attr_num(f->h, "/", "time_total_s", SSOC_H5_F64, &total_s, 1, err);
+    return st;
+}
+
+ssoc_status ssoc_sweepfile_close(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    if (!f)
+        return SSOC_OK;
+    ssoc_status st = ssoc_h5_close(f->h, err);
+    free(f);
+    return st;
+}
