@@ -302,6 +302,17 @@ ssoc_status ssoc_sweepfile_create(const char *path, const ssoc_sweepfile_meta *m
 
 /* ------------------------------------------------------------------ resume */
 
+/* A .partial to resume must be an ssoc sweep file of this format. */
+static ssoc_status check_format(ssoc_h5 *h, const char *path, ssoc_error *err)
+{
+    int64_t fmt = 0;
+    ssoc_status st = ssoc_h5_attr_get_num(h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err);
+    if (!st && fmt != SSOC_SWEEPFILE_FORMAT)
+        st = SSOC_ERR(err, SSOC_ECONFIG, "%s: file format %lld, this ssoc writes %d; start over with --force", path,
+                      (long long)fmt, SSOC_SWEEPFILE_FORMAT);
+    return st;
+}
+
 ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m, uint8_t *done,
                                   ssoc_sweepfile_out **out, ssoc_error *err)
 {
@@ -315,11 +326,8 @@ ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m
         return st;
     const ssoc_config *c = m->cfg;
     char *key = NULL, *sha = NULL, *psha = NULL;
-    int64_t fmt = 0, nb = 0;
-    st = ssoc_h5_attr_get_num(f->h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err);
-    if (!st && fmt != SSOC_SWEEPFILE_FORMAT)
-        st = SSOC_ERR(err, SSOC_ECONFIG, "%s: file format %lld, this ssoc writes %d; start over with --force", path,
-                      (long long)fmt, SSOC_SWEEPFILE_FORMAT);
+    int64_t nb = 0;
+    st = check_format(f->h, path, err);
     if (!st)
         st = ssoc_h5_attr_get_str(f->h, "/", "resume_key", &key, err);
     if (!st)
@@ -354,6 +362,8 @@ ssoc_status ssoc_sweepfile_kernel_isa(const char *path, char *buf, size_t size, 
     ssoc_h5 *h = NULL;
     char *v = NULL;
     ssoc_status st = ssoc_h5_open_rw(path, &h, err);
+    if (!st)
+        st = check_format(h, path, err);
     if (!st && ssoc_h5_attr_get_str(h, "/", "kernel_isa", &v, NULL) != SSOC_OK)
         st = SSOC_ERR(err, SSOC_ECONFIG, "%s does not record its kernel variant (an older ssoc started it): start over "
                       "with --force", path);

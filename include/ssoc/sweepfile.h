@@ -133,8 +133,9 @@ ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m
                                   ssoc_sweepfile_out **out, ssoc_error *err);
 
 /// The kernel variant (root attribute `kernel_isa`) the interrupted `path` (a .partial) was
-/// started with, into buf (NUL-terminated). Collective. SSOC_ECONFIG if the file does not record
-/// one (an older ssoc started it), SSOC_EHDF5 if it cannot be opened.
+/// started with, into buf (NUL-terminated). Collective. The format checks of
+/// ssoc_sweepfile_reopen come first (same messages); then SSOC_ECONFIG if the file does not
+/// record a variant (an older ssoc started it); SSOC_EHDF5 if it cannot be opened.
 ssoc_status ssoc_sweepfile_kernel_isa(const char *path, char *buf, size_t size, ssoc_error *err);
 
 /// The gridded maps of a run of columns [c0, c1) (column c = irho * nx + ix), each laid out
