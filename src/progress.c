@@ -19,13 +19,14 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* SSOC_PROGRESS_INTERVAL [s] between log lines, if a positive number, else the default */
+/* SSOC_PROGRESS_INTERVAL [s] between log lines, if a number >= 0 (0: a line at every event, for
+ * tests), else the default */
 static double log_interval(void)
 {
     const char *s = getenv("SSOC_PROGRESS_INTERVAL");
     char *end = NULL;
     const double v = s ? strtod(s, &end) : NAN;
-    return end && end != s && !*end && v > 0 && v < 1e6 ? v : LOG_INTERVAL_S;
+    return end && end != s && !*end && v >= 0 && v < 1e6 ? v : LOG_INTERVAL_S;
 }
 
 void ssoc_progress_start(ssoc_progress *p, const char *cmd, int show, int phase_lines, int nphase,
@@ -130,7 +131,9 @@ void ssoc_progress_phase(ssoc_progress *p, int k, uint64_t total)
     p->t_phase = now;
     p->done = 0;
     p->total = total;
-    if (p->tty || p->phase_lines)
+    /* in a log only once the run has lasted an interval: a run that fails early leaves its one
+     * error line alone */
+    if (p->tty || (p->phase_lines && now - p->t_last >= p->interval))
         show_line(p, now);
 }
 

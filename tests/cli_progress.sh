@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Progress of every phase (issue 17, item 3; src/progress.c). In a log (stderr not a terminal) a
-# sweep writes a line when each phase starts and every SSOC_PROGRESS_INTERVAL seconds: fit,
-# bootstrap (replicates), evaluation (points), rules (rule tasks) and write, each with the whole
-# run's share done and an ETA; `ssoc fit --boot` (and predict/validate --boot) the same for the
-# bootstrap; on a terminal one bar redrawn in place; --quiet nothing.
+# sweep writes a line at most every SSOC_PROGRESS_INTERVAL seconds (and at a phase's start once an
+# interval has passed): fit, bootstrap (replicates), evaluation (points), rules (rule tasks) and
+# write, each with the whole run's share done and an ETA; `ssoc fit --boot` (and predict/validate
+# --boot) the same for the bootstrap; a run shorter than the interval prints none (an early error
+# stays one line); on a terminal one bar redrawn in place; --quiet nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sweep_lib.sh"
 SW="$SSOC_SOURCE_DIR/tests/sweep/small.ini"

@@ -31,7 +31,7 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
   mkdir -p "$TMP/mnt"
   SSOC="$SSOC" SW="$SW" M="$TMP/mnt" S5="$TMP/ref.h5" unshare -m bash -c '
     mount -t tmpfs -o size=$(( 4 * $(stat -c %s "$S5") / 1024 + 64 ))k tmpfs "$M" || exit 94
-    SSOC_TEST_PHASE_PAUSE_S=1 SSOC_PROGRESS_INTERVAL=1000 "$SSOC" sweep "$SW" -o "$M/s.h5" 2>"$M.err" &
+    SSOC_TEST_PHASE_PAUSE_S=1 SSOC_PROGRESS_INTERVAL=0 "$SSOC" sweep "$SW" -o "$M/s.h5" 2>"$M.err" &
     pid=$!
     for i in $(seq 1000); do grep -q "^ssoc: sweep: evaluation:" "$M.err" && break; sleep 0.01; done
     dd if=/dev/zero of="$M/filler" bs=4k 2>/dev/null # until the file system is full

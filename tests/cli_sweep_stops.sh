@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sweep_lib.sh"
 SW="$SSOC_SOURCE_DIR/tests/sweep/small.ini"
-export OMP_NUM_THREADS=1 SSOC_PROGRESS_INTERVAL=1000 # log mode: one line per phase
+export OMP_NUM_THREADS=1 SSOC_PROGRESS_INTERVAL=0 # log mode, a line at every event: each phase's start shows
 ARGS=(--set bootstrap.B=4000 --set output.block=16)
 "$SSOC" sweep "$SW" "${ARGS[@]}" -o "$TMP/ref.h5" -q || bad "reference sweep failed"
 PHASES=(fit bootstrap evaluation rules write)
@@ -89,7 +89,7 @@ stop_run "SIGTERM in a long bootstrap" 2 "$SSOC" sweep "$SW" --set bootstrap.B=3
 # ranks stop cleanly when it reaches them (or finish first), so mpirun is gone within 5 s and the
 # file is either complete or a .partial that --resume completes to the same datasets.
 rm -f "$TMP/m.h5" "$TMP/m.h5.partial"
-SSOC_TEST_PHASE_PAUSE_S=1 SSOC_PROGRESS_INTERVAL=1000 "$MPIRUN" -q -n 2 --oversubscribe --bind-to none -x OMP_NUM_THREADS=1 \
+SSOC_TEST_PHASE_PAUSE_S=1 SSOC_PROGRESS_INTERVAL=0 "$MPIRUN" -q -n 2 --oversubscribe --bind-to none -x OMP_NUM_THREADS=1 \
   -x SSOC_TEST_PHASE_PAUSE_S -x SSOC_PROGRESS_INTERVAL "$SSOC" sweep "$SW" "${ARGS[@]}" -o "$TMP/m.h5" 2>"$TMP/err" &
 pid=$!
 for i in $(seq 1000); do grep -q "^ssoc: sweep: bootstrap:" "$TMP/err" 2>/dev/null && break; sleep 0.01; done

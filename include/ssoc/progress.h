@@ -3,10 +3,12 @@
 /// requests the phases poll (the phase monitor of `ssoc sweep` and `ssoc fit --boot`).
 ///
 /// On a terminal: one line redrawn in place (at most 5 times a second): the phase, its items done,
-/// a bar and percentage for the whole run, and the ETA. Otherwise (a batch log): one line
-/// "ssoc: CMD: PHASE N of M UNIT (P%); run Q% done, ETA T" every SSOC_PROGRESS_INTERVAL seconds
-/// (environment; default 5), and with `phase_lines` also one when each phase starts, so every
-/// phase leaves a trace in the log.
+/// a bar and percentage for the whole run, and the ETA; cleared when the run ends, so an error
+/// stays the only line. Otherwise (a batch log): a line "ssoc: CMD: PHASE: N of M UNIT (P%); run Q%
+/// done, ETA T" at most every SSOC_PROGRESS_INTERVAL seconds (environment; default 5; 0: at every
+/// event), the first one interval after the start (a run that fails early prints only its error),
+/// and with `phase_lines` also when each phase starts, once an interval has passed since the last
+/// line, so every phase of a long run leaves a trace in the log.
 ///
 /// The ETA: the phases' estimated durations (the caller's cost model, any consistent unit of
 /// seconds) are scaled by how long the finished phases took against their estimates; the current

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ssoc/progress.h"
@@ -191,18 +192,31 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
 
 const char *ssoc_cli_shipped_data(void)
 {
-    /* SSOC_DATA_DIR in the environment points an installed or relocated ssoc at its data; sized to
-     * it (a fixed buffer would cut a long directory and name another file) */
+    /* the path in a buffer sized to it: a fixed one would cut a long directory and name another
+     * file (issue 14) */
     static char *buf;
-    const char *dir = getenv("SSOC_DATA_DIR");
-    if (!dir || !*dir)
-        dir = SSOC_DATA_DIR;
-    size_t n = strlen(dir) + sizeof "/kim2026_lps_aimd_500K.csv";
+    static const char file[] = "kim2026_lps_aimd_500K.csv";
+    const char *dir = getenv("SSOC_DATA_DIR"), *rel = "";
+    /* The binary's own directory: the build tree's binary reads the source tree's data/; any
+     * other (installed, or its prefix moved or copied elsewhere) reads BINDIR/../share/ssoc/data,
+     * and never the source tree, which may be gone. */
+    char exe[4096];
+    if (!dir || !*dir) {
+        dir = SSOC_SOURCE_DATA_DIR;
+        const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash = n > 0 && (size_t)n < sizeof exe - 1 ? memchr(exe, '/', (size_t)n) : NULL;
+        if (slash) {
+            exe[n] = '\0';
+            *strrchr(exe, '/') = '\0';
+            if (strcmp(exe, SSOC_BUILD_BINDIR) != 0)
+                dir = exe, rel = "/" SSOC_REL_DATA_DIR;
+        }
+    }
+    const size_t len = strlen(dir) + strlen(rel) + sizeof file + 1;
     free(buf);
-    buf = malloc(n);
-    if (!buf)
-        return SSOC_DATA_DIR "/kim2026_lps_aimd_500K.csv";
-    snprintf(buf, n, "%s/kim2026_lps_aimd_500K.csv", dir);
+    if (!(buf = malloc(len)))
+        return SSOC_SOURCE_DATA_DIR "/kim2026_lps_aimd_500K.csv"; /* out of memory: the build's own */
+    snprintf(buf, len, "%s%s/%s", dir, rel, file);
     return buf;
 }
 

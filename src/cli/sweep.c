@@ -27,9 +27,10 @@ static void usage(FILE *f)
             "                study): the same as [data] allow_implausible = true and [grid] allow_implausible = true\n\n"
             "The run creates and locks OUT.h5.partial before any work (a second run on the same output is refused)\n"
             "and renames it when complete. SIGTERM, SIGUSR1 or Ctrl-C stop it within seconds in any phase with\n"
-            "exit code 4 (interrupted, resumable: --resume continues it); under mpirun send SIGTERM or SIGUSR1 to\n"
-            "mpirun (it forwards them). Progress: a bar on a terminal, else a line every SSOC_PROGRESS_INTERVAL\n"
-            "seconds (default 5) and at each phase. Threads per rank: OMP_NUM_THREADS.\n"
+            "exit code 4 (interrupted, resumable: --resume continues it); under mpirun send SIGUSR1 to mpirun (it\n"
+            "forwards it; on SIGTERM Open MPI's mpirun stops the ranks itself and exits 1, the file still\n"
+            "resumable). Progress: a bar on a terminal, else a line every SSOC_PROGRESS_INTERVAL\n"
+            "seconds (default 5) and at each phase after that. Threads per rank: OMP_NUM_THREADS.\n"
             "Exit codes: 0 ok, 1 runtime or configuration error, 2 usage, 4 interrupted (resumable).\n");
 }
 
