@@ -69,11 +69,11 @@ double ssoc_progress_eta(const ssoc_progress *p, double now)
     if (p->cur >= 0 && p->cur < p->nphase) {
         const double in = now - p->t_phase;
         const double f = p->total ? (double)p->done / (double)p->total : 0.0;
-        /* the phase's own rate once it has run a moment; before that the model */
+        /* the phase's own rate once it has run a moment; before that the model's remainder */
         if (f >= 0.02 && in >= 0.5)
             rest += in * (1.0 - f) / f;
         else
-            rest += fmax(p->est[p->cur] * ratio * (1.0 - f) - in, 0.0);
+            rest += p->est[p->cur] * ratio * (1.0 - f);
     }
     return rest;
 }

@@ -179,7 +179,8 @@ static ssoc_status phase_preflight(run *R, ssoc_error *err)
         return SSOC_OK;
     const unsigned flags = SSOC_OUTPATH_PARTIAL | (R->opts->force ? SSOC_OUTPATH_FORCE : 0) |
                            (R->opts->resume ? SSOC_OUTPATH_RESUME : 0);
-    ssoc_status st = ssoc_outpath_begin(&R->op, R->out, flags, err);
+    /* the path as given: R->out holds at most 4095 characters, a longer one is refused here */
+    ssoc_status st = ssoc_outpath_begin(&R->op, R->opts->output ? R->opts->output : R->cfg->output_file, flags, err);
     if (st)
         return st;
     R->fresh = !R->opts->resume || R->op.empty;
@@ -926,7 +927,7 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     R->threads = omp_get_max_threads();
     R->t0 = ssoc_par_wtime();
     snprintf(R->out, sizeof R->out, "%s", opts->output ? opts->output : cfg->output_file);
-    snprintf(R->partial, sizeof R->partial, "%.4095s.partial", R->out); /* the CLI checked the length (outpath.h) */
+    snprintf(R->partial, sizeof R->partial, "%.4095s.partial", R->out); /* the preflight checks the length (outpath.h) */
     R->ncols = cfg->x.n * cfg->rho.n;
     R->nblocks = (R->ncols + cfg->block_columns - 1) / cfg->block_columns;
 

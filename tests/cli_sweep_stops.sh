@@ -4,14 +4,14 @@
 # and whichever launcher forwards it.
 # Acceptance: SIGTERM at 20 random moments spread over all phases: exit 4 within 5 s (or 0 if the
 # run had finished), one line, then --resume gives the same datasets, bit for bit, as an undisturbed
-# run. To land in a chosen phase on any machine without racing, the run pauses 0.4 s at the start
+# run. To land in a chosen phase on any machine without racing, the run pauses 0.3 s at the start
 # of each phase (SSOC_TEST_PHASE_PAUSE_S) after that phase's progress line; the signal goes a random
-# 0-0.6 s after the line appeared (inside the pause, or in the phase's own work after it).
+# 0-0.45 s after the line appeared (inside the pause, or in the phase's own work after it).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sweep_lib.sh"
 SW="$SSOC_SOURCE_DIR/tests/sweep/small.ini"
 export OMP_NUM_THREADS=1 SSOC_PROGRESS_INTERVAL=0 # log mode, a line at every event: each phase's start shows
-ARGS=(--set bootstrap.B=4000 --set output.block=16)
+ARGS=(--set bootstrap.B=3000 --set output.block=16)
 "$SSOC" sweep "$SW" "${ARGS[@]}" -o "$TMP/ref.h5" -q || bad "reference sweep failed"
 PHASES=(fit bootstrap evaluation rules write)
 
@@ -20,7 +20,7 @@ PHASES=(fit bootstrap evaluation rules write)
 stop_in() {
   local label=$1 phase=$2 delay=$3 sig=$4 pid rc t1 el i
   rm -f "$TMP/s.h5" "$TMP/s.h5.partial" "$TMP/err"
-  SSOC_TEST_PHASE_PAUSE_S=0.4 "$SSOC" sweep "$SW" "${ARGS[@]}" -o "$TMP/s.h5" 2>"$TMP/err" &
+  SSOC_TEST_PHASE_PAUSE_S=0.3 "$SSOC" sweep "$SW" "${ARGS[@]}" -o "$TMP/s.h5" 2>"$TMP/err" &
   pid=$!
   for i in $(seq 1000); do grep -q "^ssoc: sweep: $phase:" "$TMP/err" 2>/dev/null && break; sleep 0.01; done
   sleep "$delay"
@@ -31,7 +31,7 @@ stop_in() {
   el=$(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
   # within the pause the signal lands in that phase; later it may land in the next one
   local allowed=$phase
-  if awk -v d="$delay" 'BEGIN { exit !(d >= 0.35) }'; then
+  if awk -v d="$delay" 'BEGIN { exit !(d >= 0.25) }'; then
     allowed=$(echo "${PHASES[*]}" | sed "s/.*\b$phase\b/$phase/")
   fi
   if [ $rc = 0 ]; then
@@ -57,7 +57,7 @@ stop_in() {
 RANDOM=1414
 for k in $(seq 0 19); do
   phase=${PHASES[$((k % 5))]}
-  d=$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", 0.6 * r / 32768 }')
+  d=$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", 0.45 * r / 32768 }')
   stop_in "SIGTERM $d s into the $phase (moment $((k + 1)) of 20)" "$phase" "$d" TERM
 done
 # every stop signal the batch systems send gives the same exit code
