@@ -267,6 +267,39 @@ ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t
     return write_sel(f, path, ds, fspace, mspace, data, err);
 }
 
+/* A run of columns [c0, c1) of a [nT][nrho][nx] dataset is at most three rectangles of the file:
+ * the tail of the first rho row (part 0), whole rows (1), the head of the last row (2). Each part:
+ * its first rho row and x, its rows and its length along x, and where its first column is in the
+ * run; rows = 0 where the run has no such part. */
+typedef struct col_part {
+    hsize_t ir, ix, rows, len, off;
+} col_part;
+
+static void column_parts(size_t c0, size_t c1, hsize_t nx, col_part part[3])
+{
+    memset(part, 0, 3 * sizeof *part);
+    size_t c = c0;
+    while (c < c1) {
+        const hsize_t ir = c / nx, ix = c % nx;
+        col_part *p;
+        if (ix != 0) {
+            p = &part[0];
+            p->len = nx - ix < c1 - c ? nx - ix : c1 - c;
+            p->rows = 1;
+        } else if (c1 - c >= nx) {
+            p = &part[1];
+            p->rows = (c1 - c) / nx;
+            p->len = nx;
+        } else {
+            p = &part[2];
+            p->rows = 1;
+            p->len = c1 - c;
+        }
+        p->ir = ir, p->ix = ix, p->off = c - c0;
+        c += p->rows * p->len;
+    }
+}
+
 ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
                                   ssoc_error *err)
 {
@@ -280,37 +313,46 @@ ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_
         return SSOC_ERR(err, SSOC_EHDF5, "%s: %s is not [nT][nrho][nx]", f->path, path);
     }
     H5Sget_simple_extent_dims(fspace, d, NULL);
-    const hsize_t nT = d[0], nx = d[2];
-    hsize_t mdims[2] = {nT, c1 > c0 ? c1 - c0 : 1};
-    hid_t mspace = H5Screate_simple(2, mdims, NULL);
-    if (c1 > c0) {
-        /* a run of columns is at most three rectangles: the tail of the first rho row, whole rows,
-         * the head of the last row; the file selection's row-major order (T, rho, x) then matches
-         * the buffer's [nT][columns] layout */
-        size_t c = c0;
-        int first = 1;
-        while (c < c1) {
-            const hsize_t ir = c / nx, ix = c % nx;
-            hsize_t start[3], count[3];
-            if (ix != 0 || c1 - c < nx) {
-                hsize_t len = nx - ix < c1 - c ? nx - ix : c1 - c;
-                start[0] = 0, start[1] = ir, start[2] = ix;
-                count[0] = nT, count[1] = 1, count[2] = len;
-                c += len;
-            } else {
-                hsize_t rows = (c1 - c) / nx;
-                start[0] = 0, start[1] = ir, start[2] = 0;
-                count[0] = nT, count[1] = rows, count[2] = nx;
-                c += rows * nx;
-            }
-            H5Sselect_hyperslab(fspace, first ? H5S_SELECT_SET : H5S_SELECT_OR, start, NULL, count, NULL);
-            first = 0;
+    const hsize_t nT = d[0], nx = d[2], ncol = c1 > c0 ? c1 - c0 : 0;
+    hid_t ftype = H5Dget_type(ds);
+    hid_t mtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+    const size_t es = H5Tget_size(mtype);
+    col_part part[3];
+    column_parts(c0, c1, nx, part);
+    /* Each part is one H5Dwrite of a single regular hyperslab from a contiguous copy of exactly
+     * its shape. HDF5 1.10 maps such a selection onto the chunks rectangle by rectangle; a union of
+     * rectangles (H5S_SELECT_OR), or a memory selection of another shape than the file's, it maps
+     * element by element (H5S_select_iterate, per element H5VM_chunk_index_scaled), which was
+     * three quarters of the sweep's write phase (benchmarks/README.md, "Write phase"). Under MPI
+     * every rank makes all three calls, collectively, with empty selections for parts it lacks. */
+    unsigned char *stage = ncol ? malloc(nT * ncol * es) : NULL;
+    ssoc_status st = ncol && !stage ? SSOC_ERR(err, SSOC_ENOMEM, "out of memory") : SSOC_OK;
+    for (int k = 0; k < 3 && !(st && !f->parallel); ++k) {
+        const col_part *p = &part[k];
+        const hsize_t n = st ? 0 : p->rows * p->len; /* a rank that failed still takes part */
+        if (!n && !f->parallel)
+            continue;
+        hsize_t start[3] = {0, p->ir, p->ix}, count[3] = {nT, p->rows, p->len}, one = 1;
+        hid_t mspace = H5Screate_simple(n ? 3 : 1, n ? count : &one, NULL);
+        if (n) {
+            for (hsize_t t = 0; t < nT; ++t)
+                memcpy(stage + t * n * es, (const unsigned char *)buf + (t * ncol + p->off) * es, n * es);
+            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+        } else {
+            H5Sselect_none(fspace);
+            H5Sselect_none(mspace);
         }
-    } else {
-        H5Sselect_none(fspace);
-        H5Sselect_none(mspace);
+        herr_t rc = H5Dwrite(ds, mtype, mspace, fspace, f->dxpl, stage);
+        H5Sclose(mspace);
+        if (rc < 0 && !st)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: write to %s failed", f->path, path);
     }
-    return write_sel(f, path, ds, fspace, mspace, buf, err);
+    free(stage);
+    H5Tclose(mtype);
+    H5Tclose(ftype);
+    H5Sclose(fspace);
+    H5Dclose(ds);
+    return st;
 }
 
 ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, size_t n, void *data,
