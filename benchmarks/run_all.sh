@@ -99,7 +99,7 @@ sweep_run() {
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 a = f["/"].attrs
-n = f["/coords/x"].shape[0] * f["/coords/rho"].shape[0] * f["/coords/T"].shape[0] * (int(a["B"]) - int(f["/fit"].attrs["n_failed"]))
+n = f["/x"].shape[0] * f["/rho"].shape[0] * f["/T"].shape[0] * (int(a["B"]) - int(f["/fit"].attrs["n_failed"]))
 print("%.3f %.3f %s %d %.3f %.3f %.3f %.3f" % (float(sys.argv[3]) - float(sys.argv[2]), float(a["time_evaluation_s"]), sys.argv[4], n,
       float(a["time_total_s"]), float(a["time_rules_s"]), float(a["time_write_s"]), float(a["time_fit_s"]) + float(a["time_bootstrap_s"])))
 EOF

@@ -164,8 +164,8 @@ static void chunk_shape(int rank, const hsize_t *dims, size_t esize, hsize_t *ch
     }
 }
 
-ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims,
-                            const char *units, const char *description, ssoc_error *err)
+ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims, int fill,
+                            ssoc_error *err)
 {
     hsize_t hd[8] = {0}, chunk[8] = {0};
     int empty = 0;
@@ -185,12 +185,18 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
         H5Pset_chunk(dcpl, rank, chunk);
         H5Pset_fletcher32(dcpl);
     }
-    /* early allocation (required in parallel) and NaN where a block was never written */
+    /* early allocation (required in parallel); the fill value (NaN, or 0 for integers) written
+     * into every chunk when it is allocated, where blocks may be read before they are written;
+     * no fill pass at all for a dataset its caller writes whole right away */
     H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
-    if (type == SSOC_H5_F64) {
+    if (fill) {
         const double nan = NAN;
-        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
+        const int64_t zero = 0;
+        H5Pset_fill_value(dcpl, type == SSOC_H5_F64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
+                          type == SSOC_H5_F64 ? (const void *)&nan : (const void *)&zero);
         H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
+    } else {
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
     }
     hid_t ds = H5Dcreate2(f->file, path, file_type(type), space, lcpl, dcpl, H5P_DEFAULT);
     H5Pclose(dcpl);
@@ -199,11 +205,6 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
     if (ds < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot create dataset %s", f->path, path);
     H5Dclose(ds);
-    ssoc_status st = SSOC_OK;
-    if (units && (st = ssoc_h5_attr_str(f, path, "units", units, err)))
-        return st;
-    if (description && (st = ssoc_h5_attr_str(f, path, "description", description, err)))
-        return st;
     return SSOC_OK;
 }
 
@@ -406,6 +407,25 @@ ssoc_status ssoc_h5_attr_str(ssoc_h5 *f, const char *obj, const char *name, cons
     return st;
 }
 
+ssoc_status ssoc_h5_attr_text(ssoc_h5 *f, const char *obj, const char *name, const char *value, ssoc_error *err)
+{
+    const size_t len = strlen(value);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, len ? len : 1);
+    H5Tset_strpad(t, H5T_STR_NULLPAD);
+    hid_t space = H5Screate(H5S_SCALAR);
+    char *buf = calloc(len + 1, 1);
+    ssoc_status st = buf ? SSOC_OK : SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    if (!st) {
+        memcpy(buf, value, len);
+        st = attr_write(f, obj, name, t, t, space, buf, err);
+    }
+    free(buf);
+    H5Sclose(space);
+    H5Tclose(t);
+    return st;
+}
+
 ssoc_status ssoc_h5_attr_strs(ssoc_h5 *f, const char *obj, const char *name, const char *const *v, size_t n,
                               ssoc_error *err)
 {
@@ -482,17 +502,13 @@ ssoc_status ssoc_h5_make_scale(ssoc_h5 *f, const char *path, const char *name, s
     return SSOC_OK;
 }
 
-ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale, unsigned idx, const char *label,
-                                 ssoc_error *err)
+ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale, unsigned idx, ssoc_error *err)
 {
     hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
     hid_t sc = H5Dopen2(f->file, scale, H5P_DEFAULT);
     herr_t rc = -1;
-    if (ds >= 0 && sc >= 0) {
+    if (ds >= 0 && sc >= 0)
         rc = H5DSattach_scale(ds, sc, idx);
-        if (rc >= 0 && label)
-            rc = H5DSset_label(ds, idx, label);
-    }
     if (sc >= 0)
         H5Dclose(sc);
     if (ds >= 0)
@@ -503,13 +519,6 @@ ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale
     return SSOC_OK;
 }
 
-ssoc_status ssoc_h5_column(ssoc_h5 *f, const char *group, const char *name, ssoc_h5_type type, size_t n,
-                           const void *data, const char *units, const char *description, ssoc_error *err)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", group, name);
-    ssoc_status st = ssoc_h5_dataset(f, path, type, 1, &n, units, description, err);
-    if (!st)
-        st = ssoc_h5_write_all(f, path, data, ssoc_par_rank() == 0, err);
-    return st;
-}
+ssoc_status ssoc_h5_seal_attributes(ssoc_h5 *f, ssoc_error *err) { return ssoc_h5_attrsum_write(f->file, f->path, err); }
+
+ssoc_status ssoc_h5_check_attributes(ssoc_h5 *f, ssoc_error *err) { return ssoc_h5_attrsum_check(f->file, f->path, err); }

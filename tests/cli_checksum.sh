@@ -156,6 +156,12 @@ for a in confidence data_sha256; do
   [ -e "$TMP/ra.h5" ] && bad "--resume of a damaged .partial produced ra.h5" || ok
   rm -f "$TMP/ra.h5" "$TMP/ra.h5.partial"
 done
+# the resume key spells the grid as given (start:stop:count): the file's coordinates must still be
+# the configuration's to the bit
+cp "$TMP/int.h5.partial" "$TMP/rc.h5.partial"
+"$PY" -c 'import h5py,sys,numpy as np; d=h5py.File(sys.argv[1],"r+")["x"]; d[3]=np.nextafter(d[3],1)' "$TMP/rc.h5.partial"
+expect_rc 1 "rc.h5.partial: its x coordinates differ from the configuration's; refusing to resume" -- \
+  run_sweep 1 1 "$SW" "${SETS[@]}" -q -o "$TMP/rc.h5" --resume
 # the undamaged .partial still resumes to the uninterrupted run's values
 run_sweep 1 1 "$SW" "${SETS[@]}" -q -o "$TMP/int.h5" --resume || bad "--resume of the intact .partial failed"
 same_datasets "$TMP/full.h5" "$TMP/int.h5" "SIGTERM + resume"
