@@ -48,7 +48,7 @@ PY
 fi
 
 # Every float dataset of a sweep: finite, except in /rules/* where the rule's _status flags it
-# (README, HDF5 layout: "Non-finite values"). Needs h5py; without it only the h5dump scan above runs.
+# (README, "The sweep file": "Non-finite values"). Needs h5py; without it only the h5dump scan above runs.
 nonfinite_flagged() {
   /usr/bin/python3 - "$1" "$2" <<'PY'
 import h5py, numpy as np, sys
