@@ -41,10 +41,21 @@ void ssoc_h5_library_close(void)
         H5close();
 }
 
+/* Datasets written piecewise (ssoc_h5_write_columns, ssoc_h5_write_range) stay open in a serial
+ * file: HDF5 then keeps a chunk that one block fills only partly in its chunk cache, where the
+ * next block finds it, instead of reading it back and verifying its checksum; and the open itself
+ * (a third of a block's write) happens once. ssoc_h5_flush_data pushes their raw data to the file. */
+#define SSOC_H5_KEEP 8
+
 struct ssoc_h5 {
     hid_t file;
     hid_t dxpl; /* collective transfer list when parallel, H5P_DEFAULT otherwise */
     int parallel;
+    int nkeep;
+    struct {
+        char path[128];
+        hid_t ds;
+    } keep[SSOC_H5_KEEP];
     char path[4096];
 };
 
@@ -112,6 +123,8 @@ ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err)
 {
     if (!f)
         return SSOC_OK;
+    for (int i = 0; i < f->nkeep; ++i)
+        H5Dclose(f->keep[i].ds);
     herr_t rc = H5Fclose(f->file);
     if (rc < 0)
         h5_close_failed = 1;
@@ -208,16 +221,39 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
     return SSOC_OK;
 }
 
-/* Open dataset `path` and its file space for a write (-1 and err set if there is none). */
-static hid_t open_for_write(ssoc_h5 *f, const char *path, hid_t *fspace, ssoc_error *err)
+/* Open dataset `path` and its file space for a write (-1 and err set if there is none); keep = 1:
+ * a piecewise write, whose dataset stays open in a serial file (close it with done_with). */
+static hid_t open_for_write(ssoc_h5 *f, const char *path, int keep, hid_t *fspace, ssoc_error *err)
 {
-    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    keep = keep && !f->parallel && strlen(path) < sizeof f->keep[0].path;
+    hid_t ds = -1;
+    for (int i = 0; keep && i < f->nkeep && ds < 0; ++i)
+        if (!strcmp(f->keep[i].path, path))
+            ds = f->keep[i].ds;
+    if (ds < 0)
+        ds = H5Dopen2(f->file, path, H5P_DEFAULT);
     if (ds < 0) {
         SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
         return -1;
     }
+    int kept = 0;
+    for (int i = 0; i < f->nkeep; ++i)
+        kept |= f->keep[i].ds == ds;
+    if (keep && !kept && f->nkeep < SSOC_H5_KEEP) {
+        snprintf(f->keep[f->nkeep].path, sizeof f->keep[0].path, "%s", path);
+        f->keep[f->nkeep++].ds = ds;
+    }
     *fspace = H5Dget_space(ds);
     return ds;
+}
+
+/* Close `ds` unless it is kept open. */
+static void done_with(ssoc_h5 *f, hid_t ds)
+{
+    for (int i = 0; i < f->nkeep; ++i)
+        if (f->keep[i].ds == ds)
+            return;
+    H5Dclose(ds);
 }
 
 /* Write `data` through the selections of fspace and mspace (collectively when parallel), then
@@ -232,7 +268,7 @@ static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspac
     H5Tclose(ftype);
     H5Sclose(mspace);
     H5Sclose(fspace);
-    H5Dclose(ds);
+    done_with(f, ds);
     if (rc < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: write to %s failed", f->path, path);
     return SSOC_OK;
@@ -240,7 +276,7 @@ static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspac
 
 ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, int writer, ssoc_error *err)
 {
-    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
+    hid_t fspace, ds = open_for_write(f, path, 0, &fspace, err);
     if (ds < 0)
         return SSOC_EHDF5;
     hid_t mspace = H5Scopy(fspace);
@@ -251,10 +287,18 @@ ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, in
     return write_sel(f, path, ds, fspace, mspace, data, err);
 }
 
+ssoc_status ssoc_h5_flush_data(ssoc_h5 *f, ssoc_error *err)
+{
+    for (int i = 0; i < f->nkeep; ++i)
+        if (H5Dflush(f->keep[i].ds) < 0)
+            return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot write %s out", f->path, f->keep[i].path);
+    return SSOC_OK;
+}
+
 ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t n, const void *data,
                                 ssoc_error *err)
 {
-    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
+    hid_t fspace, ds = open_for_write(f, path, 1, &fspace, err);
     if (ds < 0)
         return SSOC_EHDF5;
     hsize_t cnt = n ? n : 1, start = off;
@@ -304,13 +348,13 @@ static void column_parts(size_t c0, size_t c1, hsize_t nx, col_part part[3])
 ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
                                   ssoc_error *err)
 {
-    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
+    hid_t fspace, ds = open_for_write(f, path, 1, &fspace, err);
     if (ds < 0)
         return SSOC_EHDF5;
     hsize_t d[3];
     if (H5Sget_simple_extent_ndims(fspace) != 3) {
         H5Sclose(fspace);
-        H5Dclose(ds);
+        done_with(f, ds);
         return SSOC_ERR(err, SSOC_EHDF5, "%s: %s is not [nT][nrho][nx]", f->path, path);
     }
     H5Sget_simple_extent_dims(fspace, d, NULL);
@@ -352,7 +396,7 @@ ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_
     H5Tclose(mtype);
     H5Tclose(ftype);
     H5Sclose(fspace);
-    H5Dclose(ds);
+    done_with(f, ds);
     return st;
 }
 

@@ -488,9 +488,15 @@ ssoc_status ssoc_sweepfile_write_block(ssoc_sweepfile_out *f, int has, size_t kb
     ssoc_status st = SSOC_OK;
     for (int i = 0; i < nmap && !st; ++i)
         st = ssoc_h5_write_columns(f->h, sf_vars[map[i].id].path, c0, c1, map[i].v, err);
+    /* the maps reach the file before the flag that vouches for them, and the flag before the
+     * next block: a kill -9 loses at most the block in flight */
     const uint8_t one = 1;
     if (!st)
+        st = ssoc_h5_flush_data(f->h, err);
+    if (!st)
         st = ssoc_h5_write_range(f->h, sf_vars[SF_DONE].path, kblk, has ? 1 : 0, &one, err);
+    if (!st)
+        st = ssoc_h5_flush_data(f->h, err);
     return st;
 }
 

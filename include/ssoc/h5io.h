@@ -49,13 +49,20 @@ int ssoc_h5_exists(ssoc_h5 *f, const char *path);
 
 /// Write the whole dataset from `data` if `writer` is nonzero; other ranks select nothing.
 ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, int writer, ssoc_error *err);
-/// Write elements [off, off + n) of a 1-D dataset (n = 0: take part with nothing).
+/// Write elements [off, off + n) of a 1-D dataset (n = 0: take part with nothing). Like
+/// ssoc_h5_write_columns, a piecewise write: in a serial file the data may stay in HDF5's chunk
+/// cache until ssoc_h5_flush_data, ssoc_h5_flush or ssoc_h5_close.
 ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t n, const void *data,
                                 ssoc_error *err);
 /// Write columns [c0, c1) of a [nT][nrho][nx] dataset, a column being one (rho, x) pair counted
 /// x-fastest (c = irho * nx + ix), from buf laid out [nT][c1 - c0]. c0 == c1: take part with nothing.
+/// A piecewise write (see ssoc_h5_flush_data).
 ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
                                   ssoc_error *err);
+/// Push the raw data of every piecewise write so far to the file (the OS), in a serial file; the
+/// order of two such calls is the order in which their data reach the file (a kill -9 between
+/// them loses the second only). A no-op under MPI, whose collective writes go straight to the file.
+ssoc_status ssoc_h5_flush_data(ssoc_h5 *f, ssoc_error *err);
 /// Read a whole dataset into `data` (every rank reads). Its element count must equal `n`.
 ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, size_t n, void *data,
                              ssoc_error *err);
