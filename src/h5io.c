@@ -8,6 +8,7 @@
 #include <hdf5_hl.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,9 @@ struct ssoc_h5 {
         char path[128];
         hid_t ds;
     } keep[SSOC_H5_KEEP];
+    char **sums; /* "OBJECT NAME DIGEST" of every attribute written (h5io_attrsum.c) */
+    size_t nsums, capsums;
+    int sums_failed; /* an attribute could not be digested: sealing fails */
     char path[4096];
 };
 
@@ -125,6 +129,9 @@ ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err)
         return SSOC_OK;
     for (int i = 0; i < f->nkeep; ++i)
         H5Dclose(f->keep[i].ds);
+    for (size_t i = 0; i < f->nsums; ++i)
+        free(f->sums[i]);
+    free(f->sums);
     herr_t rc = H5Fclose(f->file);
     if (rc < 0)
         h5_close_failed = 1;
@@ -418,6 +425,37 @@ ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, si
     return st;
 }
 
+/* Record the entry of attribute `name` of `obj` (open as `a`), replacing an earlier one. */
+static void attr_record(ssoc_h5 *f, hid_t a, const char *obj, const char *name)
+{
+    char hex[17];
+    const size_t olen = strlen(obj), nlen = strlen(name), len = olen + nlen + 19;
+    char *e = malloc(len);
+    if (!e || ssoc_h5_attr_digest(a, obj, name, hex)) {
+        free(e);
+        f->sums_failed = 1;
+        return;
+    }
+    snprintf(e, len, "%s %s %s", obj, name, hex);
+    for (size_t i = 0; i < f->nsums; ++i)
+        if (!strncmp(f->sums[i], e, olen + nlen + 2)) {
+            free(f->sums[i]);
+            f->sums[i] = e;
+            return;
+        }
+    if (f->nsums == f->capsums) {
+        const size_t cap = f->capsums ? 2 * f->capsums : 256;
+        char **v = realloc(f->sums, cap * sizeof *v);
+        if (!v) {
+            free(e);
+            f->sums_failed = 1;
+            return;
+        }
+        f->sums = v, f->capsums = cap;
+    }
+    f->sums[f->nsums++] = e;
+}
+
 static ssoc_status attr_write(ssoc_h5 *f, const char *obj, const char *name, hid_t ftype, hid_t mtype, hid_t space,
                               const void *v, ssoc_error *err)
 {
@@ -427,6 +465,8 @@ static ssoc_status attr_write(ssoc_h5 *f, const char *obj, const char *name, hid
     if (a < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot create attribute %s of %s", f->path, name, obj);
     herr_t rc = H5Awrite(a, mtype, v);
+    if (rc >= 0)
+        attr_record(f, a, obj, name); /* read back as a reader will: the digest of what is stored */
     H5Aclose(a);
     if (rc < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot write attribute %s of %s", f->path, name, obj);
@@ -546,23 +586,44 @@ ssoc_status ssoc_h5_make_scale(ssoc_h5 *f, const char *path, const char *name, s
     return SSOC_OK;
 }
 
-ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale, unsigned idx, ssoc_error *err)
+ssoc_status ssoc_h5_attach_scales(ssoc_h5 *f, const char *path, const char *const *scales, unsigned n,
+                                  ssoc_error *err)
 {
     hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
-    hid_t sc = H5Dopen2(f->file, scale, H5P_DEFAULT);
-    herr_t rc = -1;
-    if (ds >= 0 && sc >= 0)
-        rc = H5DSattach_scale(ds, sc, idx);
-    if (sc >= 0)
-        H5Dclose(sc);
+    herr_t rc = ds < 0 ? -1 : 0;
+    unsigned i = 0;
+    for (; i < n && rc >= 0; ++i) {
+        hid_t sc = H5Dopen2(f->file, scales[i], H5P_DEFAULT);
+        rc = sc < 0 ? -1 : H5DSattach_scale(ds, sc, i);
+        if (sc >= 0)
+            H5Dclose(sc);
+    }
     if (ds >= 0)
         H5Dclose(ds);
     if (rc < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot attach scale %s to dimension %u of %s", f->path, scale, idx,
-                        path);
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot attach scale %s to dimension %u of %s", f->path,
+                        i ? scales[i - 1] : "", i ? i - 1 : 0, path);
     return SSOC_OK;
 }
 
-ssoc_status ssoc_h5_seal_attributes(ssoc_h5 *f, ssoc_error *err) { return ssoc_h5_attrsum_write(f->file, f->path, err); }
+ssoc_status ssoc_h5_seal_attributes(ssoc_h5 *f, ssoc_error *err)
+{
+    if (f->sums_failed)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read back the attributes to checksum them", f->path);
+    return ssoc_h5_attrsum_write(f->file, f->path, f->sums, f->nsums, err);
+}
 
-ssoc_status ssoc_h5_check_attributes(ssoc_h5 *f, ssoc_error *err) { return ssoc_h5_attrsum_check(f->file, f->path, err); }
+ssoc_status ssoc_h5_check_attributes(ssoc_h5 *f, ssoc_error *err)
+{
+    /* the file's list becomes this session's, to which its own attributes are added */
+    char **v = NULL;
+    size_t n = 0;
+    ssoc_status st = ssoc_h5_attrsum_check(f->file, f->path, &v, &n, err);
+    if (st)
+        return st;
+    for (size_t i = 0; i < f->nsums; ++i)
+        free(f->sums[i]);
+    free(f->sums);
+    f->sums = v, f->nsums = f->capsums = n;
+    return SSOC_OK;
+}

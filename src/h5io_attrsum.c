@@ -1,8 +1,9 @@
 /* Checksums of a file's attributes (h5io.h ssoc_h5_seal_attributes / ssoc_h5_check_attributes).
  * HDF5 checks raw data (the Fletcher32 filter of every chunk) but nothing checks an attribute: a
  * bit flipped in the root `confidence` reads back as another plausible number. So the writer
- * lists every attribute with a digest of its canonical form in one root attribute, and the
- * readers recompute and compare them before they use any.
+ * digests every attribute as it writes it (h5io.c attr_write reads it back through
+ * ssoc_h5_attr_digest), lists them in one root attribute when it seals the file, and the readers
+ * recompute and compare every entry before they use any attribute.
  *
  * The canonical form of an attribute, hashed with SHA-256 (OpenSSL): the tag "ssoc-attribute-1",
  * the object's path and the attribute's name (each NUL-terminated), a class byte ('i' signed and
@@ -20,19 +21,6 @@
 #include <string.h>
 
 #include "h5io_private.h"
-
-/* HDF5's own dimension-scale bookkeeping (object references that change whenever a dataset is
- * attached), netCDF's if a netCDF library ever adds them, and the list itself */
-static int excluded(const char *name)
-{
-    static const char *const skip[] = {"CLASS",         "NAME",           "REFERENCE_LIST",
-                                       "DIMENSION_LIST", "DIMENSION_LABELS", "_Netcdf4Dimid",
-                                       "_Netcdf4Coordinates", "_NCProperties", SSOC_H5_ATTRSUM};
-    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; ++i)
-        if (!strcmp(name, skip[i]))
-            return 1;
-    return 0;
-}
 
 static void put(EVP_MD_CTX *ctx, const void *p, size_t n) { EVP_DigestUpdate(ctx, p, n); }
 
@@ -94,13 +82,8 @@ static int put_values(EVP_MD_CTX *ctx, hid_t a, hid_t ft, H5T_class_t cl, size_t
     return rc;
 }
 
-/* The digest of attribute `name` of object `obj` (open as `loc`) as 16 hex digits; -1 if it
- * cannot be read. */
-static int attr_digest(hid_t loc, const char *obj, const char *name, char hex[17])
+int ssoc_h5_attr_digest(hid_t a, const char *obj, const char *name, char hex[17])
 {
-    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-    if (a < 0)
-        return -1;
     hid_t ft = H5Aget_type(a), sp = H5Aget_space(a);
     const H5T_class_t cl = H5Tget_class(ft);
     const int rank = H5Sget_simple_extent_ndims(sp);
@@ -135,81 +118,31 @@ static int attr_digest(hid_t loc, const char *obj, const char *name, char hex[17
     EVP_MD_CTX_free(ctx);
     H5Sclose(sp);
     H5Tclose(ft);
-    H5Aclose(a);
     return rc;
 }
 
 /* ------------------------------------------------------------------ writing the list */
 
-typedef struct walk {
-    char **v;
-    size_t n, cap;
-    char obj[1024]; /* the object being walked */
-    int failed;
-} walk;
+static int by_entry(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static herr_t on_attr(hid_t loc, const char *name, const H5A_info_t *info, void *ud)
+ssoc_status ssoc_h5_attrsum_write(hid_t file, const char *fname, char **entries, size_t n, ssoc_error *err)
 {
-    (void)info;
-    walk *w = ud;
-    if (excluded(name))
-        return 0;
-    char hex[17];
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 256;
-        char **v = realloc(w->v, cap * sizeof *v);
-        if (!v)
-            return w->failed = 1, -1;
-        w->v = v, w->cap = cap;
-    }
-    const size_t len = strlen(w->obj) + strlen(name) + 19;
-    if (attr_digest(loc, w->obj, name, hex) || !(w->v[w->n] = malloc(len)))
-        return w->failed = 1, -1;
-    snprintf(w->v[w->n++], len, "%s %s %s", w->obj, name, hex);
-    return 0;
-}
-
-static herr_t on_object(hid_t root, const char *name, const H5O_info_t *info, void *ud)
-{
-    walk *w = ud;
-    if (info->type != H5O_TYPE_GROUP && info->type != H5O_TYPE_DATASET)
-        return 0;
-    snprintf(w->obj, sizeof w->obj, "/%s", strcmp(name, ".") ? name : "");
-    hid_t o = H5Oopen(root, name, H5P_DEFAULT);
-    if (o < 0)
-        return w->failed = 1, -1;
-    hsize_t idx = 0;
-    herr_t rc = H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_INC, &idx, on_attr, w);
-    H5Oclose(o);
-    return rc < 0 ? -1 : 0;
-}
-
-ssoc_status ssoc_h5_attrsum_write(hid_t file, const char *fname, ssoc_error *err)
-{
-    walk w = {0};
-    herr_t rc = H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, on_object, &w, H5O_INFO_BASIC);
+    qsort(entries, n, sizeof *entries, by_entry);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hsize_t d = n;
+    hid_t sp = H5Screate_simple(1, &d, NULL);
+    if (H5Aexists(file, SSOC_H5_ATTRSUM) > 0)
+        H5Adelete(file, SSOC_H5_ATTRSUM);
+    hid_t a = H5Acreate2(file, SSOC_H5_ATTRSUM, t, sp, H5P_DEFAULT, H5P_DEFAULT);
     ssoc_status st = SSOC_OK;
-    if (rc < 0 || w.failed) {
-        st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read back the attributes to checksum them", fname);
-    } else {
-        hid_t t = H5Tcopy(H5T_C_S1);
-        H5Tset_size(t, H5T_VARIABLE);
-        H5Tset_cset(t, H5T_CSET_UTF8);
-        hsize_t d = w.n;
-        hid_t sp = H5Screate_simple(1, &d, NULL);
-        if (H5Aexists(file, SSOC_H5_ATTRSUM) > 0)
-            H5Adelete(file, SSOC_H5_ATTRSUM);
-        hid_t a = H5Acreate2(file, SSOC_H5_ATTRSUM, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-        if (a < 0 || H5Awrite(a, t, w.v) < 0)
-            st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot write attribute %s", fname, SSOC_H5_ATTRSUM);
-        if (a >= 0)
-            H5Aclose(a);
-        H5Sclose(sp);
-        H5Tclose(t);
-    }
-    for (size_t i = 0; i < w.n; ++i)
-        free(w.v[i]);
-    free(w.v);
+    if (a < 0 || H5Awrite(a, t, entries) < 0)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot write attribute %s", fname, SSOC_H5_ATTRSUM);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
     return st;
 }
 
@@ -238,17 +171,17 @@ static ssoc_status check_entry(hid_t file, const char *fname, const char *entry,
                         fname, obj, SSOC_H5_ATTRSUM);
     if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
         return bad_attr(err, fname, obj, name, "is missing");
-    hid_t o = H5Oopen(file, obj, H5P_DEFAULT);
+    hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
     char hex[17] = "";
-    const int rc = o < 0 ? -1 : attr_digest(o, obj, name, hex);
-    if (o >= 0)
-        H5Oclose(o);
+    const int rc = a < 0 ? -1 : ssoc_h5_attr_digest(a, obj, name, hex);
+    if (a >= 0)
+        H5Aclose(a);
     if (rc || strcmp(hex, want) != 0)
         return bad_attr(err, fname, obj, name, "fails its checksum");
     return SSOC_OK;
 }
 
-ssoc_status ssoc_h5_attrsum_check(hid_t file, const char *fname, ssoc_error *err)
+ssoc_status ssoc_h5_attrsum_check(hid_t file, const char *fname, char ***entries, size_t *n_entries, ssoc_error *err)
 {
     if (H5Aexists(file, SSOC_H5_ATTRSUM) <= 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: no attribute %s (the attributes' checksums): the file is corrupted", fname,
@@ -266,6 +199,21 @@ ssoc_status ssoc_h5_attrsum_check(hid_t file, const char *fname, ssoc_error *err
         st = SSOC_ERR(err, SSOC_EHDF5, "%s: attribute %s is unreadable: the file is corrupted", fname, SSOC_H5_ATTRSUM);
     for (hssize_t k = 0; !st && k < n; ++k)
         st = check_entry(file, fname, v[k], (size_t)k, err);
+    /* the verified list, in the caller's memory, for a writer that goes on adding to it */
+    char **copy = entries && !st ? calloc((size_t)n, sizeof *copy) : NULL;
+    if (entries && !st && !copy)
+        st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    for (hssize_t k = 0; copy && k < n; ++k)
+        if (!(copy[k] = strdup(v[k])))
+            st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    if (entries && !st) {
+        *entries = copy;
+        *n_entries = (size_t)n;
+    } else if (copy) {
+        for (hssize_t k = 0; k < n; ++k)
+            free(copy[k]);
+        free(copy);
+    }
     for (hssize_t k = 0; v && k < n; ++k)
         if (v[k])
             H5free_memory(v[k]);

@@ -14,9 +14,13 @@ int ssoc_h5_link_exists(hid_t file, const char *path);
 /* The root attribute that lists every attribute with its checksum (h5io_attrsum.c). */
 #define SSOC_H5_ATTRSUM "attribute_checksums"
 
-/* Write it for the file as it is now (ssoc_h5_seal_attributes), or check every entry
- * (ssoc_h5_check_attributes); `fname` names the file in messages. */
-ssoc_status ssoc_h5_attrsum_write(hid_t file, const char *fname, ssoc_error *err);
-ssoc_status ssoc_h5_attrsum_check(hid_t file, const char *fname, ssoc_error *err);
+/* The entry "OBJECT NAME DIGEST" of open attribute `a` (named `name`, of object `obj`): DIGEST into
+ * hex, 16 hex digits and a NUL. -1 if the attribute cannot be read. */
+int ssoc_h5_attr_digest(hid_t a, const char *obj, const char *name, char hex[17]);
+/* Write the list from n entries (sorted here), replacing the file's; or check every entry of the
+ * file's list, and on success (when `entries` is not NULL) hand a malloc'd copy of it to the caller
+ * (strings and array: free them). `fname` names the file in messages. */
+ssoc_status ssoc_h5_attrsum_write(hid_t file, const char *fname, char **entries, size_t n, ssoc_error *err);
+ssoc_status ssoc_h5_attrsum_check(hid_t file, const char *fname, char ***entries, size_t *n, ssoc_error *err);
 
 #endif

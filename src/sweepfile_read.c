@@ -277,7 +277,7 @@ static ssoc_status check_identity(reader *r, ssoc_sweepfile *sf, ssoc_error *err
         if (id != SF_P_EXCEED && id != SF_PARAMS_JACK && id != SF_X_OPT_SIGMA_MAX && id != SF_DATA_D_MAX &&
             !link_exists(r, P((sf_id)id)))
             return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", r->path, P((sf_id)id));
-    if ((st = ssoc_h5_attrsum_check(r->file, r->path, err)))
+    if ((st = ssoc_h5_attrsum_check(r->file, r->path, NULL, NULL, err)))
         return st;
     if (attr_exists(r, "/", "version"))
         attr_str(r, "/", "version", sf->version, sizeof sf->version, NULL);

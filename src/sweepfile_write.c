@@ -88,6 +88,7 @@ static ssoc_status sf_create(ssoc_sweepfile_out *f, sf_id id, const void *data, 
     size_t dims[3];
     const int rank = sf_extents(v, f->size, dims);
     char scale[3][128];
+    const char *scales[3] = {scale[0], scale[1], scale[2]};
     ssoc_status st = SSOC_OK;
     for (int i = 0; i < rank && !st; ++i) {
         sf_scale_path(v->path, v->dim[i], scale[i], sizeof scale[i]);
@@ -107,8 +108,8 @@ static ssoc_status sf_create(ssoc_sweepfile_out *f, sf_id id, const void *data, 
         if (!st)
             st = ssoc_h5_attr_str(f->h, v->path, "flag_meanings", v->flags->meanings, err);
     }
-    for (int i = 0; i < rank && !st; ++i)
-        st = ssoc_h5_attach_scale(f->h, v->path, scale[i], (unsigned)i, err);
+    if (!st)
+        st = ssoc_h5_attach_scales(f->h, v->path, scales, (unsigned)rank, err);
     if (!st && data)
         st = ssoc_h5_write_all(f->h, v->path, data, f->root, err);
     return st;

@@ -86,19 +86,23 @@ ssoc_status ssoc_h5_attr_get_num(ssoc_h5 *f, const char *obj, const char *name, 
 
 /// Make 1-D dataset `path` a dimension scale named `name` (H5DSset_scale).
 ssoc_status ssoc_h5_make_scale(ssoc_h5 *f, const char *path, const char *name, ssoc_error *err);
-/// Attach scale `scale` to dimension `idx` of dataset `path` (H5DSattach_scale).
-ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale, unsigned idx, ssoc_error *err);
+/// Attach scale scales[i] to dimension i of dataset `path`, for i < n (H5DSattach_scale).
+ssoc_status ssoc_h5_attach_scales(ssoc_h5 *f, const char *path, const char *const *scales, unsigned n,
+                                  ssoc_error *err);
 
 /// Seal the file's attributes: write the root attribute `attribute_checksums`, one entry "OBJECT
-/// NAME DIGEST" for every attribute of every object (HDF5's dimension-scale bookkeeping CLASS,
-/// NAME, REFERENCE_LIST, DIMENSION_LIST, DIMENSION_LABELS excepted), DIGEST being the first 16 hex
-/// digits of the SHA-256 of the attribute's canonical form (its object, name, type class, shape
-/// and values as little-endian 64-bit numbers or UTF-8 strings: src/h5io_attrsum.c). Call after
-/// every change of attributes, before the file is flushed. Collective.
+/// NAME DIGEST" for every attribute written through this module (the ssoc_h5_attr_* writers; not
+/// HDF5's dimension-scale bookkeeping CLASS, NAME, REFERENCE_LIST, DIMENSION_LIST), DIGEST being the
+/// first 16 hex digits of the SHA-256 of the attribute's canonical form as read back from the file
+/// (its object, name, type class, shape and values as little-endian 64-bit numbers or UTF-8
+/// strings: src/h5io_attrsum.c). After ssoc_h5_check_attributes, the list checked is carried on.
+/// Call after every change of attributes that a reader relies on, before the file is flushed.
+/// Collective (every rank must have written the same values).
 ssoc_status ssoc_h5_seal_attributes(ssoc_h5 *f, ssoc_error *err);
 /// Check every entry of `attribute_checksums` against the attribute it names. SSOC_EHDF5 "PATH:
 /// attribute NAME [of OBJECT] fails its checksum: the file is corrupted" for the first that
-/// differs (or is missing), or when the list itself is missing.
+/// differs (or is missing), or when the list itself is missing. On success the list is this
+/// handle's, so that a later seal keeps the entries of attributes written before this session.
 ssoc_status ssoc_h5_check_attributes(ssoc_h5 *f, ssoc_error *err);
 
 #endif
