@@ -99,7 +99,8 @@ sweep_run() {
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 a = f["/"].attrs
-n = f["/x"].shape[0] * f["/rho"].shape[0] * f["/T"].shape[0] * (int(a["B"]) - int(f["/fit"].attrs["n_failed"]))
+c = "/" if "x" in f else "/coords/"  # the grid: root coordinates (format 2), /coords in a SSOC_BASE of format 1
+n = f[c + "x"].shape[0] * f[c + "rho"].shape[0] * f[c + "T"].shape[0] * (int(a["B"]) - int(f["/fit"].attrs["n_failed"]))
 print("%.3f %.3f %s %d %.3f %.3f %.3f %.3f" % (float(sys.argv[3]) - float(sys.argv[2]), float(a["time_evaluation_s"]), sys.argv[4], n,
       float(a["time_total_s"]), float(a["time_rules_s"]), float(a["time_write_s"]), float(a["time_fit_s"]) + float(a["time_bootstrap_s"])))
 EOF
@@ -120,16 +121,16 @@ if [[ " $sections " == *" e2e "* ]]; then
     echo "## End to end and peer, default grid, B = $B, 1 rank x 2 threads   (load $(load); others: $(others))"
     echo "#  ssoc: OMP_NUM_THREADS=2 $SSOC sweep configs/default.ini --set bootstrap.B=$B -q --force -o $WORK/e2e_B$B.h5"
     echo "#  peer: $PY benchmarks/peer_numpy.py $WORK/e2e_B$B.h5 --repeat ${PEER_REPEAT:-1}   (warm: the timed repeat after a warm-up; fresh: whole process minus the timed repeats)"
-    walls=() evals=() peers=() fresh=() bwalls=() bevals=() tots=() evals1=() np=0
+    walls=() evals=() peers=() fresh=() bwalls=() bevals=() bwrites=() writes=() tots=() evals1=() np=0
     [ -n "$SSOC_BASE" ] && echo "#  base: $SSOC_BASE, same arguments, interleaved"
     for r in $(seq "$REPS"); do
       if [ -n "$SSOC_BASE" ]; then
-        read -r bwall bev brss _ < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B) || { echo "base sweep failed" >&2; exit 1; }
-        bwalls+=("$bwall") bevals+=("$bev")
-        echo "#  run $r: base compute $bev s, whole $bwall s"
+        read -r bwall bev brss _ _ _ bwri _ < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B) || { echo "base sweep failed" >&2; exit 1; }
+        bwalls+=("$bwall") bevals+=("$bev") bwrites+=("$bwri")
+        echo "#  run $r: base compute $bev s, write $bwri s, whole $bwall s"
       fi
       read -r wall ev rss np tot rul wri fb < <(sweep_run 1 2 "$WORK/e2e_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep failed" >&2; exit 1; }
-      walls+=("$wall") evals+=("$ev")
+      walls+=("$wall") evals+=("$ev") writes+=("$wri")
       chk=""
       [ "$r" = 1 ] && chk=--check
       wait_quiet
@@ -168,9 +169,14 @@ if [[ " $sections " == *" e2e "* ]]; then
     if [ -n "$SSOC_BASE" ]; then
       read -r xb xm <<<"$(stats "${bevals[@]}")"
       read -r yb ym <<<"$(stats "${bwalls[@]}")"
+      read -r zb zm <<<"$(stats "${bwrites[@]}")"
+      read -r vb vm <<<"$(stats "${writes[@]}")"
       awk -v B=$B -v xb="$xb" -v xm="$xm" -v yb="$yb" -v ym="$ym" -v eb="$eb" -v em="$em" -v wb="$wb" -v wm="$wm" 'BEGIN {
         printf "#  base B = %d: compute %.3f / %.3f s, whole %.3f / %.3f s; speed-up (best, median): compute %.2fx / %.2fx, whole %.2fx / %.2fx\n",
           B, xb, xm, yb, ym, xb / eb, xm / em, yb / wb, ym / wm }'
+      awk -v zb="$zb" -v zm="$zm" -v vb="$vb" -v vm="$vm" 'BEGIN {
+        printf "#  write phase (attribute time_write_s) best / median: base %.3f / %.3f s, this build %.3f / %.3f s; this / base %.2f / %.2f\n",
+          zb, zm, vb, vm, vb / zb, vm / zm }'
     fi
   done
 fi

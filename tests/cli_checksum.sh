@@ -68,16 +68,22 @@ done
 # uninterrupted run's
 SETS=(--set grid.x=0.6:0.8:61 --set grid.rho=1.3:2.2:41 --set output.block=2)
 run_sweep 1 2 "$SW" "${SETS[@]}" -q -o "$TMP/full.h5" || bad "reference run failed"
-(EXEC=1 run_sweep 2 1 "$SW" "${SETS[@]}" -q -o "$TMP/res.h5" 2>"$TMP/bg.err") &
-pid=$!
-for _ in $(seq 1 1000); do
-  [ -f "$TMP/res.h5.partial" ] && [ "$(h5_ndone "$TMP/res.h5.partial")" -ge 2 ] && break
-  sleep 0.01
-done
-kill -USR1 $pid
-wait $pid
-rc=$?
-[ $rc = 4 ] && ok || bad "SIGUSR1 to mpirun, 2 ranks: exit $rc, wanted 4: $(cat "$TMP/bg.err")"
+
+# interrupt SIGNAL OUT RANKS: run the sweep on RANKS ranks in the background, send SIGNAL once two
+# blocks of OUT.partial are done, and expect exit 4 (interrupted, resumable)
+interrupt() {
+  (EXEC=1 run_sweep "$3" 1 "$SW" "${SETS[@]}" -q -o "$2" 2>"$TMP/bg.err") &
+  local pid=$! rc
+  for _ in $(seq 1 1000); do
+    [ -f "$2.partial" ] && [ "$(h5_ndone "$2.partial")" -ge 2 ] && break
+    sleep 0.01
+  done
+  kill -"$1" $pid
+  wait $pid
+  rc=$?
+  [ $rc = 4 ] && ok || bad "$1 to a sweep on $3 rank(s): exit $rc, wanted 4: $(cat "$TMP/bg.err")"
+}
+interrupt USR1 "$TMP/res.h5" 2
 h5dump "$TMP/res.h5.partial" >/dev/null 2>&1 && ok || bad "the interrupted .partial does not read back cleanly"
 run_sweep 1 1 "$SW" "${SETS[@]}" -q -o "$TMP/res.h5" --resume || bad "--resume failed"
 h5dump "$TMP/res.h5" >/dev/null 2>&1 && ok || bad "the resumed file does not read back cleanly"
@@ -153,16 +159,7 @@ for f in one two; do
 done
 
 # --resume checks the attributes it relies on before it continues a .partial
-(export SSOC_TEST_BLOCK_PAUSE_S=0.02; EXEC=1 run_sweep 1 1 "$SW" "${SETS[@]}" -q -o "$TMP/int.h5" 2>"$TMP/bg.err") &
-pid=$!
-for _ in $(seq 1 1000); do
-  [ -f "$TMP/int.h5.partial" ] && [ "$(h5_ndone "$TMP/int.h5.partial")" -ge 2 ] && break
-  sleep 0.01
-done
-kill -TERM $pid
-wait $pid
-rc=$?
-[ $rc = 4 ] && ok || bad "SIGTERM: exit $rc, wanted 4: $(cat "$TMP/bg.err")"
+SSOC_TEST_BLOCK_PAUSE_S=0.02 interrupt TERM "$TMP/int.h5" 1
 for a in confidence data_sha256; do
   cp "$TMP/int.h5.partial" "$TMP/ra.h5.partial"
   flip_attr "$TMP/ra.h5.partial" / $a >/dev/null || bad "cannot flip $a of the .partial"
