@@ -1,7 +1,8 @@
 /* Wall time of the bootstrap (SPEC section 6) on a data set: point fit, then B replicates of the
- * full three-stage fit over OpenMP threads (and the n leave-one-out fits for BCa).
+ * full fit over OpenMP threads (and the n leave-one-out fits for BCa).
  *
- * usage: bench_boot DATA.csv [B=9999] [percentile|bca] [repeats=5]
+ * usage: bench_boot DATA.csv [B=9999] [percentile|bca|expanded] [repeats=5] [joint|staged]
+ *                   [residual|stratified|case]      (defaults: ssoc's default method and scheme)
  * Threads from OMP_NUM_THREADS. Prints one line per repeat and the best and median times. */
 #include <math.h>
 #include <omp.h>
@@ -29,17 +30,21 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 5) {
-        fprintf(stderr, "usage: %s DATA.csv [B=9999] [percentile|bca] [repeats=5]\n", argv[0]);
+    if (argc < 2 || argc > 7) {
+        fprintf(stderr, "usage: %s DATA.csv [B=9999] [percentile|bca|expanded] [repeats=5] [joint|staged] "
+                        "[residual|stratified|case]\n",
+                argv[0]);
         return 2;
     }
     ssoc_boot_opts o;
     ssoc_boot_opts_default(&o);
+    ssoc_fit_opts fo;
+    ssoc_fit_opts_default(&fo);
     o.B = argc > 2 ? strtoul(argv[2], NULL, 10) : 9999;
-    if (argc > 3 && strcmp(argv[3], "bca") == 0)
-        o.interval = SSOC_CI_BCA;
-    else if (argc > 3 && strcmp(argv[3], "percentile") != 0) {
-        fprintf(stderr, "bench_boot: interval must be percentile or bca, not '%s'\n", argv[3]);
+    if ((argc > 3 && ssoc_ci_method_parse(argv[3], &o.interval)) ||
+        (argc > 5 && ssoc_fit_method_parse(argv[5], &fo.method)) ||
+        (argc > 6 && ssoc_boot_scheme_parse(argv[6], &o.scheme))) {
+        fprintf(stderr, "bench_boot: unknown interval, method or scheme\n");
         return 2;
     }
     int repeats = argc > 4 ? atoi(argv[4]) : 5;
@@ -52,16 +57,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_boot: %s\n", err.msg);
         return 1;
     }
-    ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
     ssoc_fit_result point;
     if (ssoc_fit_run(d, &fo, &point, &err) != SSOC_OK) {
         fprintf(stderr, "bench_boot: point fit: %s\n", err.msg);
         ssoc_dataset_free(d);
         return 1;
     }
-    printf("bench_boot: %s (%zu points: %zu PCC, %zu SCC), B = %zu, %s, %d threads\n", argv[1], d->n, d->n_pcc,
-           d->n_scc, o.B, o.interval == SSOC_CI_BCA ? "BCa" : "percentile", omp_get_max_threads());
+    printf("bench_boot: %s (%zu points: %zu PCC, %zu SCC), B = %zu, %s fit, %s scheme, %s, %d threads\n", argv[1],
+           d->n, d->n_pcc, d->n_scc, o.B, ssoc_fit_method_name(fo.method), ssoc_boot_scheme_name(o.scheme),
+           ssoc_ci_method_name(o.interval), omp_get_max_threads());
     double t[100];
     for (int k = 0; k < repeats; ++k) {
         ssoc_boot_result *r = NULL;

@@ -48,8 +48,8 @@ static inline double bench_best_median(double *t, size_t n, double *median)
     return t[0];
 }
 
-/// The successful replicates of the sweep's default bootstrap (B fits, all 8 parameters free,
-/// stratified, seed 20260522) of `data` as a compact n_ok x SSOC_NPARAM table (malloc'ed).
+/// The successful replicates of the sweep's default bootstrap (B fits with the default estimator
+/// and scheme, all 8 parameters free, seed 20260522) of `data` as a compact n_ok x SSOC_NPARAM table (malloc'ed).
 /// Exits with a message on failure (a benchmark has nobody to return an error to).
 static inline double *bench_replicates(const char *data, size_t B, size_t *n_ok)
 {
@@ -70,7 +70,9 @@ static inline double *bench_replicates(const char *data, size_t B, size_t *n_ok)
         fprintf(stderr, "bench: out of memory for %zu replicates\n", B);
         exit(1);
     }
-    if (ssoc_boot_fit_range(d, &fo, &bo, 0, B, table, ok, &err) != SSOC_OK) {
+    ssoc_fit_result point;
+    if (ssoc_fit_run(d, &fo, &point, &err) != SSOC_OK ||
+        ssoc_boot_fit_range(d, &fo, &point.params, &bo, 0, B, table, ok, &err) != SSOC_OK) {
         fprintf(stderr, "bench: bootstrap: %s\n", err.msg);
         exit(1);
     }

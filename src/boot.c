@@ -1,5 +1,6 @@
-/* Bootstrap of the three-stage fit (SPEC section 6): counter-based resampling, replicate and
- * jackknife fits over OpenMP threads, and the bands.
+/* Bootstrap of the fit (SPEC section 6, docs/UNCERTAINTY.md): counter-based resampling of rows
+ * or of residuals, replicate and jackknife fits over OpenMP threads, the bands, and the
+ * prediction terms.
  *
  * Random numbers: Philox4x32-10 of J. K. Salmon, M. A. Moraes, R. O. Dror, D. E. Shaw, "Parallel
  * random numbers: as easy as 1, 2, 3", SC'11, through the Random123 headers <Random123/philox.h>.
@@ -26,12 +27,17 @@ typedef struct boot_stream {
     unsigned used;        /* words of `out` consumed; 4 = need a new block */
 } boot_stream;
 
-static void stream_init(boot_stream *s, uint64_t seed, uint64_t b)
+/* Sub-streams of a replicate (boot.h): the block counter's high word starts at 0 for the
+ * resampling draws and at 0x80000000 for the prediction draws. */
+#define STREAM_RESAMPLE 0u
+#define STREAM_PREDICT 0x80000000u
+
+static void stream_init(boot_stream *s, uint64_t seed, uint64_t b, uint32_t sub)
 {
     s->key.v[0] = (uint32_t)seed;
     s->key.v[1] = (uint32_t)(seed >> 32);
     s->ctr.v[0] = 0;
-    s->ctr.v[1] = 0;
+    s->ctr.v[1] = sub;
     s->ctr.v[2] = (uint32_t)b;
     s->ctr.v[3] = (uint32_t)(b >> 32);
     s->used = 4;
@@ -68,9 +74,9 @@ static uint32_t stream_below(boot_stream *s, uint32_t m)
 static void resample_into(const ssoc_dataset *d, const ssoc_boot_opts *o, size_t b, size_t *idx, size_t *rows)
 {
     boot_stream s;
-    stream_init(&s, o->seed, (uint64_t)b);
+    stream_init(&s, o->seed, (uint64_t)b, STREAM_RESAMPLE);
     const size_t n = d->n;
-    if (o->scheme == SSOC_BOOT_CASE) {
+    if (o->scheme == SSOC_BOOT_CASE || o->scheme == SSOC_BOOT_RESIDUAL) {
         for (size_t k = 0; k < n; ++k)
             idx[k] = stream_below(&s, (uint32_t)n);
         return;
@@ -122,9 +128,9 @@ void ssoc_boot_opts_default(ssoc_boot_opts *o)
 {
     o->B = SSOC_BOOT_B_DEFAULT;
     o->seed = SSOC_BOOT_SEED_DEFAULT;
-    o->scheme = SSOC_BOOT_STRATIFIED;
+    o->scheme = SSOC_BOOT_SCHEME_DEFAULT;
     o->confidence = SSOC_BOOT_CONF_DEFAULT;
-    o->interval = SSOC_CI_PERCENTILE;
+    o->interval = SSOC_BOOT_INTERVAL_DEFAULT;
 }
 
 ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err)
@@ -133,14 +139,17 @@ ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err)
         return SSOC_ERR(err, SSOC_EINVAL, "bootstrap needs B >= 2 replicates (got %zu)", o->B);
     if (!(o->confidence > 0.0 && o->confidence < 1.0))
         return SSOC_ERR(err, SSOC_EINVAL, "confidence level %g is not in (0, 1)", o->confidence);
-    if (o->scheme != SSOC_BOOT_STRATIFIED && o->scheme != SSOC_BOOT_CASE)
+    if (o->scheme != SSOC_BOOT_STRATIFIED && o->scheme != SSOC_BOOT_CASE && o->scheme != SSOC_BOOT_RESIDUAL)
         return SSOC_ERR(err, SSOC_EINVAL, "unknown resampling scheme %d", (int)o->scheme);
-    if (o->interval != SSOC_CI_PERCENTILE && o->interval != SSOC_CI_BCA)
+    if (o->interval != SSOC_CI_PERCENTILE && o->interval != SSOC_CI_BCA && o->interval != SSOC_CI_EXPANDED)
         return SSOC_ERR(err, SSOC_EINVAL, "unknown interval method %d", (int)o->interval);
     return SSOC_OK;
 }
 
-const char *ssoc_boot_scheme_name(ssoc_boot_scheme s) { return s == SSOC_BOOT_CASE ? "case" : "stratified"; }
+const char *ssoc_boot_scheme_name(ssoc_boot_scheme s)
+{
+    return s == SSOC_BOOT_CASE ? "case" : s == SSOC_BOOT_RESIDUAL ? "residual" : "stratified";
+}
 
 int ssoc_boot_scheme_parse(const char *name, ssoc_boot_scheme *out)
 {
@@ -148,6 +157,8 @@ int ssoc_boot_scheme_parse(const char *name, ssoc_boot_scheme *out)
         *out = SSOC_BOOT_STRATIFIED;
     else if (name && !strcmp(name, "case"))
         *out = SSOC_BOOT_CASE;
+    else if (name && !strcmp(name, "residual"))
+        *out = SSOC_BOOT_RESIDUAL;
     else
         return -1;
     return 0;
@@ -163,6 +174,9 @@ ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack)
         return NULL;
     ssoc_boot_opts_default(&r->opts);
     r->opts.B = B;
+    r->n_resid = 0;
+    r->resid = NULL;
+    r->dof = NAN;
     r->B = B;
     r->n_jack = n_jack;
     r->first_failed = B;
@@ -187,6 +201,8 @@ ssoc_boot_result *ssoc_boot_result_alloc(size_t B, size_t n_jack)
 
 ssoc_ci_method ssoc_boot_band_method(const ssoc_boot_result *boot)
 {
+    if (boot->opts.interval == SSOC_CI_EXPANDED)
+        return isnan(boot->dof) ? SSOC_CI_PERCENTILE : SSOC_CI_EXPANDED;
     if (boot->opts.interval != SSOC_CI_BCA)
         return boot->opts.interval;
     size_t nj = 0;
@@ -235,7 +251,7 @@ ssoc_status ssoc_boot_sigma_band(const ssoc_boot_result *boot, double x, double 
         st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap %s give a finite sigma at x = %g, rho = %g, T = %g",
                       out->used < 2 ? "replicates" : "jackknife fits", x, rho_g_cm3, T_K);
     else
-        st = ssoc_ci_compute(s, out->used, sigma_hat, jack, out->jack_used, boot->opts.confidence, out->method,
+        st = ssoc_ci_compute(s, out->used, sigma_hat, jack, out->jack_used, ssoc_boot_band_level(boot), out->method,
                              &out->lo, &out->hi, &out->median, err);
     free(own);
     return st;
@@ -249,31 +265,192 @@ void ssoc_boot_result_free(ssoc_boot_result *r)
     free(r->ok);
     free(r->jack);
     free(r->jack_ok);
+    free(r->resid);
     free(r);
+}
+
+/* ------------------------------------------------------------------ residual pool */
+
+/* adj: the pool (2n); lnfit (may be NULL): the fitted ln D_hop and ln sigma (2n); dof (may be
+ * NULL): the smaller of the blocks' n - sum of leverages. */
+static ssoc_status pool_compute(const ssoc_dataset *d, const ssoc_params *point, unsigned mask, double *adj,
+                                double *lnfit, double *dof, ssoc_error *err)
+{
+    const size_t n = d->n;
+    double *h = malloc(2 * n * sizeof *h);
+    if (!h)
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the residual pool of %zu points", n);
+    ssoc_status st = ssoc_fit_residuals(d, point, mask, adj, h, err);
+    if (st == SSOC_OK) {
+        for (size_t i = 0; lnfit && i < n; ++i) {
+            lnfit[i] = log(d->D_hop_cm2_s[i]) - adj[i];
+            lnfit[n + i] = log(d->sigma_S_cm[i]) - adj[n + i];
+        }
+        if (dof)
+            *dof = INFINITY;
+        for (int blk = 0; blk < 2; ++blk) {
+            double *a = adj + (size_t)blk * n;
+            const double *hb = h + (size_t)blk * n;
+            double mean = 0.0, sum_h = 0.0;
+            for (size_t i = 0; i < n; ++i) {
+                a[i] = hb[i] > 1.0 - 1e-10 ? 0.0 : a[i] / sqrt(1.0 - hb[i]);
+                mean += a[i];
+                sum_h += hb[i];
+            }
+            if (dof && (double)n - sum_h < *dof)
+                *dof = (double)n - sum_h;
+            mean /= (double)n;
+            for (size_t i = 0; i < n; ++i)
+                a[i] -= mean;
+        }
+    }
+    free(h);
+    return st;
+}
+
+ssoc_status ssoc_boot_residual_pool(const ssoc_dataset *d, const ssoc_params *point, unsigned fixed_mask,
+                                    double *adj, ssoc_error *err)
+{
+    ssoc_status st = check_data(d, err);
+    if (st)
+        return st;
+    if (!point || !adj)
+        return SSOC_ERR(err, SSOC_EINVAL, "residual pool: NULL argument");
+    return pool_compute(d, point, fixed_mask, adj, NULL, NULL, err);
+}
+
+ssoc_status ssoc_boot_attach_residuals(ssoc_boot_result *r, const ssoc_dataset *d, ssoc_error *err)
+{
+    ssoc_status st = check_data(d, err);
+    if (st)
+        return st;
+    double *adj = malloc(2 * d->n * sizeof *adj);
+    if (!adj)
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the residual pool of %zu points", d->n);
+    ssoc_params p;
+    memcpy(p.p, r->point, sizeof p.p);
+    double dof = NAN;
+    if ((st = pool_compute(d, &p, r->fixed_mask, adj, NULL, &dof, err))) {
+        free(adj);
+        return st;
+    }
+    free(r->resid);
+    r->resid = adj;
+    r->n_resid = d->n;
+    r->dof = dof;
+    return SSOC_OK;
+}
+
+double ssoc_boot_band_level(const ssoc_boot_result *boot)
+{
+    if (ssoc_boot_band_method(boot) == SSOC_CI_EXPANDED)
+        return ssoc_ci_expanded_level(boot->opts.confidence, boot->dof);
+    return boot->opts.confidence;
+}
+
+ssoc_status ssoc_boot_pred_terms(const ssoc_boot_result *boot, double *e, ssoc_error *err)
+{
+    if (!boot || !e)
+        return SSOC_ERR(err, SSOC_EINVAL, "prediction terms: NULL argument");
+    const size_t n = boot->n_resid;
+    if (!boot->resid || n == 0)
+        return SSOC_ERR(err, SSOC_EINVAL,
+                        "no residual pool: a prediction band needs the residuals of the fit (a bootstrap run on the "
+                        "data, or a parameter file that stores them)");
+    if (n > UINT32_MAX - 1u)
+        return SSOC_ERR(err, SSOC_EINVAL, "prediction terms of %zu points: at most %u are supported", n,
+                        UINT32_MAX - 1u);
+    for (size_t b = 0; b < boot->B; ++b) {
+        boot_stream s;
+        stream_init(&s, boot->opts.seed, (uint64_t)b, STREAM_PREDICT);
+        e[b] = boot->resid[n + stream_below(&s, (uint32_t)n)];
+    }
+    return SSOC_OK;
+}
+
+ssoc_status ssoc_boot_sigma_pred_band(const ssoc_boot_result *boot, double x, double rho_g_cm3, double T_K,
+                                      double *work, ssoc_sigma_band *out, ssoc_error *err)
+{
+    out->lo = out->median = out->hi = NAN;
+    out->used = out->jack_used = 0;
+    out->method = ssoc_boot_band_method(boot) == SSOC_CI_EXPANDED ? SSOC_CI_EXPANDED : SSOC_CI_PERCENTILE;
+    double *own = NULL;
+    if (!work) {
+        if (boot->B > SIZE_MAX / (2 * sizeof *work) || !(own = malloc((boot->B ? 2 * boot->B : 1) * sizeof *own)))
+            return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+        work = own;
+    }
+    double *e = work + boot->B, *v = work;
+    ssoc_status st = ssoc_boot_pred_terms(boot, e, err);
+    if (st == SSOC_OK) {
+        size_t m = 0;
+        for (size_t b = 0; b < boot->B; ++b) {
+            if (!boot->ok[b])
+                continue;
+            ssoc_params p;
+            memcpy(p.p, boot->table + b * SSOC_NPARAM, sizeof p.p);
+            ssoc_layers L;
+            ssoc_model_eval(&p, x, rho_g_cm3, T_K, &L);
+            const double s = L.sigma_S_cm * exp(e[b]);
+            if (isfinite(s))
+                v[m++] = s;
+        }
+        out->used = m;
+        if (m < 2)
+            st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap replicates give a finite sigma at x = %g, rho = %g, "
+                          "T = %g", x, rho_g_cm3, T_K);
+        else
+            st = ssoc_ci_compute(v, m, NAN, NULL, 0, ssoc_boot_band_level(boot), out->method, &out->lo, &out->hi,
+                                 &out->median, err);
+    }
+    free(own);
+    return st;
 }
 
 /* ------------------------------------------------------------------ fits over threads */
 
 typedef enum fit_kind { FIT_REPLICATE, FIT_JACKKNIFE } fit_kind;
 
+/* What every row of a batch of fits shares. */
+typedef struct fit_ctx {
+    const ssoc_dataset *d;
+    ssoc_fit_opts fo;      /* the caller's, with the second joint start at the point when given */
+    const ssoc_boot_opts *o;
+    fit_kind kind;
+    const double *pool;    /* residual scheme: the residual pool (2n) */
+    const double *lnfit;   /* residual scheme: the point fit's ln D_hop and ln sigma (2n) */
+} fit_ctx;
+
 /* Fit one row: a replicate's resample, or the data without point `i` (jackknife). */
-static int fit_one(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_boot_opts *o, fit_kind kind,
-                   size_t i, size_t *idx, size_t *rows, ssoc_dataset *ds, ssoc_fit_workspace *fw, double *out,
-                   ssoc_error *e)
+static int fit_one(const fit_ctx *c, size_t i, size_t *idx, size_t *rows, ssoc_dataset *ds, ssoc_fit_workspace *fw,
+                   double *out, ssoc_error *e)
 {
-    size_t m = d->n;
-    if (kind == FIT_REPLICATE) {
-        resample_into(d, o, i, idx, rows);
+    const ssoc_dataset *d = c->d;
+    const size_t n = d->n;
+    size_t m = n;
+    if (c->kind == FIT_REPLICATE) {
+        resample_into(d, c->o, i, idx, rows);
     } else {
         m = 0;
-        for (size_t k = 0; k < d->n; ++k)
+        for (size_t k = 0; k < n; ++k)
             if (k != i)
                 idx[m++] = k;
     }
-    if (ssoc_dataset_take(d, idx, m, ds, e) != SSOC_OK)
+    if (c->kind == FIT_REPLICATE && c->o->scheme == SSOC_BOOT_RESIDUAL) {
+        /* the design stays; point k gets residual pair idx[k] on its fitted values */
+        for (size_t k = 0; k < n; ++k)
+            rows[k] = k;
+        if (ssoc_dataset_take(d, rows, n, ds, e) != SSOC_OK)
+            return 0;
+        for (size_t k = 0; k < n; ++k) {
+            ds->D_hop_cm2_s[k] = exp(c->lnfit[k] + c->pool[idx[k]]);
+            ds->sigma_S_cm[k] = exp(c->lnfit[n + k] + c->pool[n + idx[k]]);
+        }
+    } else if (ssoc_dataset_take(d, idx, m, ds, e) != SSOC_OK) {
         return 0;
+    }
     ssoc_fit_result res;
-    if (ssoc_fit_run_ws(ds, fo, fw, &res, e) != SSOC_OK)
+    if (ssoc_fit_run_ws(ds, &c->fo, fw, &res, e) != SSOC_OK)
         return 0;
     /* The fit promises finite parameters with SSOC_OK; a table must never carry anything else. */
     for (int j = 0; j < SSOC_NPARAM; ++j)
@@ -285,18 +462,63 @@ static int fit_one(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_bo
     return 1;
 }
 
-/* Rows [i0, i1) of kind `kind` into table rows (i - i0) and ok flags, OpenMP over rows. Each
- * row is independent and written only by the thread that fitted it, so the output cannot
- * depend on the schedule or the thread count. */
-static ssoc_status fit_rows(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_boot_opts *o,
-                            fit_kind kind, size_t i0, size_t i1, double *table, unsigned char *ok, ssoc_error *err)
+/* The shared part of a batch: the options with the second joint start, and for the residual
+ * scheme the pool and fitted values (c->pool, c->lnfit point into *buf, which the caller frees). */
+static ssoc_status ctx_init(fit_ctx *c, const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,
+                            const ssoc_boot_opts *o, fit_kind kind, double **buf, ssoc_error *err)
 {
-    const size_t n = d->n;
+    *buf = NULL;
+    c->d = d;
+    c->fo = *fo;
+    c->o = o;
+    c->kind = kind;
+    c->pool = c->lnfit = NULL;
+    if (point) {
+        for (int j = 0; j < SSOC_NPARAM; ++j)
+            if (!isfinite(point->p[j]))
+                return SSOC_ERR(err, SSOC_EINVAL,
+                                "point estimate of %s is %g; bootstrap needs a successful point fit",
+                                ssoc_param_name(j), point->p[j]);
+        c->fo.has_joint_start = 1;
+        c->fo.joint_start = *point;
+    }
+    if (kind == FIT_REPLICATE && o->scheme == SSOC_BOOT_RESIDUAL) {
+        if (!point)
+            return SSOC_ERR(err, SSOC_EINVAL, "the residual bootstrap needs the point estimate");
+        if (!(*buf = malloc(4 * d->n * sizeof **buf)))
+            return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the residual pool of %zu points", d->n);
+        ssoc_status st = pool_compute(d, point, fo->fixed_mask, *buf, *buf + 2 * d->n, NULL, err);
+        if (st)
+            return st;
+        /* fitted values whose exponential is not a positive double, or non-finite residuals, make
+         * every replicate's data invalid: say so once instead of failing B fits */
+        for (size_t i = 0; i < 2 * d->n; ++i) {
+            const double r = (*buf)[i], f = (*buf)[2 * d->n + i], e = exp(f);
+            if (!isfinite(r) || !isfinite(e) || !(e > 0.0))
+                return SSOC_ERR(err, SSOC_EFIT,
+                                "the residual bootstrap needs finite residuals of the point estimate on the data; at "
+                                "point %zu the fitted ln %s is %g and its residual %g (the parameters do not describe "
+                                "these data): use the stratified or case scheme",
+                                i % d->n + 1, i < d->n ? "D_hop" : "sigma", f, r);
+        }
+        c->pool = *buf;
+        c->lnfit = *buf + 2 * d->n;
+    }
+    return SSOC_OK;
+}
+
+/* Rows [i0, i1) into table rows (i - i0) and ok flags, OpenMP over rows. Each row is independent
+ * and written only by the thread that fitted it, so the output cannot depend on the schedule or
+ * the thread count. */
+static ssoc_status fit_rows(const fit_ctx *c, size_t i0, size_t i1, double *table, unsigned char *ok,
+                            ssoc_error *err)
+{
+    const size_t n = c->d->n;
     int nomem = 0;
     /* GSL's default handler aborts; the fit may call GSL from every thread. Set once, here, in
      * serial code, so no thread flips the global while another reads it. */
     gsl_set_error_handler_off();
-#pragma omp parallel default(none) shared(d, fo, o, kind, i0, i1, table, ok, n, nomem)
+#pragma omp parallel default(none) shared(c, i0, i1, table, ok, n, nomem)
     {
         size_t *idx = malloc(n * sizeof *idx);
         size_t *rows = malloc(n * sizeof *rows);
@@ -315,7 +537,7 @@ static ssoc_status fit_rows(const ssoc_dataset *d, const ssoc_fit_opts *fo, cons
             for (size_t i = i0; i < i1; ++i) {
                 double *row = table + (i - i0) * SSOC_NPARAM;
                 ssoc_error e = {0};
-                ok[i - i0] = (unsigned char)fit_one(d, fo, o, kind, i, idx, rows, ds, fw, row, &e);
+                ok[i - i0] = (unsigned char)fit_one(c, i, idx, rows, ds, fw, row, &e);
                 if (!ok[i - i0])
                     for (int j = 0; j < SSOC_NPARAM; ++j)
                         row[j] = NAN;
@@ -331,8 +553,9 @@ static ssoc_status fit_rows(const ssoc_dataset *d, const ssoc_fit_opts *fo, cons
     return SSOC_OK;
 }
 
-ssoc_status ssoc_boot_fit_range(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_boot_opts *o,
-                                size_t b0, size_t b1, double *table, unsigned char *ok, ssoc_error *err)
+ssoc_status ssoc_boot_fit_range(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,
+                                const ssoc_boot_opts *o, size_t b0, size_t b1, double *table, unsigned char *ok,
+                                ssoc_error *err)
 {
     ssoc_status st = check_data(d, err);
     if (st)
@@ -341,7 +564,14 @@ ssoc_status ssoc_boot_fit_range(const ssoc_dataset *d, const ssoc_fit_opts *fo, 
         return st;
     if (b1 < b0)
         return SSOC_ERR(err, SSOC_EINVAL, "replicate range [%zu, %zu) is reversed", b0, b1);
-    return fit_rows(d, fo, o, FIT_REPLICATE, b0, b1, table, ok, err);
+    if (!point)
+        return SSOC_ERR(err, SSOC_EINVAL, "bootstrap needs the point estimate");
+    fit_ctx c;
+    double *buf = NULL;
+    if ((st = ctx_init(&c, d, fo, point, o, FIT_REPLICATE, &buf, err)) == SSOC_OK)
+        st = fit_rows(&c, b0, b1, table, ok, err);
+    free(buf);
+    return st;
 }
 
 ssoc_status ssoc_boot_jackknife(const ssoc_dataset *d, const ssoc_fit_opts *fo, double *table, unsigned char *ok,
@@ -350,7 +580,12 @@ ssoc_status ssoc_boot_jackknife(const ssoc_dataset *d, const ssoc_fit_opts *fo, 
     ssoc_status st = check_data(d, err);
     if (st)
         return st;
-    return fit_rows(d, fo, NULL, FIT_JACKKNIFE, 0, d->n, table, ok, err);
+    fit_ctx c;
+    double *buf = NULL;
+    if ((st = ctx_init(&c, d, fo, NULL, NULL, FIT_JACKKNIFE, &buf, err)) == SSOC_OK)
+        st = fit_rows(&c, 0, d->n, table, ok, err);
+    free(buf);
+    return st;
 }
 
 /* ------------------------------------------------------------------ summary */
@@ -378,6 +613,10 @@ ssoc_status ssoc_boot_summarise(ssoc_boot_result *r, ssoc_error *err)
     if (st)
         return st;
     const int bca = r->opts.interval == SSOC_CI_BCA;
+    if (r->opts.interval == SSOC_CI_EXPANDED && isnan(r->dof))
+        return SSOC_ERR(err, SSOC_EINVAL, "the expanded interval needs the residual degrees of freedom of the point fit "
+                                          "(ssoc_boot_attach_residuals)");
+    const double level = ssoc_boot_band_level(r);
     size_t n_ok = 0;
     for (size_t b = 0; b < r->B; ++b) {
         if (!r->ok[b])
@@ -444,8 +683,8 @@ ssoc_status ssoc_boot_summarise(ssoc_boot_result *r, ssoc_error *err)
         /* SE before ssoc_ci_compute reorders v: the sum runs in replicate order, so it is the
          * same whatever thread or rank fitted each row. */
         r->se[j] = gsl_stats_sd(v, 1, m);
-        st = ssoc_ci_compute(v, m, r->point[j], jv, mj, r->opts.confidence, r->opts.interval, &r->lo[j], &r->hi[j],
-                             &r->median[j], err);
+        st = ssoc_ci_compute(v, m, r->point[j], jv, mj, level, r->opts.interval, &r->lo[j], &r->hi[j], &r->median[j],
+                             err);
     }
     for (int i = 0; i < SSOC_NPARAM && st == SSOC_OK; ++i)
         for (int k = 0; k < SSOC_NPARAM; ++k) {
@@ -482,10 +721,6 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
         return st;
     if ((st = ssoc_boot_opts_check(o, err)))
         return st;
-    for (int j = 0; j < SSOC_NPARAM; ++j)
-        if (!isfinite(point->p[j]))
-            return SSOC_ERR(err, SSOC_EINVAL, "point estimate of %s is %g; bootstrap needs a successful point fit",
-                            ssoc_param_name(j), point->p[j]);
     const size_t n_jack = (o->interval == SSOC_CI_BCA) ? d->n : 0;
     ssoc_boot_result *r = ssoc_boot_result_alloc(o->B, n_jack);
     if (!r)
@@ -495,9 +730,15 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
     memcpy(r->point, point->p, sizeof point->p);
     r->point[SSOC_NPARAM] = ssoc_params_vf_star(point);
 
-    st = fit_rows(d, fo, o, FIT_REPLICATE, 0, o->B, r->table, r->ok, err);
-    if (st == SSOC_OK && n_jack)
-        st = fit_rows(d, fo, o, FIT_JACKKNIFE, 0, n_jack, r->jack, r->jack_ok, err);
+    fit_ctx c, cj;
+    double *buf = NULL, *bufj = NULL;
+    st = ctx_init(&c, d, fo, point, o, FIT_REPLICATE, &buf, err);
+    if (st == SSOC_OK)
+        st = fit_rows(&c, 0, o->B, r->table, r->ok, err);
+    if (st == SSOC_OK && n_jack && (st = ctx_init(&cj, d, fo, point, o, FIT_JACKKNIFE, &bufj, err)) == SSOC_OK)
+        st = fit_rows(&cj, 0, n_jack, r->jack, r->jack_ok, err);
+    if (st == SSOC_OK)
+        st = ssoc_boot_attach_residuals(r, d, err);
     if (st == SSOC_OK) {
         /* Name the first failure: refit that replicate (a pure function of (seed, b)) to recover
          * its message, so the report is the same at any thread count. */
@@ -512,8 +753,7 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
             ssoc_fit_workspace *fw = ssoc_fit_workspace_alloc(d->n);
             double row[SSOC_NPARAM];
             ssoc_error e = {0};
-            if (idx && rows && ds && fw &&
-                !fit_one(d, fo, o, FIT_REPLICATE, r->first_failed, idx, rows, ds, fw, row, &e))
+            if (idx && rows && ds && fw && !fit_one(&c, r->first_failed, idx, rows, ds, fw, row, &e))
                 snprintf(r->first_failure, sizeof r->first_failure, "replicate %zu: %.990s", r->first_failed, e.msg);
             free(idx);
             free(rows);
@@ -522,6 +762,8 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
         }
         st = ssoc_boot_summarise(r, err);
     }
+    free(buf);
+    free(bufj);
     if (st != SSOC_OK) {
         ssoc_boot_result_free(r);
         return st;

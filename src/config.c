@@ -35,6 +35,8 @@ enum key_id {
     K_DATA_ALLOW,
     K_FIT_PARAMS,
     K_FIT_FIX,
+    K_FIT_METHOD,
+    K_FIT_FREE,
     K_BOOT_B,
     K_BOOT_SEED,
     K_BOOT_SCHEME,
@@ -56,6 +58,7 @@ static const struct {
     [K_DATA_FILE] = {"data", "file"},          [K_DATA_DCRIT] = {"data", "d_crit"},
     [K_DATA_ALLOW] = {"data", "allow_implausible"}, [K_GRID_ALLOW] = {"grid", "allow_implausible"},
     [K_FIT_PARAMS] = {"fit", "params"},        [K_FIT_FIX] = {"fit", "fix"},
+    [K_FIT_METHOD] = {"fit", "method"},       [K_FIT_FREE] = {"fit", "free"},
     [K_BOOT_B] = {"bootstrap", "B"},           [K_BOOT_SEED] = {"bootstrap", "seed"},
     [K_BOOT_SCHEME] = {"bootstrap", "scheme"}, [K_BOOT_CONF] = {"bootstrap", "confidence"},
     [K_BOOT_INTERVAL] = {"bootstrap", "interval"}, [K_GRID_X] = {"grid", "x"},
@@ -282,7 +285,7 @@ static ssoc_status parse_fix(parser *p, const char *value)
         trim_copy(name, sizeof name, item);
         int i = ssoc_param_index(name);
         if (i < 0)
-            return perr(p, K_FIT_FIX, "unknown parameter '%s' (E0, alpha_E, v_c, n_H, beta0..beta3)", name);
+            return perr(p, K_FIT_FIX, "unknown parameter '%s' (E0, alpha_E, v_c, n_H, beta0..beta3, ln_A)", name);
         double v;
         if (parse_double(eq + 1, &v))
             return perr(p, K_FIT_FIX, "%s: '%s' is not a finite number", name, eq + 1);
@@ -299,7 +302,7 @@ static ssoc_status parse_fix(parser *p, const char *value)
 static ssoc_status apply(parser *p, int k, const char *value)
 {
     ssoc_config *c = p->c;
-    if (!value[0] && k != K_FIT_FIX)
+    if (!value[0] && k != K_FIT_FIX && k != K_FIT_FREE)
         return perr(p, k, "empty value");
     double d;
     uint64_t u;
@@ -347,6 +350,19 @@ static ssoc_status apply(parser *p, int k, const char *value)
         return SSOC_OK;
     case K_FIT_FIX:
         return parse_fix(p, value);
+    case K_FIT_FREE:
+        /* every parameter but ln A is free unless fixed; ln A is held at 0 unless freed here */
+        c->free_ln_A = 0;
+        if (!strcmp(value, "ln_A"))
+            c->free_ln_A = 1;
+        else if (value[0])
+            return perr(p, k, "'%s': only ln_A can be listed (the other parameters are free unless fixed)", value);
+        return SSOC_OK;
+    case K_FIT_METHOD:
+        if (ssoc_fit_method_parse(value, &c->method))
+            return perr(p, k, "'%s' is not joint or staged", value);
+        c->method_set = 1;
+        return SSOC_OK;
     case K_BOOT_B:
         if (parse_u64(value, &u))
             return perr(p, k, "'%s' is not a positive integer", value);
@@ -363,7 +379,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         return SSOC_OK;
     case K_BOOT_SCHEME:
         if (ssoc_boot_scheme_parse(value, &c->scheme))
-            return perr(p, k, "'%s' is not stratified or case", value);
+            return perr(p, k, "'%s' is not residual, stratified or case", value);
         return SSOC_OK;
     case K_BOOT_CONF:
         if (parse_double(value, &d) || !(d > 0.0 && d < 1.0))
@@ -372,7 +388,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         return SSOC_OK;
     case K_BOOT_INTERVAL:
         if (ssoc_ci_method_parse(value, &c->interval))
-            return perr(p, k, "'%s' is not percentile or bca", value);
+            return perr(p, k, "'%s' is not expanded, percentile or bca", value);
         return SSOC_OK;
     case K_GRID_X:
     case K_GRID_RHO:
@@ -593,12 +609,16 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
         PUT("params = published\n");
     else
         PUT("params = %s\n", with_paths ? c->params_file : "file");
+    if (c->params != SSOC_PARAMS_FILE)
+        PUT("method = %s\n", ssoc_fit_method_name(c->method));
     PUT("fix =");
     for (int i = 0, first = 1; i < SSOC_NPARAM; ++i)
         if (c->fixed_mask & (1u << i)) {
             PUT("%s %s=%s", first ? "" : ",", ssoc_param_name(i), N(c->fixed.p[i]));
             first = 0;
         }
+    if (c->free_ln_A)
+        PUT("\nfree = ln_A");
     PUT("\n[bootstrap]\n");
     PUT("B = %zu\nseed = %llu\nscheme = %s\nconfidence = %s\ninterval = %s\n", c->B, (unsigned long long)c->seed,
         ssoc_boot_scheme_name(c->scheme), N(c->confidence), ssoc_ci_method_name(c->interval));
@@ -636,9 +656,10 @@ void ssoc_config_default(ssoc_config *c)
     c->params = SSOC_PARAMS_FIT;
     c->B = SSOC_BOOT_B_DEFAULT;
     c->seed = SSOC_BOOT_SEED_DEFAULT;
-    c->scheme = SSOC_BOOT_STRATIFIED;
+    c->method = SSOC_FIT_METHOD_DEFAULT;
+    c->scheme = SSOC_BOOT_SCHEME_DEFAULT;
     c->confidence = SSOC_BOOT_CONF_DEFAULT;
-    c->interval = SSOC_CI_PERCENTILE;
+    c->interval = SSOC_BOOT_INTERVAL_DEFAULT;
     c->block_columns = SSOC_BLOCK_DEFAULT;
 }
 
@@ -754,6 +775,19 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
     }
     if (c->fixed_mask && c->params != SSOC_PARAMS_FIT) {
         st = perr(p, K_FIT_FIX, "only applies with params = fit (published and file sets carry their own)");
+        goto fail;
+    }
+    if (c->free_ln_A && c->params != SSOC_PARAMS_FIT) {
+        st = perr(p, K_FIT_FREE, "only applies with params = fit (published and file sets carry their own)");
+        goto fail;
+    }
+    if (c->free_ln_A && (c->fixed_mask >> SSOC_P_LNA) & 1u) {
+        st = perr(p, K_FIT_FREE, "ln_A is also in [fit] fix: free it or fix it, not both");
+        goto fail;
+    }
+    if (c->method_set && c->params == SSOC_PARAMS_FILE) {
+        st = perr(p, K_FIT_METHOD, "does not apply with a parameter file (the file records the method it was fitted "
+                                   "with, and its replicates are refitted the same way)");
         goto fail;
     }
     if ((st = set_default_axes(p)))

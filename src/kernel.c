@@ -53,6 +53,8 @@ ssoc_paramsets *ssoc_paramsets_alloc(const double *table, const unsigned char *o
         s->nH[j] = p[SSOC_P_NH];
         for (int k = 0; k < 4; ++k)
             s->beta[k][j] = p[SSOC_P_BETA0 + k];
+        /* ln A adds to ln sigma as beta0 does (both are constants in the exponent; + 0 is exact) */
+        s->beta[0][j] += p[SSOC_P_LNA];
         ++j;
     }
     /* pad lanes repeat the last set: finite values on the same path, never selected */

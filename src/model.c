@@ -17,11 +17,12 @@ const ssoc_params ssoc_params_published = {{
     6.534,
     3.052,
     -21.257,
+    0.0,
 }};
 
-static const char *const param_names[SSOC_NPARAM] = {"E0",    "alpha_E", "v_c",   "n_H",
-                                                     "beta0", "beta1",   "beta2", "beta3"};
-static const char *const param_units[SSOC_NPARAM] = {"eV", "eV", "1", "1", "1", "1", "1", "1"};
+static const char *const param_names[SSOC_NPARAM] = {"E0",    "alpha_E", "v_c",   "n_H",  "beta0",
+                                                     "beta1", "beta2",   "beta3", "ln_A"};
+static const char *const param_units[SSOC_NPARAM] = {"eV", "eV", "1", "1", "1", "1", "1", "1", "1"};
 
 const char *ssoc_param_name(int i) { return (i >= 0 && i < SSOC_NPARAM) ? param_names[i] : NULL; }
 
@@ -67,7 +68,8 @@ void ssoc_model_eval(const ssoc_params *p, double x, double rho, double T, ssoc_
     o->n_Li_cm3 = ssoc_mf_nli(x, rho, o->M_g_mol);
     o->a_cm = pow(o->n_Li_cm3, -1.0 / 3.0);
     const double barrier_J = (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * o->v_f) * SSOC_E_C;
-    const double boltzmann = exp(-barrier_J / kT_J);
+    /* the attempt-frequency multiplier A = exp(ln A) rides in the exponent (x + 0 is x exactly) */
+    const double boltzmann = exp(-barrier_J / kT_J + q[SSOC_P_LNA]);
     o->D_PCC_cm2_s = (o->a_cm * o->a_cm / 6.0) * (kT_J / SSOC_H_J_S) * boltzmann;
     o->p_active = ssoc_model_p_active(o->v_f, q[SSOC_P_VC], q[SSOC_P_NH]);
     o->D_hop_cm2_s = o->D_PCC_cm2_s * o->p_active;
@@ -86,7 +88,8 @@ void ssoc_model_eval(const ssoc_params *p, double x, double rho, double T, ssoc_
     if (!isnormal(o->sigma_S_cm) || !isnormal(ne2) || !isnormal(o->f_eff) || !isnormal(o->D_hop_cm2_s) ||
         !isnormal(boltzmann) || !isnormal(ne2f) || !isnormal(ne2fD) || !isnormal(kT_J)) {
         const double ln_gate = o->v_f > 0.0 ? ssoc_mf_ln_gate(log(o->v_f), log(q[SSOC_P_VC]), q[SSOC_P_NH]) : 0.0;
-        const double ln_sigma = ssoc_mf_ln_prefactor(o->n_Li_cm3) + o->ln_f_eff - barrier_J / kT_J - ln_gate;
+        const double ln_sigma =
+            ssoc_mf_ln_prefactor(o->n_Li_cm3) + o->ln_f_eff - barrier_J / kT_J + q[SSOC_P_LNA] - ln_gate;
         o->sigma_S_cm = exp(ln_sigma);
     }
     o->Ea_eV = q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * o->v_f;
@@ -118,7 +121,7 @@ static inline void sigma_lanes(const double *q, const double *restrict x, const 
         const double expo = q[SSOC_P_BETA0] + q[SSOC_P_BETA1] * xi + q[SSOC_P_BETA2] * vf +
                             q[SSOC_P_BETA3] * vf * vf -
                             (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * vf) * inv_kB_eV / T[i] - ln_gate +
-                            log(n) * (1.0 / 3.0);
+                            log(n) * (1.0 / 3.0) + q[SSOC_P_LNA];
         out[i] = c0 * exp(expo);
     }
 }

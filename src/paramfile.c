@@ -64,6 +64,7 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
         cJSON_AddItemToObject(jr, "T_K", pair(r.T_min_K, r.T_max_K));
     }
 
+    cJSON_AddStringToObject(root, "method", ssoc_fit_method_name(fit->method));
     cJSON *jp = cJSON_AddArrayToObject(root, "parameters");
     for (int i = 0; i < SSOC_NPARAM; ++i) {
         cJSON *o = cJSON_CreateObject();
@@ -103,6 +104,7 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
         cJSON_AddItemToObject(jb, "confidence", num(boot->opts.confidence));
         cJSON_AddStringToObject(jb, "interval", ssoc_ci_method_name(boot->opts.interval));
         cJSON_AddItemToObject(jb, "n_failed", num((double)boot->n_failed));
+        cJSON_AddItemToObject(jb, "residual_dof", num(boot->dof));
         cJSON *names = cJSON_AddArrayToObject(jb, "columns");
         for (int i = 0; i < SSOC_NPARAM; ++i)
             cJSON_AddItemToArray(names, cJSON_CreateString(ssoc_param_name(i)));
@@ -112,6 +114,15 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
             for (int j = 0; j < SSOC_NPARAM; ++j)
                 cJSON_AddItemToArray(row, num(boot->corr[i * SSOC_NPARAM + j]));
             cJSON_AddItemToArray(corr, row);
+        }
+        if (boot->resid && boot->n_resid) {
+            cJSON *jr = cJSON_AddObjectToObject(jb, "residual_pool");
+            cJSON_AddItemToObject(jr, "n", num((double)boot->n_resid));
+            cJSON *a = cJSON_AddArrayToObject(jr, "ln_D_hop"), *b = cJSON_AddArrayToObject(jr, "ln_sigma");
+            for (size_t i = 0; i < boot->n_resid; ++i) {
+                cJSON_AddItemToArray(a, num(boot->resid[i]));
+                cJSON_AddItemToArray(b, num(boot->resid[boot->n_resid + i]));
+            }
         }
         /* Failed replicates are rows of nulls: kept so that row b is replicate b of (seed, b). */
         cJSON *rep = cJSON_AddArrayToObject(jb, "replicates");
@@ -233,6 +244,50 @@ static ssoc_status read_bands(const char *path, const cJSON *o, const char *wher
     return SSOC_OK;
 }
 
+/* The optional residual pool: {"n": n, "ln_D_hop": [n numbers], "ln_sigma": [n numbers]}. */
+static ssoc_status read_pool(const char *path, const cJSON *jb, ssoc_boot_result *boot, ssoc_error *err)
+{
+    const cJSON *jr = cJSON_GetObjectItemCaseSensitive(jb, "residual_pool");
+    if (!jr || cJSON_IsNull(jr))
+        return SSOC_OK;
+    double n_d = 0;
+    ssoc_status s;
+    if (!cJSON_IsObject(jr))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'residual_pool' is not an object", path);
+    if ((s = get_num(path, jr, "n", "bootstrap.residual_pool", &n_d, 0, err)))
+        return s;
+    if (n_d < 1 || n_d != floor(n_d) || n_d > 1e8)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.residual_pool: member 'n' must be a whole number >= 1", path);
+    const size_t n = (size_t)n_d;
+    double *pool = malloc(2 * n * sizeof *pool);
+    if (!pool)
+        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory for the residual pool", path);
+    const char *names[2] = {"ln_D_hop", "ln_sigma"};
+    for (int blk = 0; blk < 2; ++blk) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(jr, names[blk]);
+        if (!cJSON_IsArray(a) || (size_t)cJSON_GetArraySize(a) != n) {
+            free(pool);
+            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.residual_pool: '%s' must be an array of n = %zu numbers",
+                            path, names[blk], n);
+        }
+        size_t i = 0;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, a)
+        {
+            if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+                free(pool);
+                return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.residual_pool.%s[%zu]: not a finite number", path,
+                                names[blk], i);
+            }
+            pool[(size_t)blk * n + i++] = v->valuedouble;
+        }
+    }
+    free(boot->resid);
+    boot->resid = pool;
+    boot->n_resid = n;
+    return SSOC_OK;
+}
+
 static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *pf, ssoc_error *err)
 {
     double B_d = 0, seed_d = 0, conf = 0, nfail = 0;
@@ -265,18 +320,30 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
     const cJSON *js = cJSON_GetObjectItemCaseSensitive(jb, "scheme");
     const cJSON *ji = cJSON_GetObjectItemCaseSensitive(jb, "interval");
     if (!cJSON_IsString(js) || ssoc_boot_scheme_parse(js->valuestring, &boot->opts.scheme))
-        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'scheme' must be \"stratified\" or \"case\"", path);
+        return SSOC_ERR(err, SSOC_EDATA,
+                        "%s: bootstrap: member 'scheme' must be \"residual\", \"stratified\" or \"case\"", path);
     if (!cJSON_IsString(ji) || ssoc_ci_method_parse(ji->valuestring, &boot->opts.interval))
-        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'interval' must be \"percentile\" or \"bca\"", path);
+        return SSOC_ERR(err, SSOC_EDATA,
+                        "%s: bootstrap: member 'interval' must be \"percentile\", \"bca\" or \"expanded\"", path);
+    /* optional (null or absent: not known; an expanded band then falls back to percentile) */
+    const cJSON *jdof = cJSON_GetObjectItemCaseSensitive(jb, "residual_dof");
+    if (jdof && (s = get_num(path, jb, "residual_dof", "bootstrap", &boot->dof, 1, err)))
+        return s;
+    if (!isnan(boot->dof) && !(boot->dof > 0.0))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'residual_dof' must be > 0", path);
     size_t failed = 0, b = 0;
     const cJSON *row;
     cJSON_ArrayForEach(row, rep)
     {
-        if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != SSOC_NPARAM)
-            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: must hold %d values", path, b,
-                            SSOC_NPARAM);
+        /* files written before ln_A existed hold 8 values: ln_A was 0 in every replicate */
+        const int ncol = cJSON_IsArray(row) ? cJSON_GetArraySize(row) : -1;
+        if (ncol != SSOC_NPARAM && ncol != SSOC_P_LNA)
+            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: must hold %d values (or %d without ln_A)",
+                            path, b, SSOC_NPARAM, SSOC_P_LNA);
+        if (ncol == SSOC_P_LNA)
+            boot->table[b * SSOC_NPARAM + SSOC_P_LNA] = 0.0;
         int nulls = 0;
-        for (int i = 0; i < SSOC_NPARAM; ++i) {
+        for (int i = 0; i < ncol; ++i) {
             const cJSON *v = cJSON_GetArrayItem(row, i);
             if (cJSON_IsNull(v)) {
                 nulls++;
@@ -287,7 +354,9 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
                 return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu][%d]: not a number", path, b, i);
             }
         }
-        if (nulls != 0 && nulls != SSOC_NPARAM)
+        if (nulls == ncol)
+            boot->table[b * SSOC_NPARAM + SSOC_P_LNA] = NAN;
+        if (nulls != 0 && nulls != ncol)
             return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: partly null (a failed replicate is all null)",
                             path, b);
         boot->ok[b] = nulls == 0;
@@ -298,7 +367,7 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
         return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: n_failed = %.0f but %zu replicate rows are null", path, nfail,
                         failed);
     boot->n_failed = failed;
-    return SSOC_OK;
+    return read_pool(path, jb, boot, err);
 }
 
 ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error *err)
@@ -339,6 +408,13 @@ ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error
     const cJSON *jp = cJSON_GetObjectItemCaseSensitive(root, "parameters");
     if (!cJSON_IsArray(jp)) {
         s = SSOC_ERR(err, SSOC_EDATA, "%s: member 'parameters' is missing or not an array", path);
+        goto done;
+    }
+    /* files written before the joint fit existed have no method: they were fitted in stages */
+    pf->method = SSOC_FIT_STAGED;
+    const cJSON *jmeth = cJSON_GetObjectItemCaseSensitive(root, "method");
+    if (jmeth && (!cJSON_IsString(jmeth) || ssoc_fit_method_parse(jmeth->valuestring, &pf->method))) {
+        s = SSOC_ERR(err, SSOC_EDATA, "%s: member 'method' must be \"joint\" or \"staged\"", path);
         goto done;
     }
     unsigned seen = 0;
@@ -384,6 +460,16 @@ ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error
             goto done;
         if (pf->boot)
             pf->boot->point[i] = pf->params.p[i];
+    }
+    if (!(seen & (1u << SSOC_P_LNA))) { /* a file from before ln_A: it was held at 0 */
+        pf->params.p[SSOC_P_LNA] = 0.0;
+        pf->fixed_mask |= 1u << SSOC_P_LNA;
+        seen |= 1u << SSOC_P_LNA;
+        if (pf->boot) {
+            pf->boot->point[SSOC_P_LNA] = 0.0;
+            pf->boot->lo[SSOC_P_LNA] = pf->boot->hi[SSOC_P_LNA] = pf->boot->median[SSOC_P_LNA] = 0.0;
+            pf->boot->se[SSOC_P_LNA] = 0.0;
+        }
     }
     for (int i = 0; i < SSOC_NPARAM; ++i)
         if (!(seen & (1u << i))) {
@@ -451,6 +537,8 @@ void ssoc_paramfile_published(ssoc_paramfile *out, const ssoc_data_range *range)
 {
     memset(out, 0, sizeof *out);
     out->params = ssoc_params_published;
+    out->method = SSOC_FIT_STAGED; /* the published set came from the three stages */
+    out->fixed_mask = 1u << SSOC_P_LNA; /* the 8-parameter model: attempt frequency k_B T/h */
     if (range) {
         out->range = *range;
         out->has_range = 1;

@@ -32,7 +32,10 @@ static void band_of(const ctx *c, double *v, size_t n, double point, const doubl
 {
     /* the sweep's band, the same call */
     b->value = point;
-    ssoc_kernel_band(c->sf->interval, c->sf->confidence, v, n, point, jack, nj, &b->lo, &b->hi, NULL);
+    /* the sweep's level: the expanded one (same function, same stored dof: the same bits) */
+    const double level = c->sf->interval == SSOC_CI_EXPANDED ? ssoc_ci_expanded_level(c->sf->confidence, c->sf->dof)
+                                                             : c->sf->confidence;
+    ssoc_kernel_band(c->sf->interval, level, v, n, point, jack, nj, &b->lo, &b->hi, NULL);
 }
 
 /* Where a composition sits on the file's x grid: at node first + i of the x block [first,

@@ -336,7 +336,7 @@ static double rl_ln_sigma(const double *q, double x, double rho, double T, doubl
     if (v > 0.0)
         H = log1p(pow(v / q[SSOC_P_VC], q[SSOC_P_NH]));
     *vf_out = v;
-    return log(SSOC_E_C * SSOC_E_C / (6.0 * SSOC_H_J_S)) + log(n) * (1.0 / 3.0) + q[SSOC_P_BETA0] +
+    return log(SSOC_E_C * SSOC_E_C / (6.0 * SSOC_H_J_S)) + log(n) * (1.0 / 3.0) + q[SSOC_P_BETA0] + q[SSOC_P_LNA] +
            q[SSOC_P_BETA1] * x + q[SSOC_P_BETA2] * v + q[SSOC_P_BETA3] * v * v -
            (q[SSOC_P_E0] - q[SSOC_P_ALPHA_E] * v) / (SSOC_KB_EV_K * T) - H;
 }

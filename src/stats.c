@@ -10,12 +10,16 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 
-/* No GSL error handler is touched here: gsl_cdf_ugaussian_Pinv is only called with P in (0, 1),
+/* No GSL error handler is touched here: gsl_cdf_ugaussian_Pinv and gsl_cdf_tdist_Pinv are only
+ * called with P in (0, 1) (and dof > 0),
  * gsl_cdf_ugaussian_P and gsl_sort have no error path, and these functions may run inside
  * OpenMP threads (the sweep), where flipping GSL's global handler would be a data race. */
 
 
-const char *ssoc_ci_method_name(ssoc_ci_method m) { return m == SSOC_CI_BCA ? "bca" : "percentile"; }
+const char *ssoc_ci_method_name(ssoc_ci_method m)
+{
+    return m == SSOC_CI_BCA ? "bca" : m == SSOC_CI_EXPANDED ? "expanded" : "percentile";
+}
 
 int ssoc_ci_method_parse(const char *name, ssoc_ci_method *out)
 {
@@ -23,9 +27,21 @@ int ssoc_ci_method_parse(const char *name, ssoc_ci_method *out)
         *out = SSOC_CI_PERCENTILE;
     else if (name && !strcmp(name, "bca"))
         *out = SSOC_CI_BCA;
+    else if (name && !strcmp(name, "expanded"))
+        *out = SSOC_CI_EXPANDED;
     else
         return -1;
     return 0;
+}
+
+double ssoc_ci_expanded_level(double conf, double dof)
+{
+    if (!(dof > 0.0) || !(conf > 0.0 && conf < 1.0))
+        return (conf > 0.0 && conf < 1.0) ? 1.0 : conf;
+    const double t = gsl_cdf_tdist_Pinv(0.5 * (1.0 + conf), dof);
+    /* 1 - 2 Phi(-t): the upper tail stays accurate where Phi(t) rounds to 1 */
+    const double level = 1.0 - 2.0 * gsl_cdf_ugaussian_Q(t);
+    return level < 1.0 ? level : 1.0;
 }
 
 double ssoc_quantile_sorted(const double *sorted, size_t n, double q)
@@ -180,9 +196,9 @@ ssoc_status ssoc_ci_compute(double *v, size_t n, double theta, const double *jac
 {
     if (n == 0)
         return SSOC_ERR(err, SSOC_EINVAL, "confidence interval of an empty bootstrap sample");
-    if (!(conf > 0.0 && conf < 1.0))
+    if (!(conf > 0.0 && (conf < 1.0 || (conf == 1.0 && m == SSOC_CI_EXPANDED))))
         return SSOC_ERR(err, SSOC_EINVAL, "confidence level %g is not in (0, 1)", conf);
-    if (m != SSOC_CI_PERCENTILE && m != SSOC_CI_BCA)
+    if (m != SSOC_CI_PERCENTILE && m != SSOC_CI_BCA && m != SSOC_CI_EXPANDED)
         return SSOC_ERR(err, SSOC_EINVAL, "unknown interval method %d", (int)m);
     for (size_t i = 0; i < n; ++i)
         if (isnan(v[i]))

@@ -190,9 +190,11 @@ static ssoc_status fit_params(run *R, ssoc_error *err)
         return st;
     ssoc_dataset_range(R->fit.d, &R->fit.range);
     ssoc_fit_opts_default(&R->fit.fo);
+    R->fit.fo.method = c->method;
     R->fit.params_sha[0] = '\0';
     if (c->params == SSOC_PARAMS_FIT) {
-        R->fit.fo.fixed_mask = c->fixed_mask;
+        /* ln A is held at 0 unless [fit] free = ln_A (or fixed elsewhere by [fit] fix) */
+        R->fit.fo.fixed_mask = c->fixed_mask | (c->free_ln_A ? 0u : 1u << SSOC_P_LNA);
         R->fit.fo.fixed = c->fixed;
         ssoc_fit_result fr;
         if ((st = ssoc_fit_run(R->fit.d, &R->fit.fo, &fr, err)))
@@ -204,13 +206,14 @@ static ssoc_status fit_params(run *R, ssoc_error *err)
     if (c->params == SSOC_PARAMS_PUBLISHED) {
         /* SPEC 3/8: the published betas are stage 3 with v_c = 0.125 and n_H = 3 held fixed */
         R->fit.best = ssoc_params_published;
-        R->fit.fo.fixed_mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH);
+        R->fit.fo.fixed_mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH) | (1u << SSOC_P_LNA);
         R->fit.fo.fixed = ssoc_params_published;
     } else {
         ssoc_paramfile pf;
         if ((st = ssoc_paramfile_read(c->params_file, &pf, err)))
             return st;
         R->fit.best = pf.params;
+        R->fit.fo.method = pf.method;
         R->fit.fo.fixed_mask = pf.fixed_mask;
         R->fit.fo.fixed = pf.params;
         ssoc_paramfile_clear(&pf);
@@ -236,7 +239,7 @@ static ssoc_status phase_fit(run *R, ssoc_error *err)
     return st;
 }
 
-/* issue 8: refuse what cannot fit before the B x 8 table and the per-thread rows exist */
+/* issue 8: refuse what cannot fit before the B x 9 table and the per-thread rows exist */
 static ssoc_status phase_memory(run *R, ssoc_error *err)
 {
     return ssoc_sweep_mem_check(R->cfg, R->fit.d->n, R->size, ssoc_par_node_size(), R->threads, err);
@@ -253,8 +256,8 @@ static ssoc_status bootstrap_table(run *R, const ssoc_boot_opts *bo, ssoc_error 
         return SSOC_ERR(err, SSOC_ENOMEM, "no memory for %zu bootstrap replicates", B);
     size_t b0, b1;
     ssoc_par_share(B, R->rank, R->size, &b0, &b1);
-    ssoc_status st = ssoc_boot_fit_range(R->fit.d, &R->fit.fo, bo, b0, b1, bt->table + b0 * SSOC_NPARAM,
-                                         bt->ok + b0, err);
+    ssoc_status st = ssoc_boot_fit_range(R->fit.d, &R->fit.fo, &R->fit.best, bo, b0, b1,
+                                         bt->table + b0 * SSOC_NPARAM, bt->ok + b0, err);
     st = ssoc_par_agree_status(st, err);
     for (int r = 0; r < R->size && !st; ++r) {
         size_t lo, hi;
@@ -343,9 +346,11 @@ static ssoc_status phase_bootstrap(run *R, ssoc_error *err)
         return st;
     if (R->sets.n_ok < 2)
         return SSOC_ERR(err, SSOC_EFIT, "only %zu of %zu bootstrap replicates could be fitted", R->sets.n_ok, B);
-    if ((st = ssoc_boot_summarise(bt, err)) || (st = prepare_sets(R, err)))
+    /* the residual pool and dof of the point fit: the expanded interval's level, prediction terms */
+    if ((st = ssoc_boot_attach_residuals(bt, R->fit.d, err)) || (st = ssoc_boot_summarise(bt, err)) ||
+        (st = prepare_sets(R, err)))
         return st;
-    ssoc_ci_levels(SSOC_CI_PERCENTILE, c->confidence, 0.5, 0.0, &R->sets.q_lo, &R->sets.q_hi);
+    ssoc_ci_levels(SSOC_CI_PERCENTILE, ssoc_boot_band_level(bt), 0.5, 0.0, &R->sets.q_lo, &R->sets.q_hi);
     return SSOC_OK;
 }
 
@@ -364,6 +369,7 @@ static ssoc_status phase_open(run *R, ssoc_error *err)
                                          .params_sha256 = R->fit.params_sha,
                                          .best = &R->fit.best,
                                          .fixed_mask = R->fit.fo.fixed_mask,
+                                         .fit_method = R->fit.fo.method,
                                          .metrics = &R->fit.metrics,
                                          .boot = R->sets.boot,
                                          .q_lo = R->sets.q_lo,
@@ -688,6 +694,7 @@ static ssoc_status phase_grid(run *R, ssoc_error *e)
 static ssoc_status phase_rules(run *R, ssoc_error *err)
 {
     const ssoc_rule_inputs in = {.cfg = R->cfg,
+                                 .level = ssoc_boot_band_level(R->sets.boot),
                                  .range = &R->fit.range,
                                  .best = &R->sets.bestprep,
                                  .reps = R->sets.preps,

@@ -58,7 +58,7 @@ static void bands(const ssoc_rule_inputs *in, const ssoc_optimum *o, double *a, 
                   const double *ja, const double *jv, const double *js, size_t nj, void *sel, double *rec)
 {
     const ssoc_ci_method m = in->cfg->interval;
-    const double conf = in->cfg->confidence;
+    const double conf = m == SSOC_CI_BCA ? in->cfg->confidence : in->level;
     ssoc_kernel_band(m, conf, a, n, o->arg, ja, nj, &rec[SSOC_RULE_ARG_LO], &rec[SSOC_RULE_ARG_HI], sel);
     ssoc_kernel_band(m, conf, v, n, o->v_f, jv, nj, &rec[SSOC_RULE_VF_LO], &rec[SSOC_RULE_VF_HI], sel);
     ssoc_kernel_band(m, conf, s, n, o->sigma_S_cm, js, nj, &rec[SSOC_RULE_SIGMA_LO], &rec[SSOC_RULE_SIGMA_HI], sel);

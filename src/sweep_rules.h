@@ -12,6 +12,8 @@
 /* What the rules need from a run (all borrowed). */
 typedef struct ssoc_rule_inputs {
     const ssoc_config *cfg;        /* the grid's axes, the band's interval and confidence */
+    double level;                  /* the percentile level of the bands (ssoc_boot_band_level: the
+                                    * expanded level for expanded bands, else the confidence) */
     const ssoc_data_range *range;  /* the fitted data's range (extrapolation bits) */
     const ssoc_rules_prep *best;   /* the point parameters */
     const ssoc_rules_prep *reps;   /* the successful bootstrap replicates */

@@ -328,13 +328,30 @@ static ssoc_status read_meta(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
     if (!(sf->confidence > 0 && sf->confidence < 1))
         return SSOC_ERR(err, SSOC_EHDF5, "%s: root attribute 'confidence' = %g is not in (0, 1)", r->path,
                         sf->confidence);
-    if (!strcmp(sf->interval_name, "percentile"))
-        sf->interval = SSOC_CI_PERCENTILE;
-    else if (!strcmp(sf->interval_name, "bca"))
-        sf->interval = SSOC_CI_BCA;
-    else
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: root attribute 'interval' = '%s' is not percentile or bca", r->path,
-                        sf->interval_name);
+    if (ssoc_ci_method_parse(sf->interval_name, &sf->interval))
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: root attribute 'interval' = '%s' is not percentile, bca or expanded",
+                        r->path, sf->interval_name);
+    ssoc_ci_levels(SSOC_CI_PERCENTILE, sf->confidence, 0.5, 0.0, &sf->q_lo, &sf->q_hi);
+    if (attr_exists(r, "/sigma/lo", "quantile") && attr_exists(r, "/sigma/hi", "quantile") &&
+        ((st = attr_num(r, "/sigma/lo", "quantile", H5T_NATIVE_DOUBLE, &sf->q_lo, 1, err)) ||
+         (st = attr_num(r, "/sigma/hi", "quantile", H5T_NATIVE_DOUBLE, &sf->q_hi, 1, err))))
+        return st;
+    if (!(sf->q_lo >= 0.0 && sf->q_lo < sf->q_hi && sf->q_hi <= 1.0))
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: /sigma/lo and /sigma/hi attributes 'quantile' = %g, %g are not levels "
+                        "0 <= lo < hi <= 1", r->path, sf->q_lo, sf->q_hi);
+    sf->dof = NAN; /* files written before the expanded interval existed */
+    if (attr_exists(r, "/", "residual_dof") &&
+        (st = attr_num(r, "/", "residual_dof", H5T_NATIVE_DOUBLE, &sf->dof, 1, err)))
+        return st;
+    sf->fit_method = SSOC_FIT_STAGED; /* files written before the joint fit existed */
+    if (attr_exists(r, "/", "fit_method")) {
+        char name[16] = "";
+        if ((st = attr_str(r, "/", "fit_method", name, sizeof name, err)))
+            return st;
+        if (ssoc_fit_method_parse(name, &sf->fit_method))
+            return SSOC_ERR(err, SSOC_EHDF5, "%s: root attribute 'fit_method' = '%s' is not joint or staged", r->path,
+                            name);
+    }
     if (attr_exists(r, "/", "params_source"))
         attr_str(r, "/", "params_source", sf->params_source, sizeof sf->params_source, NULL);
     sf->target_S_cm = NAN;

@@ -197,7 +197,9 @@ static ssoc_status write_root(ssoc_sweepfile_out *f, ssoc_error *err)
         (st = ssoc_h5_attr_str(h, "/", "params_sha256", f->m->params_sha256, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "interval", ssoc_ci_method_name(c->interval), err)) ||
-        (st = ssoc_h5_attr_str(h, "/", "scheme", c->scheme == SSOC_BOOT_CASE ? "case" : "stratified", err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "scheme", ssoc_boot_scheme_name(c->scheme), err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "fit_method", ssoc_fit_method_name(f->m->fit_method), err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "residual_dof", SSOC_H5_F64, &f->m->boot->dof, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "B", SSOC_H5_I64, &B, 1, err)))
         return st;
     if (c->has_target)

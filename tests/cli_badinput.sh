@@ -128,8 +128,11 @@ run_table <<'TABLE'
 1 ;; B_huge.ini:5: [bootstrap] B: B = 100000000000 exceeds the limit ;; sweep $B/B_huge.ini -o $TMP/s.h5
 1 ;; B_negative.ini:5: [bootstrap] B: '-5' is not a positive integer ;; sweep $B/B_negative.ini -o $TMP/s.h5
 1 ;; seed_negative.ini:5: [bootstrap] seed: '-1' is not a non-negative 64-bit integer ;; sweep $B/seed_negative.ini -o $TMP/s.h5
-1 ;; scheme_unknown.ini:5: [bootstrap] scheme: 'block' is not stratified or case ;; sweep $B/scheme_unknown.ini -o $TMP/s.h5
-1 ;; interval_unknown.ini:5: [bootstrap] interval: 'median' is not percentile or bca ;; sweep $B/interval_unknown.ini -o $TMP/s.h5
+1 ;; scheme_unknown.ini:5: [bootstrap] scheme: 'block' is not residual, stratified or case ;; sweep $B/scheme_unknown.ini -o $TMP/s.h5
+1 ;; interval_unknown.ini:5: [bootstrap] interval: 'median' is not expanded, percentile or bca ;; sweep $B/interval_unknown.ini -o $TMP/s.h5
+1 ;; method_unknown.ini:5: [fit] method: 'three-stage' is not joint or staged ;; sweep $B/method_unknown.ini -o $TMP/s.h5
+1 ;; free_unknown.ini:5: [fit] free: 'E0': only ln_A can be listed ;; sweep $B/free_unknown.ini -o $TMP/s.h5
+1 ;; kim2026_lps_aimd_500K.csv: ln_A can be freed only when the data span two or more temperatures; all 23 points are at 500 K ;; sweep $B/free_lnA_one_T.ini -o $TMP/s.h5
 1 ;; range_inverted.ini:5: [grid] x: '0.80:0.60:11': empty or inverted range ;; sweep $B/range_inverted.ini -o $TMP/s.h5
 1 ;; range_empty.ini:5: [grid] rho: '1.5:1.5:5': empty or inverted range ;; sweep $B/range_empty.ini -o $TMP/s.h5
 1 ;; count_zero.ini:5: [grid] T: '300:800:0': count is 0 ;; sweep $B/count_zero.ini -o $TMP/s.h5
@@ -224,10 +227,14 @@ run_table <<'TABLE'
 2 ;; plot: --T: '-5' is not a positive temperature in K ;; plot $TMP/r.h5 --T -5
 2 ;; plot: -o && x.jpg: the picture type comes from the extension: .png, .svg or .pdf ;; plot $TMP/r.h5 -o $TMP/x.jpg
 2 ;; plot: option -o needs a value ;; plot $TMP/r.h5 -o
-2 ;; plot: --rules, --params and --arrhenius exclude each other ;; plot $TMP/r.h5 --rules --params
+2 ;; plot: --rules, --params, --corner and --arrhenius exclude each other ;; plot $TMP/r.h5 --rules --params
 2 ;; plot: --field and --T apply to maps, not to --rules ;; plot $TMP/r.h5 --rules --field lo
 1 ;; params_ok.json: no bootstrap replicate table ;; plot $B/params_ok.json --params -o $TMP/p.png
 1 ;; params_wrong_type.json: parameter 'E0': member 'value' is not a number ;; plot $B/params_wrong_type.json --params -o $TMP/p.png
+1 ;; params_ok.json: no bootstrap replicate table ;; plot $B/params_ok.json --corner -o $TMP/p.png
+2 ;; plot: --at applies to --arrhenius ;; plot $OKP --corner --at 0.7,1.8
+2 ;; fit: --parity && p.jpg: the picture type comes from the extension: .png, .svg or .pdf ;; fit $DATA --parity $TMP/p.jpg
+2 ;; validate: --parity && /p: the picture type comes from the extension ;; validate $DATA --parity $TMP/p
 # ---- command lines: top level ----
 2 ;; ssoc: missing COMMAND ;;
 2 ;; unknown command 'fitt' ;; fitt
@@ -250,8 +257,12 @@ run_table <<'TABLE'
 2 ;; fit: option --seed: '-1' must be a whole number from 0 ;; fit $DATA --boot 10 --seed -1
 2 ;; fit: option --confidence: '1.5' must lie strictly between 0 and 1 ;; fit $DATA --boot 10 --confidence 1.5
 2 ;; fit: option --confidence: '0' must lie strictly between 0 and 1 ;; fit $DATA --boot 10 --confidence=0
-2 ;; fit: option --interval: 'median' is not percentile or bca ;; fit $DATA --interval median
-2 ;; fit: option --scheme: 'block' is not stratified or case ;; fit $DATA --scheme block
+2 ;; fit: option --interval: 'median' is not expanded, percentile or bca ;; fit $DATA --interval median
+2 ;; fit: option --scheme: 'block' is not residual, stratified or case ;; fit $DATA --scheme block
+2 ;; fit: option --method: 'three-stage' is not joint or staged ;; fit $DATA --method three-stage
+2 ;; fit: option --method needs a value ;; fit $DATA --method
+2 ;; fit: option --free: 'E0': only ln_A can be freed ;; fit $DATA --free E0
+1 ;; kim2026_lps_aimd_500K.csv: ln_A can be freed only when the data span two or more temperatures; all 23 points are at 500 K ;; fit $DATA --free ln_A
 2 ;; fit: unknown option '--params' ;; fit $DATA --params published
 2 ;; fit: unknown option '--data' ;; fit $DATA --data $DATA
 # ---- command lines: predict ----
@@ -273,7 +284,10 @@ run_table <<'TABLE'
 2 ;; predict: option --params needs a value ;; predict --x 0.7 --rho 1.6 --params
 2 ;; predict: option --data needs a value ;; predict --x 0.7 --rho 1.6 --data
 2 ;; predict: option --fix: 'v_c' is not NAME=VALUE ;; predict --x 0.7 --rho 1.6 --data $DATA --fix v_c
-2 ;; predict: option --interval: 'median' is not percentile or bca ;; predict --x 0.7 --rho 1.6 --data $DATA --interval median
+2 ;; predict: option --interval: 'median' is not expanded, percentile or bca ;; predict --x 0.7 --rho 1.6 --data $DATA --interval median
+2 ;; predict: --method applies only when fitting --data (without --params) ;; predict --x 0.7 --rho 1.6 --params $OKP --method staged
+2 ;; predict: --method applies only when fitting --data (without --params) ;; predict --x 0.7 --rho 1.6 --method joint
+2 ;; predict: --fix applies only when fitting --data ;; predict --x 0.7 --rho 1.6 --free ln_A
 # ---- command lines: validate ----
 2 ;; validate: missing DATA.csv ;; validate
 2 ;; validate: unknown option '--bogus' ;; validate $DATA --bogus
@@ -282,13 +296,14 @@ run_table <<'TABLE'
 2 ;; validate: --params and --data exclude each other ;; validate $DATA --params published --data $DATA
 2 ;; validate: bootstrap options need --data FIT.csv ;; validate $DATA --boot 10
 2 ;; validate: bootstrap options need --data FIT.csv ;; validate $DATA --seed 3
-2 ;; validate: --fix and --d-crit apply only when fitting --data FIT.csv ;; validate $DATA --fix v_c=0.1
+2 ;; validate: --fix, --method and --d-crit apply only when fitting --data FIT.csv ;; validate $DATA --fix v_c=0.1
+2 ;; validate: --fix, --method and --d-crit apply only when fitting --data FIT.csv ;; validate $DATA --method staged
 2 ;; validate: option --params needs a value ;; validate $DATA --params
 2 ;; validate: option --data needs a value ;; validate $DATA --data
 2 ;; validate: option --d-crit: '-1' must be > 0 angstrom ;; validate $DATA --data $DATA --d-crit -1
-2 ;; validate: --fix and --d-crit apply only when fitting --data FIT.csv ;; validate $DATA --d-crit 5
+2 ;; validate: --fix, --method and --d-crit apply only when fitting --data FIT.csv ;; validate $DATA --d-crit 5
 2 ;; validate: option --fix: cannot fix unknown parameter 'gamma' ;; validate $DATA --data $DATA --fix gamma=1
-2 ;; validate: option --scheme: 'block' is not stratified or case ;; validate $DATA --data $DATA --scheme block
+2 ;; validate: option --scheme: 'block' is not residual, stratified or case ;; validate $DATA --data $DATA --scheme block
 2 ;; validate: option --boot: '1' must be a whole number from 2 ;; validate $DATA --data $DATA --boot 1
 TABLE
 

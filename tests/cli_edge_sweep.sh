@@ -91,8 +91,14 @@ fi
 # .partial never vouches for the block
 expect_rc 1 "sigma/best = inf at x = 1e-09, rho = 0.5, T = 50 K: the point-fit parameters overflow the double range on this grid; check [fit] params or narrow [grid]" \
   -- "$SSOC" sweep "$TMP/edge.ini" --set "fit.params=$SSOC_SOURCE_DIR/tests/badinput/params_overflow.json" \
-  --set bootstrap.interval=percentile -o "$TMP/ovf.h5" -q
+  --set bootstrap.interval=percentile --set bootstrap.scheme=stratified -o "$TMP/ovf.h5" -q
 [ ! -e "$TMP/ovf.h5" ] && ok || bad "an overflowing sweep left $TMP/ovf.h5"
+# the residual scheme cannot resample around parameters that do not describe the data at all:
+# it says so before any replicate, naming the scheme to use instead
+expect_rc 1 "the residual bootstrap needs finite residuals of the point estimate on the data" \
+  -- "$SSOC" sweep "$TMP/edge.ini" --set "fit.params=$SSOC_SOURCE_DIR/tests/badinput/params_overflow.json" \
+  --set bootstrap.scheme=residual -o "$TMP/ovf2.h5" -q
+[ ! -e "$TMP/ovf2.h5" ] && ok || bad "a refused sweep left $TMP/ovf2.h5"
 if [ -e "$TMP/ovf.h5.partial" ]; then
   done_flags=$(h5dump -A 0 -d /progress/done "$TMP/ovf.h5.partial" | sed -n '/DATA {/,/}/p' | sed 's/([0-9,]*)://' |
     grep -o '[0-9]*' | sort -u | tr '\n' ' ')
@@ -120,7 +126,7 @@ if [ -z "${ASAN_OPTIONS:-}" ] && ! ldd "$SSOC" 2>/dev/null | grep -q libasan; th
       bad "$label: exit $rc: $(cat "$TMP/mem.err")"
     fi
   }
-  mem_refused "huge B" "per rank (B = 3000000 replicates: 771 MB;" \
+  mem_refused "huge B" "per rank (B = 3000000 replicates: 843 MB;" \
     --set bootstrap.B=3000000 --set bootstrap.interval=percentile
   mem_refused "huge grid" "grid 10000 x 10000 x 1:" --set grid.x=0.6:0.8:10000 --set grid.rho=1.3:2.2:10000 --set grid.T=500
   # the same limit leaves room for an ordinary sweep

@@ -24,7 +24,7 @@ print(repr(f["x"][x]), repr(f["rho"][r]), repr(f["T"][t]), repr(f["sigma/best"][
   expect_num "$s" "$p" 1e-12 "best vs ssoc predict at x=$x rho=$rho T=$T"
 done
 src=$("$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r"); print(f["fit/params"].attrs["source"], list(f["fit/params"].attrs["fixed"]))' "$TMP/pub.h5")
-[ "$src" = "published [0, 0, 1, 1, 0, 0, 0, 0]" ] && ok || bad "published source/fixed attrs: $src"
+[ "$src" = "published [0, 0, 1, 1, 0, 0, 0, 0, 1]" ] && ok || bad "published source/fixed attrs: $src"
 
 # --- params = FILE.json from ssoc fit -o (v_c fixed there, so exactly 0.125 in every replicate too)
 "$SSOC" fit "$DATA" --fix v_c=0.125 -o "$TMP/p.json" >/dev/null 2>&1 || bad "ssoc fit -o failed"

@@ -87,7 +87,7 @@ PY
 python3 - "$TMP/b.json" "$TMP/bp.json" <<'PY' && ok || bad "bands"
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
-assert a["band"]["B"] == 40 and a["band"]["interval"] == "percentile" and b["parameters"]["kind"] == "file"
+assert a["band"]["B"] == 40 and a["band"]["interval"] == "expanded" and b["parameters"]["kind"] == "file"
 for ra, rb in zip(a["rows"], b["rows"]):
     assert ra["band"]["lo"] < ra["band"]["median"] < ra["band"]["hi"]
     assert ra["band"]["inside"] == (ra["band"]["lo"] <= ra["sigma_obs_S_cm"] <= ra["band"]["hi"])
@@ -97,7 +97,10 @@ assert a["summary"]["n_inside_band"] == sum(r["band"]["inside"] for r in a["rows
 assert "bootstrap bands" in a["summary"]["sentence"]
 PY
 expect_rc 0 "inside the 95% bands:" -- "$SSOC" validate "$EXT" --data "$DATA" --boot 20
-expect_rc 0 "parameters: three-stage fit to" -- "$SSOC" validate "$EXT" --data "$DATA" --fix n_H=3
+expect_rc 0 "parameters: joint fit to" -- "$SSOC" validate "$EXT" --data "$DATA" --fix n_H=3
+expect_rc 0 "parameters: staged fit to" -- "$SSOC" validate "$EXT" --data "$DATA" --method staged
+"$SSOC" validate "$EXT" --data "$DATA" --method staged --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["parameters"]["method"] == "staged"' &&
+  ok || bad "validate --json names the method"
 
 # --- optional Ea column absent; other columns ignored
 printf '# no Ea\nsigma,T,x,rho,source\n2.2e-3,500,0.70,1.70,a\n1e-3,500,0.72,1.66,b\n' >"$TMP/noea.csv"
@@ -111,7 +114,7 @@ expect_rc 2 "--json and --csv exclude each other" -- "$SSOC" validate "$EXT" --j
 expect_rc 2 "--params and --data exclude each other" -- "$SSOC" validate "$EXT" --params published --data "$DATA"
 expect_rc 2 "bootstrap options need --data" -- "$SSOC" validate "$EXT" --boot 10
 expect_rc 2 "bootstrap options need --data" -- "$SSOC" validate "$EXT" --params published --seed 3
-expect_rc 2 "--fix and --d-crit apply only" -- "$SSOC" validate "$EXT" --fix v_c=0.1
+expect_rc 2 "--fix, --method and --d-crit apply only" -- "$SSOC" validate "$EXT" --fix v_c=0.1
 expect_rc 2 "option --boot" -- "$SSOC" validate "$EXT" --data "$DATA" --boot 1
 expect_rc 2 "needs a value" -- "$SSOC" validate "$EXT" --params
 expect_rc 2 "option --fix: 'v_c'" -- "$SSOC" validate "$EXT" --data "$DATA" --fix v_c

@@ -77,13 +77,22 @@ static ssoc_dataset *fragile(void)
     return d;
 }
 
+/* Row resampling within regimes: the scheme the tests up to the residual section pin. */
 static ssoc_boot_opts opts_with(size_t B, uint64_t seed)
 {
     ssoc_boot_opts o;
     ssoc_boot_opts_default(&o);
     o.B = B;
     o.seed = seed;
+    o.scheme = SSOC_BOOT_STRATIFIED;
     return o;
+}
+
+/* The staged estimator: the tests of failure counting predict which resamples stage 2 refuses. */
+static void staged_opts(ssoc_fit_opts *fo)
+{
+    ssoc_fit_opts_default(fo);
+    fo->method = SSOC_FIT_STAGED;
 }
 
 static ssoc_params point_fit(const ssoc_dataset *d, const ssoc_fit_opts *fo)
@@ -205,9 +214,11 @@ Test(boot_opts, defaults_and_checks)
     ssoc_boot_opts_default(&o);
     cr_assert_eq(o.B, SSOC_BOOT_B_DEFAULT);
     cr_assert_eq(o.seed, SSOC_BOOT_SEED_DEFAULT);
-    cr_assert_eq(o.scheme, SSOC_BOOT_STRATIFIED);
+    cr_assert_eq(o.scheme, SSOC_BOOT_SCHEME_DEFAULT);
+    cr_assert_eq(o.scheme, SSOC_BOOT_RESIDUAL);
     cr_assert_eq(o.confidence, 0.95);
-    cr_assert_eq(o.interval, SSOC_CI_PERCENTILE);
+    cr_assert_eq(o.interval, SSOC_BOOT_INTERVAL_DEFAULT);
+    cr_assert_eq(o.interval, SSOC_CI_EXPANDED);
     ssoc_error err = {0};
     cr_assert_eq(ssoc_boot_opts_check(&o, &err), SSOC_OK);
     ssoc_boot_opts b = o;
@@ -244,7 +255,8 @@ Test(boot_opts, scheme_and_interval_names_round_trip_exact_spelling_only)
 {
     static const struct { int interval; const char *name; int value; } good[] = {
         {0, "stratified", SSOC_BOOT_STRATIFIED}, {0, "case", SSOC_BOOT_CASE},
-        {1, "percentile", SSOC_CI_PERCENTILE},   {1, "bca", SSOC_CI_BCA}};
+        {0, "residual", SSOC_BOOT_RESIDUAL},     {1, "percentile", SSOC_CI_PERCENTILE},
+        {1, "bca", SSOC_CI_BCA}};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; ++i) {
         int v = 7;
         cr_assert_eq(parse_name(good[i].interval, good[i].name, &v), 0, "'%s'", good[i].name);
@@ -255,7 +267,7 @@ Test(boot_opts, scheme_and_interval_names_round_trip_exact_spelling_only)
     }
     /* Exact spelling only, NULL refused, and a failed parse leaves the value alone. */
     static const struct { int interval; const char *name; } bad[] = {
-        {0, "Case"}, {0, "case "}, {0, "strat"}, {0, ""}, {0, "bca"},  {0, NULL},
+        {0, "Case"}, {0, "case "}, {0, "strat"}, {0, ""}, {0, "bca"},  {0, NULL}, {0, "residuals"},
         {1, "BCa"},  {1, "bca "},  {1, "percent"}, {1, ""}, {1, "case"}, {1, NULL}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
         int v = 1;
@@ -298,8 +310,9 @@ Test(summarise, bands_se_corr_fixed_and_failed_rows)
 {
     enum { B = 41 };
     ssoc_boot_result *r = ssoc_boot_result_alloc(B, 0);
+    r->opts.interval = SSOC_CI_PERCENTILE;
     r->opts.confidence = 0.9;
-    r->fixed_mask = 1u << SSOC_P_NH;
+    r->fixed_mask = (1u << SSOC_P_NH) | (1u << SSOC_P_LNA);
     for (int j = 0; j < SSOC_NPARAM; ++j)
         r->point[j] = ssoc_params_published.p[j];
     r->point[SSOC_NPARAM] = ssoc_params_vf_star(&ssoc_params_published);
@@ -331,8 +344,9 @@ Test(summarise, bands_se_corr_fixed_and_failed_rows)
                                            : -r->table[b * SSOC_NPARAM + SSOC_P_BETA2] /
                                                  (2.0 * r->table[b * SSOC_NPARAM + SSOC_P_BETA3]);
         cr_assert_eq(m, 37);
-        if (j == SSOC_P_NH) {
-            cr_assert(r->lo[j] == 3.0 && r->hi[j] == 3.0 && r->median[j] == 3.0 && r->se[j] == 0.0);
+        if (j == SSOC_P_NH || j == SSOC_P_LNA) {
+            const double v = ssoc_params_published.p[j];
+            cr_assert(r->lo[j] == v && r->hi[j] == v && r->median[j] == v && r->se[j] == 0.0);
             continue;
         }
         cr_assert_leq(tu_rel(r->se[j], sd_by_hand(col, m)), 1e-12, "band %d", j);
@@ -347,10 +361,11 @@ Test(summarise, bands_se_corr_fixed_and_failed_rows)
     cr_assert_leq(fabs(r->corr[SSOC_P_E0 * P + SSOC_P_BETA2] + 1.0), 1e-12);
     for (int i = 0; i < P; ++i) {
         cr_assert(isnan(r->corr[i * P + SSOC_P_NH]) && isnan(r->corr[SSOC_P_NH * P + i]));
-        if (i != SSOC_P_NH)
+        cr_assert(isnan(r->corr[i * P + SSOC_P_LNA]) && isnan(r->corr[SSOC_P_LNA * P + i]));
+        if (i != SSOC_P_NH && i != SSOC_P_LNA)
             cr_assert_eq(r->corr[i * P + i], 1.0);
         for (int k = 0; k < P; ++k)
-            if (i != SSOC_P_NH && k != SSOC_P_NH)
+            if (i != SSOC_P_NH && k != SSOC_P_NH && i != SSOC_P_LNA && k != SSOC_P_LNA)
                 cr_assert(fabs(r->corr[i * P + k]) <= 1.0 + 1e-15 && r->corr[i * P + k] == r->corr[k * P + i]);
     }
     ssoc_boot_result_free(r);
@@ -360,6 +375,7 @@ Test(summarise, error_paths)
 {
     ssoc_error err = {0};
     ssoc_boot_result *r = ssoc_boot_result_alloc(4, 0);
+    r->opts.interval = SSOC_CI_PERCENTILE;
     for (int j = 0; j < SSOC_NBAND; ++j)
         r->point[j] = 1.0;
     /* one success only */
@@ -399,16 +415,16 @@ Test(boot_fit, table_identical_at_1_and_2_threads)
 {
     ssoc_dataset *d = shipped();
     ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
+    staged_opts(&fo);
     ssoc_boot_opts o = opts_with(300, 2026);
     double *t1 = malloc(300 * SSOC_NPARAM * sizeof *t1), *t2 = malloc(300 * SSOC_NPARAM * sizeof *t2);
     unsigned char ok1[300], ok2[300];
     ssoc_error err = {0};
     omp_set_num_threads(1);
-    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, 300, t1, ok1, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &ssoc_params_published, &o, 0, 300, t1, ok1, &err), SSOC_OK, "%s", err.msg);
     omp_set_num_threads(2);
     cr_assert_eq(omp_get_max_threads(), 2);
-    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, 300, t2, ok2, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &ssoc_params_published, &o, 0, 300, t2, ok2, &err), SSOC_OK, "%s", err.msg);
     cr_assert(memcmp(ok1, ok2, sizeof ok1) == 0);
     cr_assert(memcmp(t1, t2, 300 * SSOC_NPARAM * sizeof *t1) == 0, "replicate tables differ between 1 and 2 threads");
     /* Something was actually fitted, and the replicates differ from each other. */
@@ -426,15 +442,15 @@ Test(boot_fit, split_independence)
 {
     ssoc_dataset *d = shipped();
     ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
+    staged_opts(&fo);
     enum { B = 120, K = 37 };
     ssoc_boot_opts o = opts_with(B, 7);
     double whole[B * SSOC_NPARAM], parts[B * SSOC_NPARAM];
     unsigned char okw[B], okp[B];
     ssoc_error err = {0};
-    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, B, whole, okw, &err), SSOC_OK, "%s", err.msg);
-    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, K, B, parts + K * SSOC_NPARAM, okp + K, &err), SSOC_OK);
-    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 0, K, parts, okp, &err), SSOC_OK);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &ssoc_params_published, &o, 0, B, whole, okw, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &ssoc_params_published, &o, K, B, parts + K * SSOC_NPARAM, okp + K, &err), SSOC_OK);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &ssoc_params_published, &o, 0, K, parts, okp, &err), SSOC_OK);
     cr_assert(memcmp(okw, okp, sizeof okw) == 0);
     cr_assert(memcmp(whole, parts, sizeof whole) == 0);
     /* Each replicate equals a serial fit of its own resample. */
@@ -450,11 +466,11 @@ Test(boot_fit, split_independence)
             cr_assert(memcmp(res.params.p, whole + b * SSOC_NPARAM, sizeof res.params.p) == 0, "b=%zu", b);
     }
     /* Error paths of the range call. */
-    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &o, 5, 4, whole, okw, &err), SSOC_EINVAL);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &ssoc_params_published, &o, 5, 4, whole, okw, &err), SSOC_EINVAL);
     cr_assert(strstr(err.msg, "reversed"), "%s", err.msg);
     ssoc_boot_opts bad = o;
     bad.B = 0;
-    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &bad, 0, 4, whole, okw, &err), SSOC_EINVAL);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &ssoc_params_published, &bad, 0, 4, whole, okw, &err), SSOC_EINVAL);
     ssoc_dataset_free(rep);
     ssoc_dataset_free(d);
 }
@@ -463,7 +479,7 @@ Test(boot_fit, failures_counted_exactly_and_thread_independent)
 {
     ssoc_dataset *d = fragile();
     ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
+    staged_opts(&fo);
     ssoc_params point = point_fit(d, &fo);
     /* The SCC rows are the published model's and there are 3 SCC points at 2 distinct v_f:
      * stage 2 recovers the published gating (only v_c and n_H are tested: the PCC rows are the
@@ -534,7 +550,7 @@ Test(boot_run, too_few_successes_is_a_fit_error)
     d->n = 15; /* drop the third SCC row */
     ssoc_dataset_count_regimes(d);
     ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
+    staged_opts(&fo);
     ssoc_params p = ssoc_params_published;
     ssoc_boot_opts o = opts_with(20, 1);
     ssoc_boot_result *r = (ssoc_boot_result *)&o; /* must be reset to NULL on failure */
@@ -558,7 +574,7 @@ static void check_bands_on_shipped(ssoc_ci_method method, unsigned fixed_mask)
 {
     ssoc_dataset *d = shipped();
     ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
+    staged_opts(&fo);
     ssoc_error err = {0};
     for (int j = 0; j < SSOC_NPARAM; ++j)
         if ((fixed_mask >> j) & 1u)
@@ -569,7 +585,7 @@ static void check_bands_on_shipped(ssoc_ci_method method, unsigned fixed_mask)
     ssoc_boot_result *r = NULL;
     cr_assert_eq(ssoc_boot_run(d, &fo, &point, &o, &r, &err), SSOC_OK, "%s", err.msg);
     cr_assert_eq(r->B, 999);
-    cr_assert_eq(r->fixed_mask, fixed_mask);
+    cr_assert_eq(r->fixed_mask, fixed_mask | (1u << SSOC_P_LNA), "ln A is held at 0 by default");
     cr_assert_lt(r->n_failed, 50, "%zu failed; first: %s", r->n_failed, r->first_failure);
     cr_assert_eq(r->n_jack, method == SSOC_CI_BCA ? 23u : 0u);
     double *col = malloc(999 * sizeof *col);
@@ -578,7 +594,7 @@ static void check_bands_on_shipped(ssoc_ci_method method, unsigned fixed_mask)
         cr_assert_eq(r->point[j], pt);
         cr_assert(r->lo[j] <= pt && pt <= r->hi[j], "%s: %g not in [%g, %g]",
                   j < SSOC_NPARAM ? ssoc_param_name(j) : "vf_star", pt, r->lo[j], r->hi[j]);
-        const int fixed = j < SSOC_NPARAM ? (fixed_mask >> j) & 1u : 0;
+        const int fixed = j < SSOC_NPARAM ? ((fixed_mask | (1u << SSOC_P_LNA)) >> j) & 1u : 0;
         if (fixed) {
             cr_assert(r->lo[j] == pt && r->hi[j] == pt && r->se[j] == 0.0);
             for (int k = 0; k < SSOC_NPARAM; ++k)
@@ -769,4 +785,269 @@ Test(sigma_band, error_paths)
     cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, NAN, NULL, &b, &err), SSOC_EINVAL);
     cr_assert(strstr(err.msg, "finite point estimate"), "%s", err.msg);
     ssoc_boot_result_free(r);
+}
+
+/* ---------------------------------------------------------------- the residual scheme */
+
+static ssoc_params joint_point(const ssoc_dataset *d, ssoc_fit_opts *fo)
+{
+    ssoc_fit_opts_default(fo);
+    cr_assert_eq(fo->method, SSOC_FIT_JOINT);
+    return point_fit(d, fo);
+}
+
+/* The default bootstrap (joint fit, residual scheme, expanded interval) of `d` with B replicates:
+ * the fit options and the point estimate into *fo and *p. */
+static ssoc_boot_result *default_boot(const ssoc_dataset *d, ssoc_fit_opts *fo, ssoc_params *p, size_t B)
+{
+    *p = joint_point(d, fo);
+    ssoc_boot_opts o;
+    ssoc_boot_opts_default(&o);
+    o.B = B;
+    ssoc_boot_result *r = NULL;
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_run(d, fo, p, &o, &r, &err), SSOC_OK, "%s", err.msg);
+    return r;
+}
+
+Test(residual, pool_is_leverage_adjusted_and_centred_per_block)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_params p = joint_point(d, &fo);
+    double adj[46], r[46], h[46];
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_residual_pool(d, &p, fo.fixed_mask, adj, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(ssoc_fit_residuals(d, &p, fo.fixed_mask, r, h, &err), SSOC_OK);
+    for (int blk = 0; blk < 2; ++blk) {
+        double mean = 0.0, sum = 0.0;
+        for (int i = 0; i < 23; ++i)
+            mean += r[blk * 23 + i] / sqrt(1.0 - h[blk * 23 + i]);
+        mean /= 23.0;
+        for (int i = 0; i < 23; ++i) {
+            const int k = blk * 23 + i;
+            cr_expect(fabs(adj[k] - (r[k] / sqrt(1.0 - h[k]) - mean)) < 1e-14, "pool %d", k);
+            sum += adj[k];
+        }
+        cr_expect(fabs(sum) < 1e-13, "block %d sums to %g", blk, sum);
+    }
+    /* leverage-adjusted residuals are larger than the raw ones on average: sum h = 8 */
+    double s_raw = 0.0, s_adj = 0.0;
+    for (int k = 0; k < 46; ++k)
+        s_raw += r[k] * r[k], s_adj += adj[k] * adj[k];
+    cr_expect(s_adj > s_raw * 1.05, "%g vs %g", s_adj, s_raw);
+    cr_expect_eq(ssoc_boot_residual_pool(d, NULL, 0u, adj, &err), SSOC_EINVAL);
+    ssoc_dataset_free(d);
+}
+
+Test(residual, replicate_is_the_fit_of_fitted_values_plus_drawn_residual_pairs)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_params p = joint_point(d, &fo);
+    enum { B = 60, K = 23 };
+    ssoc_boot_opts o;
+    ssoc_boot_opts_default(&o);
+    o.B = B;
+    o.seed = 99;
+    double whole[B * SSOC_NPARAM], parts[B * SSOC_NPARAM];
+    unsigned char okw[B], okp[B];
+    ssoc_error err = {0};
+    omp_set_num_threads(2);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &p, &o, 0, B, whole, okw, &err), SSOC_OK, "%s", err.msg);
+    omp_set_num_threads(1);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &p, &o, K, B, parts + K * SSOC_NPARAM, okp + K, &err), SSOC_OK);
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, &p, &o, 0, K, parts, okp, &err), SSOC_OK);
+    omp_set_num_threads(2);
+    cr_assert(memcmp(okw, okp, sizeof okw) == 0 && memcmp(whole, parts, sizeof whole) == 0);
+    /* by hand: replicate b is the joint fit, started at the staged fit and at p, of the data
+     * ln D_k = ln D_fit,k + a_D[j_k], ln sigma_k = ln sigma_fit,k + a_sigma[j_k] */
+    double adj[46], r[46];
+    cr_assert_eq(ssoc_boot_residual_pool(d, &p, fo.fixed_mask, adj, &err), SSOC_OK);
+    cr_assert_eq(ssoc_fit_residuals(d, &p, fo.fixed_mask, r, NULL, &err), SSOC_OK);
+    size_t idx[23];
+    ssoc_dataset *rep = shipped();
+    ssoc_fit_opts f2 = fo;
+    f2.has_joint_start = 1;
+    f2.joint_start = p;
+    size_t n_ok = 0;
+    for (size_t b = 0; b < B; b += 7) {
+        cr_assert_eq(ssoc_boot_resample(d, &o, b, idx, &err), SSOC_OK);
+        for (int k = 0; k < 23; ++k) {
+            cr_assert(idx[k] < 23);
+            rep->D_hop_cm2_s[k] = exp(log(d->D_hop_cm2_s[k]) - r[k] + adj[idx[k]]);
+            rep->sigma_S_cm[k] = exp(log(d->sigma_S_cm[k]) - r[23 + k] + adj[23 + idx[k]]);
+        }
+        ssoc_fit_result res;
+        ssoc_status st = ssoc_fit_run(rep, &f2, &res, &err);
+        cr_assert_eq(st == SSOC_OK, okw[b] == 1, "b=%zu", b);
+        if (st == SSOC_OK) {
+            ++n_ok;
+            cr_assert(memcmp(res.params.p, whole + b * SSOC_NPARAM, sizeof res.params.p) == 0, "b=%zu", b);
+        }
+    }
+    cr_expect(n_ok >= 8, "%zu", n_ok);
+    /* the draws differ between replicates and depend on the seed */
+    size_t i0[23], i1[23];
+    ssoc_boot_resample(d, &o, 0, i0, NULL);
+    ssoc_boot_resample(d, &o, 1, i1, NULL);
+    cr_expect(memcmp(i0, i1, sizeof i0) != 0);
+    /* the residual scheme needs the point estimate */
+    cr_assert_eq(ssoc_boot_fit_range(d, &fo, NULL, &o, 0, 2, whole, okw, &err), SSOC_EINVAL);
+    ssoc_dataset_free(rep);
+    ssoc_dataset_free(d);
+}
+
+Test(residual, run_keeps_the_pool_and_bands_contain_the_point)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_params p;
+    ssoc_error err = {0};
+    ssoc_boot_result *r = default_boot(d, &fo, &p, 400);
+    cr_assert_eq(r->n_failed, 0);
+    cr_assert(r->resid && r->n_resid == 23);
+    double adj[46];
+    cr_assert_eq(ssoc_boot_residual_pool(d, &p, fo.fixed_mask, adj, &err), SSOC_OK);
+    cr_expect(memcmp(adj, r->resid, sizeof adj) == 0);
+    for (int j = 0; j < SSOC_P_LNA; ++j)
+        cr_expect(r->lo[j] < p.p[j] && p.p[j] < r->hi[j], "%s: %g not in [%g, %g]", ssoc_param_name(j), p.p[j],
+                  r->lo[j], r->hi[j]);
+    ssoc_boot_result_free(r);
+    ssoc_dataset_free(d);
+}
+
+/* ---------------------------------------------------------------- prediction bands */
+
+Test(prediction, terms_are_pure_and_scheme_independent_draws_from_the_sigma_block)
+{
+    ssoc_boot_result *r = replicates(40, 0);
+    double e[40], e2[40];
+    ssoc_error err = {0};
+    cr_assert_eq(ssoc_boot_pred_terms(r, e, &err), SSOC_EINVAL);
+    cr_assert(strstr(err.msg, "residual pool"), "%s", err.msg);
+    ssoc_dataset *d = shipped();
+    memcpy(r->point, ssoc_params_published.p, sizeof ssoc_params_published.p);
+    r->fixed_mask = 1u << SSOC_P_LNA;
+    cr_assert_eq(ssoc_boot_attach_residuals(r, d, &err), SSOC_OK, "%s", err.msg);
+    cr_assert_eq(ssoc_boot_pred_terms(r, e, &err), SSOC_OK);
+    size_t distinct = 0;
+    for (size_t b = 0; b < 40; ++b) {
+        int found = 0;
+        for (int k = 0; k < 23; ++k)
+            found |= e[b] == r->resid[23 + k];
+        cr_expect(found, "term %zu is not a sigma-block residual", b);
+        distinct += b > 0 && e[b] != e[b - 1];
+    }
+    cr_expect(distinct > 20, "%zu", distinct);
+    r->opts.scheme = SSOC_BOOT_STRATIFIED;
+    cr_assert_eq(ssoc_boot_pred_terms(r, e2, &err), SSOC_OK);
+    cr_expect(memcmp(e, e2, sizeof e) == 0, "the scheme does not enter the prediction draws");
+    /* a shorter table gives the first terms of the longer one: pure in (seed, b) */
+    r->B = 17;
+    cr_assert_eq(ssoc_boot_pred_terms(r, e2, &err), SSOC_OK);
+    cr_expect(memcmp(e, e2, 17 * sizeof *e) == 0);
+    r->B = 40;
+    r->opts.seed += 1;
+    cr_assert_eq(ssoc_boot_pred_terms(r, e2, &err), SSOC_OK);
+    cr_expect(memcmp(e, e2, sizeof e) != 0);
+    ssoc_boot_result_free(r);
+    ssoc_dataset_free(d);
+}
+
+Test(prediction, band_is_the_percentile_of_replicate_sigma_times_its_term)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_params p;
+    ssoc_error err = {0};
+    ssoc_boot_result *r = default_boot(d, &fo, &p, 300);
+    const double x = 0.75, rho = 1.73, T = 500.0;
+    ssoc_sigma_band pb, cb;
+    cr_assert_eq(ssoc_boot_sigma_pred_band(r, x, rho, T, NULL, &pb, &err), SSOC_OK, "%s", err.msg);
+    ssoc_layers L;
+    ssoc_model_eval(&p, x, rho, T, &L);
+    cr_assert_eq(ssoc_boot_sigma_band(r, x, rho, T, L.sigma_S_cm, NULL, &cb, &err), SSOC_OK);
+    cr_expect(pb.lo < cb.lo && cb.hi < pb.hi, "prediction [%g, %g] inside confidence [%g, %g]", pb.lo, pb.hi, cb.lo,
+              cb.hi);
+    cr_expect(pb.method == SSOC_CI_EXPANDED && pb.used == 300, "the default bands are expanded, so is this one");
+    /* by hand */
+    double e[300], v[300];
+    cr_assert_eq(ssoc_boot_pred_terms(r, e, &err), SSOC_OK);
+    size_t m = 0;
+    for (size_t b = 0; b < r->B; ++b)
+        v[m++] = sigma_of_row(r->table, b, x, rho, T) * exp(e[b]);
+    double lo, hi, med;
+    cr_assert_eq(ssoc_ci_compute(v, m, NAN, NULL, 0, ssoc_boot_band_level(r), SSOC_CI_PERCENTILE, &lo, &hi, &med,
+                                 &err),
+                 SSOC_OK);
+    cr_expect(lo == pb.lo && hi == pb.hi && med == pb.median);
+    cr_expect(ssoc_boot_band_level(r) > 0.955);
+    /* the 6.4 mS/cm point lies outside its 95% confidence band but inside the prediction band */
+    cr_expect(6.4e-3 > cb.hi && 6.4e-3 < pb.hi, "confidence hi %g, prediction hi %g", cb.hi, pb.hi);
+    /* fewer than 2 usable replicates */
+    memset(r->ok, 0, r->B);
+    r->ok[0] = 1;
+    cr_expect_eq(ssoc_boot_sigma_pred_band(r, x, rho, T, NULL, &pb, &err), SSOC_EFIT);
+    cr_expect(pb.used == 1);
+    ssoc_boot_result_free(r);
+    ssoc_dataset_free(d);
+}
+
+/* ---------------------------------------------------------------- the expanded interval */
+
+Test(expanded, dof_and_bands_are_the_percentile_ones_at_the_expanded_level)
+{
+    ssoc_dataset *d = shipped();
+    ssoc_fit_opts fo;
+    ssoc_params p;
+    ssoc_error err = {0};
+    ssoc_boot_result *r = default_boot(d, &fo, &p, 300);
+    /* dof: the smaller block's n - sum of leverages */
+    double res[46], h[46], sD = 0.0, sS = 0.0;
+    cr_assert_eq(ssoc_fit_residuals(d, &p, fo.fixed_mask, res, h, &err), SSOC_OK);
+    for (int i = 0; i < 23; ++i)
+        sD += h[i], sS += h[23 + i];
+    cr_expect(fabs(r->dof - fmin(23.0 - sD, 23.0 - sS)) < 1e-12, "dof %g", r->dof);
+    cr_expect(r->dof > 15.0 && r->dof < 23.0, "dof %g", r->dof);
+    const double level = ssoc_boot_band_level(r);
+    cr_expect(level == ssoc_ci_expanded_level(0.95, r->dof) && level > 0.955);
+    cr_expect(ssoc_boot_band_method(r) == SSOC_CI_EXPANDED);
+    /* the same table summarised as percentile gives narrower bands */
+    double lo[SSOC_NBAND], hi[SSOC_NBAND];
+    memcpy(lo, r->lo, sizeof lo);
+    memcpy(hi, r->hi, sizeof hi);
+    r->opts.interval = SSOC_CI_PERCENTILE;
+    cr_assert_eq(ssoc_boot_summarise(r, &err), SSOC_OK);
+    for (int j = 0; j < SSOC_P_LNA; ++j) /* ln A is held fixed */
+        cr_expect(lo[j] <= r->lo[j] && r->hi[j] <= hi[j] && (lo[j] < r->lo[j] || r->hi[j] < hi[j]), "%s",
+                  ssoc_param_name(j));
+    /* by hand for one parameter: percentile at the expanded level */
+    double v[300];
+    size_t m = 0;
+    for (size_t b = 0; b < r->B; ++b)
+        if (r->ok[b])
+            v[m++] = r->table[b * SSOC_NPARAM + SSOC_P_E0];
+    double l2, h2;
+    cr_assert_eq(ssoc_ci_compute(v, m, p.p[SSOC_P_E0], NULL, 0, level, SSOC_CI_PERCENTILE, &l2, &h2, NULL, &err),
+                 SSOC_OK);
+    cr_expect(l2 == lo[SSOC_P_E0] && h2 == hi[SSOC_P_E0]);
+    /* the sigma band too */
+    r->opts.interval = SSOC_CI_EXPANDED;
+    ssoc_layers L;
+    ssoc_model_eval(&p, 0.7, 1.8, 500.0, &L);
+    ssoc_sigma_band ex, pc;
+    cr_assert_eq(ssoc_boot_sigma_band(r, 0.7, 1.8, 500.0, L.sigma_S_cm, NULL, &ex, &err), SSOC_OK);
+    cr_expect(ex.method == SSOC_CI_EXPANDED);
+    r->opts.interval = SSOC_CI_PERCENTILE;
+    cr_assert_eq(ssoc_boot_sigma_band(r, 0.7, 1.8, 500.0, L.sigma_S_cm, NULL, &pc, &err), SSOC_OK);
+    cr_expect(ex.lo < pc.lo && pc.hi < ex.hi);
+    /* without dof (a file that lacks it) an expanded band falls back to percentile; summarise refuses */
+    r->opts.interval = SSOC_CI_EXPANDED;
+    r->dof = NAN;
+    cr_expect(ssoc_boot_band_method(r) == SSOC_CI_PERCENTILE && ssoc_boot_band_level(r) == 0.95);
+    cr_expect_eq(ssoc_boot_summarise(r, &err), SSOC_EINVAL);
+    cr_expect(strstr(err.msg, "degrees of freedom"), "%s", err.msg);
+    ssoc_boot_result_free(r);
+    ssoc_dataset_free(d);
 }

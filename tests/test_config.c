@@ -16,8 +16,7 @@ static const char *cfg(const char *body)
     static char text[8192];
     strcpy(datapath, tu_src("data/kim2026_lps_aimd_500K.csv"));
     snprintf(text, sizeof text, "%s", body);
-    char *mark = strstr(text, "@DATA@");
-    if (mark) {
+    for (char *mark = strstr(text, "@DATA@"); mark; mark = strstr(mark, "@DATA@")) {
         char rest[8192];
         snprintf(rest, sizeof rest, "%s", mark + 6);
         snprintf(mark, sizeof text - (size_t)(mark - text), "%s%s", datapath, rest);
@@ -39,10 +38,14 @@ Test(config, shipped_default)
     cr_expect_eq(c.params, SSOC_PARAMS_FIT);
     cr_expect_eq(c.fixed_mask, 0u);
     cr_expect_eq(c.seed, 20260522u);
-    cr_expect_eq(c.scheme, SSOC_BOOT_STRATIFIED);
-    cr_expect_eq(c.interval, SSOC_CI_PERCENTILE);
+    cr_expect_eq(c.scheme, SSOC_BOOT_RESIDUAL);
+    cr_expect_eq(c.method, SSOC_FIT_JOINT);
+    cr_expect(c.method_set, "configs/default.ini spells out method = joint");
+    cr_expect_eq(c.interval, SSOC_CI_EXPANDED);
     cr_expect(c.confidence == 0.95);
     cr_expect(!c.has_target);
+    cr_expect(strstr(c.text, "[fit]\nparams = fit\nmethod = joint\n") != NULL, "%s", c.text);
+    cr_expect(strstr(c.text, "scheme = residual\n") != NULL);
     cr_expect_str_eq(c.output_file, "default.h5");
     /* the data path is relative to the config's directory */
     cr_expect(strstr(c.data_file, "configs/../data/kim2026_lps_aimd_500K.csv") != NULL, "%s", c.data_file);
@@ -133,7 +136,10 @@ static const struct bad bad[] = {
     {"[data]\nfile = @DATA@\n[bootstrap]\nB = 99999999999\n", NULL, "[bootstrap] B: B = 99999999999 exceeds"},
     {"[data]\nfile = @DATA@\n[bootstrap]\nconfidence = 1\n", NULL, ":4: [bootstrap] confidence: '1' is not a number in (0, 1)"},
     {"[data]\nfile = @DATA@\n[bootstrap]\nconfidence = 0\n", NULL, "[bootstrap] confidence"},
-    {"[data]\nfile = @DATA@\n[bootstrap]\nscheme = bogus\n", NULL, "[bootstrap] scheme: 'bogus'"},
+    {"[data]\nfile = @DATA@\n[bootstrap]\nscheme = bogus\n", NULL, "[bootstrap] scheme: 'bogus'|residual"},
+    {"[data]\nfile = @DATA@\n[fit]\nmethod = Joint\n", NULL, ":4: [fit] method: 'Joint' is not joint or staged"},
+    {"[data]\nfile = @DATA@\n[fit]\nparams = @DATA@\nmethod = staged\n", NULL,
+     ":5: [fit] method: does not apply with a parameter file"},
     {"[data]\nfile = @DATA@\n[bootstrap]\ninterval = bc\n", NULL, "[bootstrap] interval: 'bc'"},
     {"[data]\nfile = @DATA@\n[bootstrap]\nseed = 1.5\n", NULL, "[bootstrap] seed: '1.5'"},
     {"[data]\nfile = @DATA@\n[grid]\nx = 0.8:0.6:5\n", NULL, ":4: [grid] x: '0.8:0.6:5': empty or inverted range"},

@@ -1,5 +1,7 @@
 /* The three-stage fit (SPEC section 5) against every fit number of SPEC section 8, its error
- * paths, fixed parameters, exact recovery of synthetic data, and determinism. */
+ * paths, fixed parameters, exact recovery of synthetic data, and determinism; then the joint fit
+ * (exact recovery where the staged fit is biased, fixed parameters, second start, error paths)
+ * and the joint residuals and leverages. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -56,10 +58,17 @@ static ssoc_dataset *kim_set(int (*keep)(size_t))
     return d;
 }
 
+/* The staged estimator's options: the tests up to the joint section pin the three stages. */
+static void staged_default(ssoc_fit_opts *o)
+{
+    ssoc_fit_opts_default(o);
+    o->method = SSOC_FIT_STAGED;
+}
+
 static ssoc_fit_opts opts_fixing(const char *const *names, const double *values, int k)
 {
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     for (int i = 0; i < k; ++i) {
         ssoc_error e;
         cr_assert(ssoc_fit_opts_fix(&o, names[i], values[i], &e) == SSOC_OK, "%s", e.msg);
@@ -115,7 +124,7 @@ Test(fit_spec, stage1)
 {
     ssoc_dataset *d = kim_set(NULL);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     ssoc_fit_result r;
     fit_ok(d, &o, &r);
     const double *p = r.params.p;
@@ -124,7 +133,7 @@ Test(fit_spec, stage1)
     cr_expect(tu_rel(p[SSOC_P_E0] / kT500_eV, 7.47487) < TOL_SPEC, "E0/kT = %.9g", p[SSOC_P_E0] / kT500_eV);
     cr_expect(tu_rel(p[SSOC_P_ALPHA_E] / kT500_eV, 3.78964) < TOL_SPEC, "alpha/kT = %.9g",
               p[SSOC_P_ALPHA_E] / kT500_eV);
-    cr_expect(r.fixed_mask == 0);
+    cr_expect(r.fixed_mask == 1u << SSOC_P_LNA, "ln A is held at 0 by default");
     ssoc_dataset_free(d);
 }
 
@@ -191,7 +200,7 @@ Test(fit_spec, all_free)
 {
     ssoc_dataset *d = kim_set(NULL);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     ssoc_fit_result r;
     fit_ok(d, &o, &r);
     cr_expect(tu_rel(r.params.p[SSOC_P_VC], 0.119565) < TOL_SPEC, "v_c = %.9g", r.params.p[SSOC_P_VC]);
@@ -253,7 +262,9 @@ Test(fit_fix, opts_default_and_fix_errors)
 {
     ssoc_fit_opts o;
     ssoc_fit_opts_default(&o);
-    cr_expect(o.fixed_mask == 0 && o.start.p[SSOC_P_VC] == 0.125 && o.start.p[SSOC_P_NH] == 3.0);
+    cr_expect(o.fixed_mask == 1u << SSOC_P_LNA && o.fixed.p[SSOC_P_LNA] == 0.0, "ln A held at 0");
+    cr_expect(o.start.p[SSOC_P_VC] == 0.125 && o.start.p[SSOC_P_NH] == 3.0);
+    cr_expect(o.method == SSOC_FIT_METHOD_DEFAULT && o.method == SSOC_FIT_JOINT && !o.has_joint_start);
     ssoc_error e;
     cr_expect(ssoc_fit_opts_fix(&o, "gamma", 1.0, &e) == SSOC_EINVAL);
     cr_expect(strstr(e.msg, "'gamma'") && strstr(e.msg, "E0") && strstr(e.msg, "alpha_E") && strstr(e.msg, "v_c") &&
@@ -264,9 +275,9 @@ Test(fit_fix, opts_default_and_fix_errors)
     cr_expect(ssoc_fit_opts_fix(&o, "beta1", INFINITY, &e) == SSOC_EINVAL);
     cr_expect(ssoc_fit_opts_fix(&o, "v_c", 0.0, &e) == SSOC_EINVAL && strstr(e.msg, "v_c"), "%s", e.msg);
     cr_expect(ssoc_fit_opts_fix(&o, "n_H", -1.0, &e) == SSOC_EINVAL && strstr(e.msg, "n_H"), "%s", e.msg);
-    cr_expect(o.fixed_mask == 0, "failed fixes leave the options alone");
+    cr_expect(o.fixed_mask == 1u << SSOC_P_LNA, "failed fixes leave the options alone");
     cr_expect(ssoc_fit_opts_fix(&o, "beta2", -0.5, &e) == SSOC_OK);
-    cr_expect(o.fixed_mask == 1u << SSOC_P_BETA2 && o.fixed.p[SSOC_P_BETA2] == -0.5);
+    cr_expect(o.fixed_mask == ((1u << SSOC_P_BETA2) | (1u << SSOC_P_LNA)) && o.fixed.p[SSOC_P_BETA2] == -0.5);
     cr_expect(ssoc_fit_opts_fix(&o, "beta2", 2.5, NULL) == SSOC_OK && o.fixed.p[SSOC_P_BETA2] == 2.5);
 }
 
@@ -274,18 +285,18 @@ Test(fit_fix, bad_options_rejected_by_run)
 {
     ssoc_dataset *d = kim_set(NULL);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     o.fixed_mask = 1u << SSOC_P_NH;
     o.fixed.p[SSOC_P_NH] = 0.0; /* set by hand, bypassing ssoc_fit_opts_fix */
     fit_fails(d, &o, SSOC_EINVAL, (const char *[]){"n_H", "> 0", NULL});
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     o.fixed_mask = 1u << SSOC_P_BETA0;
     o.fixed.p[SSOC_P_BETA0] = NAN;
     fit_fails(d, &o, SSOC_EINVAL, (const char *[]){"beta0", "finite", NULL});
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     o.start.p[SSOC_P_VC] = -1.0;
     fit_fails(d, &o, SSOC_EINVAL, (const char *[]){"start", "v_c", NULL});
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     o.fixed_mask = 1u << SSOC_NPARAM;
     fit_fails(d, &o, SSOC_EINVAL, (const char *[]){"mask", NULL});
     ssoc_dataset_free(d);
@@ -304,7 +315,7 @@ Test(fit_fix, stage1_skipped_when_E0_alpha_fixed)
     ssoc_fit_result r;
     fit_ok(d, &o, &r);
     cr_expect(r.params.p[SSOC_P_E0] == v[0] && r.params.p[SSOC_P_ALPHA_E] == v[1]);
-    cr_expect(r.fixed_mask == ((1u << SSOC_P_E0) | (1u << SSOC_P_ALPHA_E)));
+    cr_expect(r.fixed_mask == ((1u << SSOC_P_E0) | (1u << SSOC_P_ALPHA_E) | (1u << SSOC_P_LNA)));
     cr_expect(r.lm_iterations > 0);
     ssoc_dataset_free(d);
 }
@@ -342,7 +353,7 @@ Test(fit_fix, everything_fixed_returns_the_values_and_their_metrics)
 {
     ssoc_dataset *d = kim_set(NULL);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     for (int i = 0; i < SSOC_NPARAM; ++i)
         cr_assert(ssoc_fit_opts_fix(&o, ssoc_param_name(i), ssoc_params_published.p[i], NULL) == SSOC_OK);
     ssoc_fit_result r;
@@ -361,11 +372,11 @@ Test(fit_fix, fixing_at_the_optimum_keeps_the_optimum)
 {
     ssoc_dataset *d = kim_set(NULL);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     ssoc_fit_result all;
     fit_ok(d, &o, &all);
     for (int i = 0; i < SSOC_NPARAM; ++i) {
-        ssoc_fit_opts_default(&o);
+        staged_default(&o);
         cr_assert(ssoc_fit_opts_fix(&o, ssoc_param_name(i), all.params.p[i], NULL) == SSOC_OK);
         ssoc_fit_result r;
         fit_ok(d, &o, &r);
@@ -389,7 +400,7 @@ Test(fit_err, too_few_pcc_points)
 {
     ssoc_dataset *d = kim_set(one_pcc);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     fit_fails(d, &o, SSOC_EFIT,
               (const char *[]){KIM_PATH, "stage 1 (E0, alpha_E)", "needs at least 2 PCC points, has 1", NULL});
     /* with alpha_E fixed one PCC point is enough */
@@ -407,7 +418,7 @@ Test(fit_err, too_few_scc_points)
 {
     ssoc_dataset *d = kim_set(one_scc);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     fit_fails(d, &o, SSOC_EFIT,
               (const char *[]){KIM_PATH, "stage 2 (v_c, n_H)", "needs at least 2 SCC points, has 1", NULL});
     ssoc_dataset_free(d);
@@ -437,7 +448,7 @@ Test(fit_err, singular_stage1_all_pcc_at_one_vf_and_T)
             d->rho_g_cm3[i] = 1.95;
         }
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     fit_fails(d, &o, SSOC_EFIT, (const char *[]){KIM_PATH, "stage 1 (E0, alpha_E)", "singular", "distinct v_f", NULL});
     /* the same points at several T: still one v_f, still singular (only E0 - alpha_E v_f is determined) */
     double T = 400.0;
@@ -446,7 +457,7 @@ Test(fit_err, singular_stage1_all_pcc_at_one_vf_and_T)
             d->T_K[i] = (T += 20.0);
     fit_fails(d, &o, SSOC_EFIT, (const char *[]){"stage 1", "singular", NULL});
     /* alpha_E alone with every PCC point at v_f = 0 exactly: its column vanishes */
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     cr_assert(ssoc_fit_opts_fix(&o, "E0", 0.3, NULL) == SSOC_OK);
     for (size_t i = 0; i < d->n; ++i)
         if (d->regime[i] == SSOC_REGIME_PCC)
@@ -469,7 +480,7 @@ Test(fit_err, singular_stage2_one_vf)
             d->rho_g_cm3[i] = 1.55;
         }
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     fit_fails(d, &o, SSOC_EFIT, (const char *[]){KIM_PATH, "stage 2 (v_c, n_H)", "singular", "2 distinct v_f > 0", NULL});
     /* SCC points that are all compressed (v_f <= 0): the gating never acts */
     for (size_t i = 0; i < d->n; ++i)
@@ -477,7 +488,7 @@ Test(fit_err, singular_stage2_one_vf)
             d->rho_g_cm3[i] = 2.0;
     cr_assert(ssoc_fit_opts_fix(&o, "n_H", 3.0, NULL) == SSOC_OK);
     fit_fails(d, &o, SSOC_EFIT, (const char *[]){"stage 2 (v_c)", "singular", "v_f > 0", NULL});
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     cr_assert(ssoc_fit_opts_fix(&o, "v_c", 0.125, NULL) == SSOC_OK);
     fit_fails(d, &o, SSOC_EFIT, (const char *[]){"stage 2 (n_H)", "singular", NULL});
     ssoc_dataset_free(d);
@@ -488,7 +499,7 @@ Test(fit_err, stage2_runs_off)
     /* SCC points faster than the ungated model: only p_active -> 1 (v_c -> infinity) fits them */
     ssoc_dataset *d = kim_set(NULL);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     ssoc_fit_result r;
     fit_ok(d, &o, &r);
     for (size_t i = 0; i < d->n; ++i)
@@ -507,7 +518,7 @@ Test(fit_err, singular_stage3_all_x_equal)
     for (size_t i = 0; i < d->n; ++i)
         d->x[i] = 0.714;
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     fit_fails(d, &o, SSOC_EFIT,
               (const char *[]){KIM_PATH, "stage 3 (beta0, beta1, beta2, beta3)", "singular", "one x", NULL});
     /* with beta1 fixed, the remaining columns (1, v_f, v_f^2) are fine */
@@ -531,12 +542,12 @@ Test(fit_err, invalid_points_are_data_errors)
         double *cols[] = {d->x, d->rho_g_cm3, d->T_K, d->D_hop_cm2_s, d->sigma_S_cm};
         cols[bad[k].col][7] = bad[k].v; /* row 7 is line 22 of the file */
         ssoc_fit_opts o;
-        ssoc_fit_opts_default(&o);
+        staged_default(&o);
         fit_fails(d, &o, SSOC_EDATA, (const char *[]){KIM_PATH ":22:", bad[k].name, NULL});
         ssoc_dataset_free(d);
     }
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     ssoc_fit_result r;
     ssoc_error e;
     cr_expect(ssoc_fit_run(NULL, &o, &r, &e) == SSOC_EINVAL);
@@ -572,7 +583,7 @@ Test(fit_synthetic, exact_recovery)
     ssoc_dataset *d = synthetic(&truth);
     cr_assert(d->n == 36 && d->n_pcc == 18 && d->n_scc == 18, "%zu %zu", d->n_pcc, d->n_scc);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o); /* start v_c = 0.125, n_H = 3: not the truth */
+    staged_default(&o); /* start v_c = 0.125, n_H = 3: not the truth */
     ssoc_fit_result r;
     fit_ok(d, &o, &r);
     for (int i = 0; i < SSOC_NPARAM; ++i)
@@ -588,7 +599,7 @@ Test(fit_synthetic, start_at_the_truth_converges_at_once)
 {
     ssoc_dataset *d = synthetic(&truth);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     o.start.p[SSOC_P_VC] = truth.p[SSOC_P_VC];
     o.start.p[SSOC_P_NH] = truth.p[SSOC_P_NH];
     ssoc_fit_result r;
@@ -605,7 +616,7 @@ Test(fit_synthetic, recovery_from_far_starts)
     const double starts[][2] = {{0.05, 1.0}, {0.25, 5.0}, {0.02, 6.0}, {0.3, 1.2}, {0.125, 0.5}};
     for (size_t k = 0; k < sizeof starts / sizeof starts[0]; ++k) {
         ssoc_fit_opts o;
-        ssoc_fit_opts_default(&o);
+        staged_default(&o);
         o.start.p[SSOC_P_VC] = starts[k][0];
         o.start.p[SSOC_P_NH] = starts[k][1];
         ssoc_fit_result r;
@@ -626,7 +637,7 @@ Test(fit_synthetic, hopeless_starts_fail_cleanly_or_recover)
     const double starts[][2] = {{0.4, 8.0}, {1.0, 20.0}, {5.0, 50.0}};
     for (size_t k = 0; k < sizeof starts / sizeof starts[0]; ++k) {
         ssoc_fit_opts o;
-        ssoc_fit_opts_default(&o);
+        staged_default(&o);
         o.start.p[SSOC_P_VC] = starts[k][0];
         o.start.p[SSOC_P_NH] = starts[k][1];
         ssoc_fit_result r;
@@ -648,7 +659,7 @@ Test(fit_ws, reuse_is_bitwise_identical_to_a_fresh_fit)
 {
     ssoc_dataset *a = kim_set(NULL), *b = synthetic(&truth), *c = kim_set(one_pcc);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     ssoc_fit_result ra, rb, r;
     fit_ok(a, &o, &ra);
     fit_ok(b, &o, &rb);
@@ -675,7 +686,7 @@ Test(fit_ws, concurrent_fits_match_serial)
     enum { NREP = 64 };
     ssoc_dataset *d = kim_set(NULL);
     ssoc_fit_opts o;
-    ssoc_fit_opts_default(&o);
+    staged_default(&o);
     static ssoc_fit_result serial[NREP], par[NREP];
     static int st_s[NREP], st_p[NREP];
     size_t idx[NREP][23];
@@ -715,5 +726,316 @@ Test(fit_ws, concurrent_fits_match_serial)
         }
     }
     cr_expect(n_ok > NREP / 2, "most resamples fit (%d of %d)", n_ok, NREP);
+    ssoc_dataset_free(d);
+}
+
+/* ------------------------------------------------------------ the joint fit */
+
+Test(fit_method, names_round_trip_exact_spelling_only)
+{
+    ssoc_fit_method m = SSOC_FIT_STAGED;
+    cr_expect(ssoc_fit_method_parse("joint", &m) == 0 && m == SSOC_FIT_JOINT);
+    cr_expect(ssoc_fit_method_parse("staged", &m) == 0 && m == SSOC_FIT_STAGED);
+    const char *bad[] = {"Joint", "STAGED", "joint ", "", "three-stage", NULL};
+    for (const char **b = bad; *b; ++b) {
+        m = SSOC_FIT_JOINT;
+        cr_expect(ssoc_fit_method_parse(*b, &m) == -1 && m == SSOC_FIT_JOINT, "'%s' accepted", *b);
+    }
+    cr_expect(ssoc_fit_method_parse(NULL, &m) == -1);
+    cr_expect_str_eq(ssoc_fit_method_name(SSOC_FIT_JOINT), "joint");
+    cr_expect_str_eq(ssoc_fit_method_name(SSOC_FIT_STAGED), "staged");
+    ssoc_dataset *d = kim_set(NULL);
+    ssoc_fit_opts o;
+    ssoc_fit_opts_default(&o);
+    o.method = (ssoc_fit_method)7;
+    fit_fails(d, &o, SSOC_EINVAL, (const char *[]){"fit method", NULL});
+    ssoc_fit_opts_default(&o);
+    o.has_joint_start = 1;
+    o.joint_start = ssoc_params_published;
+    o.joint_start.p[SSOC_P_NH] = -1.0;
+    fit_fails(d, &o, SSOC_EINVAL, (const char *[]){"joint start", "n_H", NULL});
+    ssoc_dataset_free(d);
+}
+
+/* Noise-free data from the model as written at the shipped design: the six PCC points with
+ * v_f > 0 are gated, which the staged fit's stage 1 ignores. */
+static ssoc_dataset *kim_model(const ssoc_params *p)
+{
+    ssoc_dataset *d = kim_set(NULL);
+    for (size_t i = 0; i < d->n; ++i) {
+        ssoc_layers L;
+        ssoc_model_eval(p, d->x[i], d->rho_g_cm3[i], d->T_K[i], &L);
+        d->D_hop_cm2_s[i] = L.D_hop_cm2_s;
+        d->sigma_S_cm[i] = L.sigma_S_cm;
+    }
+    return d;
+}
+
+static void expect_recovered(const ssoc_params *got, const ssoc_params *want, double tol, const char *what)
+{
+    for (int i = 0; i < SSOC_NPARAM; ++i)
+        cr_expect(tu_rel(got->p[i], want->p[i]) < tol, "%s: %s = %.15g, true %.15g", what, ssoc_param_name(i),
+                  got->p[i], want->p[i]);
+}
+
+Test(fit_joint, exact_recovery_where_the_staged_fit_is_biased)
+{
+    ssoc_dataset *d = kim_model(&ssoc_params_published);
+    ssoc_fit_opts o;
+    staged_default(&o);
+    ssoc_fit_result rs, rj;
+    fit_ok(d, &o, &rs);
+    /* the staged fit misses the truth on noise-free data (the reason for the joint fit) */
+    cr_expect(fabs(rs.params.p[SSOC_P_ALPHA_E] - ssoc_params_published.p[SSOC_P_ALPHA_E]) > 0.03, "alpha_E %.6g",
+              rs.params.p[SSOC_P_ALPHA_E]);
+    cr_expect(rs.method == SSOC_FIT_STAGED && rs.joint_iterations == 0);
+    ssoc_fit_opts_default(&o);
+    fit_ok(d, &o, &rj);
+    expect_recovered(&rj.params, &ssoc_params_published, 1e-6, "joint, gated PCC points");
+    cr_expect(rj.method == SSOC_FIT_JOINT && rj.joint_iterations > 0);
+    cr_expect(rj.cost < 1e-18 && rs.cost > 1e-3, "cost joint %g, staged %g", rj.cost, rs.cost);
+    ssoc_dataset_free(d);
+}
+
+Test(fit_joint, exact_recovery_at_three_temperatures)
+{
+    ssoc_dataset *d = synthetic(&truth);
+    ssoc_fit_opts o;
+    ssoc_fit_opts_default(&o);
+    ssoc_fit_result r;
+    fit_ok(d, &o, &r);
+    expect_recovered(&r.params, &truth, 1e-6, "joint, synthetic");
+    ssoc_dataset_free(d);
+}
+
+Test(fit_joint, fixed_parameters_come_back_exactly_and_the_rest_is_recovered)
+{
+    ssoc_dataset *d = kim_model(&ssoc_params_published);
+    const char *nm[] = {"n_H", "beta1"};
+    const double v[] = {3.0, 6.534};
+    ssoc_fit_opts o = opts_fixing(nm, v, 2);
+    o.method = SSOC_FIT_JOINT;
+    ssoc_fit_result r;
+    fit_ok(d, &o, &r);
+    cr_expect(r.params.p[SSOC_P_NH] == 3.0 && r.params.p[SSOC_P_BETA1] == 6.534);
+    cr_expect(r.fixed_mask == ((1u << SSOC_P_NH) | (1u << SSOC_P_BETA1) | (1u << SSOC_P_LNA)));
+    expect_recovered(&r.params, &ssoc_params_published, 1e-6, "n_H, beta1 fixed");
+    /* everything fixed: the values come back, nothing iterates */
+    for (int i = 0; i < SSOC_NPARAM; ++i)
+        cr_assert(ssoc_fit_opts_fix(&o, ssoc_param_name(i), ssoc_params_published.p[i] * 1.01, NULL) == SSOC_OK);
+    fit_ok(d, &o, &r);
+    for (int i = 0; i < SSOC_NPARAM; ++i)
+        cr_expect(r.params.p[i] == ssoc_params_published.p[i] * 1.01, "%s", ssoc_param_name(i));
+    cr_expect(r.joint_iterations == 0 && r.cost > 0.0);
+    ssoc_dataset_free(d);
+}
+
+Test(fit_joint, second_start_and_determinism)
+{
+    /* the shipped data: a start at the staged solution and one at the published set reach the
+     * same minimum; the result does not depend on the workspace's history */
+    ssoc_dataset *d = kim_set(NULL);
+    ssoc_fit_opts o;
+    ssoc_fit_opts_default(&o);
+    ssoc_fit_result a, b, c;
+    fit_ok(d, &o, &a);
+    o.has_joint_start = 1;
+    o.joint_start = ssoc_params_published;
+    fit_ok(d, &o, &b);
+    for (int i = 0; i < SSOC_NPARAM; ++i)
+        cr_expect(tu_rel(a.params.p[i], b.params.p[i]) < 1e-7, "%s: %.12g vs %.12g", ssoc_param_name(i), a.params.p[i],
+                  b.params.p[i]);
+    cr_expect(b.cost <= a.cost * (1.0 + 1e-12));
+    ssoc_fit_workspace *w = ssoc_fit_workspace_alloc(3);
+    ssoc_dataset *s = synthetic(&truth);
+    ssoc_error e;
+    cr_assert(ssoc_fit_run_ws(s, &o, w, &c, &e) == SSOC_OK, "%s", e.msg);
+    cr_assert(ssoc_fit_run_ws(d, &o, w, &c, &e) == SSOC_OK, "%s", e.msg);
+    cr_expect(same_result(&b, &c) && b.cost == c.cost && b.joint_iterations == c.joint_iterations);
+    /* the joint fit improves on the staged one's joint cost */
+    staged_default(&o);
+    ssoc_fit_result st;
+    fit_ok(d, &o, &st);
+    cr_expect(a.cost < st.cost, "joint %g, staged %g", a.cost, st.cost);
+    ssoc_fit_workspace_free(w);
+    ssoc_dataset_free(s);
+    ssoc_dataset_free(d);
+}
+
+/* kim_model with every point but the first labelled SCC: stage 1 has one PCC point and fails */
+static ssoc_dataset *kim_model_one_pcc(void)
+{
+    ssoc_dataset *d = kim_model(&ssoc_params_published);
+    for (size_t i = 1; i < d->n; ++i)
+        d->regime[i] = SSOC_REGIME_SCC;
+    ssoc_dataset_count_regimes(d);
+    return d;
+}
+
+Test(fit_joint, staged_start_fails_then_the_second_start_is_used)
+{
+    /* one PCC point: stage 1 cannot run, but the joint fit does not need the regimes */
+    ssoc_dataset *d = kim_model_one_pcc();
+    ssoc_fit_opts o;
+    ssoc_fit_opts_default(&o);
+    fit_fails(d, &o, SSOC_EFIT, (const char *[]){"stage 1", "PCC", NULL});
+    o.has_joint_start = 1;
+    o.joint_start = ssoc_params_published;
+    o.joint_start.p[SSOC_P_E0] *= 1.05;
+    o.joint_start.p[SSOC_P_BETA3] *= 0.9;
+    ssoc_fit_result r;
+    fit_ok(d, &o, &r);
+    expect_recovered(&r.params, &ssoc_params_published, 1e-6, "second start only");
+    ssoc_dataset_free(d);
+}
+
+Test(fit_joint, singular_jacobian_is_a_fit_error)
+{
+    /* every point compressed (v_f < 0): the gate never acts, v_c and n_H are not determined. The
+     * staged fit fails at stage 2; from a given start the joint fit meets a singular Jacobian. */
+    ssoc_dataset *d = ssoc_dataset_alloc(12);
+    const double xs[] = {0.65, 0.70, 0.75};
+    const double vfs[] = {-0.10, -0.06, -0.03, -0.01};
+    for (int a = 0; a < 3; ++a)
+        for (int c = 0; c < 4; ++c) {
+            const double rho = (1.0 - vfs[c] - 0.004 * a) * ssoc_model_rho0_g_cm3(xs[a]);
+            ssoc_layers L;
+            ssoc_model_eval(&truth, xs[a], rho, 500.0, &L);
+            push(d, xs[a], rho, 500.0, L.D_hop_cm2_s, L.sigma_S_cm, c % 2, 0);
+        }
+    ssoc_dataset_count_regimes(d);
+    ssoc_fit_opts o;
+    ssoc_fit_opts_default(&o);
+    fit_fails(d, &o, SSOC_EFIT, (const char *[]){"stage 2", NULL});
+    o.has_joint_start = 1;
+    o.joint_start = truth;
+    fit_fails(d, &o, SSOC_EFIT, (const char *[]){"data", "joint fit", "singular Jacobian", NULL});
+    ssoc_dataset_free(d);
+}
+
+Test(fit_joint, runaway_gate_is_a_fit_error)
+{
+    /* a second start far up the flat side of the gate (v_c far above every v_f) with the
+     * staged start unavailable: the fit either recovers or reports the runaway, never NaN */
+    ssoc_dataset *d = kim_model_one_pcc();
+    ssoc_fit_opts o;
+    ssoc_fit_opts_default(&o);
+    o.has_joint_start = 1;
+    o.joint_start = ssoc_params_published;
+    o.joint_start.p[SSOC_P_VC] = 50.0;
+    o.joint_start.p[SSOC_P_NH] = 200.0;
+    ssoc_fit_result r;
+    ssoc_error e;
+    ssoc_status st = ssoc_fit_run(d, &o, &r, &e);
+    if (st == SSOC_OK)
+        expect_recovered(&r.params, &ssoc_params_published, 1e-6, "far start");
+    else
+        cr_expect(st == SSOC_EFIT && strstr(e.msg, "joint fit") && strchr(e.msg, '\n') == NULL, "%d %s", st, e.msg);
+    ssoc_dataset_free(d);
+}
+
+Test(fit_residuals, residuals_and_leverages)
+{
+    ssoc_dataset *d = kim_set(NULL);
+    const size_t n = d->n;
+    double r[46], h[46];
+    ssoc_error e;
+    const unsigned lnA = 1u << SSOC_P_LNA;
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, lnA, r, h, &e) == SSOC_OK, "%s", e.msg);
+    double sum_h = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+        ssoc_layers L;
+        ssoc_model_eval(&ssoc_params_published, d->x[i], d->rho_g_cm3[i], d->T_K[i], &L);
+        cr_expect(fabs(r[i] - log(d->D_hop_cm2_s[i] / L.D_hop_cm2_s)) < 1e-12, "D residual %zu", i);
+        cr_expect(fabs(r[n + i] - log(d->sigma_S_cm[i] / L.sigma_S_cm)) < 1e-12, "sigma residual %zu", i);
+    }
+    for (size_t i = 0; i < 2 * n; ++i) {
+        cr_expect(h[i] >= 0.0 && h[i] <= 1.0, "h[%zu] = %g", i, h[i]);
+        sum_h += h[i];
+    }
+    /* the trace of a hat matrix is the rank: 8 free parameters */
+    cr_expect(fabs(sum_h - 8.0) < 1e-10, "trace %.15g", sum_h);
+    const unsigned mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH) | (1u << SSOC_P_BETA3) | lnA;
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, mask, r, h, &e) == SSOC_OK, "%s", e.msg);
+    sum_h = 0.0;
+    for (size_t i = 0; i < 2 * n; ++i)
+        sum_h += h[i];
+    cr_expect(fabs(sum_h - 5.0) < 1e-10, "trace with 3 fixed %.15g", sum_h);
+    /* the beta columns touch only the sigma block: with everything else fixed the D block has
+     * no leverage */
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, 0xFu | lnA, r, h, &e) == SSOC_OK, "%s", e.msg);
+    for (size_t i = 0; i < n; ++i)
+        cr_expect(h[i] < 1e-20, "D leverage %zu = %g", i, h[i]);
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, (1u << SSOC_NPARAM) - 1u, r, h, &e) == SSOC_OK);
+    for (size_t i = 0; i < 2 * n; ++i)
+        cr_expect(h[i] == 0.0);
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, lnA, r, NULL, &e) == SSOC_OK);
+    /* ln A free at one temperature: a column equal to -kT times E0's; the pseudo-inverse keeps the
+     * trace at the rank, 8 */
+    cr_assert(ssoc_fit_residuals(d, &ssoc_params_published, 0u, r, h, &e) == SSOC_OK);
+    sum_h = 0.0;
+    for (size_t i = 0; i < 2 * n; ++i)
+        sum_h += h[i];
+    cr_expect(fabs(sum_h - 8.0) < 1e-8, "rank-deficient trace %.15g", sum_h);
+    ssoc_params bad = ssoc_params_published;
+    bad.p[SSOC_P_VC] = 0.0;
+    cr_expect(ssoc_fit_residuals(d, &bad, 0u, r, h, &e) == SSOC_EINVAL && strstr(e.msg, "v_c"), "%s", e.msg);
+    d->sigma_S_cm[3] = -1.0;
+    cr_expect(ssoc_fit_residuals(d, &ssoc_params_published, 0u, r, h, &e) == SSOC_EDATA);
+    ssoc_dataset_free(d);
+}
+
+/* ------------------------------------------------------------ ln A, the attempt-frequency multiplier */
+
+Test(fit_lnA, exact_recovery_at_three_temperatures_both_estimators)
+{
+    ssoc_params t = truth;
+    t.p[SSOC_P_LNA] = 0.7;
+    ssoc_dataset *d = synthetic(&t);
+    for (int m = 0; m < 2; ++m) {
+        ssoc_fit_opts o;
+        ssoc_fit_opts_default(&o);
+        o.method = m ? SSOC_FIT_JOINT : SSOC_FIT_STAGED;
+        cr_assert(ssoc_fit_opts_free(&o, "ln_A", NULL) == SSOC_OK);
+        cr_expect(!((o.fixed_mask >> SSOC_P_LNA) & 1u));
+        ssoc_fit_result r;
+        fit_ok(d, &o, &r);
+        expect_recovered(&r.params, &t, 1e-6, m ? "joint, ln A free" : "staged, ln A free");
+        cr_expect(r.fixed_mask == 0);
+        /* held at 0, the same data give a different E0: the prefactor and the barrier trade off */
+        ssoc_fit_opts_default(&o);
+        o.method = m ? SSOC_FIT_JOINT : SSOC_FIT_STAGED;
+        fit_ok(d, &o, &r);
+        cr_expect(fabs(r.params.p[SSOC_P_E0] - t.p[SSOC_P_E0]) > 1e-3, "E0 %.6g", r.params.p[SSOC_P_E0]);
+    }
+    ssoc_dataset_free(d);
+}
+
+Test(fit_lnA, refused_at_one_temperature_and_unknown_names)
+{
+    ssoc_dataset *d = kim_set(NULL);
+    for (int m = 0; m < 2; ++m) {
+        ssoc_fit_opts o;
+        ssoc_fit_opts_default(&o);
+        o.method = m ? SSOC_FIT_JOINT : SSOC_FIT_STAGED;
+        cr_assert(ssoc_fit_opts_free(&o, "ln_A", NULL) == SSOC_OK);
+        fit_fails(d, &o, SSOC_EFIT,
+                  (const char *[]){KIM_PATH, "ln_A can be freed only when the data span two or more temperatures",
+                                   "all 23 points are at 500 K", NULL});
+    }
+    ssoc_fit_opts o;
+    ssoc_fit_opts_default(&o);
+    ssoc_error e;
+    cr_expect(ssoc_fit_opts_free(&o, "lnA", &e) == SSOC_EINVAL && strstr(e.msg, "'lnA'") && strstr(e.msg, "ln_A"),
+              "%s", e.msg);
+    cr_expect(o.fixed_mask == 1u << SSOC_P_LNA);
+    /* fixed at a value other than 0, it shifts ln D_PCC: the fit absorbs it in E0 at one T */
+    cr_assert(ssoc_fit_opts_fix(&o, "ln_A", 1.0, NULL) == SSOC_OK);
+    ssoc_fit_result r0, r1;
+    fit_ok(d, &o, &r1);
+    ssoc_fit_opts_default(&o);
+    fit_ok(d, &o, &r0);
+    cr_expect(fabs(r1.params.p[SSOC_P_E0] - r0.params.p[SSOC_P_E0] - kT500_eV) < 1e-9, "E0 shift %.12g, kT %.12g",
+              r1.params.p[SSOC_P_E0] - r0.params.p[SSOC_P_E0], kT500_eV);
     ssoc_dataset_free(d);
 }

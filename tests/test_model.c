@@ -114,6 +114,8 @@ Test(model, parameter_names_round_trip)
         cr_expect(ssoc_param_index(ssoc_param_name(i)) == i);
     cr_expect(ssoc_param_index("gamma") == -1);
     cr_expect(ssoc_param_index(NULL) == -1);
-    cr_expect(ssoc_param_name(8) == NULL && ssoc_param_unit(-1) == NULL);
+    cr_expect(ssoc_param_name(SSOC_NPARAM) == NULL && ssoc_param_unit(-1) == NULL);
+    cr_expect_str_eq(ssoc_param_name(SSOC_P_LNA), "ln_A");
+    cr_expect(ssoc_params_published.p[SSOC_P_LNA] == 0.0, "the published model has the attempt frequency k_B T/h");
     cr_expect(tu_rel(ssoc_params_vf_star(&ssoc_params_published), 3.052 / (2 * 21.257)) < 1e-15);
 }

@@ -38,6 +38,7 @@ static void fill_fit(ssoc_fit_result *f)
     for (int i = 0; i < SSOC_NPARAM; ++i)
         f->params.p[i] = ssoc_params_published.p[i] * (1.0 + 1.0 / 3.0 * 1e-7 * (i + 1));
     f->fixed_mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH);
+    f->method = SSOC_FIT_JOINT;
     f->metrics.n = 3;
     f->metrics.r_log10_sigma = 0.123456789012345678;
     f->metrics.rmse_log10_sigma = 0.1;
@@ -69,6 +70,10 @@ Test(paramfile, round_trip_is_exact)
             b->table[r * SSOC_NPARAM + i] = b->ok[r] ? f.params.p[i] * (1 + 0.01 * (double)r) + 1e-17 * i : NAN;
     }
     b->n_failed = 1;
+    b->n_resid = 3;
+    b->resid = malloc(6 * sizeof *b->resid);
+    for (int k = 0; k < 6; ++k)
+        b->resid[k] = (k - 2.5) / 7.0; /* 17 significant digits */
     for (int k = 0; k < SSOC_NBAND; ++k) {
         b->lo[k] = -1.0 / (k + 3);
         b->hi[k] = 1.0 / (k + 7);
@@ -85,6 +90,7 @@ Test(paramfile, round_trip_is_exact)
     for (int i = 0; i < SSOC_NPARAM; ++i)
         cr_expect(pf.params.p[i] == f.params.p[i], "param %d: %.17g vs %.17g", i, pf.params.p[i], f.params.p[i]);
     cr_expect(pf.fixed_mask == f.fixed_mask);
+    cr_expect(pf.method == SSOC_FIT_JOINT);
     cr_expect(pf.has_metrics && pf.metrics.r_log10_sigma == f.metrics.r_log10_sigma);
     cr_expect(pf.metrics.mean_ratio == f.metrics.mean_ratio && isnan(pf.metrics.r_log10_D_pcc));
     cr_expect(pf.has_range);
@@ -102,7 +108,17 @@ Test(paramfile, round_trip_is_exact)
     for (int k = 0; k < SSOC_NBAND; ++k)
         cr_expect(pf.boot->lo[k] == b->lo[k] && pf.boot->hi[k] == b->hi[k] && pf.boot->se[k] == b->se[k] &&
                   pf.boot->median[k] == b->median[k], "band %d", k);
+    cr_assert(pf.boot->n_resid == 3 && pf.boot->resid);
+    cr_expect(memcmp(pf.boot->resid, b->resid, 6 * sizeof *b->resid) == 0, "residual pool round trip");
     ssoc_paramfile_clear(&pf);
+    /* the staged method round-trips too */
+    f.method = SSOC_FIT_STAGED;
+    cr_assert(ssoc_paramfile_write(path, &f, d, NULL, 1, &err) == SSOC_OK, "%s", err.msg);
+    cr_assert(ssoc_paramfile_read(path, &pf, &err) == SSOC_OK, "%s", err.msg);
+    cr_expect(pf.method == SSOC_FIT_STAGED && !pf.boot);
+    ssoc_paramfile_clear(&pf);
+    f.method = SSOC_FIT_JOINT;
+    cr_assert(ssoc_paramfile_write(path, &f, d, b, 1, &err) == SSOC_OK, "%s", err.msg);
     /* refuses to overwrite without permission, and leaves the file as it was */
     cr_expect(ssoc_paramfile_write(path, &f, d, NULL, 0, &err) == SSOC_EEXISTS);
     cr_expect(strstr(err.msg, path) != NULL);
@@ -140,7 +156,36 @@ Test(paramfile, reader_errors_name_file_and_member)
     const char *p = tu_write_tmp(".json", ok);
     cr_assert(ssoc_paramfile_read(p, &pf, &err) == SSOC_OK, "%s", err.msg);
     cr_expect(pf.params.p[SSOC_P_NH] == 3.0 && !pf.has_range && !pf.boot);
+    cr_expect(pf.method == SSOC_FIT_STAGED, "a file without 'method' predates the joint fit: staged");
     ssoc_paramfile_clear(&pf);
+    static const char boot_head[] = "\"bootstrap\":{\"B\":2,\"seed\":1,\"confidence\":0.95,\"n_failed\":0,"
+                                    "\"scheme\":\"residual\",\"interval\":\"percentile\",\"replicates\":[[1,1,1,1,1,1,1,1],"
+                                    "[1,1,1,1,1,1,1,1]]";
+    char bad_json[6][4096];
+    const char *pool_cases[][2] = {
+        {",\"residual_pool\":[1,2]", "'residual_pool' is not an object"},
+        {",\"residual_pool\":{\"n\":0,\"ln_D_hop\":[],\"ln_sigma\":[]}", "member 'n' must be a whole number"},
+        {",\"residual_pool\":{\"n\":2,\"ln_D_hop\":[1],\"ln_sigma\":[1,2]}", "'ln_D_hop' must be an array of n = 2"},
+        {",\"residual_pool\":{\"n\":2,\"ln_D_hop\":[1,2],\"ln_sigma\":[1,\"a\"]}", "residual_pool.ln_sigma[1]"},
+    };
+    for (size_t i = 0; i < 4; ++i)
+        snprintf(bad_json[i], sizeof bad_json[i],
+                 "{\"format\":\"ssoc-params\",\"version\":1,\"parameters\":%s,%s%s}}", good_params, boot_head,
+                 pool_cases[i][0]);
+    snprintf(bad_json[4], sizeof bad_json[4],
+             "{\"format\":\"ssoc-params\",\"version\":1,\"method\":\"three-stage\",\"parameters\":%s}", good_params);
+    snprintf(bad_json[5], sizeof bad_json[5],
+             "{\"format\":\"ssoc-params\",\"version\":1,\"method\":1,\"parameters\":%s}", good_params);
+    const char *needles[6] = {pool_cases[0][1], pool_cases[1][1], pool_cases[2][1], pool_cases[3][1],
+                              "member 'method' must be \"joint\" or \"staged\"",
+                              "member 'method' must be \"joint\" or \"staged\""};
+    for (size_t i = 0; i < 6; ++i) {
+        p = tu_write_tmp(".json", bad_json[i]);
+        ssoc_status s = ssoc_paramfile_read(p, &pf, &err);
+        cr_expect(s == SSOC_EDATA, "pool/method case %zu: status %d (%s)", i, s, err.msg);
+        cr_expect(strstr(err.msg, needles[i]) != NULL, "pool/method case %zu: '%s' lacks '%s'", i, err.msg, needles[i]);
+        cr_expect(!pf.boot, "case %zu: nothing left allocated", i);
+    }
 
     const struct bad_case cases[] = {
         {"not json at all", "not valid JSON"},

@@ -598,3 +598,23 @@ Test(rules, non_finite_sigma_is_an_error)
     expect_einval(ssoc_rules_rho_opt(&p, 0.75, 1e-320, 0.5, 1.0, &o, &err), &err, &o, "infinite max",
                   "not finite");
 }
+
+/* ln A multiplies sigma everywhere: the optima do not move, sigma_max scales by A, and the rule's
+ * sigma is the model's there. */
+Test(rules, ln_A_scales_sigma_max_and_leaves_the_optima)
+{
+    ssoc_params p = ssoc_params_published;
+    ssoc_optimum a, b, xa, xb;
+    ssoc_error e;
+    cr_assert(ssoc_rules_rho_opt(&p, 0.75, 500.0, 1.3, 2.2, &a, &e) == SSOC_OK, "%s", e.msg);
+    cr_assert(ssoc_rules_x_opt(&p, 1.8, 400.0, 0.6, 0.8, &xa, &e) == SSOC_OK, "%s", e.msg);
+    p.p[SSOC_P_LNA] = 0.7;
+    cr_assert(ssoc_rules_rho_opt(&p, 0.75, 500.0, 1.3, 2.2, &b, &e) == SSOC_OK, "%s", e.msg);
+    cr_assert(ssoc_rules_x_opt(&p, 1.8, 400.0, 0.6, 0.8, &xb, &e) == SSOC_OK, "%s", e.msg);
+    cr_expect(b.arg == a.arg && b.v_f == a.v_f && xb.arg == xa.arg);
+    cr_expect(fabs(b.ln_sigma - a.ln_sigma - 0.7) < 1e-12, "%.15g", b.ln_sigma - a.ln_sigma);
+    cr_expect(tu_rel(b.sigma_S_cm, a.sigma_S_cm * exp(0.7)) < 1e-12);
+    ssoc_layers L;
+    ssoc_model_eval(&p, 0.75, b.arg, 500.0, &L);
+    cr_expect(tu_rel(L.sigma_S_cm, b.sigma_S_cm) < 1e-12, "%.15g vs %.15g", L.sigma_S_cm, b.sigma_S_cm);
+}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "ssoc/stats.h"
@@ -304,6 +305,44 @@ Test(ci, error_paths)
     cr_assert(strstr(err.msg, "finite point estimate"), "%s", err.msg);
     /* A NULL error record is allowed on failure too. */
     cr_assert_eq(ssoc_ci_compute(v, 0, 1.0, NULL, 0, 0.95, SSOC_CI_PERCENTILE, &lo, &hi, NULL, NULL), SSOC_EINVAL);
+}
+
+/* The expanded level against t quantiles from a table (qt(0.975, nu) in R, to 10 digits) through
+ * the normal cdf: 2 Phi(t) - 1. */
+Test(ci, expanded_level_matches_student_t_tables)
+{
+    const struct { double dof, t; } tab[] = {{19.0, 2.093024054}, {10.0, 2.228138852}, {38.0, 2.024394164}};
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; ++i) {
+        const double want = 2.0 * gsl_cdf_ugaussian_P(tab[i].t) - 1.0;
+        const double got = ssoc_ci_expanded_level(0.95, tab[i].dof);
+        cr_expect(fabs(got - want) < 1e-9, "dof %g: %.12f vs %.12f", tab[i].dof, got, want);
+        cr_expect(got > 0.95);
+    }
+    cr_expect(fabs(ssoc_ci_expanded_level(0.95, 19.0) - 0.963652993) < 1e-8);
+    /* more dof, less expansion; the normal limit; fractional dof */
+    cr_expect(ssoc_ci_expanded_level(0.95, 100.0) < ssoc_ci_expanded_level(0.95, 19.0));
+    cr_expect(fabs(ssoc_ci_expanded_level(0.95, 1e9) - 0.95) < 1e-8);
+    const double a = ssoc_ci_expanded_level(0.9, 18.0), b = ssoc_ci_expanded_level(0.9, 18.5),
+                 c = ssoc_ci_expanded_level(0.9, 19.0);
+    cr_expect(a > b && b > c);
+    /* no dof: the sample's extremes */
+    cr_expect(ssoc_ci_expanded_level(0.95, 0.0) == 1.0 && ssoc_ci_expanded_level(0.95, NAN) == 1.0);
+    cr_expect(ssoc_ci_expanded_level(0.95, -3.0) == 1.0);
+    cr_expect(ssoc_ci_expanded_level(0.999999, 0.5) <= 1.0);
+    /* the expanded interval is the percentile interval at that level; level 1 is allowed */
+    double v[9] = {0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6}, w[9];
+    memcpy(w, v, sizeof w);
+    double lo, hi, plo, phi;
+    const double lev = ssoc_ci_expanded_level(0.8, 5.0);
+    cr_assert_eq(ssoc_ci_compute(v, 9, 0.5, NULL, 0, lev, SSOC_CI_EXPANDED, &lo, &hi, NULL, NULL), SSOC_OK);
+    cr_assert_eq(ssoc_ci_compute(w, 9, 0.5, NULL, 0, lev, SSOC_CI_PERCENTILE, &plo, &phi, NULL, NULL), SSOC_OK);
+    cr_expect(lo == plo && hi == phi && lo < 0.18 && hi > 0.82);
+    cr_assert_eq(ssoc_ci_compute(v, 9, 0.5, NULL, 0, 1.0, SSOC_CI_EXPANDED, &lo, &hi, NULL, NULL), SSOC_OK);
+    cr_expect(lo == 0.1 && hi == 0.9);
+    ssoc_ci_method m = SSOC_CI_PERCENTILE;
+    cr_expect(ssoc_ci_method_parse("expanded", &m) == 0 && m == SSOC_CI_EXPANDED);
+    cr_expect_str_eq(ssoc_ci_method_name(SSOC_CI_EXPANDED), "expanded");
+    cr_expect(ssoc_ci_method_parse("Expanded", &m) == -1 && m == SSOC_CI_EXPANDED);
 }
 
 Test(bca, frac_below_counts_ties_half_and_levels_of_a_sample)

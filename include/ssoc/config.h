@@ -12,13 +12,14 @@
 
 #include "ssoc/boot.h"
 #include "ssoc/error.h"
+#include "ssoc/fit.h"
 #include "ssoc/model.h"
 #include "ssoc/stats.h"
 
 #define SSOC_CONFIG_PATH_MAX 4096
 #define SSOC_AXIS_MAX 1000000          ///< largest count of one grid axis
 #define SSOC_GRID_POINTS_MAX 2000000000 ///< largest nT * nrho * nx
-#define SSOC_BOOT_B_MAX 10000000       ///< largest B (the B x 8 table is 80 bytes per replicate)
+#define SSOC_BOOT_B_MAX 10000000       ///< largest B (the B x 9 table is 72 bytes per replicate)
 #define SSOC_BLOCK_DEFAULT 1024        ///< default block size [(x, rho) columns]
 
 /// Where the point parameters come from.
@@ -47,8 +48,11 @@ typedef struct ssoc_config {
     /* [fit] */
     ssoc_param_source params;
     char params_file[SSOC_CONFIG_PATH_MAX]; ///< resolved JSON path when params = FILE
+    ssoc_fit_method method;                ///< [fit] method (params = fit or published); default SSOC_FIT_METHOD_DEFAULT
+    int method_set;                        ///< [fit] method was given (refused with params = FILE)
     unsigned fixed_mask;                   ///< [fit] fix: bit i = parameter i held fixed
     ssoc_params fixed;                     ///< values of the fixed parameters
+    int free_ln_A;                         ///< [fit] free = ln_A: fit ln A too (else held at 0 unless in fix)
     /* [bootstrap] */
     size_t B;
     uint64_t seed;

@@ -30,10 +30,14 @@ enum ssoc_param_index {
     SSOC_P_BETA1,   ///< ln f_eff slope in x [1]
     SSOC_P_BETA2,   ///< ln f_eff slope in v_f [1]
     SSOC_P_BETA3,   ///< ln f_eff curvature in v_f [1]
+    /// ln A, the log of a multiplier on the attempt frequency k_B T/h of D_PCC [1]. Held at 0 by
+    /// default (the published 8-parameter model); it can be freed only for data at two or more
+    /// temperatures, where the prefactor and E0 are told apart (docs/UNCERTAINTY.md).
+    SSOC_P_LNA,
     SSOC_NPARAM
 };
 
-/// The 8 fitted parameters, indexed by enum ssoc_param_index.
+/// The 8 model parameters plus ln A (ssoc_param_index), indexed by enum ssoc_param_index.
 typedef struct ssoc_params {
     double p[SSOC_NPARAM];
 } ssoc_params;
@@ -54,10 +58,11 @@ typedef struct ssoc_layers {
     double Ea_eV;       ///< apparent activation energy -k_B d ln(sigma)/d(1/T) = E0 - alpha_E v_f [eV]
 } ssoc_layers;
 
-/// The published parameter set of SPEC section 3.
+/// The published parameter set of SPEC section 3 (ln A = 0).
 extern const ssoc_params ssoc_params_published;
 
-/// Name of parameter i ("E0", "alpha_E", "v_c", "n_H", "beta0".."beta3"), or NULL if out of range.
+/// Name of parameter i ("E0", "alpha_E", "v_c", "n_H", "beta0".."beta3", "ln_A"), or NULL if out
+/// of range.
 const char *ssoc_param_name(int i);
 /// Unit of parameter i ("eV" or "1"), or NULL if out of range.
 const char *ssoc_param_unit(int i);

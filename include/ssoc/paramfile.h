@@ -1,8 +1,10 @@
 /// @file paramfile.h
 /// The JSON parameter file written by `ssoc fit -o` and read by `--params FILE.json` (cJSON).
-/// It carries the 8 parameters with names and units, which were fixed, the fit metrics, the
-/// range and SHA-256 of the data they were fitted to and, after a bootstrap, the bands and the
-/// B x 8 replicate table.
+/// It carries the 8 parameters with names and units, which were fixed, the estimator ("method":
+/// joint or staged), the fit metrics, the range and SHA-256 of the data they were fitted to and,
+/// after a bootstrap, the bands, the B x 9 replicate table (the 8 parameters and ln_A) and the residual pool of the point fit
+/// ("residual_pool": the leverage-adjusted, centred ln D_hop and ln sigma residuals, which a
+/// prediction band needs).
 #ifndef SSOC_PARAMFILE_H
 #define SSOC_PARAMFILE_H
 
@@ -18,6 +20,7 @@
 /// What a parameter file holds once read. Owned; release with ssoc_paramfile_clear.
 typedef struct ssoc_paramfile {
     ssoc_params params;
+    ssoc_fit_method method; ///< estimator; "staged" for files that predate the member, and for published
     unsigned fixed_mask;
     int has_metrics;
     ssoc_metrics metrics;
@@ -39,7 +42,9 @@ ssoc_status ssoc_paramfile_write(const char *path, const ssoc_fit_result *fit, c
                                  const ssoc_boot_result *boot, int overwrite, ssoc_error *err);
 
 /// Read a parameter file. Errors (SSOC_EDATA/SSOC_EIO) name the file and the offending member:
-/// not JSON, wrong format tag or newer version, a parameter missing, not a number or not finite.
+/// not JSON, wrong format tag or newer version, a parameter missing, not a number or not finite,
+/// a method other than "joint" or "staged", a residual pool that is not two arrays of n finite
+/// numbers. The residual pool, when present, is loaded into boot->resid.
 ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *out, ssoc_error *err);
 
 /// Fill `out` from the published set (SPEC 3), with the shipped data's range (ssoc predict

@@ -10,14 +10,29 @@
 #include "ssoc/error.h"
 
 /// Interval method.
-typedef enum ssoc_ci_method { SSOC_CI_PERCENTILE = 0, SSOC_CI_BCA = 1 } ssoc_ci_method;
+typedef enum ssoc_ci_method {
+    SSOC_CI_PERCENTILE = 0, ///< quantiles (1 -+ conf)/2 of the bootstrap sample
+    SSOC_CI_BCA = 1,        ///< bias-corrected and accelerated (Efron 1987)
+    /// Expanded percentile: the percentile interval at the level ssoc_ci_expanded_level(conf, dof),
+    /// which widens it for the small-sample spread of the residual scale (Hesterberg, "What
+    /// teachers should know about the bootstrap", Am. Stat. 69 (2015) 371, with the residual
+    /// degrees of freedom of a regression for n - 1). docs/UNCERTAINTY.md.
+    SSOC_CI_EXPANDED = 2,
+} ssoc_ci_method;
 
 /// Name of an interval method as the config, the command line and the output files spell it:
-/// "percentile" or "bca".
+/// "percentile", "bca" or "expanded".
 const char *ssoc_ci_method_name(ssoc_ci_method m);
-/// The method named `name` ("percentile" or "bca", exactly): 0 and *out set; -1 (and *out
-/// untouched) for any other string or NULL.
+/// The method named `name` ("percentile", "bca" or "expanded", exactly): 0 and *out set; -1 (and
+/// *out untouched) for any other string or NULL.
 int ssoc_ci_method_parse(const char *name, ssoc_ci_method *out);
+
+/// The two-sided level of the percentile interval that the expanded interval at `conf` uses:
+/// 2 Phi(t_dof((1 + conf)/2)) - 1, with t_dof the Student t quantile for `dof` degrees of freedom
+/// (> 0; fractional allowed) and Phi the normal cdf, so that the normal quantile of the new level
+/// is the t quantile of the old: e.g. 0.95 -> 0.9607 at dof 19, -> 0.95 as dof -> infinity. 1
+/// (the sample's extremes) for dof <= 0 or NaN, or when the level rounds to 1.
+double ssoc_ci_expanded_level(double conf, double dof);
 
 /// Type-7 quantile of sorted data (ascending, n >= 1, 0 <= q <= 1).
 double ssoc_quantile_sorted(const double *sorted, size_t n, double q);
@@ -31,7 +46,8 @@ double ssoc_quantile_select(double *v, size_t n, double q);
 double ssoc_bca_acceleration(const double *jack, size_t n_jack);
 
 /// Quantile levels (q_lo, q_hi) of a two-sided interval at confidence `conf`.
-/// Percentile: ((1-conf)/2, (1+conf)/2). BCa: adjusted by bias z0 (from `frac_below`, the fraction
+/// Percentile and expanded: ((1-conf)/2, (1+conf)/2); for expanded the caller passes the
+/// expanded level (ssoc_ci_expanded_level) as `conf`. BCa: adjusted by bias z0 (from `frac_below`, the fraction
 /// of replicates below the point estimate, ties counted half) and acceleration `a`.
 /// For BCa with frac_below of 0 or 1 the levels collapse to 0 or 1 (the sample's extremes).
 void ssoc_ci_levels(ssoc_ci_method m, double conf, double frac_below, double a, double *q_lo, double *q_hi);
@@ -48,7 +64,8 @@ void ssoc_ci_levels_sample(ssoc_ci_method m, double conf, const double *v, size_
                            double *q_lo, double *q_hi);
 
 /// Interval from a bootstrap sample `v` (reordered; NaNs not allowed), point estimate `theta`
-/// and, for BCa, jackknife values. Writes lo, hi and the median (any may be NULL).
+/// and, for BCa, jackknife values. Writes lo, hi and the median (any may be NULL). Expanded is
+/// the percentile interval at `conf`: pass the expanded level (ssoc_ci_expanded_level).
 ssoc_status ssoc_ci_compute(double *v, size_t n, double theta, const double *jack, size_t n_jack,
                             double conf, ssoc_ci_method m, double *lo, double *hi, double *median,
                             ssoc_error *err);

@@ -51,8 +51,12 @@ typedef struct ssoc_sweepfile {
     char version[64];        ///< ssoc version that wrote it
     char params_source[1100];///< "fit", "published" or the parameter file
     char interval_name[16];  ///< "percentile" or "bca"
+    ssoc_fit_method fit_method; ///< root `fit_method` (the replicates' estimator); staged when absent (older files)
+    double dof;              ///< root `residual_dof` (the expanded interval's degrees of freedom); NaN when absent
     ssoc_ci_method interval;
     double confidence;       ///< two-sided band level in (0, 1)
+    double q_lo, q_hi;       ///< quantile levels of the percentile and expanded bands (/sigma/lo, /sigma/hi
+                             ///< attribute `quantile`; from `confidence` in files that lack it)
     int has_target;          ///< [target] sigma was set (then /sigma/p_exceed exists)
     double target_S_cm;      ///< target conductivity [S/cm] (NaN if none)
     /* grid */
@@ -113,6 +117,7 @@ typedef struct ssoc_sweepfile_meta {
     const char *params_sha256;       ///< SHA-256 of [fit] params FILE.json, "" otherwise
     const ssoc_params *best;         ///< point parameters
     unsigned fixed_mask;             ///< bit i: parameter i held fixed
+    ssoc_fit_method fit_method;      ///< the replicates' estimator (root attribute `fit_method`)
     const ssoc_metrics *metrics;     ///< fit quality of the point parameters
     const ssoc_boot_result *boot;    ///< replicate table, bands, failure count
     double q_lo, q_hi;               ///< percentile levels of the maps' bands (/sigma/lo, /sigma/hi)

@@ -73,7 +73,8 @@ typedef struct ssoc_cli_source {
     const char *data_path;  ///< --data value (NULL: not given)
     double d_crit;          ///< --d-crit [angstrom] (default SSOC_D_CRIT_DEFAULT_A)
     int dcrit_set;          ///< --d-crit was given
-    int nfix;               ///< --fix options given
+    int nfix;               ///< --fix and --free options given
+    int method_set;         ///< --method was given
     int want_boot;          ///< --boot was given
     int boot_opt;           ///< any bootstrap option was given
     int allow_implausible;  ///< --allow-implausible: values outside plausible.h's ranges are accepted
@@ -90,15 +91,17 @@ typedef struct ssoc_cli_source {
 void ssoc_cli_source_init(ssoc_cli_source *s);
 
 /// Parse argv[*i] if it is one of the shared options: -h/--help (prints `help`, then the
-/// bootstrap options' help, to stdout), --fix NAME=VALUE, --d-crit A (> 0), the bootstrap options
-/// (ssoc_cli_boot_opt), --allow-implausible and, with SSOC_CLI_SOURCE_PARAMS in `flags`, --params P and --data CSV.
+/// bootstrap options' help, to stdout), --fix NAME=VALUE, --free ln_A, --method joint|staged,
+/// --d-crit A (> 0), the bootstrap options (ssoc_cli_boot_opt), --allow-implausible and, with
+/// SSOC_CLI_SOURCE_PARAMS in `flags`, --params P and --data CSV.
 /// Returns 1 if one matched, SSOC_CLI_HELP after the help, 0 if argv[*i] is something else, -1
 /// after printing a usage error.
 int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv, int *i, ssoc_cli_source *s,
                         unsigned flags);
 
 /// The --data path of predict and validate: fit `d` with the source's fit options, bootstrap the
-/// fit into *boot when --boot was given, and set pf's parameters, fixed mask and range (d's) from it.
+/// fit into *boot when --boot was given, and set pf's parameters, method, fixed mask and range (d's)
+/// from it.
 ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err);
 
@@ -113,5 +116,28 @@ int ssoc_cli_parse_T_list(const char *cmd, const char *text, double *T, size_t m
 /// is no interpolation. Otherwise prints "ssoc: CMD: --T 900: not a temperature of FILE (it has
 /// ...); choose one of them" (with a Celsius hint when T + 273.15 is one) and returns SSOC_EXIT_USAGE.
 int ssoc_cli_file_T(const char *cmd, const ssoc_sweepfile *sf, const double *T, size_t n, size_t *idx, size_t *nidx);
+
+/// Check a picture path given with option `opt` (e.g. "-o", "--parity") before any work: the type
+/// comes from the extension (.png, .svg or .pdf; otherwise a usage error, SSOC_EXIT_USAGE), and an
+/// existing picture is refused without `force` ("PATH exists; refusing to overwrite it (use
+/// --force)", SSOC_EXIT_RUNTIME). Returns SSOC_EXIT_OK or the exit code after printing the error.
+int ssoc_cli_picture_check(const char *cmd, const char *opt, const char *path, int force);
+
+#include "ssoc/fit.h"
+#include "ssoc/validate.h"
+
+/// `ssoc fit --parity PATH`: the parity plot of the fitted data `d` under `fit` (with the
+/// confidence band of the mean model at each point when `boot` is given). src/cli/parity.c.
+ssoc_status ssoc_cli_parity_fit(const char *path, int force, const ssoc_dataset *d, const ssoc_fit_result *fit,
+                                const ssoc_boot_result *boot, ssoc_error *err);
+
+/// `ssoc validate --parity PATH`: the held-out observations of `rep` (table `ext`; regime from its
+/// `regime` or `d_max` column when present, PCC below `d_crit`) filled, over the training data
+/// open: `train`, or else the parameter file's data file when it is still there unchanged (same
+/// SHA-256), or none (the subtitle says why). `params` words where the parameters come from;
+/// bands from `boot` (NULL: none). src/cli/parity.c.
+ssoc_status ssoc_cli_parity_validate(const char *path, int force, const ssoc_validate_report *rep, const ssoc_csv *ext,
+                                     const char *params, const ssoc_paramfile *pf, const ssoc_dataset *train,
+                                     const ssoc_boot_result *boot, double d_crit, ssoc_error *err);
 
 #endif

@@ -117,11 +117,13 @@ static int parse_count(const char *cmd, const char *opt, const char *text, doubl
 
 const char ssoc_cli_boot_help[] =
     "bootstrap options:\n"
-    "  --boot B           bootstrap B replicates of the three-stage fit (e.g. 1000; B >= 2)\n"
+    "  --boot B           bootstrap B replicates of the fit (e.g. 1000; B >= 2); each replicate is refitted\n"
     "  --seed S           random seed (default 20260522); replicate b depends only on (S, b)\n"
     "  --confidence C     band confidence level in (0, 1) (default 0.95)\n"
-    "  --interval M       percentile (default) or bca (bias-corrected and accelerated)\n"
-    "  --scheme M         stratified (default: resample PCC and SCC points separately) or case\n"
+    "  --interval M       expanded (default: the percentile band widened for the small-sample spread of the\n"
+    "                     residuals, docs/UNCERTAINTY.md), percentile, or bca (bias-corrected and accelerated)\n"
+    "  --scheme M         residual (default: add resampled leverage-adjusted residual pairs of the fit to its\n"
+    "                     fitted values), stratified (resample PCC and SCC points separately) or case\n"
     "input checks:\n"
     "  --allow-implausible  accept values outside the plausible ranges (rho 1-3 g/cm3, T 230-1500 K,\n"
     "                     sigma 1e-10-1 S/cm, D_hop 1e-10-1e-2 cm2/s; README 'Plausible inputs and units')\n"
@@ -161,7 +163,7 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
         if (m < 0)
             return -1;
         if (ssoc_ci_method_parse(v, &o->interval)) {
-            ssoc_cli_usage_error(cmd, "option --interval: '%s' is not percentile or bca", v);
+            ssoc_cli_usage_error(cmd, "option --interval: '%s' is not expanded, percentile or bca", v);
             return -1;
         }
         return 1;
@@ -170,7 +172,7 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
         if (m < 0)
             return -1;
         if (ssoc_boot_scheme_parse(v, &o->scheme)) {
-            ssoc_cli_usage_error(cmd, "option --scheme: '%s' is not stratified or case", v);
+            ssoc_cli_usage_error(cmd, "option --scheme: '%s' is not residual, stratified or case", v);
             return -1;
         }
         return 1;
@@ -257,6 +259,32 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
     }
     if ((m = ssoc_cli_fix_opt(cmd, argc, argv, i, &s->fo, &s->nfix)) != 0)
         return m;
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--free", &v)) != 0) {
+        ssoc_error e;
+        if (m < 0)
+            return -1;
+        if (strcmp(v, "ln_A") != 0) {
+            ssoc_cli_usage_error(cmd, "option --free: '%s': only ln_A can be freed (the other parameters are free "
+                                      "unless fixed)", v);
+            return -1;
+        }
+        if (ssoc_fit_opts_free(&s->fo, v, &e) != SSOC_OK) {
+            ssoc_cli_usage_error(cmd, "option --free: %s", e.msg);
+            return -1;
+        }
+        s->nfix++; /* like --fix: it shapes a fit, so it needs data to fit */
+        return 1;
+    }
+    if ((m = ssoc_cli_opt(cmd, argc, argv, i, "--method", &v)) != 0) {
+        if (m < 0)
+            return -1;
+        if (ssoc_fit_method_parse(v, &s->fo.method)) {
+            ssoc_cli_usage_error(cmd, "option --method: '%s' is not joint or staged", v);
+            return -1;
+        }
+        s->method_set = 1;
+        return 1;
+    }
     if ((m = ssoc_cli_boot_opt(cmd, argc, argv, i, &s->bo, &s->want_boot)) != 0) {
         if (m > 0)
             s->boot_opt = 1;
@@ -275,6 +303,7 @@ ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d,
     if (s->want_boot && (st = ssoc_boot_run(d, &s->fo, &fit.params, &s->bo, boot, err)) != SSOC_OK)
         return st;
     pf->params = fit.params;
+    pf->method = fit.method;
     pf->fixed_mask = fit.fixed_mask;
     ssoc_dataset_range(d, &pf->range);
     pf->has_range = 1;

@@ -17,8 +17,8 @@
 #include "ssoc/stats.h"
 
 static const char help[] =
-    "usage: ssoc predict --x X --rho RHO [--T T] [--params published|FILE.json] [--data CSV [--fix NAME=VALUE]...\n"
-    "                    [--boot B ...]] [--json]\n"
+    "usage: ssoc predict --x X --rho RHO [--T T] [--params published|FILE.json] [--data CSV [--method M]\n"
+    "                    [--fix NAME=VALUE]... [--boot B ...]] [--json]\n"
     "\n"
     "Evaluate the SSOC model at one composition x, density rho [g/cm3] and temperature T [K]: every layer\n"
     "(rho0, v_f, n_Li, jump length, D_PCC, p_active, D_hop, f_eff, sigma) and the apparent activation energy\n"
@@ -31,8 +31,9 @@ static const char help[] =
     "  --T T              temperature [K] (default 500)\n"
     "  --params P         'published' (SPEC section 3) or a parameter file from 'ssoc fit -o'; a file with a\n"
     "                     bootstrap table also gives the sigma band. Default: published, unless --data is given\n"
-    "  --data CSV         fit the parameters to CSV (three stages) and flag extrapolation against its range;\n"
-    "                     with --params, CSV only sets the range\n"
+    "  --data CSV         fit the parameters to CSV and flag extrapolation against its range; with --params,\n"
+    "                     CSV only sets the range\n"
+    "  --method M         with --data: the estimator, joint (default) or staged (see 'ssoc fit --help')\n"
     "  --fix NAME=VALUE   with --data: hold a parameter fixed; repeatable\n"
     "  --d-crit A         with --data: PCC threshold on d_max [angstrom] (default 6.0)\n"
     "  --json             machine-readable output (full precision)\n"
@@ -93,6 +94,9 @@ int ssoc_cmd_predict(int argc, char **argv)
         return ssoc_cli_usage_error(cmd, "--boot needs --data (and no --params): the band comes from refitting the data");
     if (src.nfix && (!data_path || params_arg))
         return ssoc_cli_usage_error(cmd, "--fix applies only when fitting --data (without --params)");
+    if (src.method_set && (!data_path || params_arg))
+        return ssoc_cli_usage_error(cmd, "--method applies only when fitting --data (without --params): a parameter "
+                                         "file records the method it was fitted with");
 
     ssoc_paramfile pf;
     memset(&pf, 0, sizeof pf);
@@ -151,6 +155,7 @@ int ssoc_cmd_predict(int argc, char **argv)
     if (json) {
         cJSON *r = cJSON_CreateObject();
         cJSON_AddStringToObject(r, "params", source);
+        cJSON_AddStringToObject(r, "method", ssoc_fit_method_name(pf.method));
         cJSON *in = cJSON_AddObjectToObject(r, "input");
         cJSON_AddItemToObject(in, "x", ssoc_json_number(x));
         cJSON_AddItemToObject(in, "rho_g_cm3", ssoc_json_number(rho));
@@ -190,7 +195,8 @@ int ssoc_cmd_predict(int argc, char **argv)
         puts(text);
         free(text);
     } else {
-        printf("ssoc predict: x = %g, rho = %g g/cm3, T = %g K, parameters: %s\n", x, rho, T, source);
+        printf("ssoc predict: x = %g, rho = %g g/cm3, T = %g K, parameters: %s (%s fit)\n", x, rho, T, source,
+               ssoc_fit_method_name(pf.method));
         printf("  M        = %.6f g/mol\n", L.M_g_mol);
         printf("  rho0     = %.6f g/cm3   (close-packed S2- framework)\n", L.rho0_g_cm3);
         printf("  v_f      = %.6f         (free volume 1 - rho/rho0)\n", L.v_f);

@@ -18,7 +18,7 @@
 
 static const char help[] =
     "usage: ssoc validate DATA.csv [--params published|FILE.json | --data FIT.csv [--fix NAME=VALUE]...\n"
-    "                     [--d-crit A] [--boot B ...]] [--json | --csv]\n"
+    "                     [--d-crit A] [--boot B ...]] [--json | --csv] [--parity P.png [--force]]\n"
     "\n"
     "Confront the model with data it was not fitted to. For every observation: the predicted sigma (with its\n"
     "bootstrap band when there is one), the ratio predicted/observed, the log10 error, the extrapolation flags\n"
@@ -33,18 +33,24 @@ static const char help[] =
     "options:\n"
     "  --params P         'published' (SPEC section 3; range of the shipped 500 K AIMD data) or a parameter\n"
     "                     file from 'ssoc fit -o' (its bootstrap table, if any, gives the bands). Default: published\n"
-    "  --data FIT.csv     instead, fit the parameters to FIT.csv (three stages) and flag against its range\n"
+    "  --data FIT.csv     instead, fit the parameters to FIT.csv and flag against its range\n"
+    "  --method M         with --data: the estimator, joint (default) or staged (see 'ssoc fit --help')\n"
     "  --fix NAME=VALUE   with --data: hold a parameter fixed; repeatable\n"
     "  --d-crit A         with --data: PCC threshold on d_max [angstrom] (default 6.0)\n"
     "  --json             machine-readable report (full precision)\n"
     "  --csv              one CSV row per observation, with a header row\n"
+    "  --parity P.png     also draw the parity plot: these observations (filled) over the data the parameters\n"
+    "                     were fitted to (open; from --data, the shipped data for 'published', or the parameter\n"
+    "                     file's data file if unchanged), 1:1 and factor-2 lines, PCC/SCC by symbol where a\n"
+    "                     regime or d_max column says, the worst point of each set labelled; .png, .svg or .pdf\n"
+    "  --force            replace the picture if it exists (never overwritten otherwise)\n"
     "  -h, --help         this text\n"
     "the bootstrap options below apply with --data and give the bands\n\n";
 
 static cJSON *num(double v) { return ssoc_json_number(v); }
 
 static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const char *kind, const char *source,
-                       const ssoc_params *p, unsigned fixed_mask, const char *range_path, FILE *f, int *ok)
+                       const ssoc_paramfile *pf, const char *range_path, FILE *f, int *ok)
 {
     const ssoc_validate_summary *s = &rep->summary;
     cJSON *root = cJSON_CreateObject();
@@ -61,12 +67,13 @@ static void print_json(const ssoc_validate_report *rep, const ssoc_csv *t, const
     cJSON *jp = cJSON_AddObjectToObject(root, "parameters");
     cJSON_AddStringToObject(jp, "kind", kind);
     cJSON_AddStringToObject(jp, "source", source);
+    cJSON_AddStringToObject(jp, "method", ssoc_fit_method_name(pf->method));
     cJSON *jv = cJSON_AddObjectToObject(jp, "values");
     for (int i = 0; i < SSOC_NPARAM; ++i)
-        cJSON_AddItemToObject(jv, ssoc_param_name(i), num(p->p[i]));
+        cJSON_AddItemToObject(jv, ssoc_param_name(i), num(pf->params.p[i]));
     cJSON *jf = cJSON_AddArrayToObject(jp, "fixed");
     for (int i = 0; i < SSOC_NPARAM; ++i)
-        if ((fixed_mask >> i) & 1u)
+        if ((pf->fixed_mask >> i) & 1u)
             cJSON_AddItemToArray(jf, cJSON_CreateString(ssoc_param_name(i)));
     if (rep->has_range) {
         cJSON *jr = cJSON_AddObjectToObject(root, "fitted_range");
@@ -200,16 +207,16 @@ static void print_csv(const ssoc_validate_report *rep, FILE *f)
 }
 
 static void print_table(const ssoc_validate_report *rep, const ssoc_csv *t, const char *kind, const char *source,
-                        const char *range_path, FILE *f)
+                        ssoc_fit_method method, const char *range_path, FILE *f)
 {
     const ssoc_validate_summary *s = &rep->summary;
     const int band = s->has_band;
     fprintf(f, "ssoc validate: %s\n", ssoc_csv_path(t));
     fprintf(f, "  %zu observations, sha256 %s\n", rep->n, ssoc_csv_sha256(t));
     if (!strcmp(kind, "fit"))
-        fprintf(f, "  parameters: three-stage fit to %s\n", source);
+        fprintf(f, "  parameters: %s fit to %s\n", ssoc_fit_method_name(method), source);
     else if (!strcmp(kind, "file"))
-        fprintf(f, "  parameters: parameter file %s\n", source);
+        fprintf(f, "  parameters: parameter file %s (%s fit)\n", source, ssoc_fit_method_name(method));
     else
         fprintf(f, "  parameters: published (SPEC section 3)\n");
     if (rep->has_range)
@@ -267,8 +274,8 @@ static void print_table(const ssoc_validate_report *rep, const ssoc_csv *t, cons
 int ssoc_cmd_validate(int argc, char **argv)
 {
     const char *cmd = "validate";
-    const char *ext_path = NULL;
-    int json = 0, csv = 0, m;
+    const char *ext_path = NULL, *parity = NULL, *v;
+    int json = 0, csv = 0, force = 0, m;
     ssoc_cli_source src;
     ssoc_cli_source_init(&src);
     ssoc_error err;
@@ -283,8 +290,14 @@ int ssoc_cmd_validate(int argc, char **argv)
             json = 1;
         } else if (!strcmp(a, "--csv")) {
             csv = 1;
+        } else if (!strcmp(a, "--force")) {
+            force = 1;
+        } else if ((m = ssoc_cli_opt(cmd, argc, argv, &i, "--parity", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            parity = v;
         } else if (a[0] == '-' && a[1] != '\0') {
-            static const char *const own[] = {"--json", "--csv", NULL};
+            static const char *const own[] = {"--json", "--csv", "--parity", "--force", NULL};
             return ssoc_cli_unknown_option(cmd, a, own, 2);
         } else if (ext_path) {
             return ssoc_cli_usage_error(cmd, "one external data file expected, got '%s' and '%s'", ext_path, a);
@@ -302,10 +315,12 @@ int ssoc_cmd_validate(int argc, char **argv)
     if ((src.want_boot || src.boot_opt) && !fit_path)
         return ssoc_cli_usage_error(cmd, "bootstrap options need --data FIT.csv (a parameter file brings its own "
                                          "replicate table)");
-    if ((src.nfix || src.dcrit_set) && !fit_path)
-        return ssoc_cli_usage_error(cmd, "--fix and --d-crit apply only when fitting --data FIT.csv");
+    if ((src.nfix || src.dcrit_set || src.method_set) && !fit_path)
+        return ssoc_cli_usage_error(cmd, "--fix, --method and --d-crit apply only when fitting --data FIT.csv");
     if (!fit_path && !params_arg)
         params_arg = "published";
+    if (parity && (m = ssoc_cli_picture_check(cmd, "--parity", parity, force)) != SSOC_EXIT_OK)
+        return m;
 
     ssoc_csv *ext = NULL;
     ssoc_dataset *d = NULL;
@@ -346,7 +361,7 @@ int ssoc_cmd_validate(int argc, char **argv)
 
     if (json) {
         int ok = 1;
-        print_json(rep, ext, kind, source, &pf.params, pf.fixed_mask, range_path, stdout, &ok);
+        print_json(rep, ext, kind, source, &pf, range_path, stdout, &ok);
         if (!ok) {
             SSOC_ERR(&err, SSOC_ENOMEM, "out of memory rendering JSON");
             goto fail;
@@ -354,7 +369,16 @@ int ssoc_cmd_validate(int argc, char **argv)
     } else if (csv) {
         print_csv(rep, stdout);
     } else {
-        print_table(rep, ext, kind, source, range_path, stdout);
+        print_table(rep, ext, kind, source, pf.method, range_path, stdout);
+    }
+    if (parity) {
+        char pw[1200];
+        snprintf(pw, sizeof pw, "%s%.1100s", !strcmp(kind, "fit") ? "three-stage fit to " : !strcmp(kind, "file") ? "parameter file " : "",
+                 source);
+        if (ssoc_cli_parity_validate(parity, force, rep, ext, pw, &pf, d, boot ? boot : pf.boot, src.d_crit, &err))
+            goto fail;
+        if (!json && !csv)
+            printf("\nparity plot written: %s\n", parity);
     }
     if (fflush(stdout) != 0) {
         SSOC_ERR(&err, SSOC_EIO, "standard output: write failed");
