@@ -2,9 +2,9 @@
  * the design rules, resume. Every dataset is created from its entry in the layout table
  * (sweepfile_layout.c) by sf_create, which also creates the dimension scales it needs the first
  * time a group uses them; the HDF5 calls themselves go through h5io.h, collective under MPI (rank
- * 0 supplies the whole-dataset writes, the others take part with nothing). Every step that
- * changes attributes ends by sealing them (ssoc_h5_seal_attributes), so the file on disk always
- * carries the checksums of the attributes it holds. */
+ * 0 supplies the whole-dataset writes, the others take part with nothing). Creation, a resume's
+ * new provenance and the finish seal the attributes (ssoc_h5_seal_attributes) before the file is
+ * flushed, so a .partial on disk carries the checksums of every attribute a resume relies on. */
 #include "ssoc/sweepfile.h"
 
 #include <math.h>
