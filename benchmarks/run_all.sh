@@ -20,7 +20,9 @@
 #          time_evaluation_s), and the whole process (wall clock of the command); interleaved with
 #          the NumPy peer (benchmarks/peer_numpy.py) on the same replicate table: warm in-process
 #          time and a fresh process; ratios peer / ssoc. The first peer run also checks agreement.
-#          Also 1 rank x 1 thread, for a per-core ratio against the (one-threaded) peer.
+#          Also 1 rank x 1 thread, for a per-core ratio against the (one-threaded) peer. The e2e
+#          sweeps use interval = percentile (--set bootstrap.interval=percentile): the peer's bands,
+#          and the default before the expanded interval, so the figures stay comparable.
 # scaling  B = 1000, default grid: 1 rank x 1 thread, 1 x 2, 2 ranks x 1 (mpirun --bind-to none
 #          -x OMP_NUM_THREADS): compute phase and whole process, parallel efficiency T1 / (2 T2).
 # memory   peak RSS (/usr/bin/time -v "Maximum resident set size") against B = 200, 1000, 9999 on
@@ -116,20 +118,21 @@ if [[ " $sections " == *" micro "* ]]; then
 fi
 
 if [[ " $sections " == *" e2e "* ]]; then
+  PCT="--set bootstrap.interval=percentile"
   for B in ${E2E_B:-200 1000}; do
     echo
     echo "## End to end and peer, default grid, B = $B, 1 rank x 2 threads   (load $(load); others: $(others))"
-    echo "#  ssoc: OMP_NUM_THREADS=2 $SSOC sweep configs/default.ini --set bootstrap.B=$B -q --force -o $WORK/e2e_B$B.h5"
+    echo "#  ssoc: OMP_NUM_THREADS=2 $SSOC sweep configs/default.ini --set bootstrap.B=$B $PCT -q --force -o $WORK/e2e_B$B.h5"
     echo "#  peer: $PY benchmarks/peer_numpy.py $WORK/e2e_B$B.h5 --repeat ${PEER_REPEAT:-1}   (warm: the timed repeat after a warm-up; fresh: whole process minus the timed repeats)"
     walls=() evals=() peers=() fresh=() bwalls=() bevals=() bwrites=() writes=() tots=() evals1=() np=0
     [ -n "$SSOC_BASE" ] && echo "#  base: $SSOC_BASE, same arguments, interleaved"
     for r in $(seq "$REPS"); do
       if [ -n "$SSOC_BASE" ]; then
-        read -r bwall bev brss _ _ _ bwri _ < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B) || { echo "base sweep failed" >&2; exit 1; }
+        read -r bwall bev brss _ _ _ bwri _ < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B $PCT) || { echo "base sweep failed" >&2; exit 1; }
         bwalls+=("$bwall") bevals+=("$bev") bwrites+=("$bwri")
         echo "#  run $r: base compute $bev s, write $bwri s, whole $bwall s"
       fi
-      read -r wall ev rss np tot rul wri fb < <(sweep_run 1 2 "$WORK/e2e_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep failed" >&2; exit 1; }
+      read -r wall ev rss np tot rul wri fb < <(sweep_run 1 2 "$WORK/e2e_B$B.h5" --set bootstrap.B=$B $PCT) || { echo "ssoc sweep failed" >&2; exit 1; }
       walls+=("$wall") evals+=("$ev") writes+=("$wri")
       chk=""
       [ "$r" = 1 ] && chk=--check
@@ -147,7 +150,7 @@ if [[ " $sections " == *" e2e "* ]]; then
       tots+=("$tot")
       # one thread too: a per-core ratio against the one-threaded peer that one background job on
       # the other core does not skew
-      read -r _ ev1 _ < <(sweep_run 1 1 "$WORK/e2e1_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep (1 thread) failed" >&2; exit 1; }
+      read -r _ ev1 _ < <(sweep_run 1 1 "$WORK/e2e1_B$B.h5" --set bootstrap.B=$B $PCT) || { echo "ssoc sweep (1 thread) failed" >&2; exit 1; }
       evals1+=("$ev1")
       printf '#  run %d: ssoc compute %.3f s, in-process %.3f s (fit+boot %.3f, rules %.3f, write %.3f), whole %.3f s (%d MB) | peer warm %.3f s, fresh process %.3f s | load %s\n' \
         "$r" "$ev" "$tot" "$fb" "$rul" "$wri" "$wall" $((rss / 1024)) "$pb" "$fr" "$(load)"
