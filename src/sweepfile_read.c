@@ -293,6 +293,8 @@ static ssoc_status check_identity(reader *r, ssoc_sweepfile *sf, ssoc_error *err
 /* Every group's copy of a grid coordinate equals the root's (xarray reads the copies). */
 static ssoc_status check_coord_copies(const reader *r, const ssoc_sweepfile *sf, ssoc_error *err)
 {
+    char seen[16][128]; /* copies checked so far (a handful of groups x 3 axes) */
+    int nseen = 0;
     for (int id = 0; id < SF_COUNT; ++id) {
         const sf_var *v = &sf_vars[id];
         if (!link_exists(r, v->path))
@@ -304,6 +306,13 @@ static ssoc_status check_coord_copies(const reader *r, const ssoc_sweepfile *sf,
             const double *root = d == SF_DIM_X ? sf->x : d == SF_DIM_RHO ? sf->rho_g_cm3 : sf->T_K;
             char path[128];
             sf_scale_path(v->path, d, path, sizeof path);
+            int done = 0;
+            for (int k = 0; k < nseen && !done; ++k)
+                done = !strcmp(seen[k], path);
+            if (done)
+                continue;
+            if (nseen < 16)
+                snprintf(seen[nseen++], sizeof seen[0], "%s", path);
             double *copy = malloc(r->size[d] * sizeof *copy);
             if (!copy)
                 return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
