@@ -527,14 +527,14 @@ static ssoc_status phase_open(run *R, ssoc_error *err)
     return not_resumable(ssoc_sweepfile_reopen(R->partial, &R->file.meta, R->file.done, &R->file.out, err), err);
 }
 
-/* The timings, close on every rank, and only then the publication that makes OUT exist (rank 0:
- * fsync, a rename that never replaces an OUT that appeared meanwhile without --force, the reason
- * and the kept .partial when it fails; outpath.h). */
+/* The timings and `complete`, close on every rank, and only then the publication that makes OUT
+ * exist (rank 0: fsync, a rename that never replaces an OUT that appeared meanwhile without
+ * --force, the reason and the kept .partial when it fails; outpath.h). */
 static ssoc_status phase_close(run *R, ssoc_error *err)
 {
     enter_phase(R, PH_WRITE, 0);
     const double total = ssoc_par_wtime() - R->t0;
-    ssoc_status st = ssoc_sweepfile_write_timings(R->file.out, phase_names, R->t_phase, PH_COUNT, total, err);
+    ssoc_status st = ssoc_sweepfile_finish(R->file.out, phase_names, R->t_phase, PH_COUNT, total, err);
     const ssoc_status cs = ssoc_sweepfile_close(R->file.out, err);
     R->file.out = NULL;
     if ((st = ssoc_par_agree_status(st ? st : cs, err)))
