@@ -9,6 +9,7 @@
 #include "ssoc/boot.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,7 @@ void ssoc_boot_opts_default(ssoc_boot_opts *o)
     o->scheme = SSOC_BOOT_SCHEME_DEFAULT;
     o->confidence = SSOC_BOOT_CONF_DEFAULT;
     o->interval = SSOC_BOOT_INTERVAL_DEFAULT;
+    o->monitor = NULL;
 }
 
 ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err)
@@ -509,16 +511,20 @@ static ssoc_status ctx_init(fit_ctx *c, const ssoc_dataset *d, const ssoc_fit_op
 
 /* Rows [i0, i1) into table rows (i - i0) and ok flags, OpenMP over rows. Each row is independent
  * and written only by the thread that fitted it, so the output cannot depend on the schedule or
- * the thread count. */
+ * the thread count. Replicate fits report to the options' monitor (thread 0 only, monitor.h); a
+ * stop skips the rows not yet started and returns SSOC_EINTERRUPTED. */
 static ssoc_status fit_rows(const fit_ctx *c, size_t i0, size_t i1, double *table, unsigned char *ok,
                             ssoc_error *err)
 {
     const size_t n = c->d->n;
-    int nomem = 0;
+    const ssoc_monitor *mon = c->kind == FIT_REPLICATE && c->o ? c->o->monitor : NULL;
+    const uint64_t total = i1 - i0;
+    uint64_t ndone = 0;
+    int nomem = 0, stop = 0;
     /* GSL's default handler aborts; the fit may call GSL from every thread. Set once, here, in
      * serial code, so no thread flips the global while another reads it. */
     gsl_set_error_handler_off();
-#pragma omp parallel default(none) shared(c, i0, i1, table, ok, n, nomem)
+#pragma omp parallel default(none) shared(c, i0, i1, table, ok, n, nomem, mon, total, ndone, stop)
     {
         size_t *idx = malloc(n * sizeof *idx);
         size_t *rows = malloc(n * sizeof *rows);
@@ -535,12 +541,26 @@ static ssoc_status fit_rows(const fit_ctx *c, size_t i0, size_t i1, double *tabl
         if (!skip) {
 #pragma omp for schedule(dynamic, 4)
             for (size_t i = i0; i < i1; ++i) {
+                int stopped;
+#pragma omp atomic read
+                stopped = stop;
+                if (stopped)
+                    continue;
                 double *row = table + (i - i0) * SSOC_NPARAM;
                 ssoc_error e = {0};
                 ok[i - i0] = (unsigned char)fit_one(c, i, idx, rows, ds, fw, row, &e);
                 if (!ok[i - i0])
                     for (int j = 0; j < SSOC_NPARAM; ++j)
                         row[j] = NAN;
+                if (!mon)
+                    continue;
+                uint64_t d;
+#pragma omp atomic capture
+                d = ++ndone;
+                if (omp_get_thread_num() == 0 && ssoc_monitor_poll(mon, d, total)) {
+#pragma omp atomic write
+                    stop = 1;
+                }
             }
         }
         free(idx);
@@ -550,6 +570,9 @@ static ssoc_status fit_rows(const fit_ctx *c, size_t i0, size_t i1, double *tabl
     }
     if (nomem)
         return SSOC_ERR(err, SSOC_ENOMEM, "no memory for per-thread bootstrap workspaces (%zu points)", n);
+    if (stop)
+        return SSOC_ERR(err, SSOC_EINTERRUPTED, "stopped on request after %llu of %llu bootstrap replicates",
+                        (unsigned long long)ndone, (unsigned long long)total);
     return SSOC_OK;
 }
 
@@ -726,6 +749,7 @@ ssoc_status ssoc_boot_run(const ssoc_dataset *d, const ssoc_fit_opts *fo, const 
     if (!r)
         return SSOC_ERR(err, SSOC_ENOMEM, "no memory for %zu bootstrap replicates", o->B);
     r->opts = *o;
+    r->opts.monitor = NULL; /* the caller's, for this run only */
     r->fixed_mask = fo->fixed_mask;
     memcpy(r->point, point->p, sizeof point->p);
     r->point[SSOC_NPARAM] = ssoc_params_vf_star(point);

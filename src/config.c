@@ -4,7 +4,11 @@
  * - Every accepted key is in the table below; anything else is an error, as is a key given twice
  *   in the file or twice with --set (a --set may override a key from the file: that is its job).
  * - inih is fed through our own line reader so errors can name the line (Debian's libinih is built
- *   without INI_HANDLER_LINENO) and so an over-long line is an error instead of being split.
+ *   without INI_HANDLER_LINENO) and so an over-long line is an error instead of being split. The
+ *   file is read whole first (io.h: bounded, never blocking on a FIFO, a NUL byte refused with its
+ *   line, so no value is ever cut short by one); lines end at LF, CRLF or a lone CR.
+ * - No path or value is cut silently: a --set value, a path or a config path that does not fit
+ *   is an error giving its length.
  * - Python-style continuation lines (an indented line after a key) are rejected with a message:
  *   silently gluing "  B = 10" onto the previous value is the kind of surprise a config must not hold.
  * - Relative paths in the file are relative to the file's directory (a config and its data travel
@@ -14,6 +18,7 @@
 #include "ssoc/config.h"
 
 #include "json.h"
+#include "ssoc/io.h"
 #include "ssoc/model.h"
 #include "ssoc/plausible.h"
 #include "ssoc/suggest.h"
@@ -79,7 +84,8 @@ typedef struct parser {
     int failed;
     const char *file;  /* config path for messages */
     char dir[SSOC_CONFIG_PATH_MAX];
-    FILE *fp;
+    char *text;        /* the whole file (bounded read, no NUL bytes) */
+    size_t pos, len;   /* where the line reader is in it */
     int line;
     char raw[1024];    /* the current raw line, to detect continuations */
     int too_long;
@@ -136,6 +142,13 @@ static int parse_u64(const char *s, uint64_t *v)
         return -1;
     *v = (uint64_t)u;
     return 0;
+}
+
+static ssoc_status path_too_long(parser *p, int k, const char *value)
+{
+    size_t n = strlen(value) + (value[0] == '/' || p->from_set || !p->dir[0] ? 0 : strlen(p->dir) + 1);
+    return perr(p, k, "the path is %zu characters long%s, longer than the %d the system allows", n,
+                n != strlen(value) ? " with the config file's directory" : "", SSOC_CONFIG_PATH_MAX - 1);
 }
 
 static int resolve_path(const parser *p, const char *value, char *out)
@@ -265,16 +278,28 @@ static void trim_copy(char *dst, size_t n, const char *s)
     dst[len] = '\0';
 }
 
+static ssoc_status parse_fix_items(parser *p, char *buf);
+
 /* "v_c=0.125, n_H=3" */
 static ssoc_status parse_fix(parser *p, const char *value)
 {
     ssoc_config *c = p->c;
     c->fixed_mask = 0;
     memset(&c->fixed, 0, sizeof c->fixed);
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", value);
-    if (!buf[0])
+    if (!value[0])
         return SSOC_OK;
+    /* the whole value, however long (a fixed buffer cut it and dropped the items past its end) */
+    char *buf = strdup(value);
+    if (!buf)
+        return perr(p, K_FIT_FIX, "out of memory");
+    ssoc_status st = parse_fix_items(p, buf);
+    free(buf);
+    return st;
+}
+
+static ssoc_status parse_fix_items(parser *p, char *buf)
+{
+    ssoc_config *c = p->c;
     char *save = NULL;
     for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
@@ -310,11 +335,13 @@ static ssoc_status apply(parser *p, int k, const char *value)
     switch (k) {
     case K_DATA_FILE: {
         if (resolve_path(p, value, c->data_file))
-            return perr(p, k, "path too long");
+            return path_too_long(p, k, value);
         struct stat sb;
-        if (stat(c->data_file, &sb) != 0 || !S_ISREG(sb.st_mode))
+        if (stat(c->data_file, &sb) != 0)
             return perr(p, k, "data file '%s' not found%s", c->data_file,
                         p->from_set || value[0] == '/' ? "" : " (relative to the config file's directory)");
+        if (ssoc_io_check_regular(c->data_file, "CSV data file", &e))
+            return perr(p, k, "%s", e.msg);
         return SSOC_OK;
     }
     case K_DATA_ALLOW:
@@ -342,10 +369,12 @@ static ssoc_status apply(parser *p, int k, const char *value)
         } else {
             c->params = SSOC_PARAMS_FILE;
             if (resolve_path(p, value, c->params_file))
-                return perr(p, k, "path too long");
+                return path_too_long(p, k, value);
             struct stat sb;
-            if (stat(c->params_file, &sb) != 0 || !S_ISREG(sb.st_mode))
+            if (stat(c->params_file, &sb) != 0)
                 return perr(p, k, "'%s' is neither fit, published nor an existing parameter file", value);
+            if (ssoc_io_check_regular(c->params_file, "parameter file", &e))
+                return perr(p, k, "%s", e.msg);
         }
         return SSOC_OK;
     case K_FIT_FIX:
@@ -417,7 +446,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         return SSOC_OK;
     case K_OUT_FILE:
         if (resolve_path(p, value, c->output_file))
-            return perr(p, k, "path too long");
+            return path_too_long(p, k, value);
         return SSOC_OK;
     case K_OUT_BLOCK:
         if (parse_u64(value, &u) || u == 0)
@@ -558,21 +587,26 @@ static int handler(void *user, const char *section, const char *name, const char
     return apply(p, k, value) == SSOC_OK;
 }
 
-/* fgets-style reader that counts lines and refuses lines longer than inih's buffer. */
+/* fgets-style reader over the file's text that counts lines and refuses lines longer than inih's
+ * buffer. Every line is handed over ending in '\n', whatever ended it in the file. */
 static char *reader(char *str, int num, void *stream)
 {
     parser *p = stream;
-    if (p->too_long || p->failed)
+    if (p->too_long || p->failed || p->pos >= p->len)
         return NULL;
-    if (!fgets(str, num, p->fp))
-        return NULL;
+    const char *s = p->text + p->pos;
+    size_t n = strcspn(s, "\r\n");
+    size_t eol = s[n] == '\r' && s[n + 1] == '\n' ? 2 : s[n] ? 1 : 0;
     p->line++;
     p->maxline = num;
-    size_t len = strlen(str);
-    if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(p->fp)) {
+    if (n + 2 > (size_t)num) {
         p->too_long = 1;
         return NULL;
     }
+    memcpy(str, s, n);
+    str[n] = '\n';
+    str[n + 1] = '\0';
+    p->pos += n + eol;
     snprintf(p->raw, sizeof p->raw, "%s", str);
     return str;
 }
@@ -703,6 +737,14 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
     p->err = err;
     ssoc_status st = SSOC_OK;
     if (path) {
+        st = ssoc_io_read_file(path, "config file", SSOC_READ_MAX_CONFIG, SSOC_READ_TEXT, &p->text, &p->len, err);
+        if (st) {
+            if (err && err->code != SSOC_ENOMEM)
+                err->code = SSOC_ECONFIG;
+            st = err ? err->code : SSOC_ECONFIG;
+            goto fail;
+        }
+        /* the length is checked by the read: the path and its directory fit */
         snprintf(c->path, sizeof c->path, "%s", path);
         p->file = path;
         const char *slash = strrchr(path, '/');
@@ -710,14 +752,9 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
             snprintf(p->dir, sizeof p->dir, "%.*s", (int)(slash - path), path);
         if (slash == path)
             snprintf(p->dir, sizeof p->dir, "/");
-        p->fp = fopen(path, "r");
-        if (!p->fp) {
-            st = SSOC_ERR(err, SSOC_ECONFIG, "%s: cannot open config file: %s", path, strerror(errno));
-            goto fail;
-        }
         int r = ini_parse_stream(reader, p, handler, p);
-        fclose(p->fp);
-        p->fp = NULL;
+        free(p->text);
+        p->text = NULL;
         if (p->failed) {
             st = SSOC_ECONFIG;
             goto fail;
@@ -741,7 +778,12 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
             st = SSOC_ERR(err, SSOC_ECONFIG, "--set %s: expected SECTION.KEY=VALUE", s);
             goto fail;
         }
-        char section[64], name[64], value[4096];
+        char section[64], name[64], value[SSOC_CONFIG_PATH_MAX];
+        if (strlen(eq + 1) >= sizeof value) {
+            st = SSOC_ERR(err, SSOC_ECONFIG, "--set %s: the value is %zu characters long, longer than the %zu allowed", s,
+                          strlen(eq + 1), sizeof value - 1);
+            goto fail;
+        }
         snprintf(section, sizeof section, "%.*s", (int)(dot - s), s);
         snprintf(name, sizeof name, "%.*s", (int)(eq - dot - 1), dot + 1);
         trim_copy(section, sizeof section, section);
@@ -830,8 +872,7 @@ ssoc_status ssoc_config_load(const char *path, const char *const *sets, size_t n
     free(p);
     return SSOC_OK;
 fail:
-    if (p->fp)
-        fclose(p->fp);
+    free(p->text);
     free(p);
     ssoc_config_free(c);
     if (err && err->code == SSOC_OK)

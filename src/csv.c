@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "ssoc/data.h"
+#include "ssoc/io.h"
 
 struct ssoc_csv {
     char *path;
@@ -89,53 +90,6 @@ done:
     EVP_MD_CTX_free(ctx);
     fclose(f);
     return st;
-}
-
-/* Whole file into a NUL-terminated buffer (one spare byte so the last line can be terminated in
- * place). A read loop rather than fstat so pipes and /dev/stdin work too. */
-static ssoc_status csv_slurp(const char *path, char **buf_out, size_t *len_out, ssoc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return SSOC_ERR(err, SSOC_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory reading the file", path);
-    }
-    for (;;) {
-        if (cap - len < 2) {
-            if (cap > SIZE_MAX / 2) {
-                free(buf);
-                fclose(f);
-                return SSOC_ERR(err, SSOC_ENOMEM, "%s: file too large", path);
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory reading the file", path);
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return SSOC_ERR(err, SSOC_EIO, "%s: read error: %s", path, strerror(e));
-    }
-    fclose(f);
-    buf[len] = '\0';
-    *buf_out = buf;
-    *len_out = len;
-    return SSOC_OK;
 }
 
 void ssoc_csv_free(ssoc_csv *t)
@@ -255,7 +209,8 @@ ssoc_status ssoc_csv_read(const char *path, ssoc_csv **out, ssoc_error *err)
         return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory", path);
     }
     size_t len = 0;
-    ssoc_status st = csv_slurp(path, &t->buf, &len, err);
+    /* bounded, never blocking on a FIFO, NUL bytes refused with their line (io.h) */
+    ssoc_status st = ssoc_io_read_file(path, "CSV data file", SSOC_READ_MAX_CSV, SSOC_READ_TEXT, &t->buf, &len, err);
     if (st != SSOC_OK) {
         ssoc_csv_free(t);
         return st;
@@ -279,14 +234,13 @@ ssoc_status ssoc_csv_read(const char *path, ssoc_csv **out, ssoc_error *err)
             return SSOC_ERR(err, SSOC_EDATA, "%s: more than %d lines", path, INT_MAX);
         }
         ++lineno;
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        char *eol = nl ? nl : end;
-        char *next = nl ? nl + 1 : end;
-        if (memchr(p, '\0', (size_t)(eol - p))) {
-            ssoc_csv_free(t);
-            return SSOC_ERR(err, SSOC_EDATA, "%s:%d: NUL byte in the line (not a text file?)", path, lineno);
-        }
-        *eol = '\0'; /* a trailing '\r' of CRLF is a blank and is trimmed with the fields */
+        /* a line ends at LF, CRLF or a lone CR (spreadsheets' "CSV (Macintosh)"); the reader
+         * refused NUL bytes, so the buffer is one C string */
+        char *eol = strpbrk(p, "\r\n");
+        if (!eol)
+            eol = end;
+        char *next = eol == end ? end : eol + (eol[0] == '\r' && eol[1] == '\n' ? 2 : 1);
+        *eol = '\0';
         char *s = p;
         p = next;
         while (csv_is_blank(*s))

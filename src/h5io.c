@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "h5io_private.h"
+#include "ssoc/io.h"
 #include "ssoc/par.h"
 
 #ifndef H5_HAVE_PARALLEL
@@ -63,6 +64,14 @@ struct ssoc_h5 {
     char path[4096];
 };
 
+/* issue 14: HDF5 does not say why a write failed; say so when the disk is full */
+static ssoc_status h5_write_failed(const ssoc_h5 *f, const char *what, ssoc_error *err)
+{
+    char full[128];
+    ssoc_io_full_note(f->path, full, sizeof full);
+    return SSOC_ERR(err, SSOC_EHDF5, "%s: %s%s", f->path, what, full);
+}
+
 static hid_t mem_type(ssoc_h5_type t)
 {
     return t == SSOC_H5_F64 ? H5T_NATIVE_DOUBLE
@@ -88,6 +97,9 @@ static ssoc_status open_common(const char *path, int create, ssoc_h5 **out, ssoc
     snprintf(f->path, sizeof f->path, "%s", path);
     f->parallel = ssoc_par_active();
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    /* the file is the sweep's OUT.partial, created and locked by rank 0 through another descriptor
+     * (outpath.h): HDF5's own flock on it would fail against that lock, and is not needed */
+    H5Pset_file_locking(fapl, 0, 1);
     f->dxpl = H5P_DEFAULT;
     if (f->parallel) {
         H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL);
@@ -119,7 +131,7 @@ ssoc_status ssoc_h5_open_rw(const char *path, ssoc_h5 **out, ssoc_error *err)
 ssoc_status ssoc_h5_flush(ssoc_h5 *f, ssoc_error *err)
 {
     if (H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: flush failed", f->path);
+        return h5_write_failed(f, "flush failed", err);
     return SSOC_OK;
 }
 
@@ -139,7 +151,7 @@ ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err)
         H5Pclose(f->dxpl);
     ssoc_status st = SSOC_OK;
     if (rc < 0)
-        st = SSOC_ERR(err, SSOC_EHDF5, "%s: close failed", f->path);
+        st = h5_write_failed(f, "close failed", err);
     free(f);
     return st;
 }
@@ -222,8 +234,11 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
     H5Pclose(dcpl);
     H5Pclose(lcpl);
     H5Sclose(space);
-    if (ds < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot create dataset %s", f->path, path);
+    if (ds < 0) {
+        char what[600];
+        snprintf(what, sizeof what, "cannot create dataset %s", path);
+        return h5_write_failed(f, what, err);
+    }
     H5Dclose(ds);
     return SSOC_OK;
 }
@@ -276,8 +291,11 @@ static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspac
     H5Sclose(mspace);
     H5Sclose(fspace);
     done_with(f, ds);
-    if (rc < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: write to %s failed", f->path, path);
+    if (rc < 0) {
+        char what[600];
+        snprintf(what, sizeof what, "write to %s failed", path);
+        return h5_write_failed(f, what, err);
+    }
     return SSOC_OK;
 }
 

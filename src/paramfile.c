@@ -161,46 +161,6 @@ ssoc_status ssoc_paramfile_write(const char *path, const ssoc_fit_result *fit, c
 
 /* ---- reader ---- */
 
-static char *slurp(const char *path, ssoc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        SSOC_ERR(err, SSOC_EIO, "%s: cannot open parameter file", path);
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0)
-            break;
-        if (n + 1 == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf) {
-        SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory", path);
-        return NULL;
-    }
-    if (bad) {
-        free(buf);
-        SSOC_ERR(err, SSOC_EIO, "%s: read error", path);
-        return NULL;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 /* A finite number member, or an error naming file and member. */
 static ssoc_status get_num(const char *path, const cJSON *obj, const char *key, const char *where, double *out,
                            int allow_null, ssoc_error *err)
@@ -229,6 +189,10 @@ static ssoc_status get_pair(const char *path, const cJSON *obj, const char *key,
         return SSOC_ERR(err, SSOC_EDATA, "%s: data.range: member '%s' must be [min, max]", path, key);
     *a = cJSON_GetArrayItem(it, 0)->valuedouble;
     *b = cJSON_GetArrayItem(it, 1)->valuedouble;
+    if (!isfinite(*a) || !isfinite(*b))
+        return SSOC_ERR(err, SSOC_EDATA, "%s: data.range: member '%s' must hold finite numbers", path, key);
+    if (*a > *b)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: data.range: member '%s' is [%.17g, %.17g]: min > max", path, key, *a, *b);
     return SSOC_OK;
 }
 
@@ -373,19 +337,33 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
 ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *pf, ssoc_error *err)
 {
     memset(pf, 0, sizeof *pf);
-    char *text = slurp(path, err);
-    if (!text)
-        return err ? err->code : SSOC_EIO;
-    cJSON *root = cJSON_Parse(text);
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
+    char *text = NULL;
+    size_t len = 0;
+    ssoc_status rs = ssoc_io_read_file(path, "parameter file", SSOC_READ_MAX_PARAMS, SSOC_READ_TEXT, &text, &len, err);
+    if (rs)
+        return rs;
+    /* the whole file is one JSON object: trailing text (garbage, a second object) is an error */
+    const char *stop = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &stop, 0);
+    const char *at = root ? stop : cJSON_GetErrorPtr();
+    if (root)
+        while (at && (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r'))
+            ++at;
+    if (!root || !cJSON_IsObject(root) || (at && *at)) {
+        const char *why = !root ? "not valid JSON"
+                          : !cJSON_IsObject(root)
+                              ? "not a JSON object (a parameter file holds one object)"
+                              : "text after the JSON value (a parameter file holds exactly one JSON object)";
+        if (root && !cJSON_IsObject(root))
+            at = text;
         size_t line = 1, col = 1;
         for (const char *c = text; at && c < at && *c; ++c) {
             col = *c == '\n' ? 1 : col + 1;
             line += *c == '\n';
         }
+        cJSON_Delete(root);
         free(text);
-        return SSOC_ERR(err, SSOC_EDATA, "%s:%zu:%zu: not valid JSON", path, line, col);
+        return SSOC_ERR(err, SSOC_EDATA, "%s:%zu:%zu: %s", path, line, col, why);
     }
     free(text);
     ssoc_status s = SSOC_OK;

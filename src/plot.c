@@ -4,6 +4,7 @@
  * function (so the library never exits) and an abort handler that records warnings (so misuse
  * becomes an error instead of a line on stderr). Text is UTF-8 through the cairo devices
  * (DejaVu Sans). */
+#define _GNU_SOURCE /* fopencookie */
 #include "plot_priv.h"
 
 #include <errno.h>
@@ -79,6 +80,29 @@ static void on_plabort(const char *msg)
     pl_warned = 1;
 }
 
+/* PLplot writes through a stdio stream we give it (plsfile), never by file name: it would expand
+ * "%n" in a name (familying) and cut long ones. PLplot fcloses the stream in plend. */
+static ssize_t sink_write(void *cookie, const char *buf, size_t n)
+{
+    ssoc_plt_sink *s = cookie;
+    size_t done = 0;
+    while (done < n && !s->err) {
+        ssize_t w = write(s->fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            s->err = errno;
+        else
+            done += (size_t)w;
+    }
+    return s->err ? -1 : (ssize_t)n;
+}
+
+static int sink_close(void *cookie)
+{
+    ((ssoc_plt_sink *)cookie)->closed = 1;
+    return 0;
+}
 
 static void xml_escape(FILE *f, const char *s)
 {
@@ -91,18 +115,20 @@ static void xml_escape(FILE *f, const char *s)
         }
 }
 
-/* Put <title> and <desc> right after the root element of the SVG cairo wrote. */
+/* Put <title> and <desc> right after the root element of the SVG cairo wrote (through the
+ * working file's descriptor: its name is not touched). */
 static int svg_describe(const ssoc_plt_picture *p)
 {
-    FILE *f = fopen(p->tmp, "rb");
-    if (!f)
-        return -1;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
+    int fd = p->op->fd;
+    off_t n = lseek(fd, 0, SEEK_END);
     char *buf = n > 0 ? malloc((size_t)n + 1) : NULL;
-    size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
-    fclose(f);
+    size_t got = 0;
+    while (buf && got < (size_t)n) {
+        ssize_t r = pread(fd, buf + got, (size_t)n - got, (off_t)got);
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
     if (!buf || got != (size_t)n) {
         free(buf);
         return -1;
@@ -110,25 +136,25 @@ static int svg_describe(const ssoc_plt_picture *p)
     buf[n] = '\0';
     char *root = strstr(buf, "<svg");
     char *end = root ? strchr(root, '>') : NULL;
-    if (!end) {
+    char *head = NULL;
+    size_t hlen = 0;
+    FILE *h = end ? open_memstream(&head, &hlen) : NULL;
+    if (!h) {
         free(buf);
         return -1;
     }
-    f = fopen(p->tmp, "wb");
-    if (!f) {
-        free(buf);
-        return -1;
-    }
-    fwrite(buf, 1, (size_t)(end + 1 - buf), f);
-    fputs("\n<title>", f);
-    xml_escape(f, p->title);
-    fputs("</title>\n<desc>", f);
-    xml_escape(f, p->desc);
-    fputs("</desc>", f);
-    fwrite(end + 1, 1, (size_t)(buf + n - (end + 1)), f);
-    int rc = ferror(f) ? -1 : 0;
-    if (fclose(f) != 0)
+    fputs("\n<title>", h);
+    xml_escape(h, p->title);
+    fputs("</title>\n<desc>", h);
+    xml_escape(h, p->desc);
+    fputs("</desc>", h);
+    int rc = fclose(h) == 0 ? 0 : -1;
+    /* rewrite from the end of the root element on: the description, then the rest */
+    const size_t at = (size_t)(end + 1 - buf), rest = (size_t)n - at;
+    if (!rc && (pwrite(fd, head, hlen, (off_t)at) != (ssize_t)hlen ||
+                pwrite(fd, end + 1, rest, (off_t)(at + hlen)) != (ssize_t)rest))
         rc = -1;
+    free(head);
     free(buf);
     return rc;
 }
@@ -136,10 +162,11 @@ static int svg_describe(const ssoc_plt_picture *p)
 ssoc_status ssoc_plt_begin(ssoc_plt_picture *p, const ssoc_plot_opts *o, int width, int height, ssoc_error *err)
 {
     memset(p, 0, sizeof *p);
+    p->own.fd = -1;
     if (!o || !o->output || !o->output[0])
         return SSOC_ERR(err, SSOC_EINVAL, "no output picture given (-o FILE.png|.svg|.pdf)");
-    snprintf(p->out, sizeof p->out, "%s", o->output);
-    const char *dot = strrchr(p->out, '.'), *slash = strrchr(p->out, '/');
+    p->out = o->output;
+    const char *dot = strrchr(o->output, '.'), *slash = strrchr(o->output, '/');
     if (!dot || (slash && dot < slash))
         dot = "";
     if (!strcmp(dot, ".png") || !strcmp(dot, ".PNG"))
@@ -154,16 +181,22 @@ ssoc_status ssoc_plt_begin(ssoc_plt_picture *p, const ssoc_plot_opts *o, int wid
     if (!(scale >= SSOC_PLOT_SCALE_MIN && scale <= SSOC_PLOT_SCALE_MAX))
         return SSOC_ERR(err, SSOC_EINVAL, "page scale %g is outside %g to %g", scale, SSOC_PLOT_SCALE_MIN,
                         SSOC_PLOT_SCALE_MAX);
-    p->force = o->force;
-    if (!p->force && access(p->out, F_OK) == 0)
-        return SSOC_ERR(err, SSOC_EEXISTS, "%s exists; refusing to overwrite it (use --force)", p->out);
-    /* temporary name in the same directory (same file system: rename is atomic), same extension */
-    const char *base = slash ? slash + 1 : p->out;
-    snprintf(p->tmp, sizeof p->tmp, "%.*s.%s.tmp%ld%s", (int)(base - p->out), p->out, base, (long)getpid(), dot);
-    int fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0)
-        return SSOC_ERR(err, SSOC_EIO, "%s: cannot write a picture there: %s", p->out, strerror(errno));
-    close(fd);
+    /* the working file (outpath.h): created exclusively, never through a link; PLplot gets a
+     * stream on it, never its name */
+    p->op = o->dest;
+    if (!p->op) {
+        ssoc_status st = ssoc_outpath_begin(&p->own, o->output, o->force ? SSOC_OUTPATH_FORCE : 0, err);
+        if (st)
+            return st;
+        p->op = &p->own;
+    }
+    p->sk.fd = p->op->fd;
+    cookie_io_functions_t io = {.write = sink_write, .close = sink_close};
+    p->stream = fopencookie(&p->sk, "w", io);
+    if (!p->stream) {
+        ssoc_outpath_abandon(&p->own);
+        return SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory opening the picture stream", p->out);
+    }
     /* the whole page scales: size, text (pl_text from the unscaled page keeps text a fixed share of
      * it) and line widths */
     p->width = (int)lround(scale * width), p->height = (int)lround(scale * height);
@@ -175,7 +208,7 @@ ssoc_status ssoc_plt_begin(ssoc_plt_picture *p, const ssoc_plot_opts *o, int wid
     plsexit(on_plexit);
     plsabort(on_plabort);
     plsdev(p->device);
-    plsfnam(p->tmp);
+    plsfile(p->stream);
     plspage(0.0, 0.0, width, height, 0, 0);
     plscolbg(255, 255, 255);
     set_palette();
@@ -187,57 +220,43 @@ ssoc_status ssoc_plt_begin(ssoc_plt_picture *p, const ssoc_plot_opts *o, int wid
     return SSOC_OK;
 }
 
-/* after plend(): publish the temporary file under the final name */
+/* the stream, unless PLplot closed it (it does in plend, not after a fatal error) */
+static void close_stream(ssoc_plt_picture *p)
+{
+    if (p->stream && !p->sk.closed)
+        fclose(p->stream);
+    p->stream = NULL;
+}
+
+/* after plend(): check what was written and publish it under the final name (or leave that to the
+ * caller who gave the working file) */
 ssoc_status ssoc_plt_publish(ssoc_plt_picture *p, ssoc_error *err)
 {
+    close_stream(p);
     struct stat sb;
-    if (pl_warned) {
-        unlink(p->tmp);
-        return SSOC_ERR(err, SSOC_EIO, "%s: PLplot: %s", p->out, pl_msg);
+    ssoc_status st = SSOC_OK;
+    if (pl_warned)
+        st = SSOC_ERR(err, SSOC_EIO, "%s: PLplot: %s", p->out, pl_msg);
+    else if (p->sk.err)
+        st = SSOC_ERR(err, SSOC_EIO, "%s: write failed: %s", p->out, strerror(p->sk.err));
+    else if (!strcmp(p->device, "svgcairo") && svg_describe(p) != 0)
+        st = SSOC_ERR(err, SSOC_EIO, "%s: cannot add the description to the SVG: %s", p->out, strerror(errno));
+    else if (fstat(p->op->fd, &sb) != 0 || sb.st_size == 0)
+        st = SSOC_ERR(err, SSOC_EIO, "%s: the %s device wrote nothing", p->out, p->device);
+    if (p->op != &p->own)
+        return st;
+    if (st) {
+        ssoc_outpath_abandon(&p->own);
+        return st;
     }
-    if (!strcmp(p->device, "svgcairo") && svg_describe(p) != 0) {
-        unlink(p->tmp);
-        return SSOC_ERR(err, SSOC_EIO, "%s: cannot add the description to the SVG", p->out);
-    }
-    if (stat(p->tmp, &sb) != 0 || sb.st_size == 0) {
-        unlink(p->tmp);
-        return SSOC_ERR(err, SSOC_EIO, "%s: the %s device wrote nothing", p->out, p->device);
-    }
-    if (p->force) {
-        if (rename(p->tmp, p->out) != 0) {
-            int e = errno;
-            unlink(p->tmp);
-            return SSOC_ERR(err, SSOC_EIO, "%s: cannot rename the finished picture into place: %s", p->out, strerror(e));
-        }
-        return SSOC_OK;
-    }
-    /* no --force: link() refuses an existing name atomically (a file that appeared meanwhile survives) */
-    if (link(p->tmp, p->out) == 0) {
-        unlink(p->tmp);
-        return SSOC_OK;
-    }
-    int e = errno;
-    if (e == EEXIST) {
-        unlink(p->tmp);
-        return SSOC_ERR(err, SSOC_EEXISTS, "%s exists; refusing to overwrite it (use --force)", p->out);
-    }
-    /* file systems without hard links: check, then rename */
-    if (access(p->out, F_OK) == 0) {
-        unlink(p->tmp);
-        return SSOC_ERR(err, SSOC_EEXISTS, "%s exists; refusing to overwrite it (use --force)", p->out);
-    }
-    if (rename(p->tmp, p->out) != 0) {
-        e = errno;
-        unlink(p->tmp);
-        return SSOC_ERR(err, SSOC_EIO, "%s: cannot rename the finished picture into place: %s", p->out, strerror(e));
-    }
-    return SSOC_OK;
+    return ssoc_outpath_publish(&p->own, err);
 }
 
 ssoc_status ssoc_plt_failed(ssoc_plt_picture *p, ssoc_error *err)
 {
     /* reached by longjmp from plexit(): PLplot's state is unusable, drop the stream */
-    unlink(p->tmp);
+    close_stream(p);
+    ssoc_outpath_abandon(&p->own);
     return SSOC_ERR(err, SSOC_EIO, "%s: PLplot failed: %s", p->out, pl_msg);
 }
 

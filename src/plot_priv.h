@@ -15,8 +15,10 @@
 #include <plplot.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ssoc/data.h"
+#include "ssoc/outpath.h"
 #include "ssoc/plot.h"
 
 /* cmap0 colours */
@@ -38,12 +40,22 @@ enum {
     C_NCOL0 = C_FILL0 + 8
 };
 
+/* Where PLplot's stream goes: the working file's descriptor, and the first write error (a full
+ * disk), which PLplot and cairo do not report. */
+typedef struct ssoc_plt_sink {
+    int fd;
+    int err;    /* errno of the first failed write, 0 if none */
+    int closed; /* PLplot closed the stream (it does in plend, not after a fatal error) */
+} ssoc_plt_sink;
+
 /* One picture being drawn. */
 typedef struct ssoc_plt_picture {
-    char out[4096];
-    char tmp[4200];
+    const char *out;  /* the picture's name, for messages */
+    ssoc_outpath own; /* the working file when the caller gave none (ssoc_plot_opts.dest NULL) */
+    ssoc_outpath *op; /* the working file: &own or the caller's */
+    ssoc_plt_sink sk;
+    FILE *stream;     /* a stdio stream on op->fd given to PLplot (plsfile) */
     const char *device;
-    int force;
     int width, height;
     char title[512];  /* for SVG: <title> and <desc> (cairo writes text as glyph outlines, so */
     char desc[2048];  /* the words would otherwise not be in the file for search or screen readers) */
@@ -52,12 +64,14 @@ typedef struct ssoc_plt_picture {
 /* plexit() longjmps here: set it (setjmp) in the public function after ssoc_plt_begin */
 extern jmp_buf ssoc_plt_jump;
 
-/* Check the output name, create the temporary file and start PLplot on a width x height page
- * (device units). Errors: SSOC_EINVAL (no or unknown picture type), SSOC_EEXISTS, SSOC_EIO. */
+/* Check the output name, create the working file (outpath.h; or take the caller's,
+ * ssoc_plot_opts.dest) and start PLplot on a width x height page (device units) writing to a stream
+ * on it. Errors: SSOC_EINVAL (no or unknown picture type, page scale), SSOC_EEXISTS, SSOC_EIO. */
 ssoc_status ssoc_plt_begin(ssoc_plt_picture *p, const ssoc_plot_opts *o, int width, int height, ssoc_error *err);
-/* After plend(): publish the temporary file under the final name (SVG: with title and desc). */
+/* After plend(): check what was written (SVG: add title and desc) and publish the working file
+ * under the final name, or leave that to the caller who gave it (ssoc_plot_opts.dest). */
 ssoc_status ssoc_plt_publish(ssoc_plt_picture *p, ssoc_error *err);
-/* Reached through ssoc_plt_jump: drop the temporary file, return the error. */
+/* Reached through ssoc_plt_jump: drop the stream and a working file of our own, return the error. */
 ssoc_status ssoc_plt_failed(ssoc_plt_picture *p, ssoc_error *err);
 
 /* Character height s (0.62 is about 17 device units) and line width. */

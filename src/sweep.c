@@ -12,11 +12,17 @@
  * each with its own workspace. A column's values depend only on the column and the parameter
  * sets (kernel.c), so any P x threads and any resume give the same bits.
  *
- * Safety. The run writes OUT.partial, renames it to OUT only when complete; OUT is never
- * replaced without --force. SIGTERM, SIGUSR1 or SIGINT set a flag; at the next block boundary
- * every rank sees it (Allreduce), the file is flushed and closed, and the run returns
- * SSOC_EINTERRUPTED (exit 4). A second signal kills (SA_RESETHAND). --resume checks the stored
- * resume key (the path-free effective config), the data SHA-256 and the parameter-file SHA-256. */
+ * Safety (tests/RELIABILITY.md). Rank 0 creates OUT.partial exclusively and locks it before any
+ * work (outpath.h), so a second run on the same output is refused in every phase of this one;
+ * HDF5 then opens that file (without its own lock: ours protects it), and only a complete, closed
+ * file is renamed to OUT (never over one that appeared, without --force). SIGTERM, SIGUSR1 or
+ * SIGINT set a flag that every phase polls: the bootstrap per replicate and the rules per task
+ * (the phase monitor, progress.h, which also draws the progress line), the grid per column and at
+ * every block boundary (Allreduce), the fit after it. The ranks agree at the end of the phase,
+ * the file is flushed and closed as far as it got, and the run returns SSOC_EINTERRUPTED (exit 4):
+ * --resume continues it, or starts it afresh when it was stopped before the file had its layout
+ * (an empty .partial). A second signal kills (SA_RESETHAND). --resume checks the stored resume key
+ * (the path-free effective config), the data SHA-256 and the parameter-file SHA-256. */
 #include "ssoc/sweep.h"
 
 #include <math.h>
@@ -34,9 +40,11 @@
 #include "ssoc/io.h"
 #include "ssoc/kernel.h"
 #include "ssoc/kernel_isa.h"
+#include "ssoc/outpath.h"
 #include "ssoc/par.h"
 #include "ssoc/paramfile.h"
 #include "ssoc/plausible.h"
+#include "ssoc/progress.h"
 #include "ssoc/report.h"
 #include "ssoc/rules.h"
 #include "ssoc/sweepfile.h"
@@ -46,6 +54,8 @@
 
 enum { PH_FIT, PH_BOOT, PH_EVAL, PH_RULES, PH_WRITE, PH_COUNT, PH_UNTIMED = PH_COUNT };
 static const char *const phase_names[PH_COUNT] = {"fit", "bootstrap", "evaluation", "rules", "write"};
+/* what the progress line counts in each phase */
+static const char *const phase_units[PH_COUNT] = {"", "replicates", "points", "rule tasks", ""};
 
 /* What the phases hand each other; private to this file, one part per producing phase. */
 typedef struct run {
@@ -53,6 +63,9 @@ typedef struct run {
     const ssoc_sweep_opts *opts;
     int rank, size, threads;
     char out[4096], partial[4200];
+    ssoc_outpath op;            /* rank 0: OUT.partial, created (or taken over) and locked */
+    int fresh;                  /* the file is created (1) or continued (0: --resume of a started one) */
+    ssoc_progress pg;           /* the progress line and the stop flag (rank 0 shows it) */
     size_t ncols, nblocks;      /* grid columns (x, rho) and blocks of cfg->block_columns */
     struct {                    /* phase_fit */
         ssoc_dataset *d;
@@ -77,6 +90,7 @@ typedef struct run {
         uint8_t *done;          /* [nblocks] blocks already in the file */
         char created[32];       /* UTC time of this session */
         int resumed;
+        int touched;            /* phase_open ran: OUT.partial may hold this run's data */
     } file;
     double t_phase[PH_COUNT], t0;
 } run;
@@ -154,29 +168,64 @@ static uint64_t raw_bytes_lower_bound(const run *R)
            8 * (uint64_t)SSOC_NPARAM * c->B + R->nblocks + 48000;
 }
 
-/* Rank 0 checks the output paths and the free space before any work. */
+/* Rank 0, before any work: OUT.partial created exclusively (or, with --resume or --force, an
+ * unlocked one taken over) and locked for the whole run (outpath.h: the output path checked, a
+ * second run refused, nothing followed through a link), then the free space. Whether the file is
+ * created or continued is decided here: an empty .partial (a run stopped before it wrote the
+ * layout) is started afresh even with --resume. */
 static ssoc_status phase_preflight(run *R, ssoc_error *err)
 {
     if (R->rank != 0)
         return SSOC_OK;
-    if (ssoc_io_exists(R->out) && !R->opts->force)
-        return SSOC_ERR(err, SSOC_EEXISTS, "%s exists; refusing to overwrite it (use --force)", R->out);
-    if (R->opts->resume && !ssoc_io_exists(R->partial))
-        return SSOC_ERR(err, SSOC_EINVAL, "--resume: no %s to continue", R->partial);
-    if (!R->opts->resume && ssoc_io_exists(R->partial) && !R->opts->force)
-        return SSOC_ERR(err, SSOC_EEXISTS,
-                        "%s exists (an interrupted run): continue it with --resume, or start over with --force",
-                        R->partial);
+    const unsigned flags = SSOC_OUTPATH_PARTIAL | (R->opts->force ? SSOC_OUTPATH_FORCE : 0) |
+                           (R->opts->resume ? SSOC_OUTPATH_RESUME : 0);
+    /* the path as given: R->out holds at most 4095 characters, a longer one is refused here */
+    ssoc_status st = ssoc_outpath_begin(&R->op, R->opts->output ? R->opts->output : R->cfg->output_file, flags, err);
+    if (st)
+        return st;
+    R->fresh = !R->opts->resume || R->op.empty;
     /* a full disk found now costs nothing; found by HDF5 mid-run it is worse than an error (HDF5
      * 1.10.8 can deadlock a multi-rank flush, README "Output safety"). A .partial that is resumed
      * or truncated gives its space back. */
     uint64_t avail = 0, held = 0, need = raw_bytes_lower_bound(R);
-    ssoc_error ignored = {0}; /* a missing directory is reported by the file's creation */
-    if (ssoc_io_space(R->partial, &avail, &held, &ignored) == SSOC_OK && avail + held < need)
-        return SSOC_ERR(err, SSOC_EIO,
-                        "%s: not enough space: the sweep needs at least %.3g MB, the file system has %.3g MB free",
-                        R->partial, (double)need / 1e6, (double)(avail + held) / 1e6);
-    return SSOC_OK;
+    ssoc_error ignored = {0};
+    if (ssoc_io_space(R->partial, &avail, &held, &ignored) == SSOC_OK && avail + held < need) {
+        st = SSOC_ERR(err, SSOC_EIO,
+                      "%s: not enough space: the sweep needs at least %.3g MB, the file system has %.3g MB free",
+                      R->partial, (double)need / 1e6, (double)(avail + held) / 1e6);
+        ssoc_outpath_abandon(&R->op);
+    }
+    return st;
+}
+
+/* The agreed stop of a phase that saw the stop flag (or whose loop the monitor stopped): what
+ * --resume will do next. */
+static ssoc_status stopped(const run *R, const char *phase, ssoc_error *err)
+{
+    return SSOC_ERR(err, SSOC_EINTERRUPTED, "interrupted, resumable: stopped by a signal during the %s; %s is valid, "
+                    "continue with --resume", phase, R->partial);
+}
+
+/* Test hooks: SSOC_TEST_BLOCK_PAUSE_S pauses after every round of blocks (tests/slurm/harness.sh:
+ * "signal the job after its first blocks, while it still runs"), SSOC_TEST_PHASE_PAUSE_S at the
+ * start of every phase, after its progress line (tests/cli_sweep_stops.sh: a signal sent once a
+ * phase's line appeared lands in that phase on any machine). Never set in production; a signal
+ * ends the pause early. */
+static void test_pause(const char *var)
+{
+    const char *env = getenv(var);
+    const double s = env ? strtod(env, NULL) : 0.0;
+    if (s > 0 && s < 10) {
+        struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Enter phase `ph` of the progress line with `total` items, then the test pause. */
+static void enter_phase(run *R, int ph, uint64_t total)
+{
+    ssoc_progress_phase(&R->pg, ph, total);
+    test_pause("SSOC_TEST_PHASE_PAUSE_S");
 }
 
 /* ------------------------------------------------------------------ fit and bootstrap */
@@ -231,7 +280,11 @@ static ssoc_status fit_params(run *R, ssoc_error *err)
 static ssoc_status phase_fit(run *R, ssoc_error *err)
 {
     const ssoc_config *c = R->cfg;
+    enter_phase(R, PH_FIT, 0);
     ssoc_status st = fit_params(R, err);
+    /* the fit itself takes a fraction of a second: the stop is honoured right after it */
+    if (!st && ssoc_progress_update(&R->pg, 0))
+        return stopped(R, "fit", err);
     char why[600];
     if (!st && c->has_target && !c->allow_implausible_grid &&
         !ssoc_plausible_target_reach(&R->fit.best, c->x.v, c->x.n, c->rho.v, c->rho.n, c->T.v, c->T.n,
@@ -258,8 +311,16 @@ static ssoc_status bootstrap_table(run *R, const ssoc_boot_opts *bo, ssoc_error 
         return SSOC_ERR(err, SSOC_ENOMEM, "no memory for %zu bootstrap replicates", B);
     size_t b0, b1;
     ssoc_par_share(B, R->rank, R->size, &b0, &b1);
-    ssoc_status st = ssoc_boot_fit_range(R->fit.d, &R->fit.fo, &R->fit.best, bo, b0, b1,
+    /* the replicates of this rank; the monitor counts them (rank 0's share shows the progress)
+     * and stops them on a signal */
+    enter_phase(R, PH_BOOT, b1 - b0);
+    const ssoc_monitor mon = ssoc_progress_monitor(&R->pg);
+    ssoc_boot_opts bom = *bo;
+    bom.monitor = &mon;
+    ssoc_status st = ssoc_boot_fit_range(R->fit.d, &R->fit.fo, &R->fit.best, &bom, b0, b1,
                                          bt->table + b0 * SSOC_NPARAM, bt->ok + b0, err);
+    if (st == SSOC_EINTERRUPTED)
+        st = stopped(R, "bootstrap", err);
     st = ssoc_par_agree_status(st, err);
     for (int r = 0; r < R->size && !st; ++r) {
         size_t lo, hi;
@@ -343,6 +404,8 @@ static ssoc_status phase_bootstrap(run *R, ssoc_error *err)
     for (size_t b = 0; b < B; ++b)
         bt->n_failed += !bt->ok[b];
     R->sets.n_ok = B - bt->n_failed;
+    if (ssoc_progress_update(&R->pg, R->pg.total)) /* before the jackknife and the summaries */
+        return stopped(R, "bootstrap", err);
     /* leave-one-out fits for BCa: every rank computes all n (cheap next to B), threads over points */
     if (bca && (st = ssoc_boot_jackknife(R->fit.d, &R->fit.fo, bt->jack, bt->jack_ok, err)))
         return st;
@@ -358,6 +421,19 @@ static ssoc_status phase_bootstrap(run *R, ssoc_error *err)
 
 /* ------------------------------------------------------------------ the kernel variant */
 
+/* A .partial to resume that is not a sweep file at all (a run killed while HDF5 created the
+ * layout): nothing in it can be used, say the way out. A different run (SSOC_ECONFIG) is said as
+ * such by the file module. */
+static ssoc_status not_resumable(ssoc_status st, ssoc_error *err)
+{
+    if (st != SSOC_EHDF5)
+        return st;
+    char why[sizeof err->msg];
+    snprintf(why, sizeof why, "%s", err->msg);
+    return SSOC_ERR(err, SSOC_EHDF5, "--resume: %.600s; it cannot be continued (was its run killed while it created "
+                    "the file?): start over with --force", why);
+}
+
 /* One kernel variant for the whole run (include/ssoc/kernel_isa.h): the variants agree only to
  * the last bits, so a run whose ranks ran different ones would depend on its decomposition, and a
  * resume on another variant on the interruption. SSOC_KERNEL_ISA if set (every rank must be able
@@ -370,9 +446,9 @@ static ssoc_status phase_kernel(run *R, ssoc_error *err)
         ok[i] = ssoc_kernel_isa_supported((ssoc_kernel_isa)i);
     ssoc_par_sum_i64(ok, SSOC_ISA_COUNT);
     char rec[32] = "";
-    ssoc_status st = R->opts->resume ? ssoc_sweepfile_kernel_isa(R->partial, rec, sizeof rec, err) : SSOC_OK;
+    ssoc_status st = R->fresh ? SSOC_OK : ssoc_sweepfile_kernel_isa(R->partial, rec, sizeof rec, err);
     if (st)
-        return st;
+        return not_resumable(st, err);
     ssoc_kernel_isa pin = SSOC_ISA_DEFAULT, isa = SSOC_ISA_DEFAULT;
     int given = 0;
     if ((st = ssoc_kernel_isa_from_env(&pin, &given, err)))
@@ -415,9 +491,15 @@ static ssoc_status phase_kernel(run *R, ssoc_error *err)
 
 /* ------------------------------------------------------------------ the file */
 
-/* Create OUT.partial with its layout, or reopen it to resume (reading which blocks are done). */
+/* Create the layout in OUT.partial (made and locked by the preflight), or reopen it to resume
+ * (reading which blocks are done). Rank 0 first checks that the name still holds the file it
+ * locked (not a link or another file swapped in since). */
 static ssoc_status phase_open(run *R, ssoc_error *err)
 {
+    R->file.touched = 1;
+    ssoc_status vs = R->rank == 0 ? ssoc_outpath_verify(&R->op, err) : SSOC_OK;
+    if ((vs = ssoc_par_agree_status(vs, err)))
+        return vs;
     R->file.done = calloc(R->nblocks, 1);
     if (!R->file.done)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
@@ -439,61 +521,27 @@ static ssoc_status phase_open(run *R, ssoc_error *err)
                                          .threads = R->threads,
                                          .kernel_isa = ssoc_kernel_isa_name(R->isa),
                                          .created = R->file.created};
-    R->file.resumed = R->opts->resume;
-    if (R->opts->resume)
-        return ssoc_sweepfile_reopen(R->partial, &R->file.meta, R->file.done, &R->file.out, err);
-    return ssoc_sweepfile_create(R->partial, &R->file.meta, &R->file.out, err);
+    R->file.resumed = !R->fresh;
+    if (R->fresh)
+        return ssoc_sweepfile_create(R->partial, &R->file.meta, &R->file.out, err);
+    return not_resumable(ssoc_sweepfile_reopen(R->partial, &R->file.meta, R->file.done, &R->file.out, err), err);
 }
 
-/* The timings and `complete`, close, and only then the rename that makes OUT exist. */
+/* The timings and `complete`, close on every rank, and only then the publication that makes OUT
+ * exist (rank 0: fsync, a rename that never replaces an OUT that appeared meanwhile without
+ * --force, the reason and the kept .partial when it fails; outpath.h). */
 static ssoc_status phase_close(run *R, ssoc_error *err)
 {
+    enter_phase(R, PH_WRITE, 0);
     const double total = ssoc_par_wtime() - R->t0;
     ssoc_status st = ssoc_sweepfile_finish(R->file.out, phase_names, R->t_phase, PH_COUNT, total, err);
     const ssoc_status cs = ssoc_sweepfile_close(R->file.out, err);
     R->file.out = NULL;
     if ((st = ssoc_par_agree_status(st ? st : cs, err)))
         return st;
-    if (R->rank == 0 && rename(R->partial, R->out) != 0)
-        return SSOC_ERR(err, SSOC_EIO, "cannot rename %s to %s", R->partial, R->out);
-    return SSOC_OK;
-}
-
-/* ------------------------------------------------------------------ progress */
-
-typedef struct progress {
-    int on, tty;
-    double t_start, t_last;
-    int64_t total, done; /* points (x, rho, T) of this session */
-    double per_point;    /* replicate evaluations per point */
-    int drawn;
-} progress;
-
-static void progress_show(progress *p, int final)
-{
-    if (!p->on)
-        return;
-    double now = ssoc_par_wtime(), el = now - p->t_start;
-    if (!final && now - p->t_last < (p->tty ? 0.2 : 5.0))
-        return;
-    p->t_last = now;
-    double frac = p->total ? (double)p->done / (double)p->total : 1.0;
-    double rate = el > 0 ? (double)p->done * p->per_point / el : 0.0;
-    double eta = frac > 0 ? el * (1 - frac) / frac : 0.0;
-    if (p->tty) {
-        char bar[41];
-        int fill = (int)(frac * 40);
-        for (int i = 0; i < 40; ++i)
-            bar[i] = i < fill ? '#' : '.';
-        bar[40] = '\0';
-        fprintf(stderr, "\r  [%s] %5.1f%%  %.3g point-replicates/s  ETA %.0f s ", bar, 100 * frac, rate, eta);
-        if (final)
-            fputc('\n', stderr);
-    } else {
-        fprintf(stderr, "ssoc: sweep: %5.1f%% done, %.3g point-replicates/s, ETA %.0f s\n", 100 * frac, rate, eta);
-    }
-    fflush(stderr);
-    p->drawn = 1;
+    st = R->rank == 0 ? ssoc_outpath_publish(&R->op, err) : SSOC_OK;
+    ssoc_progress_update(&R->pg, 0); /* the write's line in a log */
+    return st;
 }
 
 /* ------------------------------------------------------------------ the grid */
@@ -513,7 +561,8 @@ typedef struct grid {
     ssoc_sweepfile_maps buf[2];   /* round r evaluates into buf[r & 1] while the other is written */
     ssoc_kernel_ws **ws;          /* one workspace per thread */
     double *inv_T;                /* 1/T [1/K], 64-byte aligned */
-    progress pg;
+    int64_t done;                 /* points (x, rho, T) of this session written, all ranks */
+    int cut;                      /* a signal cut this round's block short: it is not written */
 } grid;
 
 static int maps_alloc(ssoc_sweepfile_maps *m, size_t n)
@@ -579,13 +628,13 @@ static ssoc_status grid_init(run *R, grid *g, ssoc_error *err)
     ssoc_par_max_i64(agg, 1);
     ssoc_par_sum_i64(agg + 1, 1);
     g->rounds = agg[0];
-    g->pg = (progress){.on = R->rank == 0 && !R->opts->quiet, .tty = isatty(2), .t_start = ssoc_par_wtime(),
-                       .total = agg[1], .per_point = (double)R->sets.n_ok};
-    g->pg.t_last = g->pg.t_start;
+    enter_phase(R, PH_EVAL, (uint64_t)agg[1]);
     return ssoc_par_agree_status(st, err);
 }
 
-/* The columns of block b into maps m (inside the round's parallel region: threads share them). */
+/* The columns of block b into maps m (inside the round's parallel region: threads share them).
+ * A signal skips the columns not yet started and sets g->cut: a block of B = 10^6 replicates can
+ * take minutes, the stop must not wait for it. */
 static void eval_block(const run *R, grid *g, const blockref *b, ssoc_sweepfile_maps *m)
 {
     const ssoc_config *c = R->cfg;
@@ -593,6 +642,11 @@ static void eval_block(const run *R, grid *g, const blockref *b, ssoc_sweepfile_
     ssoc_kernel_ws *my = g->ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
     for (size_t j = 0; j < w; ++j) {
+        if (sweep_signal) {
+#pragma omp atomic write
+            g->cut = 1;
+            continue;
+        }
         const size_t col = b->c0 + j;
         ssoc_column cl;
         ssoc_column_init(c->x.v[col % nx], c->rho.v[col / nx], &cl);
@@ -630,6 +684,39 @@ static ssoc_status check_finite(const run *R, const ssoc_sweepfile_maps *m, cons
     return nonfinite ? ssoc_par_agree(e) : SSOC_OK;
 }
 
+/* Rank 0: 1 if the output's file system has less room than the next round's blocks (every rank's,
+ * at most) and what follows the grid (the design rules, the timings and the metadata's growth)
+ * need. HDF5 cannot be trusted to leave a resumable file when a write fails for want of space (a
+ * failed flush can leave the superblock pointing past the end of the file), so the run stops
+ * before it writes what may not fit; *avail_kb says what was free. */
+static int space_short(const run *R, int more_blocks, int64_t *avail_kb)
+{
+    const ssoc_config *c = R->cfg;
+    const uint64_t per_point = 8u * (c->has_target ? 5u : 4u) + 1u;
+    const uint64_t blocks = more_blocks ? (uint64_t)R->size * c->block_columns * c->T.n * per_point : 0;
+    const uint64_t tail = (uint64_t)c->T.n * (c->x.n + c->rho.n) * SSOC_RULE_COUNT * 8u + (256u << 10);
+    uint64_t avail = 0, held = 0;
+    ssoc_error ignore = {0};
+    if (ssoc_io_space(R->partial, &avail, &held, &ignore) != SSOC_OK)
+        return 0; /* unknown: HDF5 reports a failed write */
+    *avail_kb = (int64_t)(avail >> 10);
+    return avail < blocks + tail;
+}
+
+/* Collective: when space_short on rank 0, flush what is written (the file stays valid and
+ * resumable) and fail every rank with the reason; SSOC_OK otherwise. */
+static ssoc_status space_guard(const run *R, int more_blocks, ssoc_error *e)
+{
+    int64_t avail_kb = 0, v = R->rank == 0 && space_short(R, more_blocks, &avail_kb);
+    ssoc_par_sum_i64(&v, 1);
+    if (!v)
+        return SSOC_OK;
+    if (ssoc_sweepfile_flush(R->file.out, e) == SSOC_OK && R->rank == 0)
+        SSOC_ERR(e, SSOC_EIO, "%s: the file system is full (%lld kB free, the rest of the run needs more): %s is valid, "
+                 "free some space and continue with --resume", R->partial, (long long)avail_kb, R->partial);
+    return ssoc_par_agree(e);
+}
+
 /* After a round that wrote block `wb`: every rank learns whether any write failed or a signal
  * came, flushes when due (H5Fflush, an fsync under MPI-IO, paced to at most one per
  * SSOC_FLUSH_INTERVAL_S by rank 0's clock so that every rank calls it, and always in the last
@@ -642,6 +729,8 @@ static int settle_round(run *R, grid *g, ssoc_status wst, const blockref *wb, in
     int64_t v[4] = {wst != SSOC_OK, sweep_signal != 0, wb->has ? (int64_t)((wb->c1 - wb->c0) * R->cfg->T.n) : 0,
                     R->rank == 0 && tnow - *t_flush >= SSOC_FLUSH_INTERVAL_S};
     ssoc_par_sum_i64(v, 4);
+    if (!v[0] && (*st = space_guard(R, !last, e)))
+        return 1;
     if (!v[0] && (v[3] || last)) {
         int64_t f = ssoc_sweepfile_flush(R->file.out, e) != SSOC_OK;
         *t_flush = tnow;
@@ -652,21 +741,9 @@ static int settle_round(run *R, grid *g, ssoc_status wst, const blockref *wb, in
         *st = ssoc_par_agree(e);
         return 1;
     }
-    g->pg.done += v[2];
+    g->done += v[2];
     *signalled = v[1] != 0;
     return 0;
-}
-
-/* Test hook (tests/slurm/harness.sh): a pause after every round makes "signal the job after its
- * first blocks, while it still runs" deterministic on any machine. Never set in production. */
-static void test_pause(void)
-{
-    const char *env = getenv("SSOC_TEST_BLOCK_PAUSE_S");
-    const double s = env ? strtod(env, NULL) : 0.0;
-    if (s > 0 && s < 10) {
-        struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-        nanosleep(&ts, NULL);
-    }
 }
 
 /* The grid sweep, one round of blocks at a time (a block per rank per round), pipelined: while
@@ -674,19 +751,22 @@ static void test_pause(void)
  * (the only one that calls MPI and HDF5) writes round r - 1's block from the other buffer, then
  * joins the evaluation. A round's bookkeeping (write errors, signals, paced flushes, progress)
  * follows its write, one round later; on a signal one more round writes the block evaluated
- * meanwhile and flushes, so nothing computed is thrown away. Ends interrupted (SSOC_EINTERRUPTED,
- * the file closed and resumable) when a signal stopped it early. */
+ * meanwhile (unless the signal cut it short: then that rank writes nothing) and flushes. Ends
+ * interrupted (SSOC_EINTERRUPTED, the file closed and resumable) when a signal came. */
 static ssoc_status phase_grid(run *R, ssoc_error *e)
 {
     const ssoc_config *c = R->cfg;
     const size_t blk = c->block_columns;
     grid g;
     ssoc_status st = grid_init(R, &g, e);
+    if (!st) /* the room for the first blocks (the later ones: settle_round) */
+        st = space_guard(R, 1, e);
     double t_flush = ssoc_par_wtime();
     blockref pend = {0};
     /* round r evaluates block r (r < last) and writes block r - 1 (r > 0); a signal makes the next
      * round the last, so it only writes the block evaluated meanwhile, then flushes */
     int64_t last = g.rounds;
+    int any_signal = 0;
     for (int64_t r = 0; !st && r <= last; ++r) {
         blockref cur = {.has = r < last && (size_t)r < g.ntodo};
         if (cur.has) {
@@ -699,6 +779,7 @@ static ssoc_status phase_grid(run *R, ssoc_error *e)
         ssoc_status wst = SSOC_OK;
         double t_write = 0.0;
         const double t1 = ssoc_par_wtime();
+        g.cut = 0;
 #pragma omp parallel if (cur.has)
         {
 #pragma omp master
@@ -721,29 +802,25 @@ static ssoc_status phase_grid(run *R, ssoc_error *e)
             R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
             break;
         }
+        if (g.cut) /* incomplete: neither checked nor written, its columns are for --resume */
+            cur.has = 0;
         if (r < last && (st = check_finite(R, bb, &cur, e)))
             break;
+        any_signal |= signalled;
         if (signalled && r < last)
             last = r + 1;
         R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
-        progress_show(&g.pg, 0);
+        ssoc_progress_update(&R->pg, (uint64_t)g.done);
         pend = cur;
-        test_pause();
+        test_pause("SSOC_TEST_BLOCK_PAUSE_S");
     }
-    /* stopped early on a signal: every block evaluated is in the file, the rest is for --resume */
-    const int interrupted = !st && last < g.rounds;
-    if (!st && !interrupted)
-        progress_show(&g.pg, 1);
-    else if (g.pg.on && g.pg.tty && g.pg.drawn)
-        fputc('\n', stderr);
+    /* stopped on a signal: every block evaluated whole is in the file, the rest is for --resume */
+    const int interrupted = !st && (last < g.rounds || any_signal);
     grid_free(R, &g);
     if (interrupted) {
         ssoc_sweepfile_close(R->file.out, NULL);
         R->file.out = NULL;
-        st = SSOC_ERR(e, SSOC_EINTERRUPTED,
-                      "interrupted, resumable: stopped by a signal at a block boundary; %s is valid, continue with "
-                      "--resume",
-                      R->partial);
+        st = stopped(R, "evaluation", e);
     }
     return st;
 }
@@ -753,7 +830,10 @@ static ssoc_status phase_grid(run *R, ssoc_error *e)
 /* The rules on every rank's share of the tasks (the rules clock), then /rules (the write clock). */
 static ssoc_status phase_rules(run *R, ssoc_error *err)
 {
+    enter_phase(R, PH_RULES, 0); /* the monitor gives this rank's task count */
+    const ssoc_monitor mon = ssoc_progress_monitor(&R->pg);
     const ssoc_rule_inputs in = {.cfg = R->cfg,
+                                 .monitor = &mon,
                                  .level = ssoc_boot_band_level(R->sets.boot),
                                  .range = &R->fit.range,
                                  .best = &R->sets.bestprep,
@@ -763,6 +843,8 @@ static ssoc_status phase_rules(run *R, ssoc_error *err)
                                  .n_jack = R->sets.n_jack_ok};
     double *recs = NULL;
     ssoc_status st = ssoc_sweep_rules_compute(&in, &recs, err);
+    if (st == SSOC_EINTERRUPTED)
+        st = stopped(R, "design rules", err);
     const double tw = ssoc_par_wtime();
     if (!st)
         st = ssoc_sweepfile_write_rules(R->file.out, recs, err);
@@ -812,6 +894,29 @@ static void summary(const run *R)
 
 /* ------------------------------------------------------------------ the run */
 
+/* Nominal costs on one thread of the reference machine (benchmarks/README.md, "Progress and ETA"),
+ * from which the progress line's first ETA comes; the line rescales them by how the run's own
+ * finished phases compared (progress.h), so only their ratios matter much. */
+#define COST_FIT_S 0.01         /* the point fit */
+#define COST_REPLICATE_S SSOC_BOOT_NOMINAL_S /* one bootstrap replicate's fit (boot.h) */
+#define COST_POINT_REP_S 7e-9   /* one (x, rho, T) point for one replicate in the kernel */
+#define COST_RULE_REP_S 4e-7    /* one design-rule task for one replicate */
+#define COST_BYTE_S 1e-8        /* one byte of the file closed, synced and renamed */
+
+/* Estimated seconds of each phase of this rank 0 with `reps` replicates (B before the bootstrap,
+ * the fitted ones after it). */
+static void estimate_phases(const run *R, size_t reps, double est[PH_COUNT])
+{
+    const ssoc_config *c = R->cfg;
+    const double workers = (double)R->size * (double)R->threads;
+    const double tasks = (double)c->T.n * ((double)c->x.n / SSOC_RULES_XBLOCK + 1.0 + (double)c->rho.n);
+    est[PH_FIT] = COST_FIT_S;
+    est[PH_BOOT] = COST_REPLICATE_S * (double)c->B / workers;
+    est[PH_EVAL] = COST_POINT_REP_S * (double)R->ncols * (double)c->T.n * (double)reps / workers;
+    est[PH_RULES] = COST_RULE_REP_S * tasks * (double)reps / workers;
+    est[PH_WRITE] = COST_BYTE_S * (double)raw_bytes_lower_bound(R);
+}
+
 ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, ssoc_error *err)
 {
     run R0 = {0}, *R = &R0;
@@ -822,18 +927,25 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     R->threads = omp_get_max_threads();
     R->t0 = ssoc_par_wtime();
     snprintf(R->out, sizeof R->out, "%s", opts->output ? opts->output : cfg->output_file);
-    snprintf(R->partial, sizeof R->partial, "%.4000s.partial", R->out);
+    snprintf(R->partial, sizeof R->partial, "%.4095s.partial", R->out); /* the preflight checks the length (outpath.h) */
     R->ncols = cfg->x.n * cfg->rho.n;
     R->nblocks = (R->ncols + cfg->block_columns - 1) / cfg->block_columns;
 
     ssoc_error e = {0};
+    /* the handlers from before OUT.partial exists: a stop in any phase leaves it resumable */
+    signals sig;
+    signals_install(&sig);
     ssoc_status st = timed_phase(R, PH_UNTIMED, phase_preflight, &e);
     if (st) {
+        signals_restore(&sig);
         *err = e;
         return st;
     }
-    signals sig;
-    signals_install(&sig);
+    ssoc_par_bcast(&R->fresh, sizeof R->fresh, 0);
+    double est[PH_COUNT];
+    estimate_phases(R, cfg->B, est);
+    ssoc_progress_start(&R->pg, "sweep", R->rank == 0 && !opts->quiet, 1, PH_COUNT, phase_names, phase_units, est,
+                        &sweep_signal);
     if (!st)
         st = timed_phase(R, PH_FIT, phase_fit, &e);
     if (!st)
@@ -845,17 +957,34 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     if (!st)
         st = timed_phase(R, PH_WRITE, phase_open, &e);
     if (!st) {
+        ssoc_progress_clear(&R->pg);
         announce(R);
+        estimate_phases(R, R->sets.n_ok, est);
+        size_t ndone = 0; /* a resumed run evaluates only the blocks not yet done */
+        for (size_t k = 0; k < R->nblocks; ++k)
+            ndone += R->file.done[k];
+        est[PH_EVAL] *= 1.0 - (double)ndone / (double)R->nblocks;
+        for (int k = PH_EVAL; k < PH_COUNT; ++k)
+            ssoc_progress_estimate(&R->pg, k, est[k]);
         st = phase_grid(R, &e); /* its own evaluation and write clocks */
     }
     if (!st)
         st = timed_phase(R, PH_RULES, phase_rules, &e);
     if (!st)
         st = timed_phase(R, PH_WRITE, phase_close, &e);
+    ssoc_progress_end(&R->pg);
     if (!st)
         summary(R);
     signals_restore(&sig);
-    run_free(R);
+    run_free(R); /* closes the HDF5 file if a failure left it open: before the lock goes */
+    /* rank 0's hold on OUT.partial: published above; kept for --resume after a stop, or after a
+     * failure once this run wrote into it; removed when this run created it and wrote nothing */
+    if (R->rank == 0 && R->op.fd >= 0) {
+        if (st == SSOC_EINTERRUPTED || R->file.touched)
+            ssoc_outpath_release(&R->op);
+        else
+            ssoc_outpath_abandon(&R->op);
+    }
     if (st)
         *err = e;
     return st;

@@ -6,6 +6,7 @@
 #include "sweep_rules.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,11 +245,14 @@ static void run_rule_task(const ssoc_rule_inputs *in, const rule_tasks *tk, size
         recs[i * RC + SSOC_RULE_STATUS] = rule_status(recs + i * RC, k < tk->nrho_tasks ? tk->nrho : tk->nx);
 }
 
-/* My slots' records, packed in slot order at offsets off[i - s0]. */
+/* My slots' records, packed in slot order at offsets off[i - s0]. Returns 1 when out of memory;
+ * *stopped when the monitor asked to stop (the records are then incomplete). */
 static int compute_my_slots(const ssoc_rule_inputs *in, const rule_tasks *tk, size_t s0, size_t s1, const size_t *off,
-                            double *packed)
+                            double *packed, int *stopped)
 {
-    int nomem = 0;
+    int nomem = 0, stop = 0;
+    uint64_t ndone = 0;
+    const uint64_t total = s1 - s0;
 #pragma omp parallel
     {
         rule_scratch *sc = scratch_alloc(in->n_reps, in->n_jack);
@@ -257,11 +261,26 @@ static int compute_my_slots(const ssoc_rule_inputs *in, const rule_tasks *tk, si
             nomem = 1;
         }
 #pragma omp for schedule(dynamic, 1)
-        for (size_t i = s0; i < s1; ++i)
-            if (sc)
-                run_rule_task(in, tk, slot_task(tk, i), sc, packed + off[i - s0] * RC);
+        for (size_t i = s0; i < s1; ++i) {
+            int skip;
+#pragma omp atomic read
+            skip = stop;
+            if (!sc || skip)
+                continue;
+            run_rule_task(in, tk, slot_task(tk, i), sc, packed + off[i - s0] * RC);
+            if (!in->monitor)
+                continue;
+            uint64_t d;
+#pragma omp atomic capture
+            d = ++ndone;
+            if (omp_get_thread_num() == 0 && ssoc_monitor_poll(in->monitor, d, total)) {
+#pragma omp atomic write
+                stop = 1;
+            }
+        }
         scratch_free(sc);
     }
+    *stopped = stop;
     return nomem;
 }
 
@@ -276,14 +295,16 @@ ssoc_status ssoc_sweep_rules_compute(const ssoc_rule_inputs *in, double **recs, 
      * tasks' records */
     size_t *off = malloc((s1 - s0 + 1) * sizeof *off), *counts = malloc((size_t)size * sizeof *counts);
     double *all = malloc(tk.nrec * RC * sizeof *all), *packed = malloc(tk.nrec * RC * sizeof *packed);
-    int nomem = !off || !counts || !all || !packed;
+    int nomem = !off || !counts || !all || !packed, stopped = 0;
     if (!nomem) {
         off[0] = 0;
         for (size_t i = s0; i < s1; ++i)
             off[i - s0 + 1] = off[i - s0] + task_records(&tk, slot_task(&tk, i), &first);
-        nomem = compute_my_slots(in, &tk, s0, s1, off, packed);
+        nomem = compute_my_slots(in, &tk, s0, s1, off, packed, &stopped);
     }
-    ssoc_status st = nomem ? SSOC_ERR(err, SSOC_ENOMEM, "no memory for the design rules") : SSOC_OK;
+    ssoc_status st = nomem     ? SSOC_ERR(err, SSOC_ENOMEM, "no memory for the design rules")
+                     : stopped ? SSOC_ERR(err, SSOC_EINTERRUPTED, "stopped on request during the design rules")
+                               : SSOC_OK;
     st = ssoc_par_agree_status(st, err);
     if (!st) {
         for (int r = 0; r < size; ++r) {

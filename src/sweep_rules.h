@@ -7,6 +7,7 @@
 #include "ssoc/config.h"
 #include "ssoc/data.h"
 #include "ssoc/error.h"
+#include "ssoc/monitor.h"
 #include "ssoc/rules.h"
 
 /* What the rules need from a run (all borrowed). */
@@ -20,13 +21,15 @@ typedef struct ssoc_rule_inputs {
     size_t n_reps;
     const ssoc_rules_prep *jack;   /* the successful leave-one-out fits (BCa), n_jack = 0 otherwise */
     size_t n_jack;
+    const ssoc_monitor *monitor;   /* polled with this rank's tasks done (monitor.h); NULL: none */
 } ssoc_rule_inputs;
 
 /* Every design-rule record of the grid (ssoc_rule_field, sweepfile.h): rho_opt at every (T, x),
  * then x_opt at every (T, rho), each with its band over the replicates, flags and status.
  * Collective: ranks share the tasks, OpenMP threads take tasks, and every rank receives all
  * records in *recs (malloc'd, (nT nx + nT nrho) SSOC_RULE_COUNT doubles; the caller frees).
- * A record depends only on its task, so the decomposition changes no bit. Agreed status. */
+ * A record depends only on its task, so the decomposition changes no bit. Agreed status: a stop
+ * requested through the monitor on any rank gives SSOC_EINTERRUPTED on all (nothing in *recs). */
 ssoc_status ssoc_sweep_rules_compute(const ssoc_rule_inputs *in, double **recs, ssoc_error *err);
 
 #endif

@@ -6,6 +6,7 @@
  * wrong in it. Nothing is read from an attribute before every attribute has been checked against
  * its checksum (h5io_attrsum.c). */
 #include "ssoc/sweepfile.h"
+#include "ssoc/io.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -215,6 +216,10 @@ void ssoc_sweepfile_free(ssoc_sweepfile *sf)
 
 static ssoc_status open_file(const char *path, hid_t *file, ssoc_error *err)
 {
+    /* issue 14: a FIFO, device or directory would block or mislead fopen and HDF5 */
+    ssoc_status rs = ssoc_io_check_regular(path, "sweep file", err);
+    if (rs)
+        return rs;
     FILE *f = fopen(path, "rb");
     if (!f)
         return SSOC_ERR(err, SSOC_EIO, "%s: cannot open: %s", path, strerror(errno));

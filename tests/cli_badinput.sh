@@ -77,8 +77,8 @@ run_table <<'TABLE'
 1 ;; header_only.csv:2: header but no data rows ;; fit $B/header_only.csv
 1 ;; comments_only.csv:3: no header line ;; fit $B/comments_only.csv
 1 ;; empty.csv:1: empty file ;; fit $B/empty.csv
-1 ;; no_such_file.csv: cannot open: No such file or directory ;; fit $B/no_such_file.csv
-1 ;; badinput: read error: Is a directory ;; fit $B
+1 ;; no_such_file.csv: cannot open CSV data file: No such file or directory ;; fit $B/no_such_file.csv
+1 ;; badinput: is a directory, not a CSV data file ;; fit $B
 1 ;; too_few_pcc.csv: stage 1 (E0, alpha_E) needs at least 2 PCC points ;; fit $B/too_few_pcc.csv
 1 ;; too_few_scc.csv: stage 2 (v_c, n_H) needs at least 2 SCC points ;; fit $B/too_few_scc.csv
 1 ;; singular_pcc.csv: stage 1 (E0, alpha_E): singular design ;; fit $B/singular_pcc.csv
@@ -361,7 +361,7 @@ if "$SSOC" sweep "$SSOC_SOURCE_DIR/tests/sweep/small.ini" -o "$TMP/r.h5" -q >/de
 1 ;; r_trunc2.h5: HDF5 cannot open it: truncated or damaged file ;; plot $TMP/r_trunc2.h5 -o $TMP/p.png
 1 ;; no_such.h5: cannot open: No such file or directory ;; rules $TMP/no_such.h5
 1 ;; params_ok.json: not an HDF5 file ;; plot $B/params_ok.json -o $TMP/p.png
-1 ;; nodir/x.png: cannot write a picture there: No such file or directory ;; plot $TMP/r.h5 -o $TMP/nodir/x.png
+1 ;; nodir/x.png: cannot write there: && nodir: No such file or directory ;; plot $TMP/r.h5 -o $TMP/nodir/x.png
 2 ;; plot: --T 900: not a temperature of && it has T = 350, 500, 640, 800 K (no interpolation: choose one of them) ;; plot $TMP/r.h5 --T 900 -o $TMP/p.png
 2 ;; rules: --T 227: not a temperature of && (degrees Celsius? 227 C = 500.15 K: use --T 500) ;; rules $TMP/r.h5 --T 227
 2 ;; rules: --T: 'abc' is not a positive temperature in K ;; rules $TMP/r.h5 --T abc

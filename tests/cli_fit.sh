@@ -81,7 +81,7 @@ expect_rc 1 "ln_A can be freed only when the data span two or more temperatures"
 # --- JSON parameter file: -o writes it, a second -o refuses, --force replaces; predict reads it
 expect_rc 0 "parameter file written" -- "$SSOC" fit "$DATA" -o "$TMP/params.json"
 cp "$TMP/params.json" "$TMP/params.keep"
-expect_rc 1 "exists; not overwritten" -- "$SSOC" fit "$DATA" --fix n_H=3 -o "$TMP/params.json"
+expect_rc 1 "exists; refusing to overwrite it (use --force)" -- "$SSOC" fit "$DATA" --fix n_H=3 -o "$TMP/params.json"
 cmp -s "$TMP/params.json" "$TMP/params.keep" && ok || bad "existing params.json was modified"
 expect_rc 0 "" -- "$SSOC" fit "$DATA" --fix n_H=3 -o "$TMP/params.json" --force
 python3 - "$TMP/params.json" "$DATA" <<'PY' && ok || bad "parameter file content"

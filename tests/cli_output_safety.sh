@@ -9,10 +9,11 @@
 . "$(dirname "$0")/sweep_lib.sh"
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-# no temporary siblings of $1 left behind (ssoc_io_write_atomic writes NAME.tmp.PID, then renames)
+# no temporary siblings of $1 left behind (writers write .NAME.XXXXXX.tmp beside it, then rename:
+# src/outpath.h)
 no_tmp_left() {
   local left
-  left=$(find "$(dirname "$1")" -maxdepth 1 -name "$(basename "$1").tmp.*" | head -3)
+  left=$(find "$(dirname "$1")" -maxdepth 1 -name ".$(basename "$1").*.tmp" | head -3)
   if [ -n "$left" ]; then bad "$2: temporary file left behind: $left"; else ok; fi
 }
 same_file() { # PATH SHA LABEL
@@ -24,29 +25,30 @@ ref=$(sha "$TMP/keep.json")
 
 # ---- existing output without --force: refused before any work; the file is untouched
 cp "$TMP/keep.json" "$TMP/out.json"
-expect_rc 1 "out.json: exists; not overwritten (use --force to replace it)" -- \
+expect_rc 1 "out.json exists; refusing to overwrite it (use --force)" -- \
   "$SSOC" fit "$DATA" --fix n_H=3 --boot 50 -o "$TMP/out.json"
 same_file "$TMP/out.json" "$ref" "no --force"
 no_tmp_left "$TMP/out.json" "no --force"
 # refused before the report too (nothing half-done on stdout)
 "$SSOC" fit "$DATA" -o "$TMP/out.json" >"$TMP/stdout" 2>/dev/null
 [ -s "$TMP/stdout" ] && bad "no --force: report printed although the output was refused" || ok
-# a directory in the way is an existing output as well
+# a directory in the way is refused as such, with or without --force (never "replaced")
 mkdir "$TMP/adir"
-expect_rc 1 "adir: exists; not overwritten" -- "$SSOC" fit "$DATA" -o "$TMP/adir"
+expect_rc 1 "adir: is a directory" -- "$SSOC" fit "$DATA" -o "$TMP/adir"
+expect_rc 1 "adir: is a directory" -- "$SSOC" fit "$DATA" -o "$TMP/adir" --force
 # with --force it is replaced, atomically, by a complete file
 expect_rc 0 "" -- "$SSOC" fit "$DATA" --fix n_H=3 -o "$TMP/out.json" --force
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/out.json" && ok || bad "--force result is not complete JSON"
 no_tmp_left "$TMP/out.json" "--force"
 
 # ---- unwritable places: a missing directory, a path through a regular file
-expect_rc 1 "nodir/p.json: cannot create: No such file or directory" -- "$SSOC" fit "$DATA" -o "$TMP/nodir/p.json"
+expect_rc 1 "nodir: No such file or directory" -- "$SSOC" fit "$DATA" -o "$TMP/nodir/p.json"
 [ -e "$TMP/nodir" ] && bad "missing directory was created" || ok
 : >"$TMP/afile"
-expect_rc 1 "afile/p.json: cannot create: Not a directory" -- "$SSOC" fit "$DATA" -o "$TMP/afile/p.json"
+expect_rc 1 "afile/p.json: cannot write there: $TMP/afile: Not a directory" -- "$SSOC" fit "$DATA" -o "$TMP/afile/p.json"
 if [ "$(id -u)" != 0 ]; then # root ignores directory permissions
   mkdir "$TMP/ro" && chmod 555 "$TMP/ro"
-  expect_rc 1 "ro/p.json: cannot create: Permission denied" -- "$SSOC" fit "$DATA" -o "$TMP/ro/p.json"
+  expect_rc 1 "ro/p.json: cannot write there: $TMP/ro: Permission denied" -- "$SSOC" fit "$DATA" -o "$TMP/ro/p.json"
   chmod 755 "$TMP/ro"
 fi
 
@@ -66,9 +68,9 @@ rc=$( (ulimit -f 1; "$SSOC" fit "$DATA" --boot 20 -o "$TMP/lim.json" --force >/d
 [ $rc -gt 128 ] && ok || bad "ulimit -f, default SIGXFSZ: exit $rc, expected death by signal"
 same_file "$TMP/lim.json" "$ref" "ulimit -f, killed mid-write"
 # whatever is left carries the temporary name, never the final one
-find "$TMP" -maxdepth 1 -name 'lim.json*' ! -name lim.json ! -name 'lim.json.tmp.*' | grep -q . &&
-  bad "killed mid-write: a file other than lim.json.tmp.* appeared" || ok
-rm -f "$TMP"/lim.json.tmp.*
+find "$TMP" -maxdepth 1 -name '*lim.json*' ! -name lim.json ! -name '.lim.json.*.tmp' | grep -q . &&
+  bad "killed mid-write: a file other than .lim.json.*.tmp appeared" || ok
+rm -f "$TMP"/.lim.json.*.tmp
 
 # ---- standard output that cannot be written: exit 1, one line, for every command
 for args in "fit $DATA" "fit $DATA --json" "predict --x 0.7 --rho 1.6" "predict --x 0.7 --rho 1.6 --json" \
@@ -112,8 +114,8 @@ sref=$(sha "$TMP/s.h5")
 expect_rc 1 "s.h5 exists; refusing to overwrite it (use --force)" -- "$SSOC" sweep "$SW" --set bootstrap.B=5 -o "$TMP/s.h5" -q
 same_file "$TMP/s.h5" "$sref" "sweep without --force"
 [ -e "$TMP/s.h5.partial" ] && bad "sweep without --force created s.h5.partial" || ok
-expect_rc 1 "nodir/s.h5.partial: cannot create HDF5 file" -- "$SSOC" sweep "$SW" -o "$TMP/nodir/s.h5" -q
-expect_rc 1 "afile/s.h5.partial: cannot create HDF5 file" -- "$SSOC" sweep "$SW" -o "$TMP/afile/s.h5" -q
+expect_rc 1 "nodir/s.h5: cannot write there: $TMP/nodir: No such file or directory" -- "$SSOC" sweep "$SW" -o "$TMP/nodir/s.h5" -q
+expect_rc 1 "afile/s.h5: cannot write there: $TMP/afile: Not a directory" -- "$SSOC" sweep "$SW" -o "$TMP/afile/s.h5" -q
 # interrupted --force run over an existing result: exit 4, the old file intact, a .partial to resume
 set -m
 OMP_NUM_THREADS=1 "$SSOC" sweep "$SW" --set bootstrap.B=50000 --set grid.x=0.6:0.8:101 --set output.block=1 \
@@ -188,7 +190,7 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
   '
   mrc=$?
   if [ $mrc = 0 ]; then
-    grep -qx "ro 1" "$TMP/mnt.rc" && grep -q "out.json: cannot create: Read-only file system" "$TMP/mnt.ro.err" && ok ||
+    grep -qx "ro 1" "$TMP/mnt.rc" && grep -q "out.json: cannot write there: .*: Read-only file system" "$TMP/mnt.ro.err" && ok ||
       bad "read-only fs: $(cat "$TMP/mnt.rc" "$TMP/mnt.ro.err")"
     [ "$(cat "$TMP/mnt.ro.sha")" = "$ref" ] && ok || bad "read-only fs: existing file changed"
     grep -qx "full 1" "$TMP/mnt.rc" && grep -q "out.json: write failed: No space left on device" "$TMP/mnt.full.err" && ok ||
@@ -205,13 +207,14 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
       [ "$(cat "$TMP/mnt.$w.sha")" = "$sref" ] && ok || bad "full fs $w: existing s.h5 changed"
       [ "$(cat "$TMP/mnt.$w.ls" | tr '\n' ' ')" = "fill out.json s.h5 " ] && ok || bad "full fs $w: left $(cat "$TMP/mnt.$w.ls")"
     done
-    # full in mid-write (1 rank): HDF5's failure is an ssoc error with exit 1, never a crash
+    # full in mid-write (1 rank): HDF5's failure is an ssoc error with exit 1 that says the disk is
+    # full (issue 14), never a crash
     # (HDF5 1.10.8 used to segfault in MPI_Finalize after the failed close: exit 139), the old
     # s.h5 intact. Open MPI's own "mca_fbtl_posix_pwritev: error" lines may precede ours.
     mid=$(awk '$1 == "mid" { print $2 }' "$TMP/mnt.rc")
     if [ -z "$mid" ]; then bad "full fs mid-write: no tmpfs size let the sweep start"; else
       [ "$mid" = 1 ] && [ "$(grep -vc mca_fbtl_posix "$TMP/mnt.mid.err")" = 1 ] &&
-        grep -q "^ssoc: sweep: .*s.h5.partial: .*failed$" "$TMP/mnt.mid.err" &&
+        grep -q "^ssoc: sweep: .*s.h5.partial: .*failed: the file system is full ([0-9]* kB free)$" "$TMP/mnt.mid.err" &&
         ! grep -qi "segmentation\|signal\|core" "$TMP/mnt.mid.err" && ok ||
         bad "full fs mid-write ($(cat "$TMP/mnt.mid.kb") kB): exit $mid: $(head -5 "$TMP/mnt.mid.err")"
       [ "$(cat "$TMP/mnt.mid.sha")" = "$sref" ] && ok || bad "full fs mid-write: existing s.h5 changed"

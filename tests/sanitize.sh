@@ -2,7 +2,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer run for CI (issue 8; tests/SANITIZERS.md).
 # Configures a separate build directory with -DSSOC_SANITIZE=ON (gcc), builds the library, the CLI
 # and the unit tests, runs every Criterion unit test, the fuzz corpus replays, the bad-input table,
-# the output-safety and edge-case sweep tests, and a small 1-rank sweep (singleton and under
+# the output-safety, reliability and edge-case sweep tests, and a small 1-rank sweep (singleton and under
 # mpirun -n 1, percentile and BCa) under ASan+UBSan.
 # Any sanitizer report fails the run (UBSan is built with -fno-sanitize-recover; ASan aborts).
 #
@@ -49,6 +49,9 @@ step "bad-input table, output safety and edge-case sweep under the sanitizers (t
 SSOC="$build/ssoc" SSOC_SOURCE_DIR="$src" ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" bash "$src/tests/cli_badinput.sh"
 SSOC="$build/ssoc" SSOC_SOURCE_DIR="$src" ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" bash "$src/tests/cli_output_safety.sh"
 SSOC="$build/ssoc" SSOC_SOURCE_DIR="$src" ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" bash "$src/tests/cli_edge_sweep.sh"
+# issue 14's reproductions outside the sweep driver (its ulimit -v cases are skipped: ASan needs the address space)
+SSOC="$build/ssoc" SSOC_SOURCE_DIR="$src" SSOC_TEST_SANITIZED=1 ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+  bash "$src/tests/cli_reliability.sh"
 
 step "1-rank sweeps (MPI: detect_leaks=0)"
 tmp=$(mktemp -d /tmp/ssoc_sanitize.XXXXXX)

@@ -26,11 +26,16 @@
 #include "ssoc/data.h"
 #include "ssoc/error.h"
 #include "ssoc/fit.h"
+#include "ssoc/monitor.h"
 #include "ssoc/stats.h"
 
 #define SSOC_BOOT_B_DEFAULT 1000
 #define SSOC_BOOT_SEED_DEFAULT 20260522u
 #define SSOC_BOOT_CONF_DEFAULT 0.95
+/// Nominal seconds of one replicate fit of the shipped 23 points on one thread of the reference
+/// machine (benchmarks/README.md, "Progress and ETA"): the first ETA of a progress line, before
+/// the run's own rate is known.
+#define SSOC_BOOT_NOMINAL_S 4e-4
 #define SSOC_NBAND (SSOC_NPARAM + 1) ///< the 8 parameters plus derived vf_star (last)
 
 /// Resampling scheme.
@@ -53,6 +58,9 @@ typedef struct ssoc_boot_opts {
     ssoc_boot_scheme scheme;
     double confidence;     ///< in (0, 1)
     ssoc_ci_method interval;
+    /// Progress of the replicate fits and stop requests (monitor.h; NULL: none). A stop makes
+    /// ssoc_boot_fit_range and ssoc_boot_run return SSOC_EINTERRUPTED. Not kept in a result.
+    const ssoc_monitor *monitor;
 } ssoc_boot_opts;
 
 /// Bootstrap result: replicate table and bands. Owned; free with ssoc_boot_result_free.
@@ -85,7 +93,7 @@ typedef struct ssoc_boot_result {
 } ssoc_boot_result;
 
 /// Defaults: B = SSOC_BOOT_B_DEFAULT, seed SSOC_BOOT_SEED_DEFAULT, SSOC_BOOT_SCHEME_DEFAULT,
-/// c = 0.95, SSOC_BOOT_INTERVAL_DEFAULT.
+/// c = 0.95, SSOC_BOOT_INTERVAL_DEFAULT, no monitor.
 void ssoc_boot_opts_default(ssoc_boot_opts *o);
 /// Check option ranges (B >= 2, 0 < confidence < 1, known scheme/interval).
 ssoc_status ssoc_boot_opts_check(const ssoc_boot_opts *o, ssoc_error *err);
@@ -112,6 +120,8 @@ ssoc_status ssoc_boot_residual_pool(const ssoc_dataset *d, const ssoc_params *po
 
 /// Fit replicates [b0, b1) into rows of `table` (row b - b0) and ok flags. OpenMP over replicates.
 /// Pure per replicate: the output does not depend on how [0, B) is split or on thread count.
+/// o->monitor is polled with the replicates of [b0, b1) finished; a stop gives SSOC_EINTERRUPTED
+/// (the table is then incomplete).
 /// `point` is the full-data estimate (finite): the residual scheme resamples around it, and a
 /// joint fit (fo->method) is also started from it (ssoc_fit_opts.has_joint_start).
 ssoc_status ssoc_boot_fit_range(const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,

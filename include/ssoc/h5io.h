@@ -29,7 +29,8 @@ void ssoc_h5_library_init(void);
 /// shutdown would crash and is skipped (the process is about to exit). Files must be closed first.
 void ssoc_h5_library_close(void);
 
-/// Create (truncate) `path`.
+/// Create (truncate) `path`. Writers open files without HDF5's own file lock: the caller holds an
+/// exclusive lock on them (outpath.h), so a second writer is refused before HDF5 is called.
 ssoc_status ssoc_h5_create(const char *path, ssoc_h5 **out, ssoc_error *err);
 /// Open an existing file read-write.
 ssoc_status ssoc_h5_open_rw(const char *path, ssoc_h5 **out, ssoc_error *err);

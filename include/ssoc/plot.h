@@ -52,6 +52,11 @@ typedef struct ssoc_plot_opts {
     size_t nT;            ///< requested temperatures (0: the temperature of the fitted data)
     const double *T_K;    ///< [nT] requested temperatures [K]; each maps to the nearest grid T
     double scale;         ///< page size factor, text and lines included (0: 1; SSOC_PLOT_SCALE_MIN..MAX)
+    /// NULL: the picture function checks `output`, writes a temporary beside it and publishes it
+    /// (outpath.h). Set: draw into this working file, which the caller created with
+    /// ssoc_outpath_begin and publishes (or abandons) itself, e.g. after drawing in a child process;
+    /// `output` then only names the picture and gives its type.
+    struct ssoc_outpath *dest;
 } ssoc_plot_opts;
 
 #define SSOC_PLOT_SCALE_MIN 0.25 ///< smallest page scale (ssoc_plot_opts.scale)

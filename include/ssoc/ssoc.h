@@ -19,12 +19,14 @@
 #include "ssoc/kernel.h"
 #include "ssoc/kernel_isa.h"
 #include "ssoc/model.h"
+#include "ssoc/monitor.h"
 #include "ssoc/rules.h"
 #include "ssoc/stats.h"
 
 /* parallel and I/O */
 #include "ssoc/h5io.h"
 #include "ssoc/io.h"
+#include "ssoc/outpath.h"
 #include "ssoc/par.h"
 #include "ssoc/sweepfile.h"
 
@@ -33,6 +35,7 @@
 #include "ssoc/paramfile.h"
 #include "ssoc/plausible.h"
 #include "ssoc/plot.h"
+#include "ssoc/progress.h"
 #include "ssoc/report.h"
 #include "ssoc/suggest.h"
 #include "ssoc/sweep.h"

@@ -46,9 +46,12 @@ typedef struct ssoc_sweep_opts {
 } ssoc_sweep_opts;
 
 /// Run the whole sweep (collective over all ranks: every rank calls it with the same arguments).
-/// Returns an agreed status: SSOC_EINTERRUPTED after a SIGTERM/SIGUSR1 (the .partial is valid
-/// and resumable), SSOC_EEXISTS if the output exists without force, SSOC_ECONFIG when a resume
-/// does not match. Rank 0 prints progress and the design-rule summary to stderr unless quiet.
+/// First, before any work, rank 0 checks the output path and creates (or with resume/force takes
+/// over) OUT.partial exclusively and locks it for the whole run (outpath.h). Returns an agreed
+/// status: SSOC_EINTERRUPTED after a SIGTERM/SIGUSR1/SIGINT in any phase (the .partial is kept
+/// and resumable), SSOC_EEXISTS if the output exists without force, SSOC_EIO if another run
+/// writes it, SSOC_ECONFIG when a resume does not match. Rank 0 prints progress (progress.h) and
+/// the design-rule summary to stderr unless quiet.
 ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, ssoc_error *err);
 
 #endif

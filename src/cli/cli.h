@@ -41,6 +41,34 @@ int ssoc_cli_plausible(const char *cmd, const char *opt, ssoc_qty q, double v, i
 /// Parse a finite double from a command-line value; on failure print a usage error naming `opt`.
 int ssoc_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
 
+/// A job for ssoc_cli_isolated: fills `out` (the caller's out_size bytes) and returns a status.
+typedef ssoc_status (*ssoc_cli_job)(void *arg, void *out, ssoc_error *err);
+
+/// Run fn(arg, out, err) in a child process and return its status, error and `out_size` bytes of
+/// `out`, so that a library that dies instead of failing (PLplot with cairo and fontconfig under an
+/// address-space limit: SIGSEGV, GLib's SIGTRAP) gives one error line here: "WHAT: drawing failed:
+/// the renderer ... was killed by signal N (...); it said: 'LAST LINE'" plus the limit in force and
+/// `need_mb`, what the job needs. The child's stderr is captured and dropped unless it crashes; it
+/// is killed if ssoc dies. fn must not print to stdout and must leave files to the parent.
+ssoc_status ssoc_cli_isolated(ssoc_cli_job fn, void *arg, void *out, size_t out_size, const char *what,
+                              size_t need_mb, ssoc_error *err);
+
+#include "ssoc/plot.h"
+
+/// A picture function for ssoc_cli_draw: draws with options `po` (whose `dest` is set), may fill
+/// `out` (the caller's out_size bytes, e.g. an ssoc_plot_layout), returns a status.
+typedef ssoc_status (*ssoc_cli_draw_fn)(void *arg, const ssoc_plot_opts *po, void *out, ssoc_error *err);
+
+/// Draw one picture safely: create po->output's working file (outpath.h: exclusive, locked, never
+/// through a link; an existing picture only with po->force), run fn in a child process
+/// (ssoc_cli_isolated) drawing into it, and publish it only when the drawing succeeded; otherwise
+/// the working file is removed and an existing picture stays as it was.
+ssoc_status ssoc_cli_draw(ssoc_cli_draw_fn fn, void *arg, const ssoc_plot_opts *po, void *out, size_t out_size,
+                          ssoc_error *err);
+
+/// Refuse an empty -o value (a usage error, exit 2); 0 if `path` is not empty.
+int ssoc_cli_check_output_arg(const char *cmd, const char *path);
+
 #include "ssoc/boot.h"
 
 /// Match option `name` at argv[*i], as "--name VALUE" or "--name=VALUE". Returns 1 and sets
@@ -101,10 +129,16 @@ void ssoc_cli_source_init(ssoc_cli_source *s);
 int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv, int *i, ssoc_cli_source *s,
                         unsigned flags);
 
-/// The --data path of predict and validate: fit `d` with the source's fit options, bootstrap the
-/// fit into *boot when --boot was given, and set pf's parameters, method, fixed mask and range (d's)
-/// from it.
-ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
+/// ssoc_boot_run with the progress of the replicate fits on stderr (progress.h: a bar on a
+/// terminal, else a line "ssoc: CMD: bootstrap: N of B replicates ..." every SSOC_PROGRESS_INTERVAL
+/// seconds).
+ssoc_status ssoc_cli_boot_run(const char *cmd, const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,
+                              const ssoc_boot_opts *bo, ssoc_boot_result **out, ssoc_error *err);
+
+/// The --data path of predict and validate (command `cmd`): fit `d` with the source's fit options,
+/// bootstrap the fit into *boot when --boot was given (ssoc_cli_boot_run), and set pf's parameters,
+/// method, fixed mask and range (d's) from it.
+ssoc_status ssoc_cli_source_fit(const char *cmd, const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err);
 
 #include "ssoc/sweepfile.h"
@@ -119,10 +153,11 @@ int ssoc_cli_parse_T_list(const char *cmd, const char *text, double *T, size_t m
 /// ...); choose one of them" (with a Celsius hint when T + 273.15 is one) and returns SSOC_EXIT_USAGE.
 int ssoc_cli_file_T(const char *cmd, const ssoc_sweepfile *sf, const double *T, size_t n, size_t *idx, size_t *nidx);
 
-/// Check a picture path given with option `opt` (e.g. "-o", "--parity") before any work: the type
-/// comes from the extension (.png, .svg or .pdf; otherwise a usage error, SSOC_EXIT_USAGE), and an
-/// existing picture is refused without `force` ("PATH exists; refusing to overwrite it (use
-/// --force)", SSOC_EXIT_RUNTIME). Returns SSOC_EXIT_OK or the exit code after printing the error.
+/// Check a picture path given with option `opt` (e.g. "-o", "--parity") before any work: not empty
+/// and the type from the extension (.png, .svg or .pdf; otherwise a usage error, SSOC_EXIT_USAGE),
+/// then ssoc_outpath_check (outpath.h: not a directory, device or link, a writable directory, an
+/// existing picture refused without `force`; SSOC_EXIT_RUNTIME). Returns SSOC_EXIT_OK or the exit
+/// code after printing the error.
 int ssoc_cli_picture_check(const char *cmd, const char *opt, const char *path, int force);
 
 #include "ssoc/fit.h"

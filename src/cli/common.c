@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <math.h>
+#include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ssoc/progress.h"
 #include "ssoc/suggest.h"
 
 int ssoc_cli_fail(const char *cmd, const ssoc_error *err)
@@ -35,6 +37,13 @@ int ssoc_cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "ssoc: %s: %s (see 'ssoc %s --help')\n", cmd, buf, cmd);
     return SSOC_EXIT_USAGE;
+}
+
+int ssoc_cli_check_output_arg(const char *cmd, const char *path)
+{
+    if (path && !path[0])
+        return ssoc_cli_usage_error(cmd, "option -o: the file name is empty");
+    return 0;
 }
 
 /* the options ssoc_cli_source_opt takes (fit, predict and validate) */
@@ -183,28 +192,31 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
 
 const char *ssoc_cli_shipped_data(void)
 {
-    static char buf[8192];
+    /* the path in a buffer sized to it: a fixed one would cut a long directory and name another
+     * file (issue 14) */
+    static char *buf;
     static const char file[] = "kim2026_lps_aimd_500K.csv";
-    const char *dir = getenv("SSOC_DATA_DIR");
-    if (dir && *dir) {
-        snprintf(buf, sizeof buf, "%s/%s", dir, file);
-        return buf;
-    }
+    const char *dir = getenv("SSOC_DATA_DIR"), *rel = "";
     /* The binary's own directory: the build tree's binary reads the source tree's data/; any
      * other (installed, or its prefix moved or copied elsewhere) reads BINDIR/../share/ssoc/data,
      * and never the source tree, which may be gone. */
     char exe[4096];
-    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *slash = n > 0 ? memchr(exe, '/', (size_t)n) : NULL;
-    if (slash) {
-        exe[n] = '\0';
-        *strrchr(exe, '/') = '\0';
-        if (strcmp(exe, SSOC_BUILD_BINDIR) != 0) {
-            snprintf(buf, sizeof buf, "%s/%s/%s", exe, SSOC_REL_DATA_DIR, file);
-            return buf;
+    if (!dir || !*dir) {
+        dir = SSOC_SOURCE_DATA_DIR;
+        const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash = n > 0 && (size_t)n < sizeof exe - 1 ? memchr(exe, '/', (size_t)n) : NULL;
+        if (slash) {
+            exe[n] = '\0';
+            *strrchr(exe, '/') = '\0';
+            if (strcmp(exe, SSOC_BUILD_BINDIR) != 0)
+                dir = exe, rel = "/" SSOC_REL_DATA_DIR;
         }
     }
-    snprintf(buf, sizeof buf, "%s/%s", SSOC_SOURCE_DATA_DIR, file);
+    const size_t len = strlen(dir) + strlen(rel) + sizeof file + 1;
+    free(buf);
+    if (!(buf = malloc(len)))
+        return SSOC_SOURCE_DATA_DIR "/kim2026_lps_aimd_500K.csv"; /* out of memory: the build's own */
+    snprintf(buf, len, "%s%s/%s", dir, rel, file);
     return buf;
 }
 
@@ -312,14 +324,30 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
     return 0;
 }
 
-ssoc_status ssoc_cli_source_fit(const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
+ssoc_status ssoc_cli_boot_run(const char *cmd, const ssoc_dataset *d, const ssoc_fit_opts *fo, const ssoc_params *point,
+                              const ssoc_boot_opts *bo, ssoc_boot_result **out, ssoc_error *err)
+{
+    static const char *const name[1] = {"bootstrap"}, *const unit[1] = {"replicates"};
+    const double est = SSOC_BOOT_NOMINAL_S * (double)bo->B / omp_get_max_threads();
+    ssoc_progress pg;
+    ssoc_progress_start(&pg, cmd, 1, 0, 1, name, unit, &est, NULL);
+    ssoc_progress_phase(&pg, 0, bo->B);
+    const ssoc_monitor mon = ssoc_progress_monitor(&pg);
+    ssoc_boot_opts o = *bo;
+    o.monitor = &mon;
+    const ssoc_status st = ssoc_boot_run(d, fo, point, &o, out, err);
+    ssoc_progress_end(&pg);
+    return st;
+}
+
+ssoc_status ssoc_cli_source_fit(const char *cmd, const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err)
 {
     ssoc_fit_result fit;
     ssoc_status st;
     if ((st = ssoc_fit_run(d, &s->fo, &fit, err)) != SSOC_OK)
         return st;
-    if (s->want_boot && (st = ssoc_boot_run(d, &s->fo, &fit.params, &s->bo, boot, err)) != SSOC_OK)
+    if (s->want_boot && (st = ssoc_cli_boot_run(cmd, d, &s->fo, &fit.params, &s->bo, boot, err)) != SSOC_OK)
         return st;
     pf->params = fit.params;
     pf->method = fit.method;

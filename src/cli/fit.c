@@ -11,6 +11,7 @@
 #include "ssoc/fit.h"
 #include "ssoc/io.h"
 #include "ssoc/model.h"
+#include "ssoc/outpath.h"
 #include "ssoc/paramfile.h"
 
 static const char help[] =
@@ -171,11 +172,12 @@ int ssoc_cmd_fit(int argc, char **argv)
     }
     if (!data_path)
         return ssoc_cli_usage_error(cmd, "missing DATA.csv");
-    /* Refuse before doing any work, so an existing result is never lost. */
-    if (out_path && !force && ssoc_io_exists(out_path)) {
-        SSOC_ERR(&err, SSOC_EEXISTS, "%s: exists; not overwritten (use --force to replace it)", out_path);
+    /* Refuse before doing any work: an existing result is never lost, and a path that cannot be
+     * written (a directory, a device, a link, too long) is found now, not after the bootstrap. */
+    if (ssoc_cli_check_output_arg(cmd, out_path))
+        return SSOC_EXIT_USAGE;
+    if (out_path && ssoc_outpath_check(out_path, force ? SSOC_OUTPATH_FORCE : 0, &err) != SSOC_OK)
         return ssoc_cli_fail(cmd, &err);
-    }
     if (parity && (m = ssoc_cli_picture_check(cmd, "--parity", parity, force)) != SSOC_EXIT_OK)
         return m;
 
@@ -190,7 +192,7 @@ int ssoc_cmd_fit(int argc, char **argv)
     if (ssoc_data_read_csv_ex(data_path, src.d_crit, src.allow_implausible ? SSOC_PLAUSIBLE_ALLOW : 0u, &d, &err) != SSOC_OK ||
         ssoc_fit_run(d, &src.fo, &fit, &err) != SSOC_OK ||
         (lnA_free && ssoc_fit_run(d, &fixed_lnA, &alt, &err) != SSOC_OK) ||
-        (src.want_boot && ssoc_boot_run(d, &src.fo, &fit.params, &src.bo, &boot, &err) != SSOC_OK)) {
+        (src.want_boot && ssoc_cli_boot_run(cmd, d, &src.fo, &fit.params, &src.bo, &boot, &err) != SSOC_OK)) {
         rc = ssoc_cli_fail(cmd, &err);
         goto done;
     }

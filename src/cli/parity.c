@@ -10,11 +10,14 @@
 
 #include "cli.h"
 #include "ssoc/boot.h"
+#include "ssoc/outpath.h"
 #include "ssoc/plot.h"
 #include "ssoc/stats.h"
 
 int ssoc_cli_picture_check(const char *cmd, const char *opt, const char *path, int force)
 {
+    if (!path[0])
+        return ssoc_cli_usage_error(cmd, "option %s: the file name is empty", opt);
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
     static const char *const ok[] = {".png", ".svg", ".pdf", ".PNG", ".SVG", ".PDF"};
     int known = 0;
@@ -23,10 +26,10 @@ int ssoc_cli_picture_check(const char *cmd, const char *opt, const char *path, i
     if (!known)
         return ssoc_cli_usage_error(cmd, "%s %s: the picture type comes from the extension: .png, .svg or .pdf", opt,
                                     path);
-    if (!force && access(path, F_OK) == 0) {
-        fprintf(stderr, "ssoc: %s: %s exists; refusing to overwrite it (use --force)\n", cmd, path);
-        return SSOC_EXIT_RUNTIME;
-    }
+    /* not a directory, device or link, a writable directory, no existing picture without --force */
+    ssoc_error err = {0};
+    if (ssoc_outpath_check(path, force ? SSOC_OUTPATH_FORCE : 0, &err) != SSOC_OK)
+        return ssoc_cli_fail(cmd, &err);
     return SSOC_EXIT_OK;
 }
 
@@ -102,6 +105,12 @@ static void band_of(const ssoc_boot_result *boot, ssoc_plot_parity_in *in)
     in->B = boot->B;
 }
 
+static ssoc_status draw_parity(void *arg, const ssoc_plot_opts *po, void *out, ssoc_error *err)
+{
+    (void)out;
+    return ssoc_plot_parity(arg, po, err);
+}
+
 ssoc_status ssoc_cli_parity_fit(const char *path, int force, const ssoc_dataset *d, const ssoc_fit_result *fit,
                                 const ssoc_boot_result *boot, ssoc_error *err)
 {
@@ -116,7 +125,7 @@ ssoc_status ssoc_cli_parity_fit(const char *path, int force, const ssoc_dataset 
     in.params = pw, in.nset = 1;
     band_of(boot, &in);
     ssoc_plot_opts po = {.output = path, .force = force};
-    st = ssoc_plot_parity(&in, &po, err);
+    st = ssoc_cli_draw(draw_parity, &in, &po, NULL, 0, err);
     free(t.buf);
     return st;
 }
@@ -213,7 +222,7 @@ ssoc_status ssoc_cli_parity_validate(const char *path, int force, const ssoc_val
     band_of(sm->has_band ? boot : NULL, &in);
     ssoc_plot_opts po = {.output = path, .force = force};
     if (!st)
-        st = ssoc_plot_parity(&in, &po, err);
+        st = ssoc_cli_draw(draw_parity, &in, &po, NULL, 0, err);
     free(t.buf);
     ssoc_dataset_free(own);
     free(buf), free(reg), free(line);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ssoc/io.h"
+#include "ssoc/outpath.h"
 #include "ssoc/paramfile.h"
 #include "ssoc/plot.h"
 #include "ssoc/report.h"
@@ -168,8 +170,9 @@ static int check_args(plot_args *a)
             return ssoc_cli_usage_error("plot", "--scale: %g is outside %g to %g", a->po.scale, SSOC_PLOT_SCALE_MIN,
                                         SSOC_PLOT_SCALE_MAX);
     }
-    if (a->out) { /* existence is checked when the picture is written (never replaced without --force) */
-        const int rc = ssoc_cli_picture_check("plot", "-o", a->out, 1);
+    /* a given -o is checked before any input is read (outpath.h); a default name when it is written */
+    if (a->out) {
+        const int rc = ssoc_cli_picture_check("plot", "-o", a->out, a->force);
         if (rc != SSOC_EXIT_OK)
             return rc;
     }
@@ -185,6 +188,35 @@ static void stem(const char *path, char *out, size_t len)
     char *dot = strrchr(out, '.');
     if (dot && dot != out)
         *dot = '\0';
+}
+
+/* One picture of any kind, drawn by draw_job_run in ssoc_cli_draw's child process. */
+typedef struct draw_job {
+    enum kind kind;
+    const ssoc_sweepfile *sf;      /* K_MAP */
+    const ssoc_report *rep;        /* K_RULES, K_ARRHENIUS */
+    const ssoc_plot_curve *curves; /* K_ARRHENIUS: the --at curves */
+    size_t ncurves;
+    const ssoc_plot_params_in *pi; /* K_PARAMS, K_CORNER */
+} draw_job;
+
+static ssoc_status draw_job_run(void *arg, const ssoc_plot_opts *po, void *out, ssoc_error *err)
+{
+    const draw_job *j = arg;
+    switch (j->kind) {
+    case K_RULES: return ssoc_plot_rules(j->rep, SSOC_BAND_CONFIDENCE, po, err);
+    case K_ARRHENIUS: return ssoc_plot_arrhenius(j->rep, j->curves, j->ncurves, SSOC_BAND_CONFIDENCE, po, err);
+    case K_PARAMS: return ssoc_plot_params(j->pi, po, err);
+    case K_CORNER: return ssoc_plot_corner(j->pi, po, err);
+    default: return ssoc_plot_map(j->sf, po, out, err);
+    }
+}
+
+/* the picture of `j` with the options of `a`; the map's layout into `lay` (NULL: not wanted) */
+static ssoc_status draw(draw_job j, const plot_args *a, ssoc_plot_layout *lay, ssoc_error *err)
+{
+    ssoc_plot_layout scratch;
+    return ssoc_cli_draw(draw_job_run, &j, &a->po, lay ? lay : &scratch, sizeof scratch, err);
 }
 
 /* sigma at (x, rho) for every temperature of the file, with the percentile band of its replicates */
@@ -242,7 +274,7 @@ static ssoc_status do_arrhenius(const ssoc_sweepfile *sf, const plot_args *a, ss
         pc[k] = (ssoc_plot_curve){ac[k].label, sf->nT, ac[k].T, ac[k].s, ac[k].lo, ac[k].hi};
     }
     if (!st)
-        st = ssoc_plot_arrhenius(rep, pc, a->nat, SSOC_BAND_CONFIDENCE, &a->po, err);
+        st = draw((draw_job){.kind = K_ARRHENIUS, .rep = rep, .curves = pc, .ncurves = a->nat}, a, NULL, err);
     for (size_t k = 0; k < 4; ++k)
         free(ac[k].T), free(ac[k].s), free(ac[k].lo), free(ac[k].hi);
     ssoc_report_free(rep);
@@ -254,7 +286,7 @@ static ssoc_status do_rules(const ssoc_sweepfile *sf, const plot_args *a, ssoc_e
     ssoc_report *rep = NULL;
     ssoc_status st = ssoc_report_build(sf, &rep, err);
     if (!st)
-        st = ssoc_plot_rules(rep, SSOC_BAND_CONFIDENCE, &a->po, err);
+        st = draw((draw_job){.kind = K_RULES, .rep = rep}, a, NULL, err);
     ssoc_report_free(rep);
     return st;
 }
@@ -287,6 +319,9 @@ static void map_default_name(const ssoc_sweepfile *sf, const plot_args *a, const
 
 static int is_hdf5(const char *path)
 {
+    /* not a regular file (a FIFO would block here): the parameter-file reader says what it is */
+    if (ssoc_io_check_regular(path, "file", NULL) != SSOC_OK)
+        return 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return 0;
@@ -331,7 +366,7 @@ static int do_replicates(const plot_args *a)
         pi.interval = ssoc_ci_method_name(pf.boot->opts.interval);
     }
     pi.source = src;
-    st = a->kind == K_CORNER ? ssoc_plot_corner(&pi, &a->po, &err) : ssoc_plot_params(&pi, &a->po, &err);
+    st = draw((draw_job){.kind = a->kind, .pi = &pi}, a, NULL, &err);
     ssoc_sweepfile_free(sf);
     ssoc_paramfile_clear(&pf);
     if (st)
@@ -373,7 +408,7 @@ int ssoc_cmd_plot(int argc, char **argv)
     else {
         if (!a.out)
             map_default_name(sf, &a, st_, defout, sizeof defout), a.po.output = a.out = defout;
-        st = ssoc_plot_map(sf, &a.po, &lay, &err);
+        st = draw((draw_job){.kind = K_MAP, .sf = sf}, &a, &lay, &err);
     }
     ssoc_sweepfile_free(sf);
     if (st)

@@ -126,7 +126,7 @@ int ssoc_cmd_predict(int argc, char **argv)
         }
         source = params_arg;
     } else {
-        if (ssoc_cli_source_fit(&src, d, &pf, &boot, &err) != SSOC_OK)
+        if (ssoc_cli_source_fit(cmd, &src, d, &pf, &boot, &err) != SSOC_OK)
             goto fail;
         source = data_path;
     }

@@ -25,9 +25,12 @@ static void usage(FILE *f)
             "  -q, --quiet   no progress and no summary on stderr\n"
             "  --allow-implausible  accept implausible grid, target and data values (a deliberate out-of-range\n"
             "                study): the same as [data] allow_implausible = true and [grid] allow_implausible = true\n\n"
-            "The run writes OUT.h5.partial and renames it when complete. SIGTERM, SIGUSR1 or Ctrl-C stop at the\n"
-            "next block boundary with exit code 4 (interrupted, resumable); under mpirun send SIGUSR1 to\n"
-            "mpirun (it forwards it). Threads per rank: OMP_NUM_THREADS.\n"
+            "The run creates and locks OUT.h5.partial before any work (a second run on the same output is refused)\n"
+            "and renames it when complete. SIGTERM, SIGUSR1 or Ctrl-C stop it within seconds in any phase with\n"
+            "exit code 4 (interrupted, resumable: --resume continues it); under mpirun send SIGUSR1 to mpirun (it\n"
+            "forwards it; on SIGTERM Open MPI's mpirun stops the ranks itself and exits 1, the file still\n"
+            "resumable). Progress: a bar on a terminal, else a line every SSOC_PROGRESS_INTERVAL\n"
+            "seconds (default 5) and at each phase after that. Threads per rank: OMP_NUM_THREADS.\n"
             "Exit codes: 0 ok, 1 runtime or configuration error, 2 usage, 4 interrupted (resumable).\n");
 }
 
@@ -93,6 +96,8 @@ int ssoc_cmd_sweep(int argc, char **argv)
     }
     if (!usage_msg[0] && !help && !config)
         snprintf(usage_msg, sizeof usage_msg, "missing CONFIG.ini");
+    if (!usage_msg[0] && opts.output && !opts.output[0])
+        snprintf(usage_msg, sizeof usage_msg, "option -o: the file name is empty");
     if (help) {
         if (root)
             usage(stdout);
@@ -104,6 +109,8 @@ int ssoc_cmd_sweep(int argc, char **argv)
         /* every rank parsed the same file; agree anyway (a file system can differ per node). A
          * rank that loaded its config frees it even when another rank's failed. */
         ssoc_status st = ssoc_par_agree_status(loaded, &err);
+        /* the output path is checked, OUT.partial created and locked, before any work: the
+         * driver's first phase (sweep.h) */
         if (st == SSOC_OK)
             st = ssoc_sweep_run(&cfg, &opts, &err);
         if (loaded == SSOC_OK)

@@ -339,7 +339,7 @@ int ssoc_cmd_validate(int argc, char **argv)
             goto fail;
     }
     if (fit_path) {
-        if (ssoc_cli_source_fit(&src, d, &pf, &boot, &err) != SSOC_OK)
+        if (ssoc_cli_source_fit(cmd, &src, d, &pf, &boot, &err) != SSOC_OK)
             goto fail;
     } else if (!strcmp(params_arg, "published")) {
         ssoc_data_range range;
