@@ -50,7 +50,8 @@ done
 # first one's lock: it is told that another run writes the file, not "use --resume"
 SSOC_TEST_PHASE_PAUSE_S=1 "$SSOC" sweep "$SW" "${ARGS[@]}" -o "$TMP/l.h5" -q 2>/dev/null &
 pa=$!
-sleep 0.3
+# the lock is taken with OUT.partial, before the fit: wait for it, not for a fixed time
+for _ in $(seq 3000); do [ -e "$TMP/l.h5.partial" ] && break; sleep 0.01; done
 for flag in "" --force --resume; do
   "$SSOC" sweep "$SW" "${ARGS[@]}" -o "$TMP/l.h5" -q $flag 2>"$TMP/b.err"
   rb=$?

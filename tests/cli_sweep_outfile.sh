@@ -13,7 +13,8 @@ export OMP_NUM_THREADS=1
 ARGS=(--set bootstrap.B=30000)
 "$SSOC" sweep "$SW" "${ARGS[@]}" -o "$TMP/r.h5" -q 2>"$TMP/err" &
 pid=$!
-sleep 0.3
+# once OUT.partial exists the run has passed its checks of OUT (a fixed sleep raced a slow start)
+for _ in $(seq 3000); do [ -e "$TMP/r.h5.partial" ] && break; sleep 0.01; done
 mkdir "$TMP/r.h5" && : >"$TMP/r.h5/x"
 wait $pid
 rc=$?
