@@ -20,9 +20,9 @@ for k in ("lo", "median", "hi"):
     assert abs(a[k] / b[k] - 1) < 1e-12, (k, a[k], b[k])
 PY
 # --interval overrides the file's method, from the same replicate table
-expect_rc 0 "95% percentile" -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/bca.json" --interval percentile
-expect_rc 0 "95% expanded" -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/bca.json" --interval expanded
-expect_rc 0 "90% bca" -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/bca.json" --confidence 0.9
+expect_rc 0 "95% confidence band of the mean model (percentile," -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/bca.json" --interval percentile
+expect_rc 0 "95% confidence band of the mean model (expanded," -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/bca.json" --interval expanded
+expect_rc 0 "90% confidence band of the mean model (bca," -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/bca.json" --confidence 0.9
 # a file without a jackknife table cannot give BCa: refused, not replaced by another interval
 "$SSOC" fit "$DATA" --boot 30 --seed 3 -o "$TMP/exp.json" >/dev/null || bad "fit -o failed"
 expect_rc 1 "holds no jackknife table" -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/exp.json" --interval bca
