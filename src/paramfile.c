@@ -74,6 +74,8 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
         cJSON_AddItemToObject(jr, "x", pair(r.x_min, r.x_max));
         cJSON_AddItemToObject(jr, "v_f", pair(r.vf_min, r.vf_max));
         cJSON_AddItemToObject(jr, "T_K", pair(r.T_min_K, r.T_max_K));
+        /* what data at one temperature cannot tell, for anyone reading the file alone */
+        cJSON_AddItemToObject(root, "single_temperature", ssoc_json_one_T(&r));
     }
 
     cJSON_AddStringToObject(root, "method", ssoc_fit_method_name(fit->method));
