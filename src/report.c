@@ -683,6 +683,11 @@ char *ssoc_report_text(const ssoc_report *r)
     sb_printf(&b, "design rule: %s\n", r->rule);
     if (r->trend[0])
         sb_printf(&b, "temperature: %s\n", r->trend);
+    if (ssoc_data_range_one_T(&r->range)) {
+        char caveat[512];
+        ssoc_data_one_T_caveat(r->range.T_min_K, caveat, sizeof caveat);
+        sb_printf(&b, "caveat: %s.\n", caveat);
+    }
     return sb_take(&b);
 }
 
@@ -741,6 +746,7 @@ char *ssoc_report_json(const ssoc_report *r)
     cJSON_AddItemToObject(d, "x", jpair(r->range.x_min, r->range.x_max));
     cJSON_AddItemToObject(d, "v_f", jpair(r->range.vf_min, r->range.vf_max));
     cJSON_AddItemToObject(d, "T_K", jpair(r->range.T_min_K, r->range.T_max_K));
+    cJSON_AddItemToObject(root, "single_temperature", ssoc_json_one_T(&r->range));
     cJSON *ts = cJSON_AddArrayToObject(root, "temperatures");
     for (size_t it = 0; it < r->nT; ++it) {
         const ssoc_report_T *t = &r->t[it];

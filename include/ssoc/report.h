@@ -120,7 +120,9 @@ ssoc_status ssoc_report_write_text(const char *path, FILE *out, ssoc_error *err)
 void ssoc_report_free(ssoc_report *r);
 
 /// The report as text for a terminal: a header, one table row per (T, composition) with bands
-/// and flags, the grid's best composition and x_opt per T, then the design rule. Malloc'd (caller
+/// and flags, the grid's best composition and x_opt per T, then the design rule, and, when the
+/// fitted data hold one temperature, the caveat of ssoc_data_one_T_caveat (the JSON form carries
+/// it as "single_temperature", null otherwise). Malloc'd (caller
 /// frees); NULL on allocation failure.
 char *ssoc_report_text(const ssoc_report *r);
 
