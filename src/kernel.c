@@ -1,5 +1,6 @@
 /* The sweep kernel: pure functions of (column, parameter sets). No MPI, no HDF5, no printing.
  * See include/ssoc/kernel.h for the hoisting (g_j, A_j per column and set; one exp per value). */
+#include "kernel_variant.h" /* one compilation per instruction-set variant */
 #include "ssoc/kernel.h"
 
 #include <math.h>

@@ -33,6 +33,7 @@
 #include "ssoc/fit.h"
 #include "ssoc/io.h"
 #include "ssoc/kernel.h"
+#include "ssoc/kernel_isa.h"
 #include "ssoc/par.h"
 #include "ssoc/paramfile.h"
 #include "ssoc/plausible.h"
@@ -69,6 +70,7 @@ typedef struct run {
         size_t n_jack_ok;
         double q_lo, q_hi;      /* percentile levels of the maps' bands */
     } sets;
+    ssoc_kernel_isa isa;        /* phase_kernel: the kernel variant every rank runs */
     struct {                    /* phase_open */
         ssoc_sweepfile_meta meta;
         ssoc_sweepfile_out *out;
@@ -354,6 +356,63 @@ static ssoc_status phase_bootstrap(run *R, ssoc_error *err)
     return SSOC_OK;
 }
 
+/* ------------------------------------------------------------------ the kernel variant */
+
+/* One kernel variant for the whole run (include/ssoc/kernel_isa.h): the variants agree only to
+ * the last bits, so a run whose ranks ran different ones would depend on its decomposition, and a
+ * resume on another variant on the interruption. SSOC_KERNEL_ISA if set (every rank must be able
+ * to run it), on --resume the variant the file was started with, else the best that every rank
+ * can run. The sets built by phase_bootstrap are scalar arithmetic, the same in every variant. */
+static ssoc_status phase_kernel(run *R, ssoc_error *err)
+{
+    int64_t ok[SSOC_ISA_COUNT]; /* ranks that can run each variant (collective first: no early return) */
+    for (int i = 0; i < SSOC_ISA_COUNT; ++i)
+        ok[i] = ssoc_kernel_isa_supported((ssoc_kernel_isa)i);
+    ssoc_par_sum_i64(ok, SSOC_ISA_COUNT);
+    char rec[32] = "";
+    ssoc_status st = R->opts->resume ? ssoc_sweepfile_kernel_isa(R->partial, rec, sizeof rec, err) : SSOC_OK;
+    if (st)
+        return st;
+    ssoc_kernel_isa pin = SSOC_ISA_DEFAULT, isa = SSOC_ISA_DEFAULT;
+    int given = 0;
+    if ((st = ssoc_kernel_isa_from_env(&pin, &given, err)))
+        return st;
+    const long long lacking_pin = (long long)(R->size - ok[pin]);
+    if (*rec) {
+        if (ssoc_kernel_isa_parse(rec, &isa))
+            return SSOC_ERR(err, SSOC_ECONFIG, "%s was started with kernel variant '%s', which this ssoc does not know; "
+                            "start over with --force", R->partial, rec);
+        if (given && pin != isa)
+            return SSOC_ERR(err, SSOC_ECONFIG, "%s was started with the %s kernel but SSOC_KERNEL_ISA=%s: the results "
+                            "would differ in the last bits; refusing to resume (unset SSOC_KERNEL_ISA, or start over "
+                            "with --force)", R->partial, rec, ssoc_kernel_isa_name(pin));
+        if (ok[isa] < R->size)
+            return SSOC_ERR(err, SSOC_ECONFIG, "%s was started with the %s kernel, which the CPU of %lld of %d rank%s "
+                            "cannot run: resume on nodes that can (another variant would change the last bits), or "
+                            "start over with --force", R->partial, rec, (long long)(R->size - ok[isa]), R->size,
+                            R->size == 1 ? "" : "s");
+    } else if (given) {
+        isa = pin;
+        if (lacking_pin > 0)
+            return SSOC_ERR(err, SSOC_EINVAL, "SSOC_KERNEL_ISA=%s: the CPU of %lld of %d rank%s cannot run it",
+                            ssoc_kernel_isa_name(pin), lacking_pin, R->size, R->size == 1 ? "" : "s");
+    } else {
+        for (int i = SSOC_ISA_COUNT - 1; i >= 0; --i)
+            if (ok[i] == R->size) {
+                isa = (ssoc_kernel_isa)i;
+                break;
+            }
+    }
+    /* the same choice everywhere (SSOC_KERNEL_ISA set on some ranks only would break it) */
+    int64_t mm[2] = {isa, -(int64_t)isa};
+    ssoc_par_max_i64(mm, 2);
+    if (mm[0] != -mm[1])
+        return SSOC_ERR(err, SSOC_EINVAL, "the ranks chose different kernel variants (is SSOC_KERNEL_ISA set on some "
+                        "ranks only?)");
+    R->isa = isa;
+    return ssoc_kernel_isa_set(isa, err);
+}
+
 /* ------------------------------------------------------------------ the file */
 
 /* Create OUT.partial with its layout, or reopen it to resume (reading which blocks are done). */
@@ -378,6 +437,7 @@ static ssoc_status phase_open(run *R, ssoc_error *err)
                                          .nblocks = R->nblocks,
                                          .ranks = R->size,
                                          .threads = R->threads,
+                                         .kernel_isa = ssoc_kernel_isa_name(R->isa),
                                          .created = R->file.created};
     R->file.resumed = R->opts->resume;
     if (R->opts->resume)
@@ -780,6 +840,8 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
         st = timed_phase(R, PH_UNTIMED, phase_memory, &e);
     if (!st)
         st = timed_phase(R, PH_BOOT, phase_bootstrap, &e);
+    if (!st)
+        st = timed_phase(R, PH_UNTIMED, phase_kernel, &e);
     if (!st)
         st = timed_phase(R, PH_WRITE, phase_open, &e);
     if (!st) {

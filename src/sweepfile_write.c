@@ -82,6 +82,7 @@ static ssoc_status write_provenance(ssoc_sweepfile_out *f, int resumed, ssoc_err
         (st = ssoc_h5_attr_str(h, "/", "compiler", SSOC_COMPILER, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "build_type", SSOC_BUILD_TYPE, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "cflags", SSOC_CFLAGS, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "kernel_isa", f->m->kernel_isa ? f->m->kernel_isa : "", err)) ||
         (st = ssoc_h5_attr_num(h, "/", "mpi_ranks", SSOC_H5_I64, &ranks, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "omp_threads", SSOC_H5_I64, &threads, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "mpi_initialised", SSOC_H5_I64, &mpi, 1, err)) ||
@@ -303,6 +304,17 @@ ssoc_status ssoc_sweepfile_create(const char *path, const ssoc_sweepfile_meta *m
 
 /* ------------------------------------------------------------------ resume */
 
+/* A .partial to resume must be an ssoc sweep file of this format. */
+static ssoc_status check_format(ssoc_h5 *h, const char *path, ssoc_error *err)
+{
+    int64_t fmt = 0;
+    ssoc_status st = ssoc_h5_attr_get_num(h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err);
+    if (!st && fmt != SSOC_SWEEPFILE_FORMAT)
+        st = SSOC_ERR(err, SSOC_ECONFIG, "%s: file format %lld, this ssoc writes %d; start over with --force", path,
+                      (long long)fmt, SSOC_SWEEPFILE_FORMAT);
+    return st;
+}
+
 ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m, uint8_t *done,
                                   ssoc_sweepfile_out **out, ssoc_error *err)
 {
@@ -316,11 +328,8 @@ ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m
         return st;
     const ssoc_config *c = m->cfg;
     char *key = NULL, *sha = NULL, *psha = NULL;
-    int64_t fmt = 0, nb = 0;
-    st = ssoc_h5_attr_get_num(f->h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err);
-    if (!st && fmt != SSOC_SWEEPFILE_FORMAT)
-        st = SSOC_ERR(err, SSOC_ECONFIG, "%s: file format %lld, this ssoc writes %d; start over with --force", path,
-                      (long long)fmt, SSOC_SWEEPFILE_FORMAT);
+    int64_t nb = 0;
+    st = check_format(f->h, path, err);
     if (!st)
         st = ssoc_h5_attr_get_str(f->h, "/", "resume_key", &key, err);
     if (!st)
@@ -348,6 +357,23 @@ ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m
     if (!st)
         st = write_provenance(f, 1, err);
     return st;
+}
+
+ssoc_status ssoc_sweepfile_kernel_isa(const char *path, char *buf, size_t size, ssoc_error *err)
+{
+    ssoc_h5 *h = NULL;
+    char *v = NULL;
+    ssoc_status st = ssoc_h5_open_rw(path, &h, err);
+    if (!st)
+        st = check_format(h, path, err);
+    if (!st && ssoc_h5_attr_get_str(h, "/", "kernel_isa", &v, NULL) != SSOC_OK)
+        st = SSOC_ERR(err, SSOC_ECONFIG, "%s does not record its kernel variant (an older ssoc started it): start over "
+                      "with --force", path);
+    if (!st)
+        snprintf(buf, size, "%s", v);
+    free(v);
+    ssoc_status cs = h ? ssoc_h5_close(h, st ? NULL : err) : SSOC_OK;
+    return st ? st : cs;
 }
 
 /* ------------------------------------------------------------------ the run */

@@ -35,3 +35,34 @@ same_datasets() {
 done_blocks() {
   "$PY" -c 'import h5py,sys; d=h5py.File(sys.argv[1],"r")["progress/done"][:]; print(int(d.sum()), d.size)' "$1"
 }
+
+# close_datasets REF.h5 OTHER.h5 LABEL: every dataset of REF in OTHER with the same shape; floating
+# point values equal or within 4e-15 relative (the kernel variants' tolerance, docs/BUILDING.md
+# "Portability"), /sigma/p_exceed within one replicate, every other dataset identical
+close_datasets() {
+  local r
+  r=$("$PY" - "$1" "$2" <<'PY'
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+names = []
+a.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+nb = int(a.attrs["B"]) - int(a["fit"].attrs["n_failed"])
+for n in names:
+    x, y = a[n][...], b[n][...]
+    if x.shape != y.shape:
+        sys.exit("%s: shape %s vs %s" % (n, x.shape, y.shape))
+    if n == "sigma/p_exceed":
+        if np.abs(x - y).max() > 1.0 / nb + 1e-15:
+            sys.exit("%s differs by more than one replicate" % n)
+    elif x.dtype.kind == "f":
+        same = (x == y) | (np.isnan(x) & np.isnan(y))
+        rel = np.abs(x - y)[~same] / np.abs(x[~same])
+        if rel.size and not rel.max() <= 4e-15:
+            sys.exit("%s: relative difference %.3g" % (n, rel.max()))
+    elif not np.array_equal(x, y):
+        sys.exit("%s differs" % n)
+print(len(names))
+PY
+  ) || { bad "$3: $r"; return; }
+  [ "$r" -ge 30 ] && ok || bad "$3: only $r datasets compared"
+}

@@ -12,9 +12,10 @@ pkgs=(build-essential cmake pkg-config git libopenmpi-dev openmpi-bin libhdf5-op
       libgsl-dev libinih-dev libcjson-dev libssl-dev librandom123-dev libcriterion-dev
       libplplot-dev plplot-driver-cairo)
 # Test-only extras: a real SLURM for the batch-queue tests, and Python with NumPy/h5py for the
-# NumPy peer benchmark and for reading outputs without ssoc code; valgrind for tests/cli_sanitize.sh.
+# NumPy peer benchmark and for reading outputs without ssoc code; valgrind for tests/cli_sanitize.sh;
+# qemu-user to run ssoc on emulated older CPUs (tests/cli_portable.sh).
 if [ "${SSOC_WITH_TEST_DEPS:-0}" = 1 ]; then
-  pkgs+=(slurm-wlm munge python3 python3-numpy python3-h5py file valgrind)
+  pkgs+=(slurm-wlm munge python3 python3-numpy python3-h5py file valgrind qemu-user)
 fi
 
 missing=()

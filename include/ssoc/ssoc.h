@@ -17,6 +17,7 @@
 #include "ssoc/data.h"
 #include "ssoc/fit.h"
 #include "ssoc/kernel.h"
+#include "ssoc/kernel_isa.h"
 #include "ssoc/model.h"
 #include "ssoc/rules.h"
 #include "ssoc/stats.h"

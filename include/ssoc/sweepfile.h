@@ -117,6 +117,7 @@ typedef struct ssoc_sweepfile_meta {
     double q_lo, q_hi;               ///< percentile levels of the maps' bands (/sigma/lo, /sigma/hi)
     size_t block_columns, nblocks;   ///< grid columns per block, number of blocks
     int ranks, threads;              ///< MPI ranks, OpenMP threads per rank
+    const char *kernel_isa;          ///< the kernel variant every rank runs (include/ssoc/kernel_isa.h)
     const char *created;             ///< UTC time this session started writing (ISO 8601)
 } ssoc_sweepfile_meta;
 
@@ -135,6 +136,12 @@ ssoc_status ssoc_sweepfile_create(const char *path, const ssoc_sweepfile_meta *m
 /// session's provenance (`resumed` = 1, ranks, threads, time). Collective.
 ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m, uint8_t *done,
                                   ssoc_sweepfile_out **out, ssoc_error *err);
+
+/// The kernel variant (root attribute `kernel_isa`) the interrupted `path` (a .partial) was
+/// started with, into buf (NUL-terminated). Collective. The format checks of
+/// ssoc_sweepfile_reopen come first (same messages); then SSOC_ECONFIG if the file does not
+/// record a variant (an older ssoc started it); SSOC_EHDF5 if it cannot be opened.
+ssoc_status ssoc_sweepfile_kernel_isa(const char *path, char *buf, size_t size, ssoc_error *err);
 
 /// The gridded maps of a run of columns [c0, c1) (column c = irho * nx + ix), each laid out
 /// [nT][c1 - c0]: sigma [S/cm], p_exceed (read only with a target), extrapolation bits.

@@ -60,7 +60,9 @@ int ssoc_cli_fix_opt(const char *cmd, int argc, char **argv, int *i, ssoc_fit_op
 /// Help text of the bootstrap options, for the commands that take them.
 extern const char ssoc_cli_boot_help[];
 
-/// Directory of the shipped data (compiled in), for `--params published`'s data range.
+/// Path of the shipped 500 K AIMD data, for `--params published`'s data range: $SSOC_DATA_DIR if
+/// set; else, for the binary in its build tree, the source tree's data/; else (an installed ssoc)
+/// BINDIR/../share/ssoc/data beside the running binary. Static storage; never NULL.
 const char *ssoc_cli_shipped_data(void);
 
 #include "ssoc/data.h"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ssoc/suggest.h"
@@ -182,10 +183,28 @@ int ssoc_cli_boot_opt(const char *cmd, int argc, char **argv, int *i, ssoc_boot_
 
 const char *ssoc_cli_shipped_data(void)
 {
-    /* SSOC_DATA_DIR in the environment points an installed or relocated ssoc at its data. */
-    static char buf[4096];
+    static char buf[8192];
+    static const char file[] = "kim2026_lps_aimd_500K.csv";
     const char *dir = getenv("SSOC_DATA_DIR");
-    snprintf(buf, sizeof buf, "%s/kim2026_lps_aimd_500K.csv", dir && *dir ? dir : SSOC_DATA_DIR);
+    if (dir && *dir) {
+        snprintf(buf, sizeof buf, "%s/%s", dir, file);
+        return buf;
+    }
+    /* The binary's own directory: the build tree's binary reads the source tree's data/; any
+     * other (installed, or its prefix moved or copied elsewhere) reads BINDIR/../share/ssoc/data,
+     * and never the source tree, which may be gone. */
+    char exe[4096];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = n > 0 ? memchr(exe, '/', (size_t)n) : NULL;
+    if (slash) {
+        exe[n] = '\0';
+        *strrchr(exe, '/') = '\0';
+        if (strcmp(exe, SSOC_BUILD_BINDIR) != 0) {
+            snprintf(buf, sizeof buf, "%s/%s/%s", exe, SSOC_REL_DATA_DIR, file);
+            return buf;
+        }
+    }
+    snprintf(buf, sizeof buf, "%s/%s", SSOC_SOURCE_DATA_DIR, file);
     return buf;
 }
 
