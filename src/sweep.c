@@ -597,7 +597,7 @@ static void eval_block(const run *R, grid *g, const blockref *b, ssoc_sweepfile_
         ssoc_column cl;
         ssoc_column_init(c->x.v[col % nx], c->rho.v[col / nx], &cl);
         ssoc_kernel_column(&g->ctx, my, &cl, w, m->best + j, m->median + j, m->lo + j, m->hi + j,
-                           c->has_target ? m->p_exceed + j : NULL);
+                           c->has_target ? m->p_exceed + j : NULL, NULL, NULL);
         for (size_t t = 0; t < nT; ++t)
             m->extrapolated[t * w + j] = (uint8_t)ssoc_data_range_extrap(&R->fit.range, cl.x, cl.v_f, c->T.v[t]);
     }
