@@ -293,6 +293,9 @@ static ssoc_status read_meta(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
     if (attr_exists(r, "/", "residual_dof") &&
         (st = attr_num(r, "/", "residual_dof", H5T_NATIVE_DOUBLE, &sf->dof, 1, err)))
         return st;
+    if ((sf->has_seed = attr_exists(r, "/", "seed")) &&
+        (st = attr_num(r, "/", "seed", H5T_NATIVE_UINT64, &sf->seed, 1, err)))
+        return st;
     sf->fit_method = SSOC_FIT_STAGED; /* files written before the joint fit existed */
     if (attr_exists(r, "/", "fit_method")) {
         char name[16] = "";

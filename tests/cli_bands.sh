@@ -33,4 +33,36 @@ expect_rc 2 "--seed needs --data" -- "$SSOC" predict --x 0.75 --rho 1.73 --param
 expect_rc 2 "--scheme needs --data" -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/exp.json" --scheme case
 expect_rc 2 "no bootstrap table" -- "$SSOC" predict --x 0.75 --rho 1.73 --params published --interval bca
 
+# --- ssoc rules: the prediction band of sigma_max for a new MD run at the optimum, from the file's
+# replicates and the sweep's own prediction terms. On a density range whose lower end is every
+# replicate's optimum (rho 1.95-2.15 g/cm3: sigma falls with density there), sigma_max_b is
+# sigma_b at that end, so the band is predict's prediction band there, from the same seed.
+. "$(dirname "$0")/sweep_lib.sh"
+"$SSOC" sweep "$SSOC_SOURCE_DIR/tests/sweep/small.ini" --set grid.x=0.70,0.75 --set grid.rho=1.95:2.15:5 \
+  --set grid.T=500 --set bootstrap.B=24 -o "$TMP/edge.h5" >/dev/null 2>"$TMP/edge.err" || bad "sweep failed: $(cat "$TMP/edge.err")"
+"$SSOC" rules "$TMP/edge.h5" --json >"$TMP/edge.json" || bad "rules --json failed"
+"$SSOC" predict --x 0.75 --rho 1.95 --T 500 --data "$DATA" --boot 24 --seed 7 --json >"$TMP/edgep.json" || bad "predict failed"
+python3 - "$TMP/edge.json" "$TMP/edgep.json" <<'PY' && ok || bad "rules' prediction band of sigma_max differs from predict's at the edge"
+import json, sys
+r, p = (json.load(open(f)) for f in sys.argv[1:3])
+c = [c for c in r["temperatures"][0]["compositions"] if c["x"] == 0.75][0]
+assert c["boundary"] == "lower" and c["rho_opt_g_cm3"]["lo"] == c["rho_opt_g_cm3"]["hi"] == 1.95, c
+sp, pb = c["sigma_max_prediction_S_cm"], p["prediction_band"]
+for k in ("lo", "hi"):
+    assert abs(sp[k] / pb[k] - 1) < 1e-9, (k, sp[k], pb[k])
+assert abs(sp["value"] / p["sigma_S_cm"] - 1) < 1e-9
+assert "prediction band" in r["bands"]["sigma_max_prediction_S_cm"], r["bands"]
+# the confidence band of sigma_max is the narrower one
+cb = c["sigma_max_S_cm"]
+assert sp["lo"] < cb["lo"] < cb["hi"] < sp["hi"], (sp, cb)
+PY
+"$SSOC" rules "$TMP/edge.h5" >"$TMP/edge.txt" || bad "rules failed"
+grep -q "'new MD run': the 95% prediction band of sigma_max for a new MD run at the optimum" "$TMP/edge.txt" && ok ||
+  bad "rules text does not say what the prediction band covers: $(head -3 "$TMP/edge.txt")"
+"$SSOC" rules "$TMP/edge.h5" --csv | python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(sys.stdin) if r["kind"] == "rho_opt"]
+assert rows and all(float(r["sigma_pred_lo"]) < float(r["sigma_lo"]) for r in rows), rows' && ok ||
+  bad "rules --csv lacks the prediction band columns"
+
 finish

@@ -50,6 +50,8 @@ typedef struct ssoc_sweepfile {
     char interval_name[16];  ///< "percentile" or "bca"
     ssoc_fit_method fit_method; ///< root `fit_method` (the replicates' estimator); staged when absent (older files)
     double dof;              ///< root `residual_dof` (the expanded interval's degrees of freedom); NaN when absent
+    int has_seed;            ///< the root attribute `seed` was read
+    uint64_t seed;           ///< root `seed`: the bootstrap's (its prediction terms are drawn from it)
     ssoc_ci_method interval;
     double confidence;       ///< two-sided band level in (0, 1)
     double q_lo, q_hi;       ///< quantile levels of the percentile and expanded bands (/sigma/lo, /sigma/hi
