@@ -65,4 +65,19 @@ rows = [r for r in csv.DictReader(sys.stdin) if r["kind"] == "rho_opt"]
 assert rows and all(float(r["sigma_pred_lo"]) < float(r["sigma_lo"]) for r in rows), rows' && ok ||
   bad "rules --csv lacks the prediction band columns"
 
+# --- ssoc plot --band: the curves of --rules and --arrhenius show the band asked for, and say so
+cd "$TMP" || exit 1
+"$SSOC" plot edge.h5 --rules --band prediction -o rp.svg >/dev/null 2>&1 && grep -q "with its 95% prediction band" rp.svg &&
+  ok || bad "plot --rules --band prediction: $(grep -o '<desc>.*' rp.svg | head -c 300)"
+"$SSOC" plot edge.h5 --rules -o rc.svg >/dev/null 2>&1 && grep -q "with its 95% confidence band" rc.svg && ok ||
+  bad "plot --rules (confidence)"
+"$SSOC" sweep "$SSOC_SOURCE_DIR/tests/sweep/small.ini" --set grid.x=0.70,0.75 --set grid.rho=1.6:1.9:4 \
+  --set grid.T=400,500 --set bootstrap.B=24 -o two.h5 >/dev/null 2>&1 || bad "sweep at two temperatures failed"
+"$SSOC" plot two.h5 --arrhenius --at 0.75,1.7 --band prediction -o ap.svg >/dev/null 2>&1 &&
+  grep -q "expanded prediction bands" ap.svg && ok || bad "plot --arrhenius --band prediction"
+expect_rc 2 "--band: 'new' is not confidence or prediction" -- "$SSOC" plot edge.h5 --rules --band new -o x.png
+expect_rc 2 "--band applies to the lo, hi and width maps, --rules and --arrhenius" -- "$SSOC" plot edge.h5 --band prediction -o x.png
+expect_rc 2 "--band applies to the lo, hi and width maps" -- "$SSOC" plot edge.h5 --corner --band prediction -o x.png
+[ ! -e x.png ] && ok || bad "a refused plot left a picture"
+
 finish

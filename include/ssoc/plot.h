@@ -52,6 +52,10 @@ typedef struct ssoc_plot_opts {
     size_t nT;            ///< requested temperatures (0: the temperature of the fitted data)
     const double *T_K;    ///< [nT] requested temperatures [K]; each maps to the nearest grid T
     double scale;         ///< page size factor, text and lines included (0: 1; SSOC_PLOT_SCALE_MIN..MAX)
+    /// Which band a map's lo, hi and width fields show: the confidence band of the mean model
+    /// (/sigma/lo, /sigma/hi; the default, 0) or the prediction band of a new MD run
+    /// (/sigma/pred_lo, /sigma/pred_hi).
+    ssoc_plot_band band;
 } ssoc_plot_opts;
 
 #define SSOC_PLOT_SCALE_MIN 0.25 ///< smallest page scale (ssoc_plot_opts.scale)
