@@ -175,6 +175,15 @@ static ssoc_status load_params(const validate_args *a, source *p, ssoc_error *er
 
 /* ------------------------------------------------------------------ output */
 
+/* where an observation is: its line in the file and its (x, rho, T) */
+static void json_where(cJSON *o, const ssoc_validate_row *r)
+{
+    cJSON_AddNumberToObject(o, "line", r->line);
+    cJSON_AddItemToObject(o, "x", num(r->x));
+    cJSON_AddItemToObject(o, "rho_g_cm3", num(r->rho_g_cm3));
+    cJSON_AddItemToObject(o, "T_K", num(r->T_K));
+}
+
 static void json_summary(cJSON *root, const ssoc_validate_report *rep)
 {
     const ssoc_validate_summary *s = &rep->summary;
@@ -186,10 +195,7 @@ static void json_summary(cJSON *root, const ssoc_validate_report *rep)
     cJSON_AddItemToObject(js, "median_ratio", num(s->median_ratio));
     const ssoc_validate_row *w = &rep->rows[s->worst];
     cJSON *jw = cJSON_AddObjectToObject(js, "worst");
-    cJSON_AddNumberToObject(jw, "line", w->line);
-    cJSON_AddItemToObject(jw, "x", num(w->x));
-    cJSON_AddItemToObject(jw, "rho_g_cm3", num(w->rho_g_cm3));
-    cJSON_AddItemToObject(jw, "T_K", num(w->T_K));
+    json_where(jw, w);
     cJSON_AddItemToObject(jw, "ratio", num(w->ratio));
     cJSON_AddItemToObject(jw, "factor", num(s->worst_factor));
     if (s->has_band)
@@ -222,10 +228,7 @@ static void json_row(cJSON *rows, const ssoc_validate_report *rep, const ssoc_va
 {
     const ssoc_validate_summary *s = &rep->summary;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "line", r->line);
-    cJSON_AddItemToObject(o, "x", num(r->x));
-    cJSON_AddItemToObject(o, "rho_g_cm3", num(r->rho_g_cm3));
-    cJSON_AddItemToObject(o, "T_K", num(r->T_K));
+    json_where(o, r);
     cJSON_AddItemToObject(o, "v_f", num(r->v_f));
     cJSON_AddItemToObject(o, "sigma_obs_S_cm", num(r->sigma_obs_S_cm));
     cJSON_AddItemToObject(o, "sigma_pred_S_cm", num(r->sigma_pred_S_cm));
