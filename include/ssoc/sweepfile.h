@@ -149,6 +149,7 @@ ssoc_status ssoc_sweepfile_kernel_isa(const char *path, char *buf, size_t size, 
 /// [nT][c1 - c0]: sigma [S/cm], p_exceed (read only with a target), extrapolation bits.
 typedef struct ssoc_sweepfile_maps {
     double *best, *median, *lo, *hi, *p_exceed;
+    double *pred_lo, *pred_hi; ///< the prediction band of a new MD run [S/cm]
     uint8_t *extrapolated;
 } ssoc_sweepfile_maps;
 
