@@ -4,7 +4,7 @@ cancels) and the same percentile bands, written the way a competent NumPy user w
 over grid columns x replicates x temperatures, np.quantile (type 7, "linear") over the replicate
 axis, in chunks of columns so memory stays bounded (never the whole grid x B cube).
 
-It reads everything it needs from an ssoc sweep file (h5py, no ssoc code): the grid (/coords), the
+It reads everything it needs from an ssoc sweep file (h5py, no ssoc code): the grid (/x, /rho, /T), the
 point parameters (/fit/params), the replicate table (/fit/params_boot; failed replicates are NaN
 rows and are dropped, as ssoc drops them) and the band levels (attribute "quantile" of /sigma/lo
 and /sigma/hi), so both programs use the very same replicates and levels. Only h5py reading is
@@ -107,7 +107,7 @@ def main():
     ap.add_argument("--chunk-mb", type=float, default=64.0, help="size of one chunk of sigma values [MiB]")
     a = ap.parse_args()
     with h5py.File(a.sweep, "r") as f:
-        x, rho, T = (f["/coords/" + k][...] for k in ("x", "rho", "T"))
+        x, rho, T = (f["/" + k][...] for k in ("x", "rho", "T"))
         best = f["/fit/params"][...]
         boot = f["/fit/params_boot"][...]
         levels = (float(f["/sigma/lo"].attrs["quantile"]), float(f["/sigma/hi"].attrs["quantile"]))

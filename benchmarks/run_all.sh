@@ -20,7 +20,9 @@
 #          time_evaluation_s), and the whole process (wall clock of the command); interleaved with
 #          the NumPy peer (benchmarks/peer_numpy.py) on the same replicate table: warm in-process
 #          time and a fresh process; ratios peer / ssoc. The first peer run also checks agreement.
-#          Also 1 rank x 1 thread, for a per-core ratio against the (one-threaded) peer.
+#          Also 1 rank x 1 thread, for a per-core ratio against the (one-threaded) peer. The e2e
+#          sweeps use interval = percentile (--set bootstrap.interval=percentile): the peer's bands,
+#          and the default before the expanded interval, so the figures stay comparable.
 # scaling  B = 1000, default grid: 1 rank x 1 thread, 1 x 2, 2 ranks x 1 (mpirun --bind-to none
 #          -x OMP_NUM_THREADS): compute phase and whole process, parallel efficiency T1 / (2 T2).
 # memory   peak RSS (/usr/bin/time -v "Maximum resident set size") against B = 200, 1000, 9999 on
@@ -99,7 +101,8 @@ sweep_run() {
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 a = f["/"].attrs
-n = f["/coords/x"].shape[0] * f["/coords/rho"].shape[0] * f["/coords/T"].shape[0] * (int(a["B"]) - int(f["/fit"].attrs["n_failed"]))
+c = "/" if "x" in f else "/coords/"  # the grid: root coordinates (format 2), /coords in a SSOC_BASE of format 1
+n = f[c + "x"].shape[0] * f[c + "rho"].shape[0] * f[c + "T"].shape[0] * (int(a["B"]) - int(f["/fit"].attrs["n_failed"]))
 print("%.3f %.3f %s %d %.3f %.3f %.3f %.3f" % (float(sys.argv[3]) - float(sys.argv[2]), float(a["time_evaluation_s"]), sys.argv[4], n,
       float(a["time_total_s"]), float(a["time_rules_s"]), float(a["time_write_s"]), float(a["time_fit_s"]) + float(a["time_bootstrap_s"])))
 EOF
@@ -115,21 +118,22 @@ if [[ " $sections " == *" micro "* ]]; then
 fi
 
 if [[ " $sections " == *" e2e "* ]]; then
+  PCT="--set bootstrap.interval=percentile"
   for B in ${E2E_B:-200 1000}; do
     echo
     echo "## End to end and peer, default grid, B = $B, 1 rank x 2 threads   (load $(load); others: $(others))"
-    echo "#  ssoc: OMP_NUM_THREADS=2 $SSOC sweep configs/default.ini --set bootstrap.B=$B -q --force -o $WORK/e2e_B$B.h5"
+    echo "#  ssoc: OMP_NUM_THREADS=2 $SSOC sweep configs/default.ini --set bootstrap.B=$B $PCT -q --force -o $WORK/e2e_B$B.h5"
     echo "#  peer: $PY benchmarks/peer_numpy.py $WORK/e2e_B$B.h5 --repeat ${PEER_REPEAT:-1}   (warm: the timed repeat after a warm-up; fresh: whole process minus the timed repeats)"
-    walls=() evals=() peers=() fresh=() bwalls=() bevals=() tots=() evals1=() np=0
+    walls=() evals=() peers=() fresh=() bwalls=() bevals=() bwrites=() writes=() tots=() evals1=() np=0
     [ -n "$SSOC_BASE" ] && echo "#  base: $SSOC_BASE, same arguments, interleaved"
     for r in $(seq "$REPS"); do
       if [ -n "$SSOC_BASE" ]; then
-        read -r bwall bev brss _ < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B) || { echo "base sweep failed" >&2; exit 1; }
-        bwalls+=("$bwall") bevals+=("$bev")
-        echo "#  run $r: base compute $bev s, whole $bwall s"
+        read -r bwall bev brss _ _ _ bwri _ < <(BIN=$SSOC_BASE sweep_run 1 2 "$WORK/e2e_base_B$B.h5" --set bootstrap.B=$B $PCT) || { echo "base sweep failed" >&2; exit 1; }
+        bwalls+=("$bwall") bevals+=("$bev") bwrites+=("$bwri")
+        echo "#  run $r: base compute $bev s, write $bwri s, whole $bwall s"
       fi
-      read -r wall ev rss np tot rul wri fb < <(sweep_run 1 2 "$WORK/e2e_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep failed" >&2; exit 1; }
-      walls+=("$wall") evals+=("$ev")
+      read -r wall ev rss np tot rul wri fb < <(sweep_run 1 2 "$WORK/e2e_B$B.h5" --set bootstrap.B=$B $PCT) || { echo "ssoc sweep failed" >&2; exit 1; }
+      walls+=("$wall") evals+=("$ev") writes+=("$wri")
       chk=""
       [ "$r" = 1 ] && chk=--check
       wait_quiet
@@ -146,7 +150,7 @@ if [[ " $sections " == *" e2e "* ]]; then
       tots+=("$tot")
       # one thread too: a per-core ratio against the one-threaded peer that one background job on
       # the other core does not skew
-      read -r _ ev1 _ < <(sweep_run 1 1 "$WORK/e2e1_B$B.h5" --set bootstrap.B=$B) || { echo "ssoc sweep (1 thread) failed" >&2; exit 1; }
+      read -r _ ev1 _ < <(sweep_run 1 1 "$WORK/e2e1_B$B.h5" --set bootstrap.B=$B $PCT) || { echo "ssoc sweep (1 thread) failed" >&2; exit 1; }
       evals1+=("$ev1")
       printf '#  run %d: ssoc compute %.3f s, in-process %.3f s (fit+boot %.3f, rules %.3f, write %.3f), whole %.3f s (%d MB) | peer warm %.3f s, fresh process %.3f s | load %s\n' \
         "$r" "$ev" "$tot" "$fb" "$rul" "$wri" "$wall" $((rss / 1024)) "$pb" "$fr" "$(load)"
@@ -168,9 +172,14 @@ if [[ " $sections " == *" e2e "* ]]; then
     if [ -n "$SSOC_BASE" ]; then
       read -r xb xm <<<"$(stats "${bevals[@]}")"
       read -r yb ym <<<"$(stats "${bwalls[@]}")"
+      read -r zb zm <<<"$(stats "${bwrites[@]}")"
+      read -r vb vm <<<"$(stats "${writes[@]}")"
       awk -v B=$B -v xb="$xb" -v xm="$xm" -v yb="$yb" -v ym="$ym" -v eb="$eb" -v em="$em" -v wb="$wb" -v wm="$wm" 'BEGIN {
         printf "#  base B = %d: compute %.3f / %.3f s, whole %.3f / %.3f s; speed-up (best, median): compute %.2fx / %.2fx, whole %.2fx / %.2fx\n",
           B, xb, xm, yb, ym, xb / eb, xm / em, yb / wb, ym / wm }'
+      awk -v zb="$zb" -v zm="$zm" -v vb="$vb" -v vm="$vm" 'BEGIN {
+        printf "#  write phase (attribute time_write_s) best / median: base %.3f / %.3f s, this build %.3f / %.3f s; this / base %.2f / %.2f\n",
+          zb, zm, vb, vm, vb / zb, vm / zm }'
     fi
   done
 fi

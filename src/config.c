@@ -12,6 +12,8 @@
  * - Validation of single values happens when the key is seen; cross-key rules run at the end and
  *   name the key that carries the conflict. */
 #include "ssoc/config.h"
+
+#include "json.h"
 #include "ssoc/model.h"
 #include "ssoc/plausible.h"
 #include "ssoc/suggest.h"
@@ -150,6 +152,7 @@ ssoc_status ssoc_axis_parse(const char *text, double lo, int open_lo, double hi,
                             const char *what, ssoc_error *err)
 {
     a->n = 0;
+    a->range = 0;
     free(a->v);
     a->v = NULL;
     char buf[4096];
@@ -189,6 +192,7 @@ ssoc_status ssoc_axis_parse(const char *text, double lo, int open_lo, double hi,
         for (size_t i = 0; i < count; ++i)
             a->v[i] = start + (double)i * step;
         a->v[count - 1] = stop;
+        a->range = 1, a->start = start, a->stop = stop;
         for (size_t i = 1; i < count; ++i)
             if (!(a->v[i] > a->v[i - 1])) {
                 free(a->v);
@@ -393,7 +397,7 @@ static ssoc_status apply(parser *p, int k, const char *value)
         /* physical domain: 0 < x < 1 (n_Li > 0 and 5 - 4x > 0), rho > 0, T > 0 */
         if (ssoc_axis_parse(value, 0.0, 1, k == K_GRID_X ? 1.0 : INFINITY, 1, a, "axis", &e)) {
             /* "x = 60:80:21" is a percentage; "T = -20, 0, 25" is in degrees Celsius */
-            ssoc_axis t = {0, NULL};
+            ssoc_axis t = {0};
             const int pct = k == K_GRID_X && !ssoc_axis_parse(value, 1.0, 1, 100.0, 1, &t, "axis", &e);
             const int cel = k == K_GRID_T && !ssoc_axis_parse(value, -273.15, 1, INFINITY, 1, &t, "axis", &e);
             free(t.v);
@@ -587,11 +591,15 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
         return;
     }
     size_t n = 0;
+    char num[40], num2[40];
+    /* N(v): v in its shortest form that reads back to the same double (the text is the resume key:
+     * it must stay exact) */
+#define N(v) (ssoc_json_format_double(num, sizeof num, (v)), num)
 #define PUT(...) n += (size_t)snprintf(s + n, cap - n, __VA_ARGS__)
     PUT("[data]\n");
     if (with_paths)
         PUT("file = %s\n", c->data_file);
-    PUT("d_crit = %.17g\n", c->d_crit_A);
+    PUT("d_crit = %s\n", N(c->d_crit_A));
     if (c->allow_implausible_data)
         PUT("allow_implausible = true\n");
     PUT("[fit]\n");
@@ -606,33 +614,38 @@ static void config_render(const ssoc_config *c, int with_paths, char **out)
     PUT("fix =");
     for (int i = 0, first = 1; i < SSOC_NPARAM; ++i)
         if (c->fixed_mask & (1u << i)) {
-            PUT("%s %s=%.17g", first ? "" : ",", ssoc_param_name(i), c->fixed.p[i]);
+            PUT("%s %s=%s", first ? "" : ",", ssoc_param_name(i), N(c->fixed.p[i]));
             first = 0;
         }
     if (c->free_ln_A)
         PUT("\nfree = ln_A");
     PUT("\n[bootstrap]\n");
-    PUT("B = %zu\nseed = %llu\nscheme = %s\nconfidence = %.17g\ninterval = %s\n", c->B,
-        (unsigned long long)c->seed, ssoc_boot_scheme_name(c->scheme), c->confidence,
-        ssoc_ci_method_name(c->interval));
+    PUT("B = %zu\nseed = %llu\nscheme = %s\nconfidence = %s\ninterval = %s\n", c->B, (unsigned long long)c->seed,
+        ssoc_boot_scheme_name(c->scheme), N(c->confidence), ssoc_ci_method_name(c->interval));
+    /* an axis as it was given: start:stop:count, or the list */
     PUT("[grid]\n");
     for (int a = 0; a < 3; ++a) {
         const ssoc_axis *ax = a == 0 ? &c->x : a == 1 ? &c->rho : &c->T;
         PUT("%s =", a == 0 ? "x" : a == 1 ? "rho" : "T");
-        for (size_t i = 0; i < ax->n; ++i)
-            PUT("%s %.17g", i ? "," : "", ax->v[i]);
+        if (ax->range) {
+            ssoc_json_format_double(num2, sizeof num2, ax->stop);
+            PUT(" %s:%s:%zu", N(ax->start), num2, ax->n);
+        }
+        for (size_t i = 0; !ax->range && i < ax->n; ++i)
+            PUT("%s %s", i ? "," : "", N(ax->v[i]));
         PUT("\n");
     }
     if (c->allow_implausible_grid)
         PUT("allow_implausible = true\n");
     PUT("[target]\n");
     if (c->has_target)
-        PUT("sigma = %.17g\n", c->target_sigma_S_cm);
+        PUT("sigma = %s\n", N(c->target_sigma_S_cm));
     PUT("[output]\n");
     if (with_paths)
         PUT("file = %s\n", c->output_file);
     PUT("block = %zu\n", c->block_columns);
 #undef PUT
+#undef N
     *out = s;
 }
 

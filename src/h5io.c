@@ -8,6 +8,7 @@
 #include <hdf5_hl.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,10 +42,24 @@ void ssoc_h5_library_close(void)
         H5close();
 }
 
+/* Datasets written piecewise (ssoc_h5_write_columns, ssoc_h5_write_range) stay open in a serial
+ * file: HDF5 then keeps a chunk that one block fills only partly in its chunk cache, where the
+ * next block finds it, instead of reading it back and verifying its checksum; and the open itself
+ * (a third of a block's write) happens once. ssoc_h5_flush_data pushes their raw data to the file. */
+#define SSOC_H5_KEEP 8
+
 struct ssoc_h5 {
     hid_t file;
     hid_t dxpl; /* collective transfer list when parallel, H5P_DEFAULT otherwise */
     int parallel;
+    int nkeep;
+    struct {
+        char path[128];
+        hid_t ds;
+    } keep[SSOC_H5_KEEP];
+    char **sums; /* "OBJECT NAME DIGEST" of every attribute written (h5io_attrsum.c) */
+    size_t nsums, capsums;
+    int sums_failed; /* an attribute could not be digested: sealing fails */
     char path[4096];
 };
 
@@ -112,6 +127,11 @@ ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err)
 {
     if (!f)
         return SSOC_OK;
+    for (int i = 0; i < f->nkeep; ++i)
+        H5Dclose(f->keep[i].ds);
+    for (size_t i = 0; i < f->nsums; ++i)
+        free(f->sums[i]);
+    free(f->sums);
     herr_t rc = H5Fclose(f->file);
     if (rc < 0)
         h5_close_failed = 1;
@@ -164,8 +184,8 @@ static void chunk_shape(int rank, const hsize_t *dims, size_t esize, hsize_t *ch
     }
 }
 
-ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims,
-                            const char *units, const char *description, ssoc_error *err)
+ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims, int fill,
+                            ssoc_error *err)
 {
     hsize_t hd[8] = {0}, chunk[8] = {0};
     int empty = 0;
@@ -185,12 +205,18 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
         H5Pset_chunk(dcpl, rank, chunk);
         H5Pset_fletcher32(dcpl);
     }
-    /* early allocation (required in parallel) and NaN where a block was never written */
+    /* early allocation (required in parallel); the fill value (NaN, or 0 for integers) written
+     * into every chunk when it is allocated, where blocks may be read before they are written;
+     * no fill pass at all for a dataset its caller writes whole right away */
     H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
-    if (type == SSOC_H5_F64) {
+    if (fill) {
         const double nan = NAN;
-        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
+        const int64_t zero = 0;
+        H5Pset_fill_value(dcpl, type == SSOC_H5_F64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
+                          type == SSOC_H5_F64 ? (const void *)&nan : (const void *)&zero);
         H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
+    } else {
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
     }
     hid_t ds = H5Dcreate2(f->file, path, file_type(type), space, lcpl, dcpl, H5P_DEFAULT);
     H5Pclose(dcpl);
@@ -199,24 +225,42 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
     if (ds < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot create dataset %s", f->path, path);
     H5Dclose(ds);
-    ssoc_status st = SSOC_OK;
-    if (units && (st = ssoc_h5_attr_str(f, path, "units", units, err)))
-        return st;
-    if (description && (st = ssoc_h5_attr_str(f, path, "description", description, err)))
-        return st;
     return SSOC_OK;
 }
 
-/* Open dataset `path` and its file space for a write (-1 and err set if there is none). */
-static hid_t open_for_write(ssoc_h5 *f, const char *path, hid_t *fspace, ssoc_error *err)
+/* Open dataset `path` and its file space for a write (-1 and err set if there is none); keep = 1:
+ * a piecewise write, whose dataset stays open in a serial file (close it with done_with). */
+static hid_t open_for_write(ssoc_h5 *f, const char *path, int keep, hid_t *fspace, ssoc_error *err)
 {
-    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    keep = keep && !f->parallel && strlen(path) < sizeof f->keep[0].path;
+    hid_t ds = -1;
+    for (int i = 0; keep && i < f->nkeep && ds < 0; ++i)
+        if (!strcmp(f->keep[i].path, path))
+            ds = f->keep[i].ds;
+    if (ds < 0)
+        ds = H5Dopen2(f->file, path, H5P_DEFAULT);
     if (ds < 0) {
         SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
         return -1;
     }
+    int kept = 0;
+    for (int i = 0; i < f->nkeep; ++i)
+        kept |= f->keep[i].ds == ds;
+    if (keep && !kept && f->nkeep < SSOC_H5_KEEP) {
+        snprintf(f->keep[f->nkeep].path, sizeof f->keep[0].path, "%s", path);
+        f->keep[f->nkeep++].ds = ds;
+    }
     *fspace = H5Dget_space(ds);
     return ds;
+}
+
+/* Close `ds` unless it is kept open. */
+static void done_with(ssoc_h5 *f, hid_t ds)
+{
+    for (int i = 0; i < f->nkeep; ++i)
+        if (f->keep[i].ds == ds)
+            return;
+    H5Dclose(ds);
 }
 
 /* Write `data` through the selections of fspace and mspace (collectively when parallel), then
@@ -231,7 +275,7 @@ static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspac
     H5Tclose(ftype);
     H5Sclose(mspace);
     H5Sclose(fspace);
-    H5Dclose(ds);
+    done_with(f, ds);
     if (rc < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: write to %s failed", f->path, path);
     return SSOC_OK;
@@ -239,7 +283,7 @@ static ssoc_status write_sel(ssoc_h5 *f, const char *path, hid_t ds, hid_t fspac
 
 ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, int writer, ssoc_error *err)
 {
-    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
+    hid_t fspace, ds = open_for_write(f, path, 0, &fspace, err);
     if (ds < 0)
         return SSOC_EHDF5;
     hid_t mspace = H5Scopy(fspace);
@@ -250,10 +294,18 @@ ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, in
     return write_sel(f, path, ds, fspace, mspace, data, err);
 }
 
+ssoc_status ssoc_h5_flush_data(ssoc_h5 *f, ssoc_error *err)
+{
+    for (int i = 0; i < f->nkeep; ++i)
+        if (H5Dflush(f->keep[i].ds) < 0)
+            return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot write %s out", f->path, f->keep[i].path);
+    return SSOC_OK;
+}
+
 ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t n, const void *data,
                                 ssoc_error *err)
 {
-    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
+    hid_t fspace, ds = open_for_write(f, path, 1, &fspace, err);
     if (ds < 0)
         return SSOC_EHDF5;
     hsize_t cnt = n ? n : 1, start = off;
@@ -267,50 +319,92 @@ ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t
     return write_sel(f, path, ds, fspace, mspace, data, err);
 }
 
+/* A run of columns [c0, c1) of a [nT][nrho][nx] dataset is at most three rectangles of the file:
+ * the tail of the first rho row (part 0), whole rows (1), the head of the last row (2). Each part:
+ * its first rho row and x, its rows and its length along x, and where its first column is in the
+ * run; rows = 0 where the run has no such part. */
+typedef struct col_part {
+    hsize_t ir, ix, rows, len, off;
+} col_part;
+
+static void column_parts(size_t c0, size_t c1, hsize_t nx, col_part part[3])
+{
+    memset(part, 0, 3 * sizeof *part);
+    size_t c = c0;
+    while (c < c1) {
+        const hsize_t ir = c / nx, ix = c % nx;
+        col_part *p;
+        if (ix != 0) {
+            p = &part[0];
+            p->len = nx - ix < c1 - c ? nx - ix : c1 - c;
+            p->rows = 1;
+        } else if (c1 - c >= nx) {
+            p = &part[1];
+            p->rows = (c1 - c) / nx;
+            p->len = nx;
+        } else {
+            p = &part[2];
+            p->rows = 1;
+            p->len = c1 - c;
+        }
+        p->ir = ir, p->ix = ix, p->off = c - c0;
+        c += p->rows * p->len;
+    }
+}
+
 ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
                                   ssoc_error *err)
 {
-    hid_t fspace, ds = open_for_write(f, path, &fspace, err);
+    hid_t fspace, ds = open_for_write(f, path, 1, &fspace, err);
     if (ds < 0)
         return SSOC_EHDF5;
     hsize_t d[3];
     if (H5Sget_simple_extent_ndims(fspace) != 3) {
         H5Sclose(fspace);
-        H5Dclose(ds);
+        done_with(f, ds);
         return SSOC_ERR(err, SSOC_EHDF5, "%s: %s is not [nT][nrho][nx]", f->path, path);
     }
     H5Sget_simple_extent_dims(fspace, d, NULL);
-    const hsize_t nT = d[0], nx = d[2];
-    hsize_t mdims[2] = {nT, c1 > c0 ? c1 - c0 : 1};
-    hid_t mspace = H5Screate_simple(2, mdims, NULL);
-    if (c1 > c0) {
-        /* a run of columns is at most three rectangles: the tail of the first rho row, whole rows,
-         * the head of the last row; the file selection's row-major order (T, rho, x) then matches
-         * the buffer's [nT][columns] layout */
-        size_t c = c0;
-        int first = 1;
-        while (c < c1) {
-            const hsize_t ir = c / nx, ix = c % nx;
-            hsize_t start[3], count[3];
-            if (ix != 0 || c1 - c < nx) {
-                hsize_t len = nx - ix < c1 - c ? nx - ix : c1 - c;
-                start[0] = 0, start[1] = ir, start[2] = ix;
-                count[0] = nT, count[1] = 1, count[2] = len;
-                c += len;
-            } else {
-                hsize_t rows = (c1 - c) / nx;
-                start[0] = 0, start[1] = ir, start[2] = 0;
-                count[0] = nT, count[1] = rows, count[2] = nx;
-                c += rows * nx;
-            }
-            H5Sselect_hyperslab(fspace, first ? H5S_SELECT_SET : H5S_SELECT_OR, start, NULL, count, NULL);
-            first = 0;
+    const hsize_t nT = d[0], nx = d[2], ncol = c1 > c0 ? c1 - c0 : 0;
+    hid_t ftype = H5Dget_type(ds);
+    hid_t mtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+    const size_t es = H5Tget_size(mtype);
+    col_part part[3];
+    column_parts(c0, c1, nx, part);
+    /* Each part is one H5Dwrite of a single regular hyperslab from a contiguous copy of exactly
+     * its shape. HDF5 1.10 maps such a selection onto the chunks rectangle by rectangle; a union of
+     * rectangles (H5S_SELECT_OR), or a memory selection of another shape than the file's, it maps
+     * element by element (H5S_select_iterate, per element H5VM_chunk_index_scaled), which was
+     * three quarters of the sweep's write phase (benchmarks/README.md, "Write phase"). Under MPI
+     * every rank makes all three calls, collectively, with empty selections for parts it lacks. */
+    unsigned char *stage = ncol ? malloc(nT * ncol * es) : NULL;
+    ssoc_status st = ncol && !stage ? SSOC_ERR(err, SSOC_ENOMEM, "out of memory") : SSOC_OK;
+    for (int k = 0; k < 3 && !(st && !f->parallel); ++k) {
+        const col_part *p = &part[k];
+        const hsize_t n = st ? 0 : p->rows * p->len; /* a rank that failed still takes part */
+        if (!n && !f->parallel)
+            continue;
+        hsize_t start[3] = {0, p->ir, p->ix}, count[3] = {nT, p->rows, p->len}, one = 1;
+        hid_t mspace = H5Screate_simple(n ? 3 : 1, n ? count : &one, NULL);
+        if (n) {
+            for (hsize_t t = 0; t < nT; ++t)
+                memcpy(stage + t * n * es, (const unsigned char *)buf + (t * ncol + p->off) * es, n * es);
+            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+        } else {
+            H5Sselect_none(fspace);
+            H5Sselect_none(mspace);
         }
-    } else {
-        H5Sselect_none(fspace);
-        H5Sselect_none(mspace);
+        herr_t rc = H5Dwrite(ds, mtype, mspace, fspace, f->dxpl, stage);
+        H5Sclose(mspace);
+        if (rc < 0 && !st)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: write to %s failed", f->path, path);
     }
-    return write_sel(f, path, ds, fspace, mspace, buf, err);
+    free(stage);
+    H5Tclose(mtype);
+    H5Tclose(ftype);
+    H5Sclose(fspace);
+    done_with(f, ds);
+    return st;
 }
 
 ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, size_t n, void *data,
@@ -331,6 +425,37 @@ ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, si
     return st;
 }
 
+/* Record the entry of attribute `name` of `obj` (open as `a`), replacing an earlier one. */
+static void attr_record(ssoc_h5 *f, hid_t a, const char *obj, const char *name)
+{
+    char hex[17];
+    const size_t olen = strlen(obj), nlen = strlen(name), len = olen + nlen + 19;
+    char *e = malloc(len);
+    if (!e || ssoc_h5_attr_digest(a, obj, name, hex)) {
+        free(e);
+        f->sums_failed = 1;
+        return;
+    }
+    snprintf(e, len, "%s %s %s", obj, name, hex);
+    for (size_t i = 0; i < f->nsums; ++i)
+        if (!strncmp(f->sums[i], e, olen + nlen + 2)) {
+            free(f->sums[i]);
+            f->sums[i] = e;
+            return;
+        }
+    if (f->nsums == f->capsums) {
+        const size_t cap = f->capsums ? 2 * f->capsums : 256;
+        char **v = realloc(f->sums, cap * sizeof *v);
+        if (!v) {
+            free(e);
+            f->sums_failed = 1;
+            return;
+        }
+        f->sums = v, f->capsums = cap;
+    }
+    f->sums[f->nsums++] = e;
+}
+
 static ssoc_status attr_write(ssoc_h5 *f, const char *obj, const char *name, hid_t ftype, hid_t mtype, hid_t space,
                               const void *v, ssoc_error *err)
 {
@@ -340,6 +465,8 @@ static ssoc_status attr_write(ssoc_h5 *f, const char *obj, const char *name, hid
     if (a < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot create attribute %s of %s", f->path, name, obj);
     herr_t rc = H5Awrite(a, mtype, v);
+    if (rc >= 0)
+        attr_record(f, a, obj, name); /* read back as a reader will: the digest of what is stored */
     H5Aclose(a);
     if (rc < 0)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot write attribute %s of %s", f->path, name, obj);
@@ -359,6 +486,25 @@ ssoc_status ssoc_h5_attr_str(ssoc_h5 *f, const char *obj, const char *name, cons
     hid_t t = vlstr_type();
     hid_t space = H5Screate(H5S_SCALAR);
     ssoc_status st = attr_write(f, obj, name, t, t, space, &value, err);
+    H5Sclose(space);
+    H5Tclose(t);
+    return st;
+}
+
+ssoc_status ssoc_h5_attr_text(ssoc_h5 *f, const char *obj, const char *name, const char *value, ssoc_error *err)
+{
+    const size_t len = strlen(value);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, len ? len : 1);
+    H5Tset_strpad(t, H5T_STR_NULLPAD);
+    hid_t space = H5Screate(H5S_SCALAR);
+    char *buf = calloc(len + 1, 1);
+    ssoc_status st = buf ? SSOC_OK : SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    if (!st) {
+        memcpy(buf, value, len);
+        st = attr_write(f, obj, name, t, t, space, buf, err);
+    }
+    free(buf);
     H5Sclose(space);
     H5Tclose(t);
     return st;
@@ -440,34 +586,44 @@ ssoc_status ssoc_h5_make_scale(ssoc_h5 *f, const char *path, const char *name, s
     return SSOC_OK;
 }
 
-ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale, unsigned idx, const char *label,
-                                 ssoc_error *err)
+ssoc_status ssoc_h5_attach_scales(ssoc_h5 *f, const char *path, const char *const *scales, unsigned n,
+                                  ssoc_error *err)
 {
     hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT);
-    hid_t sc = H5Dopen2(f->file, scale, H5P_DEFAULT);
-    herr_t rc = -1;
-    if (ds >= 0 && sc >= 0) {
-        rc = H5DSattach_scale(ds, sc, idx);
-        if (rc >= 0 && label)
-            rc = H5DSset_label(ds, idx, label);
+    herr_t rc = ds < 0 ? -1 : 0;
+    unsigned i = 0;
+    for (; i < n && rc >= 0; ++i) {
+        hid_t sc = H5Dopen2(f->file, scales[i], H5P_DEFAULT);
+        rc = sc < 0 ? -1 : H5DSattach_scale(ds, sc, i);
+        if (sc >= 0)
+            H5Dclose(sc);
     }
-    if (sc >= 0)
-        H5Dclose(sc);
     if (ds >= 0)
         H5Dclose(ds);
     if (rc < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot attach scale %s to dimension %u of %s", f->path, scale, idx,
-                        path);
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot attach scale %s to dimension %u of %s", f->path,
+                        i ? scales[i - 1] : "", i ? i - 1 : 0, path);
     return SSOC_OK;
 }
 
-ssoc_status ssoc_h5_column(ssoc_h5 *f, const char *group, const char *name, ssoc_h5_type type, size_t n,
-                           const void *data, const char *units, const char *description, ssoc_error *err)
+ssoc_status ssoc_h5_seal_attributes(ssoc_h5 *f, ssoc_error *err)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", group, name);
-    ssoc_status st = ssoc_h5_dataset(f, path, type, 1, &n, units, description, err);
-    if (!st)
-        st = ssoc_h5_write_all(f, path, data, ssoc_par_rank() == 0, err);
-    return st;
+    if (f->sums_failed)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot read back the attributes to checksum them", f->path);
+    return ssoc_h5_attrsum_write(f->file, f->path, f->sums, f->nsums, err);
+}
+
+ssoc_status ssoc_h5_check_attributes(ssoc_h5 *f, ssoc_error *err)
+{
+    /* the file's list becomes this session's, to which its own attributes are added */
+    char **v = NULL;
+    size_t n = 0;
+    ssoc_status st = ssoc_h5_attrsum_check(f->file, f->path, &v, &n, err);
+    if (st)
+        return st;
+    for (size_t i = 0; i < f->nsums; ++i)
+        free(f->sums[i]);
+    free(f->sums);
+    f->sums = v, f->nsums = f->capsums = n;
+    return SSOC_OK;
 }

@@ -15,7 +15,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "ssoc/fit.h"
 #include "json.h"
 #include "ssoc/rules.h"
 #include "ssoc/kernel.h"
@@ -194,47 +193,24 @@ static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratc
     return SSOC_OK;
 }
 
-/* Leave-one-out refits of /fit/data with the file's fixed parameters (the sweep's BCa input). */
+/* The leave-one-out refits the sweep used for BCa (/fit/params_jack), prepared for the rules. */
 static ssoc_status jackknife(ctx *c, ssoc_error *err)
 {
     const ssoc_sweepfile *sf = c->sf;
-    const ssoc_dataset *d = sf->data;
-    ssoc_fit_opts fo;
-    ssoc_fit_opts_default(&fo);
-    fo.method = sf->fit_method;
-    fo.fixed_mask = sf->fixed_mask;
-    fo.fixed = sf->best; /* fixed parameters come back exactly, so best holds their values */
-    c->jack = malloc(d->n * sizeof *c->jack);
-    unsigned char *ok = calloc(d->n, 1);
-    if (!c->jack || !ok) {
-        free(ok);
+    c->jack = malloc((sf->n_jack ? sf->n_jack : 1) * sizeof *c->jack);
+    if (!c->jack)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-    }
-    double *table = malloc(d->n * SSOC_NPARAM * sizeof *table);
-    if (!table) {
-        free(ok);
-        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
-    }
-    ssoc_status st = ssoc_boot_jackknife(d, &fo, table, ok, err);
-    for (size_t i = 0; st == SSOC_OK && i < d->n; ++i) {
-        ssoc_params p;
-        memcpy(p.p, table + i * SSOC_NPARAM, sizeof p.p);
-        ok[i] = ok[i] && ssoc_rules_prepare(&p, &c->jack[i], NULL) == SSOC_OK;
-    }
-    free(table);
-    if (st != SSOC_OK) {
-        free(ok);
-        return st;
-    }
     size_t n = 0;
-    for (size_t i = 0; i < d->n; ++i)
-        if (ok[i])
-            c->jack[n++] = c->jack[i];
-    free(ok);
+    for (size_t i = 0; i < sf->n_jack; ++i) {
+        ssoc_params p;
+        memcpy(p.p, sf->jack + i * SSOC_NPARAM, sizeof p.p);
+        if (sf->jack_ok[i] && ssoc_rules_prepare(&p, &c->jack[n], NULL) == SSOC_OK)
+            ++n;
+    }
     c->n_jack = n;
     if (n < 2)
-        return SSOC_ERR(err, SSOC_EFIT, "%s: BCa bands need the leave-one-out refits of /fit/data; only %zu of %zu succeeded",
-                        sf->path, n, d->n);
+        return SSOC_ERR(err, SSOC_EFIT, "%s: BCa bands need the leave-one-out refits of /fit/params_jack; only %zu of %zu are usable",
+                        sf->path, n, sf->n_jack);
     return SSOC_OK;
 }
 

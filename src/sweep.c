@@ -467,11 +467,11 @@ static ssoc_status phase_open(run *R, ssoc_error *err)
     return ssoc_sweepfile_create(R->partial, &R->file.meta, &R->file.out, err);
 }
 
-/* The timings, close, and only then the rename that makes OUT exist. */
+/* The timings and `complete`, close, and only then the rename that makes OUT exist. */
 static ssoc_status phase_close(run *R, ssoc_error *err)
 {
     const double total = ssoc_par_wtime() - R->t0;
-    ssoc_status st = ssoc_sweepfile_write_timings(R->file.out, phase_names, R->t_phase, PH_COUNT, total, err);
+    ssoc_status st = ssoc_sweepfile_finish(R->file.out, phase_names, R->t_phase, PH_COUNT, total, err);
     const ssoc_status cs = ssoc_sweepfile_close(R->file.out, err);
     R->file.out = NULL;
     if ((st = ssoc_par_agree_status(st ? st : cs, err)))

@@ -1,9 +1,10 @@
 /* Reading a finished sweep file back (sweepfile.h), against the datasets and shapes of the layout
  * table (sweepfile_layout.c) the writer follows. It calls HDF5 directly (the module's other files
- * are src/h5io.c and src/sweepfile_write.c, which go through h5io.h's collective door): it opens
+ * are src/h5io*.c and src/sweepfile_write.c, which go through h5io.h's collective door): it opens
  * read-only with the default serial driver, so rank 0 alone, or a plain process, can read while
  * MPI is active or absent. Every failure is one line naming the file, and what is missing or
- * wrong in it. */
+ * wrong in it. Nothing is read from an attribute before every attribute has been checked against
+ * its checksum (h5io_attrsum.c). */
 #include "ssoc/sweepfile.h"
 
 #include <errno.h>
@@ -203,7 +204,7 @@ void ssoc_sweepfile_free(ssoc_sweepfile *sf)
     if (!sf)
         return;
     free(sf->x), free(sf->rho_g_cm3), free(sf->T_K);
-    free(sf->boot), free(sf->boot_ok);
+    free(sf->boot), free(sf->boot_ok), free(sf->jack), free(sf->jack_ok);
     ssoc_dataset_free(sf->data);
     ssoc_sweep_rule *rules[4] = {&sf->rho_opt, &sf->vf_opt, &sf->sigma_max, &sf->x_opt};
     for (int i = 0; i < 4; ++i)
@@ -243,11 +244,13 @@ static ssoc_status check_identity(reader *r, ssoc_sweepfile *sf, ssoc_error *err
         return SSOC_ERR(err, SSOC_EHDF5,
                         "%s: sweep file format %lld is newer than this ssoc reads (%d); use a newer ssoc", r->path,
                         (long long)sf->format, SSOC_SWEEPFILE_FORMAT_MAX);
-    if (sf->format < 1)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: invalid sweep file format %lld", r->path, (long long)sf->format);
-    if (attr_exists(r, "/", "version"))
-        attr_str(r, "/", "version", sf->version, sizeof sf->version, NULL);
-    /* complete? a .partial (interrupted) file has unwritten blocks and no design rules yet */
+    if (sf->format < SSOC_SWEEPFILE_FORMAT)
+        return SSOC_ERR(err, SSOC_EHDF5,
+                        "%s: sweep file format %lld is older than this ssoc reads (%d); regenerate it with 'ssoc sweep "
+                        "CONFIG' (its configuration is the file's root attribute 'config')",
+                        r->path, (long long)sf->format, SSOC_SWEEPFILE_FORMAT);
+    /* complete? a .partial (interrupted) file has unwritten blocks and no design rules yet (the
+     * flags are raw data, under their own checksum) */
     size_t want = 0, nb = 0;
     hid_t ds = open_ds(r, P(SF_DONE), 1, &want, &nb, err);
     if (ds < 0)
@@ -266,7 +269,63 @@ static ssoc_status check_identity(reader *r, ssoc_sweepfile *sf, ssoc_error *err
         st = SSOC_ERR(err, SSOC_EHDF5,
                       "%s: incomplete sweep (%zu of %zu blocks written): finish it with 'ssoc sweep CONFIG --resume'",
                       r->path, ndone, nb);
+    if (st)
+        return st;
+    /* every dataset the reader needs is there ("no dataset X" says more than a missing attribute
+     * of X), then every attribute is checked before any is used */
+    for (int id = 0; id < SF_COUNT; ++id)
+        if (id != SF_P_EXCEED && id != SF_PARAMS_JACK && id != SF_X_OPT_SIGMA_MAX && id != SF_DATA_D_MAX &&
+            !link_exists(r, P((sf_id)id)))
+            return SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", r->path, P((sf_id)id));
+    if ((st = ssoc_h5_attrsum_check(r->file, r->path, NULL, NULL, err)))
+        return st;
+    if (attr_exists(r, "/", "version"))
+        attr_str(r, "/", "version", sf->version, sizeof sf->version, NULL);
+    int64_t complete = 0;
+    if (!st && !(st = attr_num(r, "/", "complete", H5T_NATIVE_INT64, &complete, 1, err)) && complete != 1)
+        st = SSOC_ERR(err, SSOC_EHDF5,
+                      "%s: incomplete sweep (every block written, the design rules or the close not): finish it with "
+                      "'ssoc sweep CONFIG --resume'",
+                      r->path);
     return st;
+}
+
+/* Every group's copy of a grid coordinate equals the root's (xarray reads the copies). */
+static ssoc_status check_coord_copies(const reader *r, const ssoc_sweepfile *sf, ssoc_error *err)
+{
+    char seen[16][128]; /* copies checked so far (a handful of groups x 3 axes) */
+    int nseen = 0;
+    for (int id = 0; id < SF_COUNT; ++id) {
+        const sf_var *v = &sf_vars[id];
+        if (!link_exists(r, v->path))
+            continue;
+        for (int i = 0; i < v->rank; ++i) {
+            if (!sf_dim_is_grid(v->dim[i]))
+                continue;
+            const sf_dim d = v->dim[i];
+            const double *root = d == SF_DIM_X ? sf->x : d == SF_DIM_RHO ? sf->rho_g_cm3 : sf->T_K;
+            char path[128];
+            sf_scale_path(v->path, d, path, sizeof path);
+            int done = 0;
+            for (int k = 0; k < nseen && !done; ++k)
+                done = !strcmp(seen[k], path);
+            if (done)
+                continue;
+            if (nseen < 16)
+                snprintf(seen[nseen++], sizeof seen[0], "%s", path);
+            double *copy = malloc(r->size[d] * sizeof *copy);
+            if (!copy)
+                return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+            ssoc_status st = read_ds(r, path, 1, &r->size[d], H5T_NATIVE_DOUBLE, copy, err);
+            if (!st && memcmp(copy, root, r->size[d] * sizeof *copy) != 0)
+                st = SSOC_ERR(err, SSOC_EHDF5, "%s: %s differs from /%s: the file is corrupted", r->path, path,
+                              sf_dims[d].name);
+            free(copy);
+            if (st)
+                return st;
+        }
+    }
+    return SSOC_OK;
 }
 
 static ssoc_status read_meta(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
@@ -312,10 +371,9 @@ static ssoc_status read_meta(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
     if (sf->has_target &&
         (st = attr_num(r, "/", "target_sigma_S_cm", H5T_NATIVE_DOUBLE, &sf->target_S_cm, 1, err)))
         return st;
-    /* coordinates */
-    if ((st = read_vec(r, P(SF_COORD_X), &sf->x, &sf->nx, err)) ||
-        (st = read_vec(r, P(SF_COORD_RHO), &sf->rho_g_cm3, &sf->nrho, err)) ||
-        (st = read_vec(r, P(SF_COORD_T), &sf->T_K, &sf->nT, err)))
+    /* the grid: the root's coordinates, and every group's copy of them */
+    if ((st = read_vec(r, "/x", &sf->x, &sf->nx, err)) || (st = read_vec(r, "/rho", &sf->rho_g_cm3, &sf->nrho, err)) ||
+        (st = read_vec(r, "/T", &sf->T_K, &sf->nT, err)))
         return st;
     r->size[SF_DIM_X] = sf->nx, r->size[SF_DIM_RHO] = sf->nrho, r->size[SF_DIM_T] = sf->nT;
     r->size[SF_DIM_PARAM] = SSOC_NPARAM;
@@ -323,13 +381,35 @@ static ssoc_status read_meta(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
         const double *v;
         size_t n;
         const char *name;
-    } ax[3] = {{sf->x, sf->nx, P(SF_COORD_X)}, {sf->rho_g_cm3, sf->nrho, P(SF_COORD_RHO)}, {sf->T_K, sf->nT, P(SF_COORD_T)}};
+    } ax[3] = {{sf->x, sf->nx, "/x"}, {sf->rho_g_cm3, sf->nrho, "/rho"}, {sf->T_K, sf->nT, "/T"}};
     for (int a = 0; a < 3; ++a)
         for (size_t i = 0; i < ax[a].n; ++i)
             if (!isfinite(ax[a].v[i]) || ax[a].v[i] <= 0 || (i && !(ax[a].v[i] > ax[a].v[i - 1])))
                 return SSOC_ERR(err, SSOC_EHDF5, "%s: %s is not a strictly increasing list of positive numbers",
                                 r->path, ax[a].name);
-    return SSOC_OK;
+    return check_coord_copies(r, sf, err);
+}
+
+/* A [rows][SSOC_NPARAM] parameter table (rows = r->size of its first dimension), with a flag per
+ * row: 1 where every value is finite. Returns the number of finite rows in *n_ok. */
+static ssoc_status read_table(const reader *r, sf_id id, double **tab, unsigned char **ok, size_t *n_ok,
+                              ssoc_error *err)
+{
+    const size_t rows = r->size[sf_vars[id].dim[0]];
+    *tab = malloc((rows ? rows : 1) * SSOC_NPARAM * sizeof **tab);
+    *ok = malloc(rows ? rows : 1);
+    if (!*tab || !*ok)
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the %zu rows of %s", rows, P(id));
+    ssoc_status st = read_var(r, id, H5T_NATIVE_DOUBLE, *tab, err);
+    *n_ok = 0;
+    for (size_t b = 0; !st && b < rows; ++b) {
+        int fin = 1;
+        for (int j = 0; j < SSOC_NPARAM; ++j)
+            fin &= isfinite((*tab)[b * SSOC_NPARAM + j]) != 0;
+        (*ok)[b] = (unsigned char)fin;
+        *n_ok += (size_t)fin;
+    }
+    return st;
 }
 
 static ssoc_status read_fit(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
@@ -358,20 +438,8 @@ static ssoc_status read_fit(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
     sf->B = r->size[SF_DIM_REPLICATE] = dims[0];
     if (sf->B < 2)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: /fit/params_boot has %zu rows; a sweep has B >= 2", r->path, sf->B);
-    sf->boot = malloc(sf->B * SSOC_NPARAM * sizeof *sf->boot);
-    sf->boot_ok = malloc(sf->B);
-    if (!sf->boot || !sf->boot_ok)
-        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for %zu bootstrap replicates", sf->B);
-    if ((st = read_var(r, SF_PARAMS_BOOT, H5T_NATIVE_DOUBLE, sf->boot, err)))
+    if ((st = read_table(r, SF_PARAMS_BOOT, &sf->boot, &sf->boot_ok, &sf->n_ok, err)))
         return st;
-    sf->n_ok = 0;
-    for (size_t b = 0; b < sf->B; ++b) {
-        int ok = 1;
-        for (int j = 0; j < SSOC_NPARAM; ++j)
-            ok &= isfinite(sf->boot[b * SSOC_NPARAM + j]) != 0;
-        sf->boot_ok[b] = (unsigned char)ok;
-        sf->n_ok += (size_t)ok;
-    }
     if (sf->n_ok < 2)
         return SSOC_ERR(err, SSOC_EHDF5, "%s: only %zu of %zu rows of /fit/params_boot are finite", r->path, sf->n_ok,
                         sf->B);
@@ -417,6 +485,13 @@ static ssoc_status read_fit(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
         read_var(r, SF_DATA_D_MAX, H5T_NATIVE_DOUBLE, d->d_max_A, NULL);
     ssoc_dataset_count_regimes(d);
     ssoc_dataset_range(d, &sf->range);
+    /* BCa: the leave-one-out refits of the fitted points, as the sweep used them */
+    if (sf->interval == SSOC_CI_BCA) {
+        size_t n_jok = 0;
+        if ((st = read_table(r, SF_PARAMS_JACK, &sf->jack, &sf->jack_ok, &n_jok, err)))
+            return st;
+        sf->n_jack = n;
+    }
     return SSOC_OK;
 }
 

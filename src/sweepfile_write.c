@@ -1,7 +1,10 @@
 /* Writing a sweep file (sweepfile.h): the layout one function per group, the block-by-block maps,
  * the design rules, resume. Every dataset is created from its entry in the layout table
- * (sweepfile_layout.c) by sf_create; the HDF5 calls themselves go through h5io.h, collective
- * under MPI (rank 0 supplies the whole-dataset writes, the others take part with nothing). */
+ * (sweepfile_layout.c) by sf_create, which also creates the dimension scales it needs the first
+ * time a group uses them; the HDF5 calls themselves go through h5io.h, collective under MPI (rank
+ * 0 supplies the whole-dataset writes, the others take part with nothing). Creation, a resume's
+ * new provenance and the finish seal the attributes (ssoc_h5_seal_attributes) before the file is
+ * flushed, so a .partial on disk carries the checksums of every attribute a resume relies on. */
 #include "ssoc/sweepfile.h"
 
 #include <math.h>
@@ -17,8 +20,9 @@
 struct ssoc_sweepfile_out {
     ssoc_h5 *h;
     const ssoc_sweepfile_meta *m;
-    size_t size[SF_NDIM]; /* extent of every dimension */
-    int root;             /* this rank supplies whole-dataset writes */
+    size_t size[SF_NDIM];       /* extent of every dimension */
+    const double *axis[SF_NDIM]; /* the values of the grid's coordinates */
+    int root;                   /* this rank supplies whole-dataset writes */
 };
 
 static ssoc_sweepfile_out *out_alloc(const ssoc_sweepfile_meta *m)
@@ -36,26 +40,76 @@ static ssoc_sweepfile_out *out_alloc(const ssoc_sweepfile_meta *m)
     f->size[SF_DIM_REPLICATE] = c->B;
     f->size[SF_DIM_POINT] = m->data->n;
     f->size[SF_DIM_BLOCK] = m->nblocks;
+    f->axis[SF_DIM_T] = c->T.v;
+    f->axis[SF_DIM_RHO] = c->rho.v;
+    f->axis[SF_DIM_X] = c->x.v;
     return f;
 }
 
 /* ------------------------------------------------------------------ one dataset from the table */
 
-/* Create dataset `id` with its shape, units and description, attach the grid's dimension scales to
- * the dimensions that have one, and write `data` (NULL: leave it to the fill value). */
+/* The scale of dimension d at `path` (sf_scale_path), created if this is its first use: a grid
+ * coordinate (the axis values, units, long_name, description) or a netCDF dimension without a
+ * variable (zeros, its NAME saying so). */
+static ssoc_status ensure_scale(ssoc_sweepfile_out *f, const char *path, sf_dim d, ssoc_error *err)
+{
+    if (ssoc_h5_exists(f->h, path))
+        return SSOC_OK;
+    const sf_dimension *dim = &sf_dims[d];
+    const size_t n = f->size[d];
+    ssoc_status st;
+    if (sf_dim_is_grid(d)) {
+        if ((st = ssoc_h5_dataset(f->h, path, SSOC_H5_F64, 1, &n, 0, err)) ||
+            (st = ssoc_h5_write_all(f->h, path, f->axis[d], f->root, err)) ||
+            (st = ssoc_h5_attr_text(f->h, path, "units", dim->units, err)) ||
+            (st = ssoc_h5_attr_str(f->h, path, "long_name", dim->long_name, err)) ||
+            (st = ssoc_h5_attr_str(f->h, path, "description", dim->description, err)))
+            return st;
+        return ssoc_h5_make_scale(f->h, path, dim->name, err);
+    }
+    char name[96];
+    snprintf(name, sizeof name, SF_DIM_ONLY_NAME, n);
+    uint8_t *zero = calloc(n ? n : 1, 1);
+    if (!zero)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    if (!(st = ssoc_h5_dataset(f->h, path, SSOC_H5_U8, 1, &n, 0, err)) &&
+        !(st = ssoc_h5_write_all(f->h, path, zero, f->root, err)))
+        st = ssoc_h5_make_scale(f->h, path, name, err);
+    free(zero);
+    return st;
+}
+
+/* Create dataset `id` with its shape and attributes (units, long_name, description, CF flags),
+ * attach the dimension scales of its dimensions, and write `data`; data == NULL: the dataset is
+ * written later, piecewise, and holds the fill value (NaN, 0) until then. */
 static ssoc_status sf_create(ssoc_sweepfile_out *f, sf_id id, const void *data, ssoc_error *err)
 {
     const sf_var *v = &sf_vars[id];
     size_t dims[3];
     const int rank = sf_extents(v, f->size, dims);
-    ssoc_status st = ssoc_h5_dataset(f->h, v->path, v->type, rank, dims, v->units, v->description, err);
+    char scale[3][128];
+    const char *scales[3] = {scale[0], scale[1], scale[2]};
+    ssoc_status st = SSOC_OK;
     for (int i = 0; i < rank && !st; ++i) {
-        const sf_dimension *d = &sf_dims[v->dim[i]];
-        if (d->coord && strcmp(d->coord, v->path) != 0)
-            st = ssoc_h5_attach_scale(f->h, v->path, d->coord, (unsigned)i, d->name, err);
+        sf_scale_path(v->path, v->dim[i], scale[i], sizeof scale[i]);
+        st = ensure_scale(f, scale[i], v->dim[i], err);
     }
-    if (!st && v->meaning)
-        st = ssoc_h5_attr_str(f->h, v->path, "meaning", v->meaning, err);
+    if (!st)
+        st = ssoc_h5_dataset(f->h, v->path, v->type, rank, dims, data == NULL, err);
+    if (!st && v->units)
+        st = ssoc_h5_attr_text(f->h, v->path, "units", v->units, err);
+    if (!st)
+        st = ssoc_h5_attr_str(f->h, v->path, "long_name", v->long_name, err);
+    if (!st)
+        st = ssoc_h5_attr_str(f->h, v->path, "description", v->description, err);
+    if (!st && v->flags) {
+        st = ssoc_h5_attr_num(f->h, v->path, v->flags->masks ? "flag_masks" : "flag_values", SSOC_H5_U8, v->flags->v,
+                              (size_t)v->flags->n, err);
+        if (!st)
+            st = ssoc_h5_attr_str(f->h, v->path, "flag_meanings", v->flags->meanings, err);
+    }
+    if (!st)
+        st = ssoc_h5_attach_scales(f->h, v->path, scales, (unsigned)rank, err);
     if (!st && data)
         st = ssoc_h5_write_all(f->h, v->path, data, f->root, err);
     return st;
@@ -68,14 +122,34 @@ static const char *params_source(const ssoc_config *c)
     return c->params == SSOC_PARAMS_FIT ? "fit" : c->params == SSOC_PARAMS_PUBLISHED ? "published" : c->params_file;
 }
 
-/* Root: what made this session of the file (rewritten on resume). */
+/* Root: what made this session of the file (rewritten on resume), and `history`, the sessions
+ * one line each (CF). */
 static ssoc_status write_provenance(ssoc_sweepfile_out *f, int resumed, ssoc_error *err)
 {
     ssoc_h5 *h = f->h;
-    int64_t ranks = f->m->ranks, threads = f->m->threads, fmt = SSOC_SWEEPFILE_FORMAT, res = resumed,
-            mpi = ssoc_par_active();
-    ssoc_status st;
-    if ((st = ssoc_h5_attr_num(h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err)) ||
+    const ssoc_sweepfile_meta *m = f->m;
+    int64_t ranks = m->ranks, threads = m->threads, fmt = SSOC_SWEEPFILE_FORMAT, res = resumed,
+            mpi = ssoc_par_active(), complete = 0;
+    /* every rank must write the same attribute values (and so compute the same checksums): rank 0's
+     * clock names the session, rank 0's thread count stands for all */
+    char created[64], *old = NULL, line[512];
+    snprintf(created, sizeof created, "%s", m->created);
+    ssoc_par_bcast(created, sizeof created, 0);
+    ssoc_par_bcast(&threads, sizeof threads, 0);
+    snprintf(line, sizeof line, "%s: ssoc %s %s (%lld rank%s x %lld thread%s)", created, SSOC_VERSION,
+             resumed ? "sweep --resume" : "sweep", (long long)ranks, ranks == 1 ? "" : "s", (long long)threads,
+             threads == 1 ? "" : "s");
+    ssoc_status st = resumed ? ssoc_h5_attr_get_str(h, "/", "history", &old, err) : SSOC_OK;
+    size_t len = (old ? strlen(old) + 1 : 0) + strlen(line) + 1;
+    char *history = st ? NULL : malloc(len);
+    if (!st && !history)
+        st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    if (!st)
+        snprintf(history, len, "%s%s%s", old ? old : "", old ? "\n" : "", line);
+    free(old);
+    if (st || (st = ssoc_h5_attr_num(h, "/", "ssoc_format", SSOC_H5_I64, &fmt, 1, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "complete", SSOC_H5_I64, &complete, 1, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "history", history, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "software", "ssoc", err)) ||
         (st = ssoc_h5_attr_str(h, "/", "version", SSOC_VERSION, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "git_revision", SSOC_GIT_REVISION, err)) ||
@@ -86,21 +160,35 @@ static ssoc_status write_provenance(ssoc_sweepfile_out *f, int resumed, ssoc_err
         (st = ssoc_h5_attr_num(h, "/", "mpi_ranks", SSOC_H5_I64, &ranks, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "omp_threads", SSOC_H5_I64, &threads, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "mpi_initialised", SSOC_H5_I64, &mpi, 1, err)) ||
-        (st = ssoc_h5_attr_str(h, "/", "created", f->m->created, err)) ||
-        (st = ssoc_h5_attr_num(h, "/", "resumed", SSOC_H5_I64, &res, 1, err)))
+        (st = ssoc_h5_attr_str(h, "/", "created", created, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "resumed", SSOC_H5_I64, &res, 1, err))) {
+        free(history);
         return st;
+    }
+    free(history);
     return SSOC_OK;
 }
 
-/* Root: the run's inputs (configuration, data, parameters, bands). */
+/* Root: CF's description of the file, and the run's inputs (configuration, data, parameters,
+ * bands). */
 static ssoc_status write_root(ssoc_sweepfile_out *f, ssoc_error *err)
 {
     const ssoc_config *c = f->m->cfg;
     ssoc_h5 *h = f->h;
     uint64_t seed = c->seed;
     int64_t B = (int64_t)c->B;
+    char source[160];
+    snprintf(source, sizeof source, "ssoc %s (git %s), ssoc sweep", SSOC_VERSION, SSOC_GIT_REVISION);
     ssoc_status st;
-    if ((st = write_provenance(f, 0, err)) || (st = ssoc_h5_attr_str(h, "/", "config", c->text, err)) ||
+    if ((st = ssoc_h5_attr_text(h, "/", "Conventions", "CF-1.10", err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "title",
+                               "Li-ion conductivity of (Li2S)x(P2S5)1-x glasses over composition, density and "
+                               "temperature, with bootstrap bands, and the design rules",
+                               err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "source", source, err)) ||
+        (st = ssoc_h5_attr_str(h, "/", "references",
+                               "README.md (section 'The sweep file') and docs/MODEL.md of the ssoc repository", err)) ||
+        (st = write_provenance(f, 0, err)) || (st = ssoc_h5_attr_str(h, "/", "config", c->text, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "config_file", c->path, err)) ||
         (st = ssoc_h5_attr_str(h, "/", "resume_key", c->resume_key, err)) ||
         (st = ssoc_h5_attr_num(h, "/", "seed", SSOC_H5_U64, &seed, 1, err)) ||
@@ -120,19 +208,17 @@ static ssoc_status write_root(ssoc_sweepfile_out *f, ssoc_error *err)
     return st;
 }
 
-/* /coords: the grid's axes, made dimension scales before anything attaches them. */
+/* The root's coordinates, first in the file (every other group gets its own copies as it needs
+ * them). */
 static ssoc_status write_coords(ssoc_sweepfile_out *f, ssoc_error *err)
 {
-    const ssoc_config *c = f->m->cfg;
-    const struct {
-        sf_id id;
-        sf_dim dim;
-        const double *v;
-    } ax[3] = {{SF_COORD_X, SF_DIM_X, c->x.v}, {SF_COORD_RHO, SF_DIM_RHO, c->rho.v}, {SF_COORD_T, SF_DIM_T, c->T.v}};
+    static const sf_dim grid[3] = {SF_DIM_T, SF_DIM_RHO, SF_DIM_X};
     ssoc_status st = SSOC_OK;
-    for (int i = 0; i < 3 && !st; ++i)
-        if (!(st = sf_create(f, ax[i].id, ax[i].v, err)))
-            st = ssoc_h5_make_scale(f->h, sf_vars[ax[i].id].path, sf_dims[ax[i].dim].name, err);
+    for (int i = 0; i < 3 && !st; ++i) {
+        char path[32];
+        snprintf(path, sizeof path, "/%s", sf_dims[grid[i]].name);
+        st = ensure_scale(f, path, grid[i], err);
+    }
     return st;
 }
 
@@ -161,16 +247,16 @@ static ssoc_status write_structure(ssoc_sweepfile_out *f, ssoc_error *err)
     return st;
 }
 
-/* /sigma and /extrapolated: the gridded maps, NaN (0) until their blocks are written, with the
+/* /extrapolated and /sigma: the gridded maps, 0 and NaN until their blocks are written, with the
  * band's definition and the data range the flags refer to. */
 static ssoc_status write_maps(ssoc_sweepfile_out *f, ssoc_error *err)
 {
     const ssoc_config *c = f->m->cfg;
     ssoc_h5 *h = f->h;
     ssoc_status st;
-    if ((st = sf_create(f, SF_SIGMA_BEST, NULL, err)) || (st = sf_create(f, SF_SIGMA_MEDIAN, NULL, err)) ||
-        (st = sf_create(f, SF_SIGMA_LO, NULL, err)) || (st = sf_create(f, SF_SIGMA_HI, NULL, err)) ||
-        (st = sf_create(f, SF_EXTRAPOLATED, NULL, err)))
+    if ((st = sf_create(f, SF_EXTRAPOLATED, NULL, err)) || (st = sf_create(f, SF_SIGMA_BEST, NULL, err)) ||
+        (st = sf_create(f, SF_SIGMA_MEDIAN, NULL, err)) || (st = sf_create(f, SF_SIGMA_LO, NULL, err)) ||
+        (st = sf_create(f, SF_SIGMA_HI, NULL, err)))
         return st;
     if (c->has_target && (st = sf_create(f, SF_P_EXCEED, NULL, err)))
         return st;
@@ -193,7 +279,19 @@ static ssoc_status write_maps(ssoc_sweepfile_out *f, ssoc_error *err)
     return SSOC_OK;
 }
 
-/* /fit: parameters, their bands and replicate table with names and units, fit quality. */
+/* The leave-one-out table as the file stores it: NaN rows where that refit failed (NULL: out of
+ * memory). */
+static double *jack_rows(const ssoc_boot_result *bt)
+{
+    double *t = malloc(bt->n_jack * SSOC_NPARAM * sizeof *t);
+    for (size_t i = 0; t && i < bt->n_jack; ++i)
+        for (int j = 0; j < SSOC_NPARAM; ++j)
+            t[i * SSOC_NPARAM + j] = bt->jack_ok[i] ? bt->jack[i * SSOC_NPARAM + j] : NAN;
+    return t;
+}
+
+/* /fit: parameters, their bands, the replicate table and (BCa) the leave-one-out table, with the
+ * parameters' names and units; fit quality. */
 static ssoc_status write_fit(ssoc_sweepfile_out *f, ssoc_error *err)
 {
     const ssoc_sweepfile_meta *m = f->m;
@@ -206,22 +304,26 @@ static ssoc_status write_fit(ssoc_sweepfile_out *f, ssoc_error *err)
         units[i] = ssoc_param_unit(i);
         fixed[i] = (uint8_t)((m->fixed_mask >> i) & 1u);
     }
+    double *jack = bt->n_jack ? jack_rows(bt) : NULL;
+    if (bt->n_jack && !jack)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
     const struct {
         sf_id id;
         const double *v;
-    } pv[4] = {{SF_PARAMS, m->best->p}, {SF_PARAMS_LO, bt->lo}, {SF_PARAMS_HI, bt->hi}, {SF_PARAMS_MEDIAN, bt->median}};
-    ssoc_status st;
-    for (int i = 0; i < 4; ++i)
-        if ((st = sf_create(f, pv[i].id, pv[i].v, err)) ||
-            (st = ssoc_h5_attr_strs(h, sf_vars[pv[i].id].path, "names", names, SSOC_NPARAM, err)) ||
-            (st = ssoc_h5_attr_strs(h, sf_vars[pv[i].id].path, "units", units, SSOC_NPARAM, err)))
-            return st;
-    const char *params = sf_vars[SF_PARAMS].path, *boot = sf_vars[SF_PARAMS_BOOT].path;
+    } pv[6] = {{SF_PARAMS, m->best->p}, {SF_PARAMS_LO, bt->lo},       {SF_PARAMS_HI, bt->hi},
+               {SF_PARAMS_MEDIAN, bt->median}, {SF_PARAMS_BOOT, bt->table}, {SF_PARAMS_JACK, jack}};
+    ssoc_status st = SSOC_OK;
+    for (int i = 0; i < 6 && !st; ++i)
+        if (pv[i].v && !(st = sf_create(f, pv[i].id, pv[i].v, err)) &&
+            !(st = ssoc_h5_attr_strs(h, sf_vars[pv[i].id].path, "parameter_names", names, SSOC_NPARAM, err)))
+            st = ssoc_h5_attr_strs(h, sf_vars[pv[i].id].path, "parameter_units", units, SSOC_NPARAM, err);
+    free(jack);
+    if (st)
+        return st;
+    const char *params = sf_vars[SF_PARAMS].path;
     int64_t B = (int64_t)m->cfg->B, nfail = (int64_t)bt->n_failed;
     if ((st = ssoc_h5_attr_num(h, params, "fixed", SSOC_H5_U8, fixed, SSOC_NPARAM, err)) ||
         (st = ssoc_h5_attr_str(h, params, "source", params_source(m->cfg), err)) ||
-        (st = sf_create(f, SF_PARAMS_BOOT, bt->table, err)) ||
-        (st = ssoc_h5_attr_strs(h, boot, "names", names, SSOC_NPARAM, err)) ||
         (st = ssoc_h5_attr_num(h, "/fit", "n_failed", SSOC_H5_I64, &nfail, 1, err)) ||
         (st = ssoc_h5_attr_num(h, "/fit", "B", SSOC_H5_I64, &B, 1, err)))
         return st;
@@ -296,7 +398,7 @@ ssoc_status ssoc_sweepfile_create(const char *path, const ssoc_sweepfile_meta *m
     ssoc_status st = ssoc_h5_create(path, &f->h, err);
     if (!st && !(st = write_root(f, err)) && !(st = write_coords(f, err)) && !(st = write_structure(f, err)) &&
         !(st = write_maps(f, err)) && !(st = write_fit(f, err)) && !(st = write_fit_data(f, err)) &&
-        !(st = write_progress(f, err)))
+        !(st = write_progress(f, err)) && !(st = ssoc_h5_seal_attributes(f->h, err)))
         st = ssoc_h5_flush(f->h, err);
     *out = f; /* also on failure: the caller closes it */
     return st;
@@ -312,6 +414,10 @@ static ssoc_status check_format(ssoc_h5 *h, const char *path, ssoc_error *err)
     if (!st && fmt != SSOC_SWEEPFILE_FORMAT)
         st = SSOC_ERR(err, SSOC_ECONFIG, "%s: file format %lld, this ssoc writes %d; start over with --force", path,
                       (long long)fmt, SSOC_SWEEPFILE_FORMAT);
+    /* every attribute a resume relies on (resume key, SHA-256s, kernel variant) is as the run that
+     * started the file wrote it */
+    if (!st)
+        st = ssoc_h5_check_attributes(h, err);
     return st;
 }
 
@@ -347,15 +453,31 @@ ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m
                       path, sha, m->data->sha256, c->data_file);
     if (!st && strcmp(psha, m->params_sha256) != 0)
         st = SSOC_ERR(err, SSOC_ECONFIG, "%s was started with a different parameter file; refusing to resume", path);
+    free(key), free(sha), free(psha);
+    /* the resume key spells the grid as it was given (start:stop:count); its values must be the
+     * file's to the bit */
+    static const sf_dim grid[3] = {SF_DIM_T, SF_DIM_RHO, SF_DIM_X};
+    for (int i = 0; i < 3 && !st; ++i) {
+        const size_t n = f->size[grid[i]];
+        double *v = malloc(n * sizeof *v);
+        char p[32];
+        snprintf(p, sizeof p, "/%s", sf_dims[grid[i]].name);
+        st = v ? ssoc_h5_read_all(f->h, p, SSOC_H5_F64, n, v, err) : SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+        if (!st && memcmp(v, f->axis[grid[i]], n * sizeof *v) != 0)
+            st = SSOC_ERR(err, SSOC_ECONFIG, "%s: its %s coordinates differ from the configuration's; refusing to resume",
+                          path, sf_dims[grid[i]].name);
+        free(v);
+    }
     if (!st)
         st = ssoc_h5_attr_get_num(f->h, "/progress", "nblocks", SSOC_H5_I64, &nb, 1, err);
     if (!st && (size_t)nb != m->nblocks)
         st = SSOC_ERR(err, SSOC_ECONFIG, "%s: %lld blocks recorded, expected %zu", path, (long long)nb, m->nblocks);
     if (!st)
         st = ssoc_h5_read_all(f->h, sf_vars[SF_DONE].path, SSOC_H5_U8, m->nblocks, done, err);
-    free(key), free(sha), free(psha);
     if (!st)
         st = write_provenance(f, 1, err);
+    if (!st)
+        st = ssoc_h5_seal_attributes(f->h, err);
     return st;
 }
 
@@ -396,9 +518,15 @@ ssoc_status ssoc_sweepfile_write_block(ssoc_sweepfile_out *f, int has, size_t kb
     ssoc_status st = SSOC_OK;
     for (int i = 0; i < nmap && !st; ++i)
         st = ssoc_h5_write_columns(f->h, sf_vars[map[i].id].path, c0, c1, map[i].v, err);
+    /* the maps reach the file before the flag that vouches for them, and the flag before the
+     * next block: a kill -9 loses at most the block in flight */
     const uint8_t one = 1;
     if (!st)
+        st = ssoc_h5_flush_data(f->h, err);
+    if (!st)
         st = ssoc_h5_write_range(f->h, sf_vars[SF_DONE].path, kblk, has ? 1 : 0, &one, err);
+    if (!st)
+        st = ssoc_h5_flush_data(f->h, err);
     return st;
 }
 
@@ -436,23 +564,36 @@ ssoc_status ssoc_sweepfile_write_rules(ssoc_sweepfile_out *f, const double *recs
     for (size_t k = 0; k < nrt + nxt; ++k)
         nf += isfinite(recs[k * SSOC_RULE_COUNT + SSOC_RULE_NFAIL]) ? (int64_t)recs[k * SSOC_RULE_COUNT + SSOC_RULE_NFAIL]
                                                                     : 0;
+    /* not sealed here: ssoc_sweepfile_finish follows and seals everything; until then the new
+     * /rules attributes are simply not yet listed (a check ignores unlisted attributes) */
     if (!st)
         st = ssoc_h5_attr_num(f->h, "/rules", "failed_replicate_optimisations", SSOC_H5_I64, &nf, 1, err);
     free(buf), free(u8);
     return st;
 }
 
-ssoc_status ssoc_sweepfile_write_timings(ssoc_sweepfile_out *f, const char *const *names, const double *seconds,
-                                         int n, double total_s, ssoc_error *err)
+ssoc_status ssoc_sweepfile_finish(ssoc_sweepfile_out *f, const char *const *names, const double *seconds, int n,
+                                  double total_s, ssoc_error *err)
 {
+    const int64_t complete = 1;
+    /* rank 0's clocks: attribute values must be the same on every rank */
+    double t[65];
+    n = n < 64 ? n : 64;
+    memcpy(t, seconds, (size_t)n * sizeof *t);
+    t[n] = total_s;
+    ssoc_par_bcast(t, (size_t)(n + 1) * sizeof *t, 0);
     ssoc_status st = SSOC_OK;
     for (int p = 0; p < n && !st; ++p) {
         char name[64];
         snprintf(name, sizeof name, "time_%s_s", names[p]);
-        st = ssoc_h5_attr_num(f->h, "/", name, SSOC_H5_F64, &seconds[p], 1, err);
+        st = ssoc_h5_attr_num(f->h, "/", name, SSOC_H5_F64, &t[p], 1, err);
     }
     if (!st)
-        st = ssoc_h5_attr_num(f->h, "/", "time_total_s", SSOC_H5_F64, &total_s, 1, err);
+        st = ssoc_h5_attr_num(f->h, "/", "time_total_s", SSOC_H5_F64, &t[n], 1, err);
+    if (!st)
+        st = ssoc_h5_attr_num(f->h, "/", "complete", SSOC_H5_I64, &complete, 1, err);
+    if (!st)
+        st = ssoc_h5_seal_attributes(f->h, err);
     return st;
 }
 

@@ -332,7 +332,7 @@ PY
     cp "$TMP/ok.h5" "$TMP/otherconf.h5.partial"
     run_table <<'TABLE'
 1 ;; other.h5.partial: no attribute ssoc_format on / ;; sweep $B/ok.ini -o $TMP/other.h5 --resume
-1 ;; newer.h5.partial: file format 99, this ssoc writes 1 ;; sweep $B/ok.ini -o $TMP/newer.h5 --resume
+1 ;; newer.h5.partial: file format 99, this ssoc writes 2 ;; sweep $B/ok.ini -o $TMP/newer.h5 --resume
 1 ;; otherconf.h5.partial was started with a different configuration; refusing to resume ;; sweep $B/ok.ini --set bootstrap.B=5 -o $TMP/otherconf.h5 --resume
 TABLE
   else
@@ -383,7 +383,8 @@ def notdone(f):
     a = f["progress/done"][()]; a[0] = 0; f["progress/done"][...] = a
 variant("r_notdone.h5", notdone)
 def shape(f):
-    del f["rules/rho_opt"]; f["rules/rho_opt"] = np.zeros((2, 2))
+    a = dict(f["rules/rho_opt"].attrs)  # the attributes as they were: their checksums hold
+    del f["rules/rho_opt"]; f["rules/rho_opt"] = np.zeros((2, 2)); f["rules/rho_opt"].attrs.update(a)
 variant("r_shape.h5", shape)
 def nanparam(f):
     a = f["fit/params"][()]; a[2] = np.nan; f["fit/params"][...] = a
@@ -392,7 +393,7 @@ PY
     run_table <<'TABLE'
 1 ;; r_other.h5: not an ssoc sweep file (no root attribute 'ssoc_format' ;; rules $TMP/r_other.h5
 1 ;; r_other.h5: not an ssoc sweep file ;; plot $TMP/r_other.h5 --params -o $TMP/p.png
-1 ;; r_newer.h5: sweep file format 99 is newer than this ssoc reads (1) ;; rules $TMP/r_newer.h5
+1 ;; r_newer.h5: sweep file format 99 is newer than this ssoc reads (2) ;; rules $TMP/r_newer.h5
 1 ;; r_newer.h5: sweep file format 99 is newer ;; plot $TMP/r_newer.h5 -o $TMP/p.png
 1 ;; r_nosigma.h5: no dataset /sigma/best ;; plot $TMP/r_nosigma.h5 -o $TMP/p.png
 1 ;; r_notdone.h5: incomplete sweep ( && blocks written): finish it with 'ssoc sweep CONFIG --resume' ;; rules $TMP/r_notdone.h5

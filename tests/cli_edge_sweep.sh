@@ -34,7 +34,7 @@ if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
   /usr/bin/python3 - "$TMP/edge.h5" <<'PY' && ok || bad "sigma range at the extremes"
 import h5py, numpy as np, sys
 with h5py.File(sys.argv[1]) as f:
-    T = f["coords/T"][()]
+    T = f["T"][()]
     for name in ("best", "median", "lo", "hi"):
         s = f["sigma/" + name][()]          # [T][rho][x]
         assert not np.isnan(s).any() and (s >= 0).all(), name
@@ -48,7 +48,7 @@ PY
 fi
 
 # Every float dataset of a sweep: finite, except in /rules/* where the rule's _status flags it
-# (README, HDF5 layout: "Non-finite values"). Needs h5py; without it only the h5dump scan above runs.
+# (README, "The sweep file": "Non-finite values"). Needs h5py; without it only the h5dump scan above runs.
 nonfinite_flagged() {
   /usr/bin/python3 - "$1" "$2" <<'PY'
 import h5py, numpy as np, sys
@@ -62,7 +62,7 @@ with h5py.File(sys.argv[1]) as f:
         if not isinstance(ds, h5py.Dataset) or ds.dtype.kind != "f":
             return
         bad = ~np.isfinite(ds[()])
-        if not name.startswith("rules/"):
+        if not name.startswith("rules/") or ds.ndim == 1:  # /rules' own copies of the coordinates
             assert not bad.any(), "%s: %d non-finite values" % (name, bad.sum())
             return
         rule = "x_opt" if name.startswith("rules/x_opt") else "rho_opt"

@@ -32,7 +32,7 @@ def eq(a, b, what):
     if b is None or (isinstance(a, float) and np.isnan(a)):
         if not (b is None and np.isnan(a)): bad.append(f"{what}: json {b} vs h5 {a}")
     elif float(a) != b: bad.append(f"{what}: json {b!r} vs h5 {float(a)!r}")
-X = f["coords/x"][:]; R = f["coords/rho"][:]; T = f["coords/T"][:]
+X = f["x"][:]; R = f["rho"][:]; T = f["T"][:]
 ru = {k: f["rules/" + k][:] for k in f["rules"]}
 assert j["B"] == f["fit/params_boot"].shape[0] and j["confidence"] == f.attrs["confidence"] and j["interval"] == f.attrs["interval"]
 assert len(j["temperatures"]) == len(T)
@@ -138,6 +138,11 @@ expect_rc 1 "not an ssoc sweep file (no root attribute 'ssoc_format'" -- "$SSOC"
 cp "$TMP/a.h5" "$TMP/newer.h5"
 "$PY" -c 'import h5py,sys,numpy as np; f=h5py.File(sys.argv[1],"r+"); f.attrs["ssoc_format"]=np.int64(99)' "$TMP/newer.h5"
 expect_rc 1 "sweep file format 99 is newer than this ssoc reads" -- "$SSOC" rules "$TMP/newer.h5"
+# a file of the layout before the netCDF one (format 1: /coords, no attribute checksums): refused with the way out
+cp "$TMP/a.h5" "$TMP/older.h5"
+"$PY" -c 'import h5py,sys,numpy as np; f=h5py.File(sys.argv[1],"r+"); f.attrs["ssoc_format"]=np.int64(1)' "$TMP/older.h5"
+expect_rc 1 "older.h5: sweep file format 1 is older than this ssoc reads (2); regenerate it with 'ssoc sweep CONFIG'" -- \
+  "$SSOC" rules "$TMP/older.h5"
 head -c $(($(stat -c %s "$TMP/a.h5") / 2)) "$TMP/a.h5" >"$TMP/trunc.h5"
 expect_rc 1 "trunc.h5: HDF5 cannot open it: truncated or damaged file" -- "$SSOC" rules "$TMP/trunc.h5"
 cp "$TMP/a.h5" "$TMP/miss.h5"
@@ -147,7 +152,7 @@ cp "$TMP/a.h5" "$TMP/part.h5"
 "$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r+"); f["progress/done"][0]=0' "$TMP/part.h5"
 expect_rc 1 "incomplete sweep (" -- "$SSOC" rules "$TMP/part.h5"
 cp "$TMP/a.h5" "$TMP/shape.h5"
-"$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r+"); del f["rules/rho_opt"]; f["rules/rho_opt"]=[1.0,2.0]' "$TMP/shape.h5"
+"$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r+"); a=dict(f["rules/rho_opt"].attrs); del f["rules/rho_opt"]; f["rules/rho_opt"]=[1.0,2.0]; f["rules/rho_opt"].attrs.update(a)' "$TMP/shape.h5"
 expect_rc 1 "shape.h5: /rules/rho_opt has shape [2], expected [2 x 7]" -- "$SSOC" rules "$TMP/shape.h5"
 expect_rc 2 "missing OUT.h5" -- "$SSOC" rules
 expect_rc 2 "unknown option '--bogus'" -- "$SSOC" rules "$TMP/a.h5" --bogus

@@ -19,7 +19,7 @@ for node in "0 0 0" "1 5 7" "3 9 12" "2 2 6"; do
   set -- $node
   read -r x rho T s <<<"$("$PY" -c '
 import h5py,sys; f=h5py.File(sys.argv[1],"r"); t,r,x=map(int,sys.argv[2:5])
-print(repr(f["coords/x"][x]), repr(f["coords/rho"][r]), repr(f["coords/T"][t]), repr(f["sigma/best"][t,r,x]))' "$TMP/pub.h5" $1 $2 $3)"
+print(repr(f["x"][x]), repr(f["rho"][r]), repr(f["T"][t]), repr(f["sigma/best"][t,r,x]))' "$TMP/pub.h5" $1 $2 $3)"
   p=$("$SSOC" predict --x "$x" --rho "$rho" --T "$T" --params published --json | "$PY" -c 'import json,sys; print(repr(json.load(sys.stdin)["sigma_S_cm"]))')
   expect_num "$s" "$p" 1e-12 "best vs ssoc predict at x=$x rho=$rho T=$T"
 done
@@ -32,7 +32,7 @@ run_sweep 2 1 "$CFG" --set "fit.params=$TMP/p.json" -q -o "$TMP/file.h5" || bad 
 chk=$("$PY" -c '
 import h5py,json,sys
 f=h5py.File(sys.argv[1],"r"); p=json.load(open(sys.argv[2]))
-pf=f["fit/params"]; names=list(pf.attrs["names"])
+pf=f["fit/params"]; names=list(pf.attrs["parameter_names"])
 ok = all(pf[i] == q["value"] and n == q["name"] for i,(n,q) in enumerate(zip(names, p["parameters"])))
 boot=f["fit/params_boot"][:]; good=~__import__("numpy").isnan(boot).any(axis=1)
 print(ok, good.sum() > 50 and (boot[good,2] == 0.125).all(), f.attrs["params_sha256"] != "")' "$TMP/file.h5" "$TMP/p.json" 2>&1)

@@ -55,9 +55,9 @@ static void check_best(const char *out, size_t nx, size_t nrho, size_t nT)
            *med = malloc(n * sizeof *med), x[64], rho[64], T[64];
     ssoc_params p;
     CHECK(!ssoc_h5_read_all(h, "/fit/params", SSOC_H5_F64, SSOC_NPARAM, p.p, &e), "%s", e.msg);
-    CHECK(!ssoc_h5_read_all(h, "/coords/x", SSOC_H5_F64, nx, x, &e), "%s", e.msg);
-    CHECK(!ssoc_h5_read_all(h, "/coords/rho", SSOC_H5_F64, nrho, rho, &e), "%s", e.msg);
-    CHECK(!ssoc_h5_read_all(h, "/coords/T", SSOC_H5_F64, nT, T, &e), "%s", e.msg);
+    CHECK(!ssoc_h5_read_all(h, "/x", SSOC_H5_F64, nx, x, &e), "%s", e.msg);
+    CHECK(!ssoc_h5_read_all(h, "/rho", SSOC_H5_F64, nrho, rho, &e), "%s", e.msg);
+    CHECK(!ssoc_h5_read_all(h, "/T", SSOC_H5_F64, nT, T, &e), "%s", e.msg);
     CHECK(!ssoc_h5_read_all(h, "/sigma/best", SSOC_H5_F64, n, best, &e), "%s", e.msg);
     CHECK(!ssoc_h5_read_all(h, "/sigma/lo", SSOC_H5_F64, n, lo, &e), "%s", e.msg);
     CHECK(!ssoc_h5_read_all(h, "/sigma/hi", SSOC_H5_F64, n, hi, &e), "%s", e.msg);

@@ -49,7 +49,9 @@ Test(config, shipped_default)
     cr_expect_str_eq(c.output_file, "default.h5");
     /* the data path is relative to the config's directory */
     cr_expect(strstr(c.data_file, "configs/../data/kim2026_lps_aimd_500K.csv") != NULL, "%s", c.data_file);
-    cr_expect(strstr(c.text, "[grid]\nx = 0.59999999999999998, ") != NULL);
+    /* the grid as it was given, every number in its shortest exact form */
+    cr_expect(strstr(c.text, "confidence = 0.95\n") != NULL, "%s", c.text);
+    cr_expect(strstr(c.text, "[grid]\nx = 0.6:0.8:201\nrho = 1.3:2.2:181\nT = 300:800:11\n") != NULL, "%s", c.text);
     cr_expect(strstr(c.resume_key, "kim2026") == NULL, "resume key must not depend on paths");
     ssoc_config_free(&c);
     ssoc_config_free(&c); /* idempotent */
@@ -204,6 +206,37 @@ Test(config, error_table)
                       "case %zu: message must start with the file: %s", i, e.msg);
         cr_expect(c.x.v == NULL && c.text == NULL, "case %zu: config not freed on failure", i);
     }
+}
+
+/* The configuration text (the sweep file's `config` and `resume_key` attributes) gives every axis
+ * as it was given, start:stop:count or the list, each number in its shortest form that reads back
+ * to the same double; re-reading the text gives the same axes to the bit. */
+Test(config, text_gives_the_grid_as_given_and_exactly)
+{
+    const char *path = cfg("[data]\nfile = @DATA@\n[bootstrap]\nB = 64\nconfidence = 0.9\n"
+                           "[grid]\nx = 0.62:0.79:13\nrho = 1.3, 1.7000000000000002, 2.2\nT = 500:800:301\n");
+    ssoc_config c, c2;
+    ssoc_error e;
+    cr_assert_eq(ssoc_config_load(path, NULL, 0, &c, &e), SSOC_OK, "%s", e.msg);
+    cr_expect(strstr(c.text, "[grid]\nx = 0.62:0.79:13\nrho = 1.3, 1.7000000000000002, 2.2\nT = 500:800:301\n") != NULL,
+              "%s", c.text);
+    cr_expect(strstr(c.resume_key, "[grid]\nx = 0.62:0.79:13\n") != NULL, "%s", c.resume_key);
+    cr_expect(strstr(c.text, "confidence = 0.9\n") != NULL, "%s", c.text);
+    cr_expect(strlen(c.text) < 1000, "%zu characters", strlen(c.text));
+    /* the text is a configuration that gives the same axes to the bit */
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL);
+    fputs(c.text, f);
+    fclose(f);
+    cr_assert_eq(ssoc_config_load(path, NULL, 0, &c2, &e), SSOC_OK, "%s", e.msg);
+    const ssoc_axis *a[3] = {&c.x, &c.rho, &c.T}, *b[3] = {&c2.x, &c2.rho, &c2.T};
+    for (int k = 0; k < 3; ++k) {
+        cr_assert_eq(a[k]->n, b[k]->n);
+        cr_expect(memcmp(a[k]->v, b[k]->v, a[k]->n * sizeof(double)) == 0, "axis %d differs", k);
+    }
+    cr_expect_str_eq(c.resume_key, c2.resume_key);
+    ssoc_config_free(&c);
+    ssoc_config_free(&c2);
 }
 
 Test(config, missing_config_file)

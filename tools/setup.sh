@@ -13,9 +13,12 @@ pkgs=(build-essential cmake pkg-config git libopenmpi-dev openmpi-bin libhdf5-op
       libplplot-dev plplot-driver-cairo)
 # Test-only extras: a real SLURM for the batch-queue tests, and Python with NumPy/h5py for the
 # NumPy peer benchmark and for reading outputs without ssoc code; valgrind for tests/cli_sanitize.sh;
-# qemu-user to run ssoc on emulated older CPUs (tests/cli_portable.sh).
+# qemu-user to run ssoc on emulated older CPUs (tests/cli_portable.sh); xarray (both engines:
+# netCDF4 and h5netcdf), matplotlib and the netCDF tools (ncdump) for tests/cli_netcdf.sh, which
+# reads the sweep file the way a netCDF user does.
 if [ "${SSOC_WITH_TEST_DEPS:-0}" = 1 ]; then
-  pkgs+=(slurm-wlm munge python3 python3-numpy python3-h5py file valgrind qemu-user)
+  pkgs+=(slurm-wlm munge python3 python3-numpy python3-h5py file valgrind qemu-user
+         python3-xarray python3-netcdf4 python3-h5netcdf python3-matplotlib netcdf-bin)
 fi
 
 missing=()

@@ -29,10 +29,12 @@ typedef enum ssoc_param_source {
     SSOC_PARAMS_FILE,      ///< a JSON parameter file written by `ssoc fit -o`
 } ssoc_param_source;
 
-/// One grid axis: n strictly increasing values (owned).
+/// One grid axis: n strictly increasing values (owned), and how they were given.
 typedef struct ssoc_axis {
     size_t n;
     double *v;
+    int range;          ///< 1: given as start:stop:count (then v = numpy.linspace(start, stop, n)); 0: a list
+    double start, stop; ///< the range's ends (range = 1 only)
 } ssoc_axis;
 
 /// A parsed, validated configuration. Owned; release with ssoc_config_free.

@@ -38,28 +38,40 @@ ssoc_status ssoc_h5_flush(ssoc_h5 *f, ssoc_error *err);
 /// Close the file (NULL is harmless). Returns SSOC_EHDF5 if closing failed.
 ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err);
 
-/// Create a dataset of `rank` dims (intermediate groups are created). Float datasets are filled
-/// with NaN where never written. `units` and `description` become attributes when not NULL.
-ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims,
-                            const char *units, const char *description, ssoc_error *err);
+/// Create a dataset of `rank` dims (intermediate groups are created), chunked with a Fletcher32
+/// checksum per chunk. fill = 1: every chunk holds the fill value (NaN for floats, 0 for integers)
+/// until written, for datasets written piecewise and read meanwhile; fill = 0: no fill pass, for a
+/// dataset the caller writes whole right away (until then its chunks fail their checksum).
+ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims, int fill,
+                            ssoc_error *err);
 /// 1 if the object exists.
 int ssoc_h5_exists(ssoc_h5 *f, const char *path);
 
 /// Write the whole dataset from `data` if `writer` is nonzero; other ranks select nothing.
 ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, int writer, ssoc_error *err);
-/// Write elements [off, off + n) of a 1-D dataset (n = 0: take part with nothing).
+/// Write elements [off, off + n) of a 1-D dataset (n = 0: take part with nothing). Like
+/// ssoc_h5_write_columns, a piecewise write: in a serial file the data may stay in HDF5's chunk
+/// cache until ssoc_h5_flush_data, ssoc_h5_flush or ssoc_h5_close.
 ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t n, const void *data,
                                 ssoc_error *err);
 /// Write columns [c0, c1) of a [nT][nrho][nx] dataset, a column being one (rho, x) pair counted
 /// x-fastest (c = irho * nx + ix), from buf laid out [nT][c1 - c0]. c0 == c1: take part with nothing.
+/// A piecewise write (see ssoc_h5_flush_data).
 ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
                                   ssoc_error *err);
+/// Push the raw data of every piecewise write so far to the file (the OS), in a serial file; the
+/// order of two such calls is the order in which their data reach the file (a kill -9 between
+/// them loses the second only). A no-op under MPI, whose collective writes go straight to the file.
+ssoc_status ssoc_h5_flush_data(ssoc_h5 *f, ssoc_error *err);
 /// Read a whole dataset into `data` (every rank reads). Its element count must equal `n`.
 ssoc_status ssoc_h5_read_all(ssoc_h5 *f, const char *path, ssoc_h5_type type, size_t n, void *data,
                              ssoc_error *err);
 
 /// Attribute of object `obj` ("/" for the root): a UTF-8 string (variable length).
 ssoc_status ssoc_h5_attr_str(ssoc_h5 *f, const char *obj, const char *name, const char *value, ssoc_error *err);
+/// Attribute: a fixed-length string (netCDF's `char` text), for the CF attributes that must not be
+/// netCDF-4 `string`s (`Conventions`, `units`); h5py reads it as bytes.
+ssoc_status ssoc_h5_attr_text(ssoc_h5 *f, const char *obj, const char *name, const char *value, ssoc_error *err);
 /// Attribute: an array of n strings.
 ssoc_status ssoc_h5_attr_strs(ssoc_h5 *f, const char *obj, const char *name, const char *const *v, size_t n,
                               ssoc_error *err);
@@ -74,13 +86,23 @@ ssoc_status ssoc_h5_attr_get_num(ssoc_h5 *f, const char *obj, const char *name, 
 
 /// Make 1-D dataset `path` a dimension scale named `name` (H5DSset_scale).
 ssoc_status ssoc_h5_make_scale(ssoc_h5 *f, const char *path, const char *name, ssoc_error *err);
-/// Attach scale `scale` to dimension `idx` of dataset `path` and label that dimension.
-ssoc_status ssoc_h5_attach_scale(ssoc_h5 *f, const char *path, const char *scale, unsigned idx, const char *label,
-                                 ssoc_error *err);
+/// Attach scale scales[i] to dimension i of dataset `path`, for i < n (H5DSattach_scale).
+ssoc_status ssoc_h5_attach_scales(ssoc_h5 *f, const char *path, const char *const *scales, unsigned n,
+                                  ssoc_error *err);
 
-/// A compound-free table: write one 1-D dataset per column under group `group`.
-/// (Convenience over ssoc_h5_dataset + ssoc_h5_write_all; rank 0 writes.)
-ssoc_status ssoc_h5_column(ssoc_h5 *f, const char *group, const char *name, ssoc_h5_type type, size_t n,
-                           const void *data, const char *units, const char *description, ssoc_error *err);
+/// Seal the file's attributes: write the root attribute `attribute_checksums`, one entry "OBJECT
+/// NAME DIGEST" for every attribute written through this module (the ssoc_h5_attr_* writers; not
+/// HDF5's dimension-scale bookkeeping CLASS, NAME, REFERENCE_LIST, DIMENSION_LIST), DIGEST being the
+/// first 16 hex digits of the SHA-256 of the attribute's canonical form as read back from the file
+/// (its object, name, type class, shape and values as little-endian 64-bit numbers or UTF-8
+/// strings: src/h5io_attrsum.c). After ssoc_h5_check_attributes, the list checked is carried on.
+/// Call after every change of attributes that a reader relies on, before the file is flushed.
+/// Collective (every rank must have written the same values).
+ssoc_status ssoc_h5_seal_attributes(ssoc_h5 *f, ssoc_error *err);
+/// Check every entry of `attribute_checksums` against the attribute it names. SSOC_EHDF5 "PATH:
+/// attribute NAME [of OBJECT] fails its checksum: the file is corrupted" for the first that
+/// differs (or is missing), or when the list itself is missing. On success the list is this
+/// handle's, so that a later seal keeps the entries of attributes written before this session.
+ssoc_status ssoc_h5_check_attributes(ssoc_h5 *f, ssoc_error *err);
 
 #endif

@@ -1,17 +1,19 @@
 /// @file sweepfile.h
-/// The sweep file (the HDF5 layout of issue 4, drawn in README.md), both ways: written by a sweep
-/// (collectively, src/sweepfile_write.c) and read back into memory for `ssoc rules`, `ssoc plot`
-/// and the sweep's closing summary (src/sweepfile_read.c). Both follow one table of the file's
-/// datasets, names, shapes, types, units and descriptions (src/sweepfile_layout.c). With
-/// src/h5io.c these are the only files that call HDF5.
+/// The sweep file (README.md, "The sweep file"), both ways: written by a sweep (collectively,
+/// src/sweepfile_write.c) and read back into memory for `ssoc rules`, `ssoc plot` and the sweep's
+/// closing summary (src/sweepfile_read.c). Both follow one table of the file's datasets, names,
+/// shapes, types, units, long names, descriptions and CF flags (src/sweepfile_layout.c). With
+/// src/h5io*.c these are the only files that call HDF5. The file is HDF5 that netCDF-4 and xarray
+/// open as it is (CF-1.10): named dimensions, the grid's coordinates in every group that uses them.
 ///
 /// Reading is serial and read-only: any process may call it, MPI or not. Opening checks, each a
 /// one-line SSOC_EHDF5/SSOC_EIO error starting with "FILE: ": the file exists and is HDF5 (not
-/// truncated or damaged), carries the root attribute `ssoc_format` (an ssoc sweep file) of a
-/// version this reader knows (not newer), is complete (every block in /progress/done written, so
-/// not a .partial), and holds every dataset used below with the grid's shape. Fields not loaded at
-/// open (the [nT][nrho][nx] sigma maps) are read one temperature at a time with
-/// ssoc_sweepfile_slice.
+/// truncated or damaged), carries the root attribute `ssoc_format` (an ssoc sweep file) of this
+/// format (a newer one: use a newer ssoc; an older one: regenerate it), every attribute matches its
+/// checksum (`attribute_checksums`), the file is complete (root `complete` = 1 and every block in
+/// /progress/done written, so not a .partial), and it holds every dataset used below with the
+/// grid's shape. Fields not loaded at open (the [nT][nrho][nx] sigma maps) are read one temperature
+/// at a time with ssoc_sweepfile_slice.
 ///
 /// Writing is COLLECTIVE under MPI (every rank calls every ssoc_sweepfile_* writer function in the
 /// same order with the same arguments, except the block data), as h5io.h describes.
@@ -30,10 +32,11 @@
 #include "ssoc/stats.h"
 
 /// The `ssoc_format` this ssoc writes (src/sweepfile_write.c) and checks when resuming a .partial file.
-/// Raise it whenever the layout changes incompatibly.
-#define SSOC_SWEEPFILE_FORMAT 1
+/// Raise it whenever the layout changes incompatibly. 1: groups /coords, /sigma, ... (ssoc before
+/// the netCDF layout); 2: netCDF-4 / CF-1.10, attribute checksums, the leave-one-out table.
+#define SSOC_SWEEPFILE_FORMAT 2
 /// Newest `ssoc_format` this reader understands: what this ssoc writes, so a file it writes can
-/// always be read back.
+/// always be read back. Older formats are refused with a message that says how to regenerate them.
 #define SSOC_SWEEPFILE_FORMAT_MAX SSOC_SWEEPFILE_FORMAT
 
 /// A [nT][nx] or [nT][nrho] design-rule table with its band (row-major, T slowest). Owned.
@@ -71,6 +74,9 @@ typedef struct ssoc_sweepfile {
     double *boot;            ///< [B][SSOC_NPARAM] replicate table; NaN rows: failed fits
     unsigned char *boot_ok;  ///< [B] 1 where the row is finite
     size_t n_ok;             ///< successful replicates
+    size_t n_jack;           ///< rows of /fit/params_jack (the fitted points; 0 unless interval = bca)
+    double *jack;            ///< [n_jack][SSOC_NPARAM] leave-one-out table; NaN rows: failed refits
+    unsigned char *jack_ok;  ///< [n_jack] 1 where the row is finite
     ssoc_dataset *data;      ///< /fit/data: the fitted points (x, rho, T, D_hop, sigma, regime)
     ssoc_data_range range;   ///< range of the fitted data (what counts as extrapolation)
     /* design rules: [nT][nx] and [nT][nrho] */
@@ -127,15 +133,17 @@ typedef struct ssoc_sweepfile_meta {
 typedef struct ssoc_sweepfile_out ssoc_sweepfile_out;
 
 /// Create (truncate) `path` and write its whole layout: provenance and configuration, the grid,
-/// the structure layers, the fit and its data, empty maps (NaN) and progress flags (all 0); then
-/// flush. Collective. SSOC_EHDF5 or SSOC_ENOMEM on failure.
+/// the structure layers, the fit and its data (with the leave-one-out table when m->boot has one),
+/// empty maps (NaN, /extrapolated 0) and progress flags (all 0), root `complete` = 0; seal the
+/// attributes; then flush. Collective. SSOC_EHDF5 or SSOC_ENOMEM on failure.
 ssoc_status ssoc_sweepfile_create(const char *path, const ssoc_sweepfile_meta *m, ssoc_sweepfile_out **out,
                                   ssoc_error *err);
 
 /// Open an interrupted `path` (a .partial) to continue it: check that it is a file of this format
-/// started with the same resume key, data SHA-256, parameter-file SHA-256 and block count
+/// whose attributes match their checksums (SSOC_EHDF5 naming the damaged one), started with the
+/// same resume key, data SHA-256, parameter-file SHA-256, grid values (to the bit) and block count
 /// (SSOC_ECONFIG naming what differs), read its block flags into done[nblocks], and record the new
-/// session's provenance (`resumed` = 1, ranks, threads, time). Collective.
+/// session's provenance (`resumed` = 1, ranks, threads, time, a line of `history`). Collective.
 ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m, uint8_t *done,
                                   ssoc_sweepfile_out **out, ssoc_error *err);
 
@@ -185,9 +193,10 @@ typedef enum ssoc_rule_field {
 /// all; rank 0 writes). Collective.
 ssoc_status ssoc_sweepfile_write_rules(ssoc_sweepfile_out *f, const double *recs, ssoc_error *err);
 
-/// Record the run's phase timings as root attributes time_NAME_s [s] and time_total_s. Collective.
-ssoc_status ssoc_sweepfile_write_timings(ssoc_sweepfile_out *f, const char *const *names, const double *seconds,
-                                         int n, double total_s, ssoc_error *err);
+/// The last step before closing a finished run: record its phase timings as root attributes
+/// time_NAME_s [s] and time_total_s, set root `complete` = 1 and seal the attributes. Collective.
+ssoc_status ssoc_sweepfile_finish(ssoc_sweepfile_out *f, const char *const *names, const double *seconds, int n,
+                                  double total_s, ssoc_error *err);
 
 /// Close (NULL is harmless). Collective. SSOC_EHDF5 if closing failed.
 ssoc_status ssoc_sweepfile_close(ssoc_sweepfile_out *f, ssoc_error *err);
