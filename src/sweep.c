@@ -143,7 +143,7 @@ static void signals_restore(const signals *old)
 /* ------------------------------------------------------------------ preflight */
 
 /* The file's raw data as known from the grid and B before anything is computed: the gridded maps
- * (4, or 5 with a target, doubles and 1 byte per grid point), the structure and coordinate vectors,
+ * (6, or 7 with a target, doubles and 1 byte per grid point), the structure and coordinate vectors,
  * the replicate table and the block flags, plus 48 kB for the layout's metadata (attributes, groups,
  * scales: about 60 kB measured on the smallest grid). The design rules and the data table come on
  * top, so this is a lower bound: it does not refuse a run that would fit. */
@@ -151,7 +151,7 @@ static uint64_t raw_bytes_lower_bound(const run *R)
 {
     const ssoc_config *c = R->cfg;
     const uint64_t nx = c->x.n, nrho = c->rho.n, nT = c->T.n;
-    const uint64_t pts = (uint64_t)R->ncols * nT, maps = c->has_target ? 5 : 4;
+    const uint64_t pts = (uint64_t)R->ncols * nT, maps = c->has_target ? 7 : 6;
     return pts * (8 * maps + 1) + 8 * (2 * (uint64_t)R->ncols + nx) + 8 * (nx + nrho + nT) +
            8 * (uint64_t)SSOC_NPARAM * c->B + R->nblocks + 48000;
 }

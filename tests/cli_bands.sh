@@ -65,14 +65,47 @@ rows = [r for r in csv.DictReader(sys.stdin) if r["kind"] == "rho_opt"]
 assert rows and all(float(r["sigma_pred_lo"]) < float(r["sigma_lo"]) for r in rows), rows' && ok ||
   bad "rules --csv lacks the prediction band columns"
 
+# --- the sweep file: /sigma/pred_lo, /sigma/pred_hi at a grid node equal predict's prediction band
+# there (same data, seed and B), every band dataset says what kind of band it holds, the root
+# says how quantiles are defined
+"$SSOC" sweep "$SSOC_SOURCE_DIR/tests/sweep/small.ini" --set grid.x=0.70,0.75 --set grid.rho=1.6:1.9:4 \
+  --set grid.T=400,500 --set bootstrap.B=24 -o "$TMP/two.h5" >/dev/null 2>&1 || bad "sweep at two temperatures failed"
+"$SSOC" predict --x 0.75 --rho 1.7 --T 400 --data "$DATA" --boot 24 --seed 7 --json >"$TMP/node.json" || bad "predict failed"
+"$PY" - "$TMP/two.h5" "$TMP/node.json" <<'PYEOF' && ok || bad "sweep file prediction band / band attributes"
+import h5py, json, sys, numpy as np
+f, p = h5py.File(sys.argv[1], "r"), json.load(open(sys.argv[2]))
+s = f["sigma"]
+it, ir, ix = list(f["T"][:]).index(400.0), int(np.argmin(abs(f["rho"][:] - 1.7))), list(f["x"][:]).index(0.75)
+pb, cb = p["prediction_band"], p["band"]
+for name, want in (("pred_lo", pb["lo"]), ("pred_hi", pb["hi"]), ("lo", cb["lo"]), ("hi", cb["hi"])):
+    got = s[name][it, ir, ix]
+    assert abs(got / want - 1) < 1e-9, (name, got, want)
+assert (s["pred_lo"][:] < s["lo"][:]).all() and (s["pred_hi"][:] > s["hi"][:]).all()
+kinds = {"/sigma/lo": "mean_model_confidence", "/sigma/hi": "mean_model_confidence", "/sigma/pred_lo": "prediction",
+         "/sigma/pred_hi": "prediction", "/fit/params_lo": "parameter", "/fit/params_hi": "parameter"}
+for r in ("rho_opt", "vf_opt", "sigma_max", "x_opt"):
+    kinds["/rules/%s_lo" % r] = kinds["/rules/%s_hi" % r] = "mean_model_confidence"
+for k, v in kinds.items():
+    assert f[k].attrs["band_kind"] == v and f[k].attrs["band_covers"], (k, dict(f[k].attrs))
+for k in ("pred_lo", "pred_hi"):
+    assert s[k].attrs["interval"] == "expanded" and s[k].attrs["quantile"] == s[k.replace("pred_", "")].attrs["quantile"]
+assert "type 7 of Hyndman and Fan" in f.attrs["quantile_definition"]
+PYEOF
+# a BCa sweep's prediction band is the percentile band, and says so
+"$SSOC" sweep "$SSOC_SOURCE_DIR/tests/sweep/small.ini" --set grid.x=0.70,0.75 --set grid.rho=1.6:1.9:4 --set grid.T=500 \
+  --set bootstrap.B=24 --set bootstrap.interval=bca -o "$TMP/bca.h5" >/dev/null 2>&1 || bad "bca sweep failed"
+"$PY" -c 'import h5py, sys; s = h5py.File(sys.argv[1], "r")["sigma"]; assert s["lo"].attrs["interval"] == "bca" and s["pred_lo"].attrs["interval"] == "percentile"' \
+  "$TMP/bca.h5" && ok || bad "BCa sweep: prediction band interval attribute"
+# ssoc plot maps the prediction band
+(cd "$TMP" && "$SSOC" plot two.h5 --T 500 --field width --band prediction -o pw.svg >/dev/null 2>&1) &&
+  grep -q "prediction (a new MD run) bands" "$TMP/pw.svg" && ok || bad "plot --field width --band prediction"
+
 # --- ssoc plot --band: the curves of --rules and --arrhenius show the band asked for, and say so
 cd "$TMP" || exit 1
 "$SSOC" plot edge.h5 --rules --band prediction -o rp.svg >/dev/null 2>&1 && grep -q "with its 95% prediction band" rp.svg &&
   ok || bad "plot --rules --band prediction: $(grep -o '<desc>.*' rp.svg | head -c 300)"
 "$SSOC" plot edge.h5 --rules -o rc.svg >/dev/null 2>&1 && grep -q "with its 95% confidence band" rc.svg && ok ||
   bad "plot --rules (confidence)"
-"$SSOC" sweep "$SSOC_SOURCE_DIR/tests/sweep/small.ini" --set grid.x=0.70,0.75 --set grid.rho=1.6:1.9:4 \
-  --set grid.T=400,500 --set bootstrap.B=24 -o two.h5 >/dev/null 2>&1 || bad "sweep at two temperatures failed"
 "$SSOC" plot two.h5 --arrhenius --at 0.75,1.7 --band prediction -o ap.svg >/dev/null 2>&1 &&
   grep -q "expanded prediction bands" ap.svg && ok || bad "plot --arrhenius --band prediction"
 expect_rc 2 "--band: 'new' is not confidence or prediction" -- "$SSOC" plot edge.h5 --rules --band new -o x.png

@@ -82,6 +82,13 @@ has_caveat "rules text, four T" 0 "$TMP/r4.txt"
 json_caveat "rules JSON, four T" 0 "$TMP/r4.json"
 # the sweep's closing summary is the rules report: the caveat there too
 has_caveat "sweep summary, one T" 1 "$TMP/s1.err"
+# and the file itself says so, in its root attributes
+"$PY" - "$TMP/s1.h5" "$TMP/s4.h5" <<'PYEOF' && ok || bad "sweep file root attributes single_temperature(_caveat)"
+import h5py, sys
+one, four = (h5py.File(p, "r").attrs for p in sys.argv[1:3])
+assert one["single_temperature"] == 1 and "set by the assumed attempt frequency k_B T/h" in one["single_temperature_caveat"]
+assert four["single_temperature"] == 0 and four["single_temperature_caveat"] == ""
+PYEOF
 
 # --- validate claims nothing it did not test
 # 500 K training data, 300 K observations with their own Ea: the model's Ea was assumed, so the

@@ -60,6 +60,7 @@ typedef struct ssoc_sweepfile {
     double q_lo, q_hi;       ///< quantile levels of the percentile and expanded bands (/sigma/lo, /sigma/hi
                              ///< attribute `quantile`; from `confidence` in files that lack it)
     int has_target;          ///< [target] sigma was set (then /sigma/p_exceed exists)
+    int has_pred;            ///< /sigma/pred_lo and /sigma/pred_hi exist (the prediction band of a new MD run)
     double target_S_cm;      ///< target conductivity [S/cm] (NaN if none)
     /* grid */
     size_t nx, nrho, nT;
