@@ -332,13 +332,13 @@ Test(kernel, column_bitwise_equal_to_definition_bca_plain) { column_reference_ch
  * and seed, on the fast path and (beta0 raised: sigma 0.05-1 S/cm) the plain one, at the
  * percentile levels of the band (never BCa); the confidence band is unchanged by it; and each
  * column's numbers do not depend on where it sits. */
-static void pred_check(double raise, ssoc_ci_method interval)
+static void pred_check(double raise, ssoc_ci_method interval, size_t B)
 {
-    enum { B = 211, NT = 3, NP = 23 };
+    enum { NT = 3, NP = 23 };
     ssoc_boot_result *boot = ssoc_boot_result_alloc(B, 0);
     cr_assert(boot);
     make_table(boot->table, B, 31);
-    for (int i = 0; i < B; ++i) {
+    for (size_t i = 0; i < B; ++i) {
         boot->table[i * SSOC_NPARAM + SSOC_P_BETA0] += raise;
         boot->ok[i] = i % 11 != 3;
     }
@@ -352,13 +352,13 @@ static void pred_check(double raise, ssoc_ci_method interval)
     for (int i = 0; i < 2 * NP; ++i)
         boot->resid[i] = 0.4 * ((double)rand() / RAND_MAX - 0.5);
     /* the terms of the successful replicates, in order, padded with the last as the sets are */
-    double e_all[B];
+    double *e_all = malloc(B * sizeof *e_all);
     ssoc_error err;
     cr_assert(ssoc_boot_pred_terms(boot, e_all, &err) == SSOC_OK);
     ssoc_paramsets *reps = ssoc_paramsets_alloc(boot->table, boot->ok, B);
     double *e = aligned_alloc(64, reps->npad * sizeof *e);
     size_t m = 0;
-    for (int i = 0; i < B; ++i)
+    for (size_t i = 0; i < B; ++i)
         if (boot->ok[i])
             e[m++] = e_all[i];
     for (size_t j = m; j < reps->npad; ++j)
@@ -405,10 +405,13 @@ static void pred_check(double raise, ssoc_ci_method interval)
     ssoc_paramsets_free(reps);
     ssoc_paramsets_free(best);
     ssoc_boot_result_free(boot);
-    free(e);
+    free(e), free(e_all);
     free(invT);
 }
 
-Test(kernel, prediction_band_fast_path) { pred_check(0.0, SSOC_CI_EXPANDED); }
-Test(kernel, prediction_band_plain_path) { pred_check(6.5, SSOC_CI_PERCENTILE); }
-Test(kernel, prediction_band_with_bca_is_percentile) { pred_check(0.0, SSOC_CI_BCA); }
+/* B from the few replicates of a small run to more than the default */
+Test(kernel, prediction_band_fast_path) { pred_check(0.0, SSOC_CI_EXPANDED, 211); }
+Test(kernel, prediction_band_plain_path) { pred_check(6.5, SSOC_CI_PERCENTILE, 211); }
+Test(kernel, prediction_band_with_bca_is_percentile) { pred_check(0.0, SSOC_CI_BCA, 211); }
+Test(kernel, prediction_band_large_B) { pred_check(0.0, SSOC_CI_EXPANDED, 4001); }
+Test(kernel, prediction_band_small_B) { pred_check(6.5, SSOC_CI_EXPANDED, 12); }
