@@ -103,7 +103,7 @@ int main(int argc, char **argv)
                     sample_column(i, ncol, &x, &rho);
                     ssoc_column col;
                     ssoc_column_init(x, rho, &col);
-                    ssoc_kernel_column(&kc, kws, &col, 1, cb, cm, cl, ch, NULL);
+                    ssoc_kernel_column(&kc, kws, &col, 1, cb, cm, cl, ch, NULL, NULL, NULL);
                     sink += cm[i % NT];
                 }
                 acc[M_COLUMN] = bench_now() - t0;
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
                     const double *rows = ulog ? uvals : vals;
                     memcpy(copy, rows, NT * ld * sizeof *copy);
                     if (m == M_COLUMN) { /* timed above; here only for the bitwise check */
-                        ssoc_kernel_column(&kc, kws, &col, 1, cb, cm, cl, ch, NULL);
+                        ssoc_kernel_column(&kc, kws, &col, 1, cb, cm, cl, ch, NULL, NULL, NULL);
                         continue;
                     }
                     const double t0 = bench_now(), c0 = bench_cpu();

@@ -1,6 +1,7 @@
 /* Sweep kernel benchmark (issue 7): evaluation rate of the production kernel (evals/s/core) against
  * the scalar reference ssoc_model_eval and a plain libm loop, and the cost of the exact quantile
- * selection (ns per element) at B = 200, 1000, 10000. One thread; run on an idle machine:
+ * selection (ns per element) at B = 200, 1000, 10000, and the production column with the prediction
+ * band of a new MD run added (ctx.pred_e). One thread; run on an idle machine:
  *     build/benchmarks/bench_sweep_kernel */
 #include <math.h>
 #include <stdio.h>
@@ -33,8 +34,8 @@ int main(void)
     double invT[NT] __attribute__((aligned(64)));
     for (int t = 0; t < NT; ++t)
         invT[t] = 1.0 / (300.0 + 50.0 * t);
-    printf("%-8s %14s %14s %18s %18s %16s\n", "B", "eval ns/value", "select ns/elt", "eval+select us/col",
-           "production ns/value", "Gevals/s/core");
+    printf("%-8s %14s %14s %18s %18s %16s %20s\n", "B", "eval ns/value", "select ns/elt", "eval+select us/col",
+           "production ns/value", "Gevals/s/core", "+prediction ns/value");
     volatile double sink = 0;
     for (size_t ib = 0; ib < 3; ++ib) {
         const size_t B = Bs[ib];
@@ -85,14 +86,32 @@ int main(void)
         for (size_t c = 0; c < ncol; ++c) {
             ssoc_column col;
             ssoc_column_init(0.6 + 0.2 * (double)(c % 201) / 200, 1.3 + 0.9 * (double)(c % 181) / 180, &col);
-            ssoc_kernel_column(&ctx, ws, &col, 1, o[0], o[1], o[2], o[3], NULL);
+            ssoc_kernel_column(&ctx, ws, &col, 1, o[0], o[1], o[2], o[3], NULL, NULL, NULL);
             sink += o[1][3];
         }
         double tp = (now() - t0) / ((double)ncol * NT * B);
         ssoc_kernel_ws_free(ws);
+        /* the same with the prediction band of a new MD run (the sweep's /sigma/pred_lo, pred_hi):
+         * terms e_j of the size of the shipped data's ln-sigma residuals (~0.2) */
+        double *e = aligned_alloc(64, s->npad * sizeof *e);
+        for (size_t j = 0; j < s->npad; ++j)
+            e[j] = 0.4 * ((double)((j * 2654435761u) % 1000) / 1000.0 - 0.5);
+        ctx.pred_e = e;
+        ws = ssoc_kernel_ws_alloc(&ctx);
+        double pl[NT], ph[NT];
+        t0 = now();
+        for (size_t c = 0; c < ncol; ++c) {
+            ssoc_column col;
+            ssoc_column_init(0.6 + 0.2 * (double)(c % 201) / 200, 1.3 + 0.9 * (double)(c % 181) / 180, &col);
+            ssoc_kernel_column(&ctx, ws, &col, 1, o[0], o[1], o[2], o[3], NULL, pl, ph);
+            sink += o[1][3] + pl[3];
+        }
+        double tpp = (now() - t0) / ((double)ncol * NT * B);
+        ssoc_kernel_ws_free(ws);
+        free(e);
         ssoc_paramsets_free(best);
-        printf("%-8zu %14.3f %14.3f %18.2f %18.3f %16.3f\n", B, 1e9 * te, 1e9 * ts, 1e6 * (te + ts) * NT * B, 1e9 * tp,
-               1e-9 / tp);
+        printf("%-8zu %14.3f %14.3f %18.2f %18.3f %16.3f %20.3f\n", B, 1e9 * te, 1e9 * ts, 1e6 * (te + ts) * NT * B,
+               1e9 * tp, 1e-9 / tp, 1e9 * tpp);
         free(table), free(out), free(g), free(A), free(cp), free(scratch);
         ssoc_paramsets_free(s);
     }

@@ -1,5 +1,6 @@
 /* The in-memory data set container (allocation, row selection, ranges). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,18 @@ unsigned ssoc_data_range_extrap(const ssoc_data_range *r, double x, double v_f, 
     if (T_K < r->T_min_K || T_K > r->T_max_K)
         m |= SSOC_EXTRAP_T;
     return m;
+}
+
+int ssoc_data_range_one_T(const ssoc_data_range *r) { return r->T_min_K == r->T_max_K; }
+
+void ssoc_data_one_T_caveat(double T_K, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             "the fitted data hold one temperature (%g K), so E0 and the apparent activation energy Ea are set by "
+             "the assumed attempt frequency k_B T/h, not measured (a 10 times larger prefactor would lower E0 by "
+             "k_B T ln 10 = %.3f eV), and any other temperature is an extrapolation whose band does not include "
+             "this assumption",
+             T_K, SSOC_KB_EV_K * T_K * log(10.0));
 }
 
 void ssoc_dataset_range(const ssoc_dataset *d, ssoc_data_range *r)

@@ -32,3 +32,16 @@ cJSON *ssoc_json_add_band(cJSON *parent, const char *name, double lo, double med
     cJSON_AddItemToObject(o, "hi", ssoc_json_number(hi));
     return o;
 }
+
+cJSON *ssoc_json_one_T(const ssoc_data_range *r)
+{
+    if (!r || !ssoc_data_range_one_T(r))
+        return cJSON_CreateNull();
+    char text[512];
+    ssoc_data_one_T_caveat(r->T_min_K, text, sizeof text);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "T_K", ssoc_json_number(r->T_min_K));
+    cJSON_AddBoolToObject(o, "E0_measured", 0);
+    cJSON_AddStringToObject(o, "caveat", text);
+    return o;
+}

@@ -20,4 +20,11 @@ cJSON *ssoc_json_number(double v);
 /// object, for the caller's further members; NULL on allocation failure or a NULL parent.
 cJSON *ssoc_json_add_band(cJSON *parent, const char *name, double lo, double median, double hi);
 
+#include "ssoc/data.h"
+
+/// The single-temperature caveat as every command's JSON states it, member "single_temperature":
+/// null when `r` is NULL (range unknown) or spans several temperatures, else {"T_K": T, "E0_measured":
+/// false, "caveat": the sentence of ssoc_data_one_T_caveat}. NULL on allocation failure.
+cJSON *ssoc_json_one_T(const ssoc_data_range *r);
+
 #endif

@@ -501,6 +501,7 @@ void ssoc_kernel_band(ssoc_ci_method m, double conf, double *v, size_t n, double
 struct ssoc_kernel_ws {
     size_t ld, ldj;
     double *vals;  /* nT x ld: replicate values */
+    double *pvals; /* ld: one row of prediction values (ctx->pred_e only) */
     double *bestv; /* nT x VL */
     double *jackv; /* nT x ldj */
     double *g, *A; /* scratch, max(npad) */
@@ -516,12 +517,14 @@ ssoc_kernel_ws *ssoc_kernel_ws_alloc(const ssoc_kernel_ctx *ctx)
     ws->ldj = ctx->jack ? ctx->jack->npad : 0;
     size_t scratch = ws->ld > ws->ldj ? ws->ld : ws->ldj;
     ws->vals = aligned_doubles(ctx->nT * ws->ld);
+    ws->pvals = ctx->pred_e ? aligned_doubles(ws->ld) : NULL;
     ws->bestv = aligned_doubles(ctx->nT * VL);
     ws->jackv = ws->ldj ? aligned_doubles(ctx->nT * ws->ldj) : NULL;
     ws->g = aligned_doubles(scratch);
     ws->A = aligned_doubles(scratch);
     ws->sel = malloc(ssoc_kernel_quantiles_scratch(ctx->reps->n));
-    if (!ws->sel || !ws->vals || !ws->bestv || (ws->ldj && !ws->jackv) || !ws->g || !ws->A) {
+    if (!ws->sel || !ws->vals || !ws->bestv || (ws->ldj && !ws->jackv) || !ws->g || !ws->A ||
+        (ctx->pred_e && !ws->pvals)) {
         ssoc_kernel_ws_free(ws);
         return NULL;
     }
@@ -533,6 +536,7 @@ void ssoc_kernel_ws_free(ssoc_kernel_ws *ws)
     if (!ws)
         return;
     free(ws->vals);
+    free(ws->pvals);
     free(ws->bestv);
     free(ws->jackv);
     free(ws->g);
@@ -549,8 +553,48 @@ void ssoc_kernel_ws_free(ssoc_kernel_ws *ws)
  * (sigma between 0.018 and 55 S/cm) take the plain path: exp of every value, then selection. */
 #define FAST_ABS_U 4.0
 
+/* min and max of v[0..n) into mnmx[0], mnmx[1]; 1 if exp is strictly increasing over [min, max]
+ * (every |v| >= FAST_ABS_U, all finite: the fast path above), else 0 */
+static int row_range(const double *v, size_t n, double mnmx[2])
+{
+    double rmin = v[0], rmax = v[0];
+#pragma omp simd reduction(min : rmin) reduction(max : rmax)
+    for (size_t j = 0; j < n; ++j) {
+        rmin = v[j] < rmin ? v[j] : rmin;
+        rmax = v[j] > rmax ? v[j] : rmax;
+    }
+    mnmx[0] = rmin, mnmx[1] = rmax;
+    return (rmax <= -FAST_ABS_U || rmin >= FAST_ABS_U) && isfinite(rmin) && isfinite(rmax);
+}
+
+/* The prediction band of a new MD run at one temperature from the row of exponents u_j = ln
+ * sigma_j (before their exp): the percentile band, at the confidence band's levels q_lo, q_hi, of
+ * sigma_j exp(e_j) = exp(u_j + e_j), selected on the exponents on the fast path like the band
+ * itself. One addition per value; the pad lanes add the pad terms and are never selected. */
+static void pred_band(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, const double *row, double *lo, double *hi)
+{
+    const size_t n = ctx->reps->n, npad = ctx->reps->npad;
+    double *p = ws->pvals, mnmx[2], res[2];
+    for (size_t j0 = 0; j0 < npad; j0 += VL) {
+        const double *restrict u = __builtin_assume_aligned(row + j0, ALIGN);
+        const double *restrict e = __builtin_assume_aligned(ctx->pred_e + j0, ALIGN);
+        double *restrict o = __builtin_assume_aligned(p + j0, ALIGN);
+#pragma omp simd simdlen(VL)
+        for (int k = 0; k < VL; ++k)
+            o[k] = u[k] + e[k];
+    }
+    const int fast = row_range(p, n, mnmx);
+    if (!fast)
+        for (size_t j0 = 0; j0 < npad; j0 += VL)
+            exp_lanes(p + j0);
+    const double q[2] = {ctx->q_lo, ctx->q_hi};
+    quantiles_impl(p, n, 2, q, res, ws->sel, fast, fast ? mnmx : NULL);
+    *lo = res[0], *hi = res[1];
+}
+
 void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, const ssoc_column *col, size_t stride,
-                        double *best, double *median, double *lo, double *hi, double *p_exceed)
+                        double *best, double *median, double *lo, double *hi, double *p_exceed, double *pred_lo,
+                        double *pred_hi)
 {
     const size_t nT = ctx->nT, n = ctx->reps->n, npad = ctx->reps->npad;
     ssoc_kernel_eval(col, ctx->best, nT, ctx->inv_T, ws->bestv, VL, ws->g, ws->A);
@@ -574,6 +618,8 @@ void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, const ss
         }
         const double umin = rmin < ub ? rmin : ub, umax = rmax > ub ? rmax : ub, mnmx[2] = {rmin, rmax};
         const int fast = (umax <= -FAST_ABS_U || umin >= FAST_ABS_U) && isfinite(umin) && isfinite(umax);
+        if (ctx->pred_e)
+            pred_band(ctx, ws, row, pred_lo + t * stride, pred_hi + t * stride);
         if (!fast)
             for (size_t j0 = 0; j0 < npad; j0 += VL)
                 exp_lanes(row + j0);

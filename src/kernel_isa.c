@@ -25,7 +25,7 @@
     ssoc_kernel_ws *ssoc_kernel_ws_alloc_##v(const ssoc_kernel_ctx *);                                          \
     void ssoc_kernel_ws_free_##v(ssoc_kernel_ws *);                                                             \
     void ssoc_kernel_column_##v(const ssoc_kernel_ctx *, ssoc_kernel_ws *, const ssoc_column *, size_t, double *, \
-                                double *, double *, double *, double *);
+                                double *, double *, double *, double *, double *, double *);
 
 typedef struct kernel_table {
     ssoc_paramsets *(*paramsets_alloc)(const double *, const unsigned char *, size_t);
@@ -40,7 +40,7 @@ typedef struct kernel_table {
     ssoc_kernel_ws *(*ws_alloc)(const ssoc_kernel_ctx *);
     void (*ws_free)(ssoc_kernel_ws *);
     void (*column)(const ssoc_kernel_ctx *, ssoc_kernel_ws *, const ssoc_column *, size_t, double *, double *,
-                   double *, double *, double *);
+                   double *, double *, double *, double *, double *);
 } kernel_table;
 
 #define TABLE(v)                                                                                                 \
@@ -202,7 +202,8 @@ void ssoc_kernel_band(ssoc_ci_method m, double conf, double *v, size_t n, double
     K()->band(m, conf, v, n, point, jack, n_jack, lo, hi, scratch);
 }
 void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, const ssoc_column *col, size_t stride,
-                        double *best, double *median, double *lo, double *hi, double *p_exceed)
+                        double *best, double *median, double *lo, double *hi, double *p_exceed, double *pred_lo,
+                        double *pred_hi)
 {
-    K()->column(ctx, ws, col, stride, best, median, lo, hi, p_exceed);
+    K()->column(ctx, ws, col, stride, best, median, lo, hi, p_exceed, pred_lo, pred_hi);
 }

@@ -33,6 +33,18 @@ static void add_band(cJSON *o, const ssoc_boot_result *boot, int k)
     cJSON_AddItemToObject(o, "se", num(boot->se[k]));
 }
 
+/* rows[n][SSOC_NPARAM] as an array of arrays; a row with ok[i] == 0 is all null */
+static void add_rows(cJSON *parent, const char *key, const double *rows, const unsigned char *ok, size_t n)
+{
+    cJSON *a = cJSON_AddArrayToObject(parent, key);
+    for (size_t b = 0; b < n; ++b) {
+        cJSON *row = cJSON_CreateArray();
+        for (int i = 0; i < SSOC_NPARAM; ++i)
+            cJSON_AddItemToArray(row, ok[b] ? num(rows[b * SSOC_NPARAM + i]) : cJSON_CreateNull());
+        cJSON_AddItemToArray(a, row);
+    }
+}
+
 char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, const ssoc_boot_result *boot)
 {
     cJSON *root = cJSON_CreateObject();
@@ -62,6 +74,8 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
         cJSON_AddItemToObject(jr, "x", pair(r.x_min, r.x_max));
         cJSON_AddItemToObject(jr, "v_f", pair(r.vf_min, r.vf_max));
         cJSON_AddItemToObject(jr, "T_K", pair(r.T_min_K, r.T_max_K));
+        /* what data at one temperature cannot tell, for anyone reading the file alone */
+        cJSON_AddItemToObject(root, "single_temperature", ssoc_json_one_T(&r));
     }
 
     cJSON_AddStringToObject(root, "method", ssoc_fit_method_name(fit->method));
@@ -125,13 +139,11 @@ char *ssoc_paramfile_to_json(const ssoc_fit_result *fit, const ssoc_dataset *d, 
             }
         }
         /* Failed replicates are rows of nulls: kept so that row b is replicate b of (seed, b). */
-        cJSON *rep = cJSON_AddArrayToObject(jb, "replicates");
-        for (size_t b = 0; b < boot->B; ++b) {
-            cJSON *row = cJSON_CreateArray();
-            for (int i = 0; i < SSOC_NPARAM; ++i)
-                cJSON_AddItemToArray(row, boot->ok[b] ? num(boot->table[b * SSOC_NPARAM + i]) : cJSON_CreateNull());
-            cJSON_AddItemToArray(rep, row);
-        }
+        add_rows(jb, "replicates", boot->table, boot->ok, boot->B);
+        /* BCa's acceleration: the leave-one-out fits (row i without point i), so that a band read
+         * back from the file is the BCa band the fit printed */
+        if (boot->n_jack && boot->jack && boot->jack_ok)
+            add_rows(jb, "jackknife", boot->jack, boot->jack_ok, boot->n_jack);
     }
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
@@ -252,6 +264,75 @@ static ssoc_status read_pool(const char *path, const cJSON *jb, ssoc_boot_result
     return SSOC_OK;
 }
 
+/* bootstrap.KEY: n rows of SSOC_NPARAM numbers (or SSOC_P_LNA, written before ln_A existed: ln_A
+ * was 0 in every fit), a failed fit all null; into table[n][SSOC_NPARAM] and ok[n], counting the
+ * null rows in *failed. The caller has checked that `rows` is an array of n. */
+static ssoc_status read_rows(const char *path, const cJSON *rows, const char *key, size_t n, double *table,
+                             unsigned char *ok, size_t *failed, ssoc_error *err)
+{
+    size_t b = 0;
+    const cJSON *row;
+    *failed = 0;
+    cJSON_ArrayForEach(row, rows)
+    {
+        const int ncol = cJSON_IsArray(row) ? cJSON_GetArraySize(row) : -1;
+        if (ncol != SSOC_NPARAM && ncol != SSOC_P_LNA)
+            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.%s[%zu]: must hold %d values (or %d without ln_A)", path,
+                            key, b, SSOC_NPARAM, SSOC_P_LNA);
+        if (ncol == SSOC_P_LNA)
+            table[b * SSOC_NPARAM + SSOC_P_LNA] = 0.0;
+        int nulls = 0;
+        for (int i = 0; i < ncol; ++i) {
+            const cJSON *v = cJSON_GetArrayItem(row, i);
+            if (cJSON_IsNull(v)) {
+                nulls++;
+                table[b * SSOC_NPARAM + i] = NAN;
+            } else if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+                table[b * SSOC_NPARAM + i] = v->valuedouble;
+            } else {
+                return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.%s[%zu][%d]: not a number", path, key, b, i);
+            }
+        }
+        if (nulls == ncol)
+            table[b * SSOC_NPARAM + SSOC_P_LNA] = NAN;
+        if (nulls != 0 && nulls != ncol)
+            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.%s[%zu]: partly null (a failed fit is all null)", path,
+                            key, b);
+        ok[b] = nulls == 0;
+        *failed += nulls != 0;
+        if (++b == n)
+            break;
+    }
+    return SSOC_OK;
+}
+
+/* The optional leave-one-out table (BCa's acceleration): n_jack rows, as the replicates. */
+static ssoc_status read_jackknife(const char *path, const cJSON *jb, ssoc_boot_result *boot, ssoc_error *err)
+{
+    const cJSON *jj = cJSON_GetObjectItemCaseSensitive(jb, "jackknife");
+    if (!jj || cJSON_IsNull(jj))
+        return SSOC_OK;
+    const int n = cJSON_IsArray(jj) ? cJSON_GetArraySize(jj) : -1;
+    if (n < 1)
+        return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'jackknife' must be an array of rows", path);
+    double *table = malloc((size_t)n * SSOC_NPARAM * sizeof *table);
+    unsigned char *ok = calloc((size_t)n, 1);
+    size_t failed = 0;
+    ssoc_status s = !table || !ok ? SSOC_ERR(err, SSOC_ENOMEM, "%s: out of memory for the jackknife table", path)
+                                  : read_rows(path, jj, "jackknife", (size_t)n, table, ok, &failed, err);
+    if (s) {
+        free(table);
+        free(ok);
+        return s;
+    }
+    free(boot->jack);
+    free(boot->jack_ok);
+    boot->jack = table;
+    boot->jack_ok = ok;
+    boot->n_jack = (size_t)n;
+    return SSOC_OK;
+}
+
 static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *pf, ssoc_error *err)
 {
     double B_d = 0, seed_d = 0, conf = 0, nfail = 0;
@@ -295,42 +376,15 @@ static ssoc_status read_boot(const char *path, const cJSON *jb, ssoc_paramfile *
         return s;
     if (!isnan(boot->dof) && !(boot->dof > 0.0))
         return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: member 'residual_dof' must be > 0", path);
-    size_t failed = 0, b = 0;
-    const cJSON *row;
-    cJSON_ArrayForEach(row, rep)
-    {
-        /* files written before ln_A existed hold 8 values: ln_A was 0 in every replicate */
-        const int ncol = cJSON_IsArray(row) ? cJSON_GetArraySize(row) : -1;
-        if (ncol != SSOC_NPARAM && ncol != SSOC_P_LNA)
-            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: must hold %d values (or %d without ln_A)",
-                            path, b, SSOC_NPARAM, SSOC_P_LNA);
-        if (ncol == SSOC_P_LNA)
-            boot->table[b * SSOC_NPARAM + SSOC_P_LNA] = 0.0;
-        int nulls = 0;
-        for (int i = 0; i < ncol; ++i) {
-            const cJSON *v = cJSON_GetArrayItem(row, i);
-            if (cJSON_IsNull(v)) {
-                nulls++;
-                boot->table[b * SSOC_NPARAM + i] = NAN;
-            } else if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
-                boot->table[b * SSOC_NPARAM + i] = v->valuedouble;
-            } else {
-                return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu][%d]: not a number", path, b, i);
-            }
-        }
-        if (nulls == ncol)
-            boot->table[b * SSOC_NPARAM + SSOC_P_LNA] = NAN;
-        if (nulls != 0 && nulls != ncol)
-            return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap.replicates[%zu]: partly null (a failed replicate is all null)",
-                            path, b);
-        boot->ok[b] = nulls == 0;
-        failed += nulls != 0;
-        b++;
-    }
+    size_t failed = 0;
+    if ((s = read_rows(path, rep, "replicates", B, boot->table, boot->ok, &failed, err)))
+        return s;
     if ((double)failed != nfail)
         return SSOC_ERR(err, SSOC_EDATA, "%s: bootstrap: n_failed = %.0f but %zu replicate rows are null", path, nfail,
                         failed);
     boot->n_failed = failed;
+    if ((s = read_jackknife(path, jb, boot, err)))
+        return s;
     return read_pool(path, jb, boot, err);
 }
 

@@ -402,8 +402,8 @@ void ssoc_plt_band_words(ssoc_plot_band kind, double confidence, const char *int
     const int pred = kind == SSOC_BAND_PREDICTION;
     snprintf(t->kind, sizeof t->kind, "%g%% %s band", 100 * confidence, pred ? "prediction" : "confidence");
     snprintf(t->of, sizeof t->of, "of %s", what ? what : pred ? "a new MD value" : "the mean model");
-    snprintf(t->how, sizeof t->how, "(%s%sbootstrap of the fit%s)", interval ? interval : "", interval ? " " : "",
-             pred ? " and the data's scatter" : "");
+    snprintf(t->how, sizeof t->how, "(%s%sbootstrap%s)", interval ? interval : "", interval ? " " : "",
+             pred ? " + scatter of runs" : " of the fit");
     snprintf(t->not_, sizeof t->not_, "%s", pred || what ? "" : "not where new MD values fall");
 }
 

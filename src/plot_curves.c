@@ -97,16 +97,29 @@ static void rules_shade(const ssoc_data_range *d, const rules_frame *f, double y
         ssoc_plt_rect(fmax(d->T_max_K, f->t0), f->t1, ylo, yhi, C_SHADE);
 }
 
+/* the interval behind a band of this kind: a prediction band is never BCa (the percentile band) */
+static const char *band_interval(const ssoc_report *r, ssoc_plot_band band)
+{
+    return band == SSOC_BAND_PREDICTION && !strcmp(r->interval_name, "bca") ? "percentile" : r->interval_name;
+}
+
+/* sigma_max's band of the kind asked for: the confidence band of the mean model, or the
+ * prediction band of a new MD run at the optimum */
+static const ssoc_band *sigma_band(const ssoc_report_comp *c, ssoc_plot_band band)
+{
+    return band == SSOC_BAND_PREDICTION ? &c->sigma_pred : &c->sigma_max;
+}
+
 /* One curve per fitted composition with its band; filled dots for interior optima, open for
  * boundary results. v_f,opt is the same at every composition when rules.h says so: one curve. */
-static void rules_curves(const ssoc_report *r, int panel, double *T, double *y, double *lo, double *hi,
-                         unsigned char *in, double chr)
+static void rules_curves(const ssoc_report *r, int panel, ssoc_plot_band band, double *T, double *y, double *lo,
+                         double *hi, unsigned char *in, double chr)
 {
     const size_t nT = r->nT;
     for (size_t k = 0; k < r->ncomp; ++k) {
         for (size_t it = 0; it < nT; ++it) {
             const ssoc_report_comp *c = &r->t[it].comp[k];
-            const ssoc_band *b = panel == 0 ? &c->vf_opt : &c->sigma_max;
+            const ssoc_band *b = panel == 0 ? &c->vf_opt : sigma_band(c, band);
             T[it] = r->t[it].T_K;
             in[it] = c->edge == SSOC_EDGE_NONE;
             if (panel == 0)
@@ -162,7 +175,7 @@ static void rules_legend(const ssoc_report *r, ssoc_plot_band band, double chr)
     ssoc_plt_band_legend(0.08, yy, 0.035, 0.2, 0, SSOC_BAND_CONFIDENCE, r->confidence, r->interval_name, "v#df,opt#u",
                          0.8 * chr);
     yy -= 0.15;
-    ssoc_plt_band_legend(0.08, yy, 0.035, 0.2, 0, band, r->confidence, r->interval_name,
+    ssoc_plt_band_legend(0.08, yy, 0.035, 0.2, 0, band, r->confidence, band_interval(r, band),
                          band == SSOC_BAND_CONFIDENCE ? "σ#dmax#u (mean model)" : "σ#dmax#u", 0.8 * chr);
     yy -= 0.17;
     PLFLT sx = 0.18, sy = yy;
@@ -209,7 +222,7 @@ ssoc_status ssoc_plot_rules(const ssoc_report *r, ssoc_plot_band band, const sso
         plvpor(0.11, 0.70, panel == 0 ? 0.56 : 0.12, panel == 0 ? 0.86 : 0.50);
         plwind(f.t0, f.t1, f.ylo[panel], f.yhi[panel]);
         rules_shade(&r->range, &f, f.ylo[panel], f.yhi[panel]);
-        rules_curves(r, panel, buf, buf + nT, buf + 2 * nT, buf + 3 * nT, in, chr);
+        rules_curves(r, panel, band, buf, buf + nT, buf + 2 * nT, buf + 3 * nT, in, chr);
         data_T_marks(&r->range, 0, f.ylo[panel], f.yhi[panel], r->range.T_max_K + 0.01 * (f.t1 - f.t0),
                      f.yhi[panel] - 0.06 * (f.yhi[panel] - f.ylo[panel]), panel == 0 ? 0.85 * chr : 0.0);
         rules_axes(r, panel, chr);
@@ -247,7 +260,8 @@ typedef struct arr_frame {
 } arr_frame;
 
 /* sigma_max of the report's compositions (k < nc) and the extra curves, with the frame around them */
-static arr_curve *arr_build(const ssoc_report *r, size_t nc, const ssoc_plot_curve *extra, size_t nextra, arr_frame *f)
+static arr_curve *arr_build(const ssoc_report *r, size_t nc, const ssoc_plot_curve *extra, size_t nextra,
+                            ssoc_plot_band band, arr_frame *f)
 {
     const size_t ncurve = nc + nextra;
     arr_curve *cv = calloc(ncurve ? ncurve : 1, sizeof *cv);
@@ -269,8 +283,8 @@ static arr_curve *arr_build(const ssoc_report *r, size_t nc, const ssoc_plot_cur
             const ssoc_report_comp *rc = mine ? &r->t[i].comp[k] : NULL;
             c->u[i] = 1000.0 / (mine ? r->t[i].T_K : e->T_K[i]);
             c->y[i] = log_mS(mine ? rc->sigma_max.value : e->sigma_S_cm[i]);
-            c->lo[i] = log_mS(mine ? rc->sigma_max.lo : e->lo ? e->lo[i] : NAN);
-            c->hi[i] = log_mS(mine ? rc->sigma_max.hi : e->hi ? e->hi[i] : NAN);
+            c->lo[i] = log_mS(mine ? sigma_band(rc, band)->lo : e->lo ? e->lo[i] : NAN);
+            c->hi[i] = log_mS(mine ? sigma_band(rc, band)->hi : e->hi ? e->hi[i] : NAN);
             const double yy[3] = {c->y[i], c->lo[i], c->hi[i]};
             for (int j = 0; j < 3; ++j)
                 if (isfinite(yy[j]))
@@ -333,7 +347,7 @@ static void arr_legend(const ssoc_report *r, size_t nc, const ssoc_plot_curve *e
             snprintf(lab, sizeof lab, "%s", extra[k - nc].label ? extra[k - nc].label : "");
         curve_key(0.04, yy, 0.16, (int)k, 1, lab, 0.9 * chr);
     }
-    ssoc_plt_band_legend(0.04, yy - 0.02, 0.05, 0.16, 0, band, r->confidence, r->interval_name, NULL, 0.9 * chr);
+    ssoc_plt_band_legend(0.04, yy - 0.02, 0.05, 0.16, 0, band, r->confidence, band_interval(r, band), NULL, 0.9 * chr);
 }
 
 ssoc_status ssoc_plot_arrhenius(const ssoc_report *r, const ssoc_plot_curve *extra, size_t nextra,
@@ -346,7 +360,7 @@ ssoc_status ssoc_plot_arrhenius(const ssoc_report *r, const ssoc_plot_curve *ext
                         r->path, r->nT);
     const size_t nc = r->ncomp < 8 ? r->ncomp : 8, ncurve = nc + nextra;
     arr_frame f;
-    arr_curve *cv = arr_build(r, nc, extra, nextra, &f);
+    arr_curve *cv = arr_build(r, nc, extra, nextra, band, &f);
     if (!cv)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
     ssoc_plt_picture pic;

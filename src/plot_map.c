@@ -25,26 +25,30 @@ int ssoc_plot_field_parse(const char *name)
     return -1;
 }
 
-static const char *field_dataset(ssoc_plot_field f)
+static const char *field_dataset(ssoc_plot_field f, ssoc_plot_band band)
 {
+    const int pred = band == SSOC_BAND_PREDICTION;
     switch (f) {
     case SSOC_PLOT_BEST: return "/sigma/best";
     case SSOC_PLOT_MEDIAN: return "/sigma/median";
-    case SSOC_PLOT_LO: return "/sigma/lo";
-    case SSOC_PLOT_HI: return "/sigma/hi";
+    case SSOC_PLOT_LO: return pred ? "/sigma/pred_lo" : "/sigma/lo";
+    case SSOC_PLOT_HI: return pred ? "/sigma/pred_hi" : "/sigma/hi";
     case SSOC_PLOT_P_EXCEED: return "/sigma/p_exceed";
     default: return NULL;
     }
 }
 
-static const char *field_title(ssoc_plot_field f)
+static const char *field_title(ssoc_plot_field f, ssoc_plot_band band)
 {
+    const int pred = band == SSOC_BAND_PREDICTION;
     switch (f) {
     case SSOC_PLOT_BEST: return "Ionic conductivity σ (point fit)";
     case SSOC_PLOT_MEDIAN: return "Ionic conductivity σ (bootstrap median)";
-    case SSOC_PLOT_LO: return "Ionic conductivity σ, lower band end";
-    case SSOC_PLOT_HI: return "Ionic conductivity σ, upper band end";
-    case SSOC_PLOT_WIDTH: return "Band width σ#dhi#u/σ#dlo#u (where the model is sure)";
+    case SSOC_PLOT_LO: return pred ? "σ of a new MD run, lower prediction band end" : "Ionic conductivity σ, lower confidence band end";
+    case SSOC_PLOT_HI: return pred ? "σ of a new MD run, upper prediction band end" : "Ionic conductivity σ, upper confidence band end";
+    case SSOC_PLOT_WIDTH:
+        return pred ? "Prediction band width σ#dhi#u/σ#dlo#u (how far a new MD run may fall)"
+                    : "Confidence band width σ#dhi#u/σ#dlo#u (where the model is sure)";
     case SSOC_PLOT_P_EXCEED: return "Probability that σ reaches the target";
     default: return "";
     }
@@ -70,7 +74,8 @@ static void mapdata_free(mapdata *m, size_t n)
 }
 
 /* display value: log10(sigma / (mS/cm)), log10(hi/lo), or the probability */
-static ssoc_status load_map(const ssoc_sweepfile *sf, ssoc_plot_field f, size_t it, mapdata *m, ssoc_error *err)
+static ssoc_status load_map(const ssoc_sweepfile *sf, ssoc_plot_field f, ssoc_plot_band band, size_t it, mapdata *m,
+                            ssoc_error *err)
 {
     const size_t n = sf->nx * sf->nrho;
     m->nx = sf->nx, m->nrho = sf->nrho, m->it = it, m->T_K = sf->T_K[it];
@@ -81,14 +86,14 @@ static ssoc_status load_map(const ssoc_sweepfile *sf, ssoc_plot_field f, size_t 
     if (!a || !m->z || !m->rows || (f == SSOC_PLOT_WIDTH && !b))
         st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
     else if (f == SSOC_PLOT_WIDTH) {
-        st = ssoc_sweepfile_slice(sf, "/sigma/hi", it, a, err);
+        st = ssoc_sweepfile_slice(sf, field_dataset(SSOC_PLOT_HI, band), it, a, err);
         if (!st)
-            st = ssoc_sweepfile_slice(sf, "/sigma/lo", it, b, err);
+            st = ssoc_sweepfile_slice(sf, field_dataset(SSOC_PLOT_LO, band), it, b, err);
     } else if (f == SSOC_PLOT_P_EXCEED && !sf->has_target)
         st = SSOC_ERR(err, SSOC_EHDF5, "%s: no /sigma/p_exceed: the sweep had no [target] sigma (field p_exceed needs one)",
                       sf->path);
     else
-        st = ssoc_sweepfile_slice(sf, field_dataset(f), it, a, err);
+        st = ssoc_sweepfile_slice(sf, field_dataset(f, band), it, a, err);
     if (!st) {
         for (size_t ix = 0; ix < sf->nx; ++ix) {
             m->rows[ix] = m->z + ix * sf->nrho;
@@ -744,11 +749,13 @@ static void map_titles(ssoc_plt_picture *pic, const ssoc_sweepfile *sf, const ss
                        const mapdata *maps, size_t np, int any_nan, const geom *g)
 {
     char title[512], sub[600], temps[256] = "", lev[256] = "";
-    snprintf(title, sizeof title, "%s of (Li₂S)ₓ(P₂S₅)₁₋ₓ glass", field_title(o->field));
+    snprintf(title, sizeof title, "%s of (Li₂S)ₓ(P₂S₅)₁₋ₓ glass", field_title(o->field, o->band));
     snprintf(sub, sizeof sub,
-             "SSOC model, %.200s parameters · bootstrap B = %zu (%zu fitted) · %g%% %s confidence bands%s",
+             "SSOC model, %.200s parameters · bootstrap B = %zu (%zu fitted) · %g%% %s %s bands%s",
              sf->params_source[0] ? sf->params_source : "fitted", sf->B, sf->n_ok, 100 * sf->confidence,
-             sf->interval_name, any_nan ? " · grey: no value" : "");
+             o->band == SSOC_BAND_PREDICTION ? (sf->interval == SSOC_CI_EXPANDED ? "expanded" : "percentile")
+                                             : sf->interval_name,
+             o->band == SSOC_BAND_PREDICTION ? "prediction (a new MD run)" : "confidence", any_nan ? " · grey: no value" : "");
     snprintf(pic->title, sizeof pic->title, "%s", title);
     for (size_t p = 0; p < np; ++p)
         snprintf(temps + strlen(temps), sizeof temps - strlen(temps), "%s%g K", p ? ", " : "", maps[p].T_K);
@@ -836,7 +843,7 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
     mapdata maps[SSOC_PLOT_MAXPANEL];
     memset(maps, 0, sizeof maps);
     for (size_t p = 0; p < np && !st; ++p)
-        st = load_map(sf, o->field, its[p], &maps[p], err);
+        st = load_map(sf, o->field, o->band, its[p], &maps[p], err);
     double *xc = corners(sf->x, sf->nx), *rc = corners(sf->rho_g_cm3, sf->nrho);
     if (!st && (!xc || !rc))
         st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");

@@ -23,19 +23,54 @@
 
 typedef struct ctx {
     const ssoc_sweepfile *sf;
+    const double *pred_e; /* [B] prediction terms, or NULL */
     ssoc_rules_prep best;
     ssoc_rules_prep *jack; /* successful leave-one-out sets (BCa) */
     size_t n_jack;
 } ctx;
 
+/* the sweep's level: the expanded one (same function, same stored dof: the same bits) */
+static double band_level(const ssoc_sweepfile *sf)
+{
+    return sf->interval == SSOC_CI_EXPANDED ? ssoc_ci_expanded_level(sf->confidence, sf->dof) : sf->confidence;
+}
+
 static void band_of(const ctx *c, double *v, size_t n, double point, const double *jack, size_t nj, ssoc_band *b)
 {
     /* the sweep's band, the same call */
     b->value = point;
-    /* the sweep's level: the expanded one (same function, same stored dof: the same bits) */
-    const double level = c->sf->interval == SSOC_CI_EXPANDED ? ssoc_ci_expanded_level(c->sf->confidence, c->sf->dof)
-                                                             : c->sf->confidence;
-    ssoc_kernel_band(c->sf->interval, level, v, n, point, jack, nj, &b->lo, &b->hi, NULL);
+    ssoc_kernel_band(c->sf->interval, band_level(c->sf), v, n, point, jack, nj, &b->lo, &b->hi, NULL);
+}
+
+/* The prediction terms of the file's replicates: the residual pool of /fit/params on /fit/data
+ * (the sweep attached the same pool to the same data, so the same bits) drawn with the file's
+ * seed. NULL, and no error, for a file that records no seed. */
+static ssoc_status pred_terms(const ssoc_sweepfile *sf, double **out, ssoc_error *err)
+{
+    *out = NULL;
+    if (!sf->has_seed)
+        return SSOC_OK;
+    ssoc_boot_result *b = ssoc_boot_result_alloc(sf->B, 0);
+    double *e = malloc((sf->B ? sf->B : 1) * sizeof *e);
+    ssoc_status st = SSOC_OK;
+    if (!b || !e) {
+        st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    } else {
+        memcpy(b->point, sf->best.p, sizeof sf->best.p);
+        b->fixed_mask = sf->fixed_mask;
+        b->opts.seed = sf->seed;
+        ssoc_error e1 = {0};
+        if ((st = ssoc_boot_attach_residuals(b, sf->data, &e1)) == SSOC_OK)
+            st = ssoc_boot_pred_terms(b, e, &e1);
+        if (st)
+            SSOC_ERR(err, st, "%s: the prediction terms from /fit/data: %s", sf->path, e1.msg);
+    }
+    ssoc_boot_result_free(b);
+    if (st)
+        free(e);
+    else
+        *out = e;
+    return st;
 }
 
 /* Where a composition sits on the file's x grid: at node first + i of the x block [first,
@@ -93,8 +128,8 @@ static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratc
         return SSOC_ERR(err, SSOC_EFIT, "%s: rho_opt at x = %g, T = %g K with /fit/params: %s", sf->path, x, T, e.msg);
     o->edge = !pt.at_bound ? SSOC_EDGE_NONE : pt.arg == rlo ? SSOC_EDGE_LOWER : SSOC_EDGE_UPPER;
     o->extrapolated = ssoc_data_range_extrap(&sf->range, x, pt.v_f, T);
-    double *a = scratch, *v = scratch + sf->B, *s = scratch + 2 * sf->B;
-    unsigned char *okb = (unsigned char *)(scratch + 3 * sf->B);
+    double *a = scratch, *v = scratch + sf->B, *s = scratch + 2 * sf->B, *sp = scratch + 3 * sf->B;
+    unsigned char *okb = (unsigned char *)(scratch + 4 * sf->B);
     long nfail = 0, nabove = 0;
     const int target = sf->has_target;
     const double rho_star = pt.arg;
@@ -122,8 +157,10 @@ static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratc
     /* compact in replicate order (selection does not care, but keep it deterministic) */
     size_t n = 0;
     for (size_t b = 0; b < sf->B; ++b)
-        if (okb[b])
+        if (okb[b]) {
+            sp[n] = c->pred_e ? s[b] * exp(c->pred_e[b]) : NAN;
             a[n] = a[b], v[n] = v[b], s[n] = s[b], ++n;
+        }
     o->n_failed = (size_t)nfail;
     if (target)
         o->p_exceed = (double)nabove / (double)sf->n_ok;
@@ -146,6 +183,12 @@ static ssoc_status comp_optimum(const ctx *c, double x, double T, double *scratc
     band_of(c, a, n, pt.arg, ja, nj, &o->rho_opt);
     band_of(c, v, n, pt.v_f, jv, nj, &o->vf_opt);
     band_of(c, s, n, pt.sigma_S_cm, js, nj, &o->sigma_max);
+    /* a new MD run at the optimum: never BCa, the percentile band at the same level */
+    o->sigma_pred.value = pt.sigma_S_cm;
+    o->sigma_pred.lo = o->sigma_pred.hi = NAN;
+    if (c->pred_e)
+        ssoc_kernel_band(SSOC_CI_PERCENTILE, band_level(sf), sp, n, pt.sigma_S_cm, NULL, 0, &o->sigma_pred.lo,
+                         &o->sigma_pred.hi, NULL);
     free(ja);
     return SSOC_OK;
 }
@@ -257,6 +300,7 @@ void ssoc_report_free(ssoc_report *r)
         free(r->t[i].comp);
     free(r->t);
     free(r->comp_x);
+    free(r->pred_e);
     free(r);
 }
 
@@ -305,7 +349,7 @@ ssoc_status ssoc_report_build_at(const ssoc_sweepfile *sf, const size_t *its, si
     /* fitted compositions, ascending and distinct */
     r->comp_x = malloc(sf->data->n * sizeof *r->comp_x);
     r->t = calloc(nsel ? nsel : 1, sizeof *r->t);
-    scratch = malloc(sf->B * (3 * sizeof(double) + 1) + sizeof(double));
+    scratch = malloc(sf->B * (4 * sizeof(double) + 1) + sizeof(double));
     slice = malloc(sf->nrho * sf->nx * sizeof *slice);
     if (!r->comp_x || !r->t || !scratch || !slice) {
         st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
@@ -324,6 +368,10 @@ ssoc_status ssoc_report_build_at(const ssoc_sweepfile *sf, const size_t *its, si
     }
     if (sf->interval == SSOC_CI_BCA && (st = jackknife(&c, err)))
         goto done;
+    if ((st = pred_terms(sf, &r->pred_e, err)))
+        goto done;
+    c.pred_e = r->pred_e;
+    r->band_level = band_level(sf);
     r->n_jack_ok = c.n_jack;
     for (size_t sel = 0; sel < nsel && !st; ++sel) {
         const size_t it = its ? its[sel] : sel;
@@ -520,9 +568,13 @@ static void write_sentences(ssoc_report *r)
                      n_interior < r->ncomp ? " whose optimum lies inside the range" : "");
         snprintf(s1, sizeof s1,
                  "At %g K the conductivity peaks at free volume v_f = %.3f (%g%% band %.3f to %.3f)%s: "
-                 "rho = %.3f g/cm3 (%.3f-%.3f) for x = %g, where sigma = %.3g mS/cm (%.3g-%.3g)",
+                 "rho = %.3f g/cm3 (%.3f-%.3f) for x = %g, where sigma = %.3g mS/cm (%.3g-%.3g",
                  t->T_K, o->vf_opt.value, pct, o->vf_opt.lo, o->vf_opt.hi, common, o->rho_opt.value, o->rho_opt.lo,
                  o->rho_opt.hi, o->x, 1e3 * o->sigma_max.value, 1e3 * o->sigma_max.lo, 1e3 * o->sigma_max.hi);
+        if (isfinite(o->sigma_pred.lo))
+            snprintf(s1 + strlen(s1), sizeof s1 - strlen(s1), "; a new MD run there: %.3g-%.3g",
+                     1e3 * o->sigma_pred.lo, 1e3 * o->sigma_pred.hi);
+        strcat(s1, ")");
         if (o->rho_opt.lo == r->rho_lo || o->rho_opt.hi == r->rho_hi)
             snprintf(s1 + strlen(s1), sizeof s1 - strlen(s1), ", though the band reaches the %s end of the density range searched",
                      o->rho_opt.lo == r->rho_lo ? "lower" : "upper");
@@ -616,13 +668,19 @@ char *ssoc_report_text(const ssoc_report *r)
     range_text(dT, sizeof dT, r->range.T_min_K, r->range.T_max_K, "%g");
     sb_printf(&b, "design rules (%s %g%% band over %zu replicates, %zu failed; rho searched in [%g, %g] g/cm3, x in [%g, %g]):\n",
               r->interval_name, 100 * r->confidence, r->n_ok, r->B - r->n_ok, r->rho_lo, r->rho_hi, r->x_lo, r->x_hi);
+    sb_printf(&b, "  bands: %g%% confidence bands of the model's optima; ", 100 * r->confidence);
+    if (r->pred_e)
+        sb_printf(&b, "'new MD run': the %g%% prediction band of sigma_max for a new MD run at the optimum\n",
+                  100 * r->confidence);
+    else
+        sb_printf(&b, "no prediction band (the file records no bootstrap seed)\n");
     sb_printf(&b, "  fitted data: %zu points, x %s, v_f %s, T %s K; parameters: %s", r->n_data, dx, dv, dT,
               r->params_source[0] ? r->params_source : "(not recorded)");
     if (r->has_target)
         sb_printf(&b, "; target sigma %g S/cm", r->target_S_cm);
     sb_printf(&b, "\n");
-    sb_printf(&b, "  %-6s %-6s  %-28s  %-28s  %-34s %s%s\n", "T [K]", "x", "rho_opt [g/cm3]", "v_f,opt", "sigma_max [S/cm]",
-              r->has_target ? "P(>=target) " : "", "flags");
+    sb_printf(&b, "  %-6s %-6s  %-28s  %-28s  %-34s %-23s %s%s\n", "T [K]", "x", "rho_opt [g/cm3]", "v_f,opt",
+              "sigma_max [S/cm]", "new MD run [S/cm]", r->has_target ? "P(>=target) " : "", "flags");
     for (size_t it = 0; it < r->nT; ++it) {
         const ssoc_report_T *t = &r->t[it];
         for (size_t k = 0; k < r->ncomp; ++k) {
@@ -631,9 +689,10 @@ char *ssoc_report_text(const ssoc_report *r)
             flags_text(fl, sizeof fl, o->edge, o->extrapolated);
             if (r->has_target)
                 snprintf(pe, sizeof pe, "%-11.3f ", o->p_exceed);
-            sb_printf(&b, "  %-6g %-6g  %-8.5f [%7.5f, %7.5f]  %-8.5f [%8.5f, %8.5f]  %.4e [%.3e, %.3e] %s%s\n", t->T_K, o->x,
-                      o->rho_opt.value, o->rho_opt.lo, o->rho_opt.hi, o->vf_opt.value, o->vf_opt.lo, o->vf_opt.hi,
-                      o->sigma_max.value, o->sigma_max.lo, o->sigma_max.hi, pe, fl);
+            sb_printf(&b, "  %-6g %-6g  %-8.5f [%7.5f, %7.5f]  %-8.5f [%8.5f, %8.5f]  %.4e [%.3e, %.3e] [%.3e, %.3e] %s%s\n",
+                      t->T_K, o->x, o->rho_opt.value, o->rho_opt.lo, o->rho_opt.hi, o->vf_opt.value, o->vf_opt.lo,
+                      o->vf_opt.hi, o->sigma_max.value, o->sigma_max.lo, o->sigma_max.hi, o->sigma_pred.lo,
+                      o->sigma_pred.hi, pe, fl);
         }
         if (!isfinite(t->x_best)) {
             sb_printf(&b, "    grid: no finite optimum at %g K\n", t->T_K);
@@ -659,6 +718,11 @@ char *ssoc_report_text(const ssoc_report *r)
     sb_printf(&b, "design rule: %s\n", r->rule);
     if (r->trend[0])
         sb_printf(&b, "temperature: %s\n", r->trend);
+    if (ssoc_data_range_one_T(&r->range)) {
+        char caveat[512];
+        ssoc_data_one_T_caveat(r->range.T_min_K, caveat, sizeof caveat);
+        sb_printf(&b, "caveat: %s.\n", caveat);
+    }
     return sb_take(&b);
 }
 
@@ -706,6 +770,15 @@ char *ssoc_report_json(const ssoc_report *r)
     cJSON_AddStringToObject(root, "params_source", r->params_source);
     cJSON_AddStringToObject(root, "interval", r->interval_name);
     cJSON_AddItemToObject(root, "confidence", ssoc_json_number(r->confidence));
+    cJSON *jk = cJSON_AddObjectToObject(root, "bands");
+    char covers[160];
+    snprintf(covers, sizeof covers, "%g%% confidence band of the model's optimum", 100 * r->confidence);
+    cJSON_AddStringToObject(jk, "rho_opt_g_cm3, vf_opt, sigma_max_S_cm, x_opt", covers);
+    snprintf(covers, sizeof covers, "%g%% %s (the optimum)", 100 * r->confidence, SSOC_BAND_WORDS_PREDICTION);
+    if (r->pred_e)
+        cJSON_AddStringToObject(jk, "sigma_max_prediction_S_cm", covers);
+    else
+        cJSON_AddNullToObject(jk, "sigma_max_prediction_S_cm");
     cJSON_AddItemToObject(root, "B", cJSON_CreateNumber((double)r->B));
     cJSON_AddItemToObject(root, "n_failed", cJSON_CreateNumber((double)(r->B - r->n_ok)));
     cJSON_AddItemToObject(root, "target_sigma_S_cm", r->has_target ? ssoc_json_number(r->target_S_cm) : cJSON_CreateNull());
@@ -717,6 +790,7 @@ char *ssoc_report_json(const ssoc_report *r)
     cJSON_AddItemToObject(d, "x", jpair(r->range.x_min, r->range.x_max));
     cJSON_AddItemToObject(d, "v_f", jpair(r->range.vf_min, r->range.vf_max));
     cJSON_AddItemToObject(d, "T_K", jpair(r->range.T_min_K, r->range.T_max_K));
+    cJSON_AddItemToObject(root, "single_temperature", ssoc_json_one_T(&r->range));
     cJSON *ts = cJSON_AddArrayToObject(root, "temperatures");
     for (size_t it = 0; it < r->nT; ++it) {
         const ssoc_report_T *t = &r->t[it];
@@ -735,6 +809,7 @@ char *ssoc_report_json(const ssoc_report *r)
             cJSON_AddItemToObject(jc, "rho_opt_g_cm3", jband(&o->rho_opt));
             cJSON_AddItemToObject(jc, "vf_opt", jband(&o->vf_opt));
             cJSON_AddItemToObject(jc, "sigma_max_S_cm", jband(&o->sigma_max));
+            cJSON_AddItemToObject(jc, "sigma_max_prediction_S_cm", jband(&o->sigma_pred));
             cJSON_AddItemToObject(jc, "boundary", jedge(o->edge));
             cJSON_AddItemToObject(jc, "extrapolated", jextrap(o->extrapolated));
             cJSON_AddItemToObject(jc, "failed_replicates", cJSON_CreateNumber((double)o->n_failed));
@@ -806,7 +881,8 @@ char *ssoc_report_csv(const ssoc_report *r)
 {
     sbuf b = {0};
     sb_printf(&b, "kind,T_K,x,x_lo,x_hi,rho_g_cm3,rho_lo,rho_hi,v_f,v_f_lo,v_f_hi,sigma_S_cm,sigma_lo,sigma_hi,edge,"
-                  "at_lower_edge,at_upper_edge,extrapolated_x,extrapolated_v_f,extrapolated_T,p_exceed\n");
+                  "at_lower_edge,at_upper_edge,extrapolated_x,extrapolated_v_f,extrapolated_T,p_exceed,"
+                  "sigma_pred_lo,sigma_pred_hi\n");
     for (size_t it = 0; it < r->nT; ++it) {
         const ssoc_report_T *t = &r->t[it];
         for (size_t k = 0; k < r->ncomp; ++k) {
@@ -818,6 +894,7 @@ char *ssoc_report_csv(const ssoc_report *r)
             csv_num(&b, o->sigma_max.value), csv_num(&b, o->sigma_max.lo), csv_num(&b, o->sigma_max.hi);
             csv_flags(&b, o->edge, o->extrapolated);
             csv_num(&b, o->p_exceed);
+            csv_num(&b, o->sigma_pred.lo), csv_num(&b, o->sigma_pred.hi);
             sb_printf(&b, "\n");
         }
         const ssoc_edge be = t->rho_best_at_bound ? (t->rho_best.value == r->rho_lo ? SSOC_EDGE_LOWER : SSOC_EDGE_UPPER)
@@ -829,6 +906,7 @@ char *ssoc_report_csv(const ssoc_report *r)
         csv_num(&b, t->sigma_best.value), csv_num(&b, t->sigma_best.lo), csv_num(&b, t->sigma_best.hi);
         csv_flags(&b, be, t->best_extrapolated);
         csv_num(&b, t->p_exceed_node);
+        csv_num(&b, NAN), csv_num(&b, NAN);
         sb_printf(&b, "\n");
         sb_printf(&b, "x_opt");
         csv_num(&b, t->T_K), csv_num(&b, t->x_opt.value), csv_num(&b, t->x_opt.lo), csv_num(&b, t->x_opt.hi);
@@ -837,6 +915,7 @@ char *ssoc_report_csv(const ssoc_report *r)
         csv_num(&b, t->x_opt_sigma), csv_num(&b, NAN), csv_num(&b, NAN);
         csv_flags(&b, t->x_opt_edge, t->x_opt_extrapolated);
         csv_num(&b, NAN);
+        csv_num(&b, NAN), csv_num(&b, NAN);
         sb_printf(&b, "\n");
     }
     return sb_take(&b);

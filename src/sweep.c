@@ -82,6 +82,7 @@ typedef struct run {
         ssoc_rules_prep *preps, bestprep, *jackpreps;
         size_t n_jack_ok;
         double q_lo, q_hi;      /* percentile levels of the maps' bands */
+        double *pred_e;         /* [reps->npad] prediction terms of reps, padded like them (64-byte aligned) */
     } sets;
     ssoc_kernel_isa isa;        /* phase_kernel: the kernel variant every rank runs */
     struct {                    /* phase_open */
@@ -104,6 +105,7 @@ static void run_free(run *R)
     ssoc_paramsets_free(R->sets.jack);
     free(R->sets.preps);
     free(R->sets.jackpreps);
+    free(R->sets.pred_e);
     free(R->file.done);
     ssoc_sweepfile_close(R->file.out, NULL);
 }
@@ -155,7 +157,7 @@ static void signals_restore(const signals *old)
 /* ------------------------------------------------------------------ preflight */
 
 /* The file's raw data as known from the grid and B before anything is computed: the gridded maps
- * (4, or 5 with a target, doubles and 1 byte per grid point), the structure and coordinate vectors,
+ * (6, or 7 with a target, doubles and 1 byte per grid point), the structure and coordinate vectors,
  * the replicate table and the block flags, plus 48 kB for the layout's metadata (attributes, groups,
  * scales: about 60 kB measured on the smallest grid). The design rules and the data table come on
  * top, so this is a lower bound: it does not refuse a run that would fit. */
@@ -163,7 +165,7 @@ static uint64_t raw_bytes_lower_bound(const run *R)
 {
     const ssoc_config *c = R->cfg;
     const uint64_t nx = c->x.n, nrho = c->rho.n, nT = c->T.n;
-    const uint64_t pts = (uint64_t)R->ncols * nT, maps = c->has_target ? 5 : 4;
+    const uint64_t pts = (uint64_t)R->ncols * nT, maps = c->has_target ? 7 : 6;
     return pts * (8 * maps + 1) + 8 * (2 * (uint64_t)R->ncols + nx) + 8 * (nx + nrho + nT) +
            8 * (uint64_t)SSOC_NPARAM * c->B + R->nblocks + 48000;
 }
@@ -339,6 +341,26 @@ static ssoc_status bootstrap_table(run *R, const ssoc_boot_opts *bo, ssoc_error 
 
 /* The parameter sets as the kernel (structure of arrays) and the rules (prepared) take them: the
  * point parameters, the successful replicates, and for BCa the successful leave-one-out fits. */
+/* The prediction terms e_b of the successful replicates (ssoc_boot_pred_terms: pure functions of
+ * the seed, b and the residual pool), in the order and with the padding of the kernel's sets. */
+static ssoc_status prepare_pred_terms(run *R, ssoc_error *err)
+{
+    const ssoc_boot_result *bt = R->sets.boot;
+    const size_t npad = R->sets.reps->npad;
+    double *all = malloc(bt->B * sizeof *all);
+    R->sets.pred_e = aligned_alloc(64, (npad * sizeof(double) + 63) / 64 * 64);
+    ssoc_status st = !all || !R->sets.pred_e ? SSOC_ERR(err, SSOC_ENOMEM, "no memory for the prediction terms")
+                                             : ssoc_boot_pred_terms(bt, all, err);
+    size_t j = 0;
+    for (size_t b = 0; !st && b < bt->B; ++b)
+        if (bt->ok[b])
+            R->sets.pred_e[j++] = all[b];
+    for (; !st && j < npad; ++j)
+        R->sets.pred_e[j] = R->sets.pred_e[j - 1];
+    free(all);
+    return st;
+}
+
 static ssoc_status prepare_sets(run *R, ssoc_error *err)
 {
     const ssoc_boot_result *bt = R->sets.boot;
@@ -413,7 +435,7 @@ static ssoc_status phase_bootstrap(run *R, ssoc_error *err)
         return SSOC_ERR(err, SSOC_EFIT, "only %zu of %zu bootstrap replicates could be fitted", R->sets.n_ok, B);
     /* the residual pool and dof of the point fit: the expanded interval's level, prediction terms */
     if ((st = ssoc_boot_attach_residuals(bt, R->fit.d, err)) || (st = ssoc_boot_summarise(bt, err)) ||
-        (st = prepare_sets(R, err)))
+        (st = prepare_sets(R, err)) || (st = prepare_pred_terms(R, err)))
         return st;
     ssoc_ci_levels(SSOC_CI_PERCENTILE, ssoc_boot_band_level(bt), 0.5, 0.0, &R->sets.q_lo, &R->sets.q_hi);
     return SSOC_OK;
@@ -572,13 +594,16 @@ static int maps_alloc(ssoc_sweepfile_maps *m, size_t n)
     m->lo = malloc(n * sizeof(double));
     m->hi = malloc(n * sizeof(double));
     m->p_exceed = malloc(n * sizeof(double));
+    m->pred_lo = malloc(n * sizeof(double));
+    m->pred_hi = malloc(n * sizeof(double));
     m->extrapolated = malloc(n);
-    return m->best && m->median && m->lo && m->hi && m->p_exceed && m->extrapolated;
+    return m->best && m->median && m->lo && m->hi && m->p_exceed && m->pred_lo && m->pred_hi && m->extrapolated;
 }
 
 static void maps_free(ssoc_sweepfile_maps *m)
 {
     free(m->best), free(m->median), free(m->lo), free(m->hi), free(m->p_exceed), free(m->extrapolated);
+    free(m->pred_lo), free(m->pred_hi);
 }
 
 static void grid_free(run *R, grid *g)
@@ -610,7 +635,7 @@ static ssoc_status grid_init(run *R, grid *g, ssoc_error *err)
         g->ctx = (ssoc_kernel_ctx){.reps = R->sets.reps, .best = R->sets.best, .jack = R->sets.jack, .nT = nT,
                                    .inv_T = g->inv_T, .confidence = c->confidence, .interval = c->interval,
                                    .q_lo = R->sets.q_lo, .q_hi = R->sets.q_hi, .has_target = c->has_target,
-                                   .target_S_cm = c->target_sigma_S_cm};
+                                   .target_S_cm = c->target_sigma_S_cm, .pred_e = R->sets.pred_e};
     }
     for (int t = 0; ok && t < R->threads; ++t)
         ok = (g->ws[t] = ssoc_kernel_ws_alloc(&g->ctx)) != NULL;
@@ -651,7 +676,7 @@ static void eval_block(const run *R, grid *g, const blockref *b, ssoc_sweepfile_
         ssoc_column cl;
         ssoc_column_init(c->x.v[col % nx], c->rho.v[col / nx], &cl);
         ssoc_kernel_column(&g->ctx, my, &cl, w, m->best + j, m->median + j, m->lo + j, m->hi + j,
-                           c->has_target ? m->p_exceed + j : NULL);
+                           c->has_target ? m->p_exceed + j : NULL, m->pred_lo + j, m->pred_hi + j);
         for (size_t t = 0; t < nT; ++t)
             m->extrapolated[t * w + j] = (uint8_t)ssoc_data_range_extrap(&R->fit.range, cl.x, cl.v_f, c->T.v[t]);
     }
@@ -667,9 +692,9 @@ static ssoc_status check_finite(const run *R, const ssoc_sweepfile_maps *m, cons
     const size_t nT = c->T.n, nx = c->x.n, w = b->has ? b->c1 - b->c0 : 0;
     int64_t nonfinite = 0;
     for (size_t i = 0; i < nT * w && !nonfinite; ++i) {
-        const double *sv[4] = {m->best, m->median, m->lo, m->hi};
-        const char *sn[4] = {"best", "median", "lo", "hi"};
-        for (int q = 0; q < 4 && !nonfinite; ++q)
+        const double *sv[6] = {m->best, m->median, m->lo, m->hi, m->pred_lo, m->pred_hi};
+        const char *sn[6] = {"best", "median", "lo", "hi", "pred_lo", "pred_hi"};
+        for (int q = 0; q < 6 && !nonfinite; ++q)
             if (!isfinite(sv[q][i])) {
                 const size_t col = b->c0 + i % w, t = i / w;
                 SSOC_ERR(e, SSOC_EDATA,

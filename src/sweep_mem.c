@@ -33,20 +33,23 @@ void ssoc_sweep_mem_estimate(const ssoc_config *cfg, size_t n_data, int ranks, i
     /* bootstrap table and flags, jackknife table; kernel sets (SoA, padded); rule preparations;
      * the summary's per-parameter scratch */
     m->replicates = B * (row + 1.0) + nj * (row + 1.0) + padded(B) * row + padded(nj) * row +
+                    padded(B) * sizeof(double) /* prediction terms */ +
                     B * sizeof(ssoc_rules_prep) + nj * sizeof(ssoc_rules_prep) + 3.0 * B * sizeof(double);
     /* per thread: kernel rows nT x B (and nT x n_jack), g and A, the selection scratch; the rule
      * scratch (3 B + 3 n_jack optima for each of the SSOC_RULES_XBLOCK columns of an x block) and
      * its selection scratch */
     const double sel = (double)ssoc_kernel_quantiles_scratch(cfg->B ? cfg->B : 1);
-    const double per_thread = nT * padded(B) * sizeof(double) + nT * padded(nj) * sizeof(double) +
+    const double per_thread = nT * padded(B) * sizeof(double) + padded(B) * sizeof(double) /* prediction row */ +
+                              nT * padded(nj) * sizeof(double) +
                               nT * SSOC_KERNEL_VLEN * sizeof(double) + 2.0 * padded(B > nj ? B : nj) * sizeof(double) +
                               sel + (SSOC_RULES_XBLOCK * (3.0 * B + 3.0 * nj) + 1.0) * sizeof(double) + sel;
     m->threads = threads * per_thread;
     /* structure layers v_f and n_Li [nrho][nx] and rho0 [nx] (written by the layout), block
-     * buffers (two sets, pipelined: 4 or 5 doubles and a byte per value), progress flags and this rank's block list,
+     * buffers (two sets, pipelined: 7 doubles (best, median, lo, hi, p_exceed, pred_lo, pred_hi) and a byte per
+     * value), progress flags and this rank's block list,
      * design-rule records (two copies) and the write buffer */
     const double ntask = nT * (nx + nrho), nmax = nT * (nx > nrho ? nx : nrho);
-    m->grid = 2.0 * ncols * sizeof(double) + nx * sizeof(double) + 2.0 * nT * blk * (5.0 * sizeof(double) + 1.0) +
+    m->grid = 2.0 * ncols * sizeof(double) + nx * sizeof(double) + 2.0 * nT * blk * (7.0 * sizeof(double) + 1.0) +
               nblocks + ceil(nblocks / ranks) * sizeof(size_t) + 2.0 * ntask * RULE_RECORD * sizeof(double) +
               nmax * (sizeof(double) + 1.0) + nT * sizeof(double);
     /* the data set (a few columns per point) with the allowance */

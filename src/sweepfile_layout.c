@@ -58,10 +58,24 @@ const sf_var sf_vars[SF_COUNT] = {
                        "sigma with the point parameters", NO_RULE},
     [SF_SIGMA_MEDIAN] = {"/sigma/median", F64, D_TRX, "S/cm", "conductivity, replicate median",
                          "median of sigma over the bootstrap replicates", NO_RULE},
-    [SF_SIGMA_LO] = {"/sigma/lo", F64, D_TRX, "S/cm", "conductivity, lower band",
-                     "lower end of the band of sigma (attributes interval, confidence, quantile)", NO_RULE},
-    [SF_SIGMA_HI] = {"/sigma/hi", F64, D_TRX, "S/cm", "conductivity, upper band",
-                     "upper end of the band of sigma (attributes interval, confidence, quantile)", NO_RULE},
+    [SF_SIGMA_LO] = {"/sigma/lo", F64, D_TRX, "S/cm", "conductivity, lower confidence band",
+                     "lower end of the confidence band of the mean model's sigma over the bootstrap replicates "
+                     "(attributes interval, confidence, quantile)",
+                     NO_RULE, SF_BAND_CONFIDENCE},
+    [SF_SIGMA_HI] = {"/sigma/hi", F64, D_TRX, "S/cm", "conductivity, upper confidence band",
+                     "upper end of the confidence band of the mean model's sigma over the bootstrap replicates "
+                     "(attributes interval, confidence, quantile)",
+                     NO_RULE, SF_BAND_CONFIDENCE},
+    [SF_SIGMA_PRED_LO] = {"/sigma/pred_lo", F64, D_TRX, "S/cm", "conductivity of a new MD run, lower prediction band",
+                          "lower end of the prediction band of a new MD run's sigma: the quantile (attribute "
+                          "quantile) of replicate b's sigma times exp(e_b), e_b a resampled ln-sigma residual of the "
+                          "fit (attributes interval, confidence, quantile)",
+                          NO_RULE, SF_BAND_PREDICTION},
+    [SF_SIGMA_PRED_HI] = {"/sigma/pred_hi", F64, D_TRX, "S/cm", "conductivity of a new MD run, upper prediction band",
+                          "upper end of the prediction band of a new MD run's sigma: the quantile (attribute "
+                          "quantile) of replicate b's sigma times exp(e_b), e_b a resampled ln-sigma residual of the "
+                          "fit (attributes interval, confidence, quantile)",
+                          NO_RULE, SF_BAND_PREDICTION},
     [SF_P_EXCEED] = {"/sigma/p_exceed", F64, D_TRX, "1", "probability of reaching the target conductivity",
                      "fraction of bootstrap replicates with sigma >= target_sigma_S_cm (root attribute)", NO_RULE},
     /* /fit: parameters, their bands, the replicate and leave-one-out tables, the fitted data */
@@ -69,9 +83,9 @@ const sf_var sf_vars[SF_COUNT] = {
                    "point parameters, one per parameter (names and units: parameter_names, parameter_units)",
                    NO_RULE},
     [SF_PARAMS_LO] = {"/fit/params_lo", F64, D_P, NULL, "parameters, lower band",
-                      "lower end of each parameter's band over the replicates", NO_RULE},
+                      "lower end of each parameter's band over the replicates", NO_RULE, SF_BAND_PARAMETER},
     [SF_PARAMS_HI] = {"/fit/params_hi", F64, D_P, NULL, "parameters, upper band",
-                      "upper end of each parameter's band over the replicates", NO_RULE},
+                      "upper end of each parameter's band over the replicates", NO_RULE, SF_BAND_PARAMETER},
     [SF_PARAMS_MEDIAN] = {"/fit/params_median", F64, D_P, NULL, "parameters, replicate median",
                           "median of each parameter over the replicates", NO_RULE},
     [SF_PARAMS_BOOT] = {"/fit/params_boot", F64, D_BP, NULL, "bootstrap replicate parameters",
@@ -101,21 +115,23 @@ const sf_var sf_vars[SF_COUNT] = {
     [SF_RHO_OPT] = {"/rules/rho_opt", F64, D_TX, "g/cm3", "optimal density",
                     "density maximising sigma at (x, T), point parameters", NULL, SSOC_RULE_ARG},
     [SF_RHO_OPT_LO] = {"/rules/rho_opt_lo", F64, D_TX, "g/cm3", "optimal density, lower band",
-                       "lower end of the band of rho_opt over the replicates", NULL, SSOC_RULE_ARG_LO},
+                       "lower end of the band of rho_opt over the replicates", NULL, SSOC_RULE_ARG_LO,
+                       SF_BAND_CONFIDENCE},
     [SF_RHO_OPT_HI] = {"/rules/rho_opt_hi", F64, D_TX, "g/cm3", "optimal density, upper band",
-                       "upper end of the band of rho_opt over the replicates", NULL, SSOC_RULE_ARG_HI},
+                       "upper end of the band of rho_opt over the replicates", NULL, SSOC_RULE_ARG_HI,
+                       SF_BAND_CONFIDENCE},
     [SF_VF_OPT] = {"/rules/vf_opt", F64, D_TX, "1", "optimal free volume", "free volume at rho_opt", NULL,
                    SSOC_RULE_VF},
     [SF_VF_OPT_LO] = {"/rules/vf_opt_lo", F64, D_TX, "1", "optimal free volume, lower band",
-                      "lower end of the band of vf_opt", NULL, SSOC_RULE_VF_LO},
+                      "lower end of the band of vf_opt", NULL, SSOC_RULE_VF_LO, SF_BAND_CONFIDENCE},
     [SF_VF_OPT_HI] = {"/rules/vf_opt_hi", F64, D_TX, "1", "optimal free volume, upper band",
-                      "upper end of the band of vf_opt", NULL, SSOC_RULE_VF_HI},
+                      "upper end of the band of vf_opt", NULL, SSOC_RULE_VF_HI, SF_BAND_CONFIDENCE},
     [SF_SIGMA_MAX] = {"/rules/sigma_max", F64, D_TX, "S/cm", "peak conductivity along rho", "sigma at rho_opt", NULL,
                       SSOC_RULE_SIGMA},
     [SF_SIGMA_MAX_LO] = {"/rules/sigma_max_lo", F64, D_TX, "S/cm", "peak conductivity, lower band",
-                         "lower end of the band of sigma_max", NULL, SSOC_RULE_SIGMA_LO},
+                         "lower end of the band of sigma_max", NULL, SSOC_RULE_SIGMA_LO, SF_BAND_CONFIDENCE},
     [SF_SIGMA_MAX_HI] = {"/rules/sigma_max_hi", F64, D_TX, "S/cm", "peak conductivity, upper band",
-                         "upper end of the band of sigma_max", NULL, SSOC_RULE_SIGMA_HI},
+                         "upper end of the band of sigma_max", NULL, SSOC_RULE_SIGMA_HI, SF_BAND_CONFIDENCE},
     [SF_RHO_OPT_AT_BOUND] = {"/rules/rho_opt_at_bound", U8, D_TX, NULL, "optimal density on the grid's edge",
                              "1 = the maximum is on an end of the rho range (a boundary result)", &bound_flags,
                              SSOC_RULE_AT_BOUND},
@@ -127,9 +143,11 @@ const sf_var sf_vars[SF_COUNT] = {
     [SF_X_OPT] = {"/rules/x_opt", F64, D_TR, "1", "optimal composition",
                   "composition maximising sigma at (rho, T), point parameters", NULL, SSOC_RULE_ARG},
     [SF_X_OPT_LO] = {"/rules/x_opt_lo", F64, D_TR, "1", "optimal composition, lower band",
-                     "lower end of the band of x_opt over the replicates", NULL, SSOC_RULE_ARG_LO},
+                     "lower end of the band of x_opt over the replicates", NULL, SSOC_RULE_ARG_LO,
+                     SF_BAND_CONFIDENCE},
     [SF_X_OPT_HI] = {"/rules/x_opt_hi", F64, D_TR, "1", "optimal composition, upper band",
-                     "upper end of the band of x_opt over the replicates", NULL, SSOC_RULE_ARG_HI},
+                     "upper end of the band of x_opt over the replicates", NULL, SSOC_RULE_ARG_HI,
+                     SF_BAND_CONFIDENCE},
     [SF_X_OPT_SIGMA_MAX] = {"/rules/x_opt_sigma_max", F64, D_TR, "S/cm", "peak conductivity along x",
                             "sigma at x_opt", NULL, SSOC_RULE_SIGMA},
     [SF_X_OPT_AT_BOUND] = {"/rules/x_opt_at_bound", U8, D_TR, NULL, "optimal composition on the grid's edge",
@@ -168,4 +186,19 @@ const sf_var *sf_find(const char *path)
         if (path && !strcmp(sf_vars[i].path, path))
             return &sf_vars[i];
     return NULL;
+}
+
+const char *sf_band_kind(sf_band b)
+{
+    return b == SF_BAND_PARAMETER ? "parameter" : b == SF_BAND_CONFIDENCE ? "mean_model_confidence"
+                                                 : b == SF_BAND_PREDICTION ? "prediction" : "";
+}
+
+const char *sf_band_covers(sf_band b)
+{
+    return b == SF_BAND_PARAMETER    ? "the parameter's value under the model (bootstrap of the fit)"
+           : b == SF_BAND_CONFIDENCE ? "the quantity of the mean model (bootstrap of the fit), not a new MD run"
+           : b == SF_BAND_PREDICTION ? "the sigma of a new MD run at this point (bootstrap of the fit and the "
+                                       "scatter of single runs about the model)"
+                                     : "";
 }

@@ -58,7 +58,8 @@ typedef struct sf_flags {
  * first use, just before the first dataset of their group that needs them). */
 typedef enum sf_id {
     SF_RHO0, SF_VF, SF_NLI,
-    SF_EXTRAPOLATED, SF_SIGMA_BEST, SF_SIGMA_MEDIAN, SF_SIGMA_LO, SF_SIGMA_HI, SF_P_EXCEED,
+    SF_EXTRAPOLATED, SF_SIGMA_BEST, SF_SIGMA_MEDIAN, SF_SIGMA_LO, SF_SIGMA_HI, SF_SIGMA_PRED_LO, SF_SIGMA_PRED_HI,
+    SF_P_EXCEED,
     SF_PARAMS, SF_PARAMS_LO, SF_PARAMS_HI, SF_PARAMS_MEDIAN, SF_PARAMS_BOOT, SF_PARAMS_JACK,
     SF_DATA_X, SF_DATA_RHO, SF_DATA_T, SF_DATA_D_HOP, SF_DATA_SIGMA, SF_DATA_D_MAX, SF_DATA_REGIME, SF_DATA_LINE,
     SF_DONE,
@@ -68,6 +69,15 @@ typedef enum sf_id {
     SF_RHO_OPT_STATUS, SF_X_OPT_STATUS,
     SF_COUNT
 } sf_id;
+
+/* What a band dataset's values are the ends of, written as its attribute `band_kind` (with
+ * `band_covers` in words): a parameter's band, the confidence band of a quantity of the mean model
+ * (sigma on the grid, a design rule), or the prediction band of a new MD run. */
+typedef enum sf_band { SF_BAND_NONE = 0, SF_BAND_PARAMETER, SF_BAND_CONFIDENCE, SF_BAND_PREDICTION } sf_band;
+
+/* The attribute values of band kind b: its token (band_kind) and its words (band_covers). */
+const char *sf_band_kind(sf_band b);
+const char *sf_band_covers(sf_band b);
 
 typedef struct sf_var {
     const char *path;        /* "/group/name" */
@@ -80,6 +90,7 @@ typedef struct sf_var {
     const char *description; /* the `description` attribute: what the values are */
     const sf_flags *flags;   /* CF flag attributes, NULL: none */
     int rule_field;          /* /rules: the ssoc_rule_field its values come from, else -1 */
+    sf_band band;            /* the attribute band_kind of a band's end (SF_BAND_NONE: not a band) */
 } sf_var;
 
 extern const sf_var sf_vars[SF_COUNT];

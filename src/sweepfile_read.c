@@ -357,6 +357,9 @@ static ssoc_status read_meta(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
     if (attr_exists(r, "/", "residual_dof") &&
         (st = attr_num(r, "/", "residual_dof", H5T_NATIVE_DOUBLE, &sf->dof, 1, err)))
         return st;
+    if ((sf->has_seed = attr_exists(r, "/", "seed")) &&
+        (st = attr_num(r, "/", "seed", H5T_NATIVE_UINT64, &sf->seed, 1, err)))
+        return st;
     sf->fit_method = SSOC_FIT_STAGED; /* files written before the joint fit existed */
     if (attr_exists(r, "/", "fit_method")) {
         char name[16] = "";
@@ -539,8 +542,11 @@ static ssoc_status read_rules(const reader *r, ssoc_sweepfile *sf, ssoc_error *e
             return st;
     }
     /* the maps exist with the grid's shape (read later, one temperature at a time) */
-    const sf_id maps[5] = {SF_SIGMA_BEST, SF_SIGMA_MEDIAN, SF_SIGMA_LO, SF_SIGMA_HI, SF_EXTRAPOLATED};
-    for (int i = 0; i < 5; ++i) {
+    /* (the prediction band's, when the file has them: files written before it existed do not) */
+    const sf_id maps[7] = {SF_SIGMA_BEST, SF_SIGMA_MEDIAN, SF_SIGMA_LO, SF_SIGMA_HI, SF_EXTRAPOLATED,
+                           SF_SIGMA_PRED_LO, SF_SIGMA_PRED_HI};
+    sf->has_pred = link_exists(r, P(SF_SIGMA_PRED_LO)) && link_exists(r, P(SF_SIGMA_PRED_HI));
+    for (int i = 0; i < (sf->has_pred ? 7 : 5); ++i) {
         size_t d3[3];
         sf_extents(&sf_vars[maps[i]], r->size, d3);
         hid_t ds = open_ds(r, P(maps[i]), 3, d3, NULL, err);

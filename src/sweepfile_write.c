@@ -102,6 +102,10 @@ static ssoc_status sf_create(ssoc_sweepfile_out *f, sf_id id, const void *data, 
         st = ssoc_h5_attr_str(f->h, v->path, "long_name", v->long_name, err);
     if (!st)
         st = ssoc_h5_attr_str(f->h, v->path, "description", v->description, err);
+    if (!st && v->band)
+        st = ssoc_h5_attr_str(f->h, v->path, "band_kind", sf_band_kind(v->band), err);
+    if (!st && v->band)
+        st = ssoc_h5_attr_str(f->h, v->path, "band_covers", sf_band_covers(v->band), err);
     if (!st && v->flags) {
         st = ssoc_h5_attr_num(f->h, v->path, v->flags->masks ? "flag_masks" : "flag_values", SSOC_H5_U8, v->flags->v,
                               (size_t)v->flags->n, err);
@@ -169,6 +173,18 @@ static ssoc_status write_provenance(ssoc_sweepfile_out *f, int resumed, ssoc_err
     return SSOC_OK;
 }
 
+/* Root: what data at one temperature cannot tell. single_temperature = 1 and the caveat
+ * (ssoc_data_one_T_caveat) when the fitted data hold one temperature, else 0 and "". */
+static ssoc_status write_one_T(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    const int64_t one = ssoc_data_range_one_T(f->m->range);
+    char caveat[512] = "";
+    if (one)
+        ssoc_data_one_T_caveat(f->m->range->T_min_K, caveat, sizeof caveat);
+    ssoc_status st = ssoc_h5_attr_num(f->h, "/", "single_temperature", SSOC_H5_I64, &one, 1, err);
+    return st ? st : ssoc_h5_attr_str(f->h, "/", "single_temperature_caveat", caveat, err);
+}
+
 /* Root: CF's description of the file, and the run's inputs (configuration, data, parameters,
  * bands). */
 static ssoc_status write_root(ssoc_sweepfile_out *f, ssoc_error *err)
@@ -201,7 +217,8 @@ static ssoc_status write_root(ssoc_sweepfile_out *f, ssoc_error *err)
         (st = ssoc_h5_attr_str(h, "/", "scheme", ssoc_boot_scheme_name(c->scheme), err)) ||
         (st = ssoc_h5_attr_str(h, "/", "fit_method", ssoc_fit_method_name(f->m->fit_method), err)) ||
         (st = ssoc_h5_attr_num(h, "/", "residual_dof", SSOC_H5_F64, &f->m->boot->dof, 1, err)) ||
-        (st = ssoc_h5_attr_num(h, "/", "B", SSOC_H5_I64, &B, 1, err)))
+        (st = ssoc_h5_attr_str(h, "/", "quantile_definition", SSOC_QUANTILE_DEFINITION, err)) ||
+        (st = ssoc_h5_attr_num(h, "/", "B", SSOC_H5_I64, &B, 1, err)) || (st = write_one_T(f, err)))
         return st;
     if (c->has_target)
         st = ssoc_h5_attr_num(h, "/", "target_sigma_S_cm", SSOC_H5_F64, &c->target_sigma_S_cm, 1, err);
@@ -256,15 +273,18 @@ static ssoc_status write_maps(ssoc_sweepfile_out *f, ssoc_error *err)
     ssoc_status st;
     if ((st = sf_create(f, SF_EXTRAPOLATED, NULL, err)) || (st = sf_create(f, SF_SIGMA_BEST, NULL, err)) ||
         (st = sf_create(f, SF_SIGMA_MEDIAN, NULL, err)) || (st = sf_create(f, SF_SIGMA_LO, NULL, err)) ||
-        (st = sf_create(f, SF_SIGMA_HI, NULL, err)))
+        (st = sf_create(f, SF_SIGMA_HI, NULL, err)) || (st = sf_create(f, SF_SIGMA_PRED_LO, NULL, err)) ||
+        (st = sf_create(f, SF_SIGMA_PRED_HI, NULL, err)))
         return st;
     if (c->has_target && (st = sf_create(f, SF_P_EXCEED, NULL, err)))
         return st;
-    const double q[2] = {f->m->q_lo, f->m->q_hi};
-    const sf_id band[2] = {SF_SIGMA_LO, SF_SIGMA_HI};
-    for (int i = 0; i < 2; ++i) {
+    /* the prediction band is the percentile band at the same levels, never BCa */
+    const double q[4] = {f->m->q_lo, f->m->q_hi, f->m->q_lo, f->m->q_hi};
+    const sf_id band[4] = {SF_SIGMA_LO, SF_SIGMA_HI, SF_SIGMA_PRED_LO, SF_SIGMA_PRED_HI};
+    for (int i = 0; i < 4; ++i) {
         const char *p = sf_vars[band[i]].path;
-        if ((st = ssoc_h5_attr_str(h, p, "interval", ssoc_ci_method_name(c->interval), err)) ||
+        const ssoc_ci_method m = i < 2 || c->interval == SSOC_CI_EXPANDED ? c->interval : SSOC_CI_PERCENTILE;
+        if ((st = ssoc_h5_attr_str(h, p, "interval", ssoc_ci_method_name(m), err)) ||
             (st = ssoc_h5_attr_num(h, p, "confidence", SSOC_H5_F64, &c->confidence, 1, err)) ||
             (st = ssoc_h5_attr_num(h, p, "quantile", SSOC_H5_F64, &q[i], 1, err)))
             return st;
@@ -508,13 +528,15 @@ ssoc_status ssoc_sweepfile_write_block(ssoc_sweepfile_out *f, int has, size_t kb
     const struct {
         sf_id id;
         const void *v;
-    } map[6] = {{SF_SIGMA_BEST, maps->best},
+    } map[8] = {{SF_SIGMA_BEST, maps->best},
                 {SF_SIGMA_MEDIAN, maps->median},
                 {SF_SIGMA_LO, maps->lo},
                 {SF_SIGMA_HI, maps->hi},
+                {SF_SIGMA_PRED_LO, maps->pred_lo},
+                {SF_SIGMA_PRED_HI, maps->pred_hi},
                 {SF_EXTRAPOLATED, maps->extrapolated},
                 {SF_P_EXCEED, maps->p_exceed}};
-    const int nmap = f->m->cfg->has_target ? 6 : 5;
+    const int nmap = f->m->cfg->has_target ? 8 : 7;
     ssoc_status st = SSOC_OK;
     for (int i = 0; i < nmap && !st; ++i)
         st = ssoc_h5_write_columns(f->h, sf_vars[map[i].id].path, c0, c1, map[i].v, err);

@@ -52,7 +52,9 @@ static ssoc_status val_parse_row(const ssoc_csv *t, size_t row, const int col[5]
     return SSOC_OK;
 }
 
-/* Band of sigma at one observation (ssoc_boot_sigma_band), with the failure worded for the file. */
+/* The bands of sigma at one observation, with a failure worded for the file: the confidence band
+ * of the mean model (ssoc_boot_sigma_band) and, when the bootstrap holds a residual pool, the
+ * prediction band of a new MD run (ssoc_boot_sigma_pred_band). */
 static ssoc_status val_band(const ssoc_boot_result *boot, const char *path, ssoc_validate_row *r, double *work,
                             ssoc_error *err)
 {
@@ -69,6 +71,18 @@ static ssoc_status val_band(const ssoc_boot_result *boot, const char *path, ssoc
     r->band_median_S_cm = b.median;
     r->band_hi_S_cm = b.hi;
     r->inside_band = r->band_lo_S_cm <= r->sigma_obs_S_cm && r->sigma_obs_S_cm <= r->band_hi_S_cm;
+    if (!boot->resid)
+        return SSOC_OK;
+    st = ssoc_boot_sigma_pred_band(boot, r->x, r->rho_g_cm3, r->T_K, work, &b, err);
+    if (st == SSOC_EFIT)
+        return SSOC_ERR(err, SSOC_EFIT, "%s:%d: fewer than 2 bootstrap replicates give a finite sigma at x = %g, rho = %g, T = %g",
+                        path, r->line, r->x, r->rho_g_cm3, r->T_K);
+    if (st != SSOC_OK)
+        return st;
+    r->pred_lo_S_cm = b.lo;
+    r->pred_median_S_cm = b.median;
+    r->pred_hi_S_cm = b.hi;
+    r->inside_pred = b.lo <= r->sigma_obs_S_cm && r->sigma_obs_S_cm <= b.hi;
     return SSOC_OK;
 }
 
@@ -107,13 +121,13 @@ static void val_cat(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A factor as a scientist would say it: two significant digits, whole numbers from 100 up. */
-static void val_factor(char *out, size_t size, double f)
+/* A factor as a scientist would say it: `digits` significant digits, whole numbers from 100 up. */
+static void val_factor(char *out, size_t size, double f, int digits)
 {
     if (f >= 99.5)
         snprintf(out, size, "%.0f", f);
     else
-        snprintf(out, size, "%.2g", f);
+        snprintf(out, size, "%.*g", digits, f);
 }
 
 static void val_temps(char *out, size_t size, double lo, double hi)
@@ -145,6 +159,117 @@ static size_t val_count_xvf(const ssoc_validate_report *rep)
     return k;
 }
 
+/* The clause after the headline: does the fit transfer to where these observations are? */
+static void val_transfer(const ssoc_validate_report *rep, const char *fitT, const char *dest, char *out, size_t size)
+{
+    const ssoc_validate_summary *s = &rep->summary;
+    const size_t n = s->n, nxvf = val_count_xvf(rep);
+    const char *dims = val_xvf_dims(s);
+    if (s->same_data)
+        return; /* the fitted data are inside the fitted range by construction */
+    if (!s->agrees) {
+        if (!s->range_known)
+            val_cat(out, size, " (whether that is extrapolation is unknown: the parameters carry no data range)");
+        else if (s->n_extrap_T == n)
+            val_cat(out, size, ": %s does not transfer to %s", fitT, dest);
+        else if (s->n_extrap_T > 0)
+            val_cat(out, size, ": %s does not transfer to these conditions (%zu of %zu observations lie outside its temperature range)",
+                    fitT, s->n_extrap_T, n);
+        else if (nxvf > 0)
+            val_cat(out, size, ": the fit does not extrapolate in %s (%zu of %zu observations lie outside the fitted range)",
+                    dims, nxvf, n);
+        else
+            val_cat(out, size, ": the model misses these data although every observation lies inside the fitted range");
+        if (s->range_known && s->n_extrap_T > 0 && nxvf > 0)
+            val_cat(out, size, ", and %zu of %zu also extrapolate in %s", nxvf, n, dims);
+        return;
+    }
+    if (!s->range_known)
+        val_cat(out, size, ", but whether that is extrapolation is unknown: the parameters carry no data range");
+    else if (s->n_extrap_T == n && nxvf == 0)
+        val_cat(out, size, ": %s transfers to %s", fitT, dest);
+    else if (s->n_extrap_T == n)
+        val_cat(out, size, ": %s transfers to %s, even with %zu of %zu observations extrapolated in %s", fitT, dest, nxvf,
+                n, dims);
+    else if (s->n_extrap_any > 0) {
+        val_cat(out, size, ", although");
+        if (s->n_extrap_T > 0)
+            val_cat(out, size, " %zu of %zu lie outside the fitted temperatures%s", s->n_extrap_T, n, nxvf > 0 ? " and" : "");
+        if (nxvf > 0)
+            val_cat(out, size, " %zu of %zu extrapolate in %s", nxvf, n, dims);
+    } else
+        val_cat(out, size, ", inside the fitted range");
+}
+
+/* The worst point, when it stands out from the median (by more than 5%), and how many
+ * observations lie inside their bands: the prediction bands (for a new MD run) when there are
+ * any, which is what a held-out observation should fall in, else the confidence bands. */
+static void val_points(const ssoc_validate_report *rep, char *out, size_t size)
+{
+    const ssoc_validate_summary *s = &rep->summary;
+    const double med = s->median_ratio, mf = med < 1.0 ? 1.0 / med : med;
+    if (s->n > 1 && s->worst_factor > 1.05 * mf) {
+        const ssoc_validate_row *w = &rep->rows[s->worst];
+        char f[32];
+        val_factor(f, sizeof f, s->worst_factor, 3);
+        val_cat(out, size, "; the worst point, line %d (x = %g, rho = %g, T = %g K), is %s times %s", w->line, w->x,
+                w->rho_g_cm3, w->T_K, f, w->ratio < 1.0 ? "below" : "above");
+    }
+    if (!s->has_band)
+        return;
+    const size_t k = s->has_pred ? s->n_inside_pred : s->n_inside;
+    val_cat(out, size, "; inside their %.0f%% %s: ", 100.0 * rep->band_confidence,
+            s->has_pred ? "prediction bands (for a new MD run)" : "confidence bands of the mean model");
+    if (k == 0)
+        val_cat(out, size, "none of %zu", s->n);
+    else
+        val_cat(out, size, "%zu of %zu", k, s->n);
+}
+
+/* With observed activation energies: how they compare with the model's, and how much of the gap
+ * the difference accounts for. With fitted data at one temperature the model's Ea was assumed (the
+ * attempt frequency k_B T/h), not measured, and the clause claims no more than that allows. */
+static void val_Ea(const ssoc_validate_report *rep, char *out, size_t size)
+{
+    const ssoc_validate_summary *s = &rep->summary;
+    if (s->n_Ea == 0)
+        return;
+    const double d = s->mean_Ea_diff_eV, med = s->median_ratio;
+    if (fabs(d) < 0.0005)
+        val_cat(out, size, "; the observed activation energies match the model's to within 0.001 eV");
+    else
+        val_cat(out, size, "; the observed activation energies are %.3f eV %s the model's on average", fabs(d),
+                d < 0.0 ? "below" : "above");
+    /* How much of the gap the barrier explains: the ratio its difference alone builds up between
+     * the fitted temperatures and the observed ones, against the median ratio. */
+    if (s->agrees || s->n_Ea_ratio == 0 || !isfinite(s->Ea_ratio))
+        return;
+    const double frac = log(s->Ea_ratio) / log(med);
+    char efac[32];
+    val_factor(efac, sizeof efac, s->Ea_ratio < 1.0 ? 1.0 / s->Ea_ratio : s->Ea_ratio, 2);
+    /* Opposite direction only counts when it is more than a rounding-level 5%. */
+    const int other_way = frac < 0.0 && fabs(log(s->Ea_ratio)) > log(1.05);
+    if (frac >= 0.5 && !other_way) {
+        val_cat(out, size, ", which accounts for a factor of %s of it: the temperature dependence (the barrier) is what "
+                           "does not transfer",
+                efac);
+        if (s->one_T)
+            val_cat(out, size, " (the model's, which data at one temperature could not measure: it rests on the "
+                               "assumed attempt frequency k_B T/h)");
+        return;
+    }
+    if (other_way)
+        val_cat(out, size, ", which would move the predictions the other way");
+    else
+        val_cat(out, size, ", which %s for a factor of only %s", s->one_T ? "would account" : "accounts", efac);
+    if (s->one_T)
+        val_cat(out, size, "; but the model's activation energy was not measured (the fitted data hold one "
+                           "temperature, so it rests on the assumed attempt frequency k_B T/h), so these data cannot "
+                           "tell whether the gap lies in the magnitude of sigma or in its temperature dependence");
+    else
+        val_cat(out, size, ", so the gap lies in the magnitude of sigma, not in its temperature dependence");
+}
+
 static void val_sentence(ssoc_validate_report *rep)
 {
     ssoc_validate_summary *s = &rep->summary;
@@ -169,108 +294,44 @@ static void val_sentence(ssoc_validate_report *rep)
     } else {
         snprintf(fitT, sizeof fitT, "the fit");
     }
-    if (room)
-        snprintf(dest, sizeof dest, "room temperature");
-    else
-        snprintf(dest, sizeof dest, "%s", at);
+    snprintf(dest, sizeof dest, "%s", room ? "room temperature" : at);
 
     const double med = s->median_ratio;
-    const double F = med < 1.0 ? 1.0 / med : med;
-    val_factor(fac, sizeof fac, F);
-    const size_t n = s->n, nxvf = val_count_xvf(rep);
-    const char *dims = val_xvf_dims(s);
-
-    if (!s->agrees) {
-        val_cat(out, size, "Predictions at %s are %s times %s the observations", at, fac, med < 1.0 ? "below" : "above");
-        if (s->has_band)
-        {
-            if (s->n_inside == 0)
-                val_cat(out, size, " (none of %zu inside", n);
-            else
-                val_cat(out, size, " (%zu of %zu inside", s->n_inside, n);
-            val_cat(out, size, " the %.0f%% bootstrap bands)", 100.0 * rep->band_confidence);
-        }
-        if (!s->range_known)
-            val_cat(out, size, " (whether that is extrapolation is unknown: the parameters carry no data range)");
-        else if (s->n_extrap_T == n)
-            val_cat(out, size, ": %s does not transfer to %s", fitT, dest);
-        else if (s->n_extrap_T > 0)
-            val_cat(out, size, ": %s does not transfer to these conditions (%zu of %zu observations lie outside its temperature range)",
-                    fitT, s->n_extrap_T, n);
-        else if (nxvf > 0)
-            val_cat(out, size, ": the fit does not extrapolate in %s (%zu of %zu observations lie outside the fitted range)",
-                    dims, nxvf, n);
-        else
-            val_cat(out, size, ": the model misses these data although every observation lies inside the fitted range");
-        if (s->range_known && s->n_extrap_T > 0 && nxvf > 0)
-            val_cat(out, size, ", and %zu of %zu also extrapolate in %s", nxvf, n, dims);
-    } else {
-        val_cat(out, size, "Predictions at %s agree with the observations within a factor of %s (median ratio %.3g",
-                at, fac, med);
-        if (s->has_band)
-            val_cat(out, size, "; %zu of %zu inside the %.0f%% bootstrap bands", s->n_inside, n,
-                    100.0 * rep->band_confidence);
-        val_cat(out, size, ")");
-        if (!s->range_known)
-            val_cat(out, size, ", but whether that is extrapolation is unknown: the parameters carry no data range");
-        else if (s->n_extrap_T == n && nxvf == 0)
-            val_cat(out, size, ": %s transfers to %s", fitT, dest);
-        else if (s->n_extrap_T == n)
-            val_cat(out, size, ": %s transfers to %s, even with %zu of %zu observations extrapolated in %s", fitT, dest,
-                    nxvf, n, dims);
-        else if (s->n_extrap_any > 0) {
-            val_cat(out, size, ", although");
-            if (s->n_extrap_T > 0)
-                val_cat(out, size, " %zu of %zu lie outside the fitted temperatures%s", s->n_extrap_T, n,
-                        nxvf > 0 ? " and" : "");
-            if (nxvf > 0)
-                val_cat(out, size, " %zu of %zu extrapolate in %s", nxvf, n, dims);
-        } else
-            val_cat(out, size, ", inside the fitted range");
-    }
-
-    if (s->n_Ea > 0) {
-        const double d = s->mean_Ea_diff_eV;
-        if (fabs(d) < 0.0005)
-            val_cat(out, size, "; the observed activation energies match the model's to within 0.001 eV");
-        else
-            val_cat(out, size, "; the observed activation energies are %.3f eV %s the model's on average", fabs(d),
-                    d < 0.0 ? "below" : "above");
-        /* How much of the gap the barrier explains: the ratio its difference alone builds up
-         * between the fitted temperatures and the observed ones, against the median ratio. */
-        if (!s->agrees && s->n_Ea_ratio > 0 && isfinite(s->Ea_ratio)) {
-            const double frac = log(s->Ea_ratio) / log(med);
-            char efac[32];
-            val_factor(efac, sizeof efac, s->Ea_ratio < 1.0 ? 1.0 / s->Ea_ratio : s->Ea_ratio);
-            /* Opposite direction only counts when it is more than a rounding-level 5%. */
-            if (frac < 0.0 && fabs(log(s->Ea_ratio)) > log(1.05))
-                val_cat(out, size, ", which would move the predictions the other way, so the gap lies in the magnitude of sigma, not in its temperature dependence");
-            else if (frac < 0.5)
-                val_cat(out, size, ", which accounts for a factor of only %s, so the gap lies in the magnitude of sigma, not in its temperature dependence",
-                        efac);
-            else
-                val_cat(out, size, ", which accounts for a factor of %s of it: the temperature dependence (the barrier) is what does not transfer",
-                        efac);
-        }
-    }
+    val_factor(fac, sizeof fac, med < 1.0 ? 1.0 / med : med, 2);
+    const char *who = s->same_data ? "On the data the parameters were fitted to (a measure of the fit, not of how it "
+                                     "transfers), predictions"
+                                   : "Predictions";
+    if (s->agrees)
+        val_cat(out, size, "%s at %s agree with the observations on the median (median ratio %.3g)", who, at, med);
+    else
+        val_cat(out, size, "%s at %s are %s times %s the observations", who, at, fac, med < 1.0 ? "below" : "above");
+    val_transfer(rep, fitT, dest, out, size);
+    val_points(rep, out, size);
+    val_Ea(rep, out, size);
     val_cat(out, size, ".");
 }
 
 ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
                               const ssoc_boot_result *boot, ssoc_validate_report **out, ssoc_error *err)
 {
-    return ssoc_validate_run_ex(t, p, range, boot, 0, out, err);
+    const ssoc_validate_opts o = {.range = range, .boot = boot};
+    return ssoc_validate_run_ex(t, p, &o, out, err);
 }
 
-ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
-                                 const ssoc_boot_result *boot, unsigned flags, ssoc_validate_report **out,
-                                 ssoc_error *err)
+ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const ssoc_validate_opts *o,
+                                 ssoc_validate_report **out, ssoc_error *err)
 {
     if (!out)
         return SSOC_ERR(err, SSOC_EINVAL, "ssoc_validate_run: NULL output pointer");
     *out = NULL;
     if (!t || !p)
         return SSOC_ERR(err, SSOC_EINVAL, "ssoc_validate_run: NULL table or parameters");
+    const ssoc_validate_opts none = {0};
+    if (!o)
+        o = &none;
+    const ssoc_data_range *range = o->range;
+    const ssoc_boot_result *boot = o->boot;
+    const unsigned flags = o->flags;
 
     int col[5];
     ssoc_unit unit[5];
@@ -304,7 +365,8 @@ ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const 
         rep->band_B = boot->B;
         for (size_t b = 0; b < boot->B; ++b)
             rep->band_failed += !boot->ok[b];
-        const size_t len = boot->B + boot->n_jack;
+        /* the confidence band needs B + n_jack doubles, the prediction band 2 B */
+        const size_t len = boot->B + (boot->n_jack > boot->B ? boot->n_jack : boot->B);
         if (len < boot->B || len > SIZE_MAX / sizeof *work || !(work = malloc((len ? len : 1) * sizeof *work))) {
             st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory for the bootstrap bands");
             goto fail;
@@ -314,7 +376,11 @@ ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const 
     ssoc_validate_summary *sm = &rep->summary;
     sm->n = n;
     sm->has_band = boot != NULL;
+    sm->has_pred = boot && boot->resid;
     sm->range_known = range != NULL;
+    sm->one_T = range && ssoc_data_range_one_T(range);
+    sm->same_data = o->fit_sha256 && o->fit_sha256[0] && !strcmp(o->fit_sha256, ssoc_csv_sha256(t));
+    double worst_log = -1.0;
     double sum_ratio = 0.0, sum_sq = 0.0, sum_Ea = 0.0, sum_lnEa = 0.0;
     for (size_t i = 0; i < n; ++i) {
         ssoc_validate_row *r = &rep->rows[i];
@@ -336,6 +402,7 @@ ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const 
         r->Ea_model_eV = ssoc_validate_Ea_eV(p, r->x, r->rho_g_cm3, r->T_K);
         r->Ea_diff_eV = r->Ea_obs_eV - r->Ea_model_eV;
         r->band_lo_S_cm = r->band_hi_S_cm = r->band_median_S_cm = NAN;
+        r->pred_lo_S_cm = r->pred_hi_S_cm = r->pred_median_S_cm = NAN;
         if (boot && (st = val_band(boot, ssoc_csv_path(t), r, work, err)) != SSOC_OK)
             goto fail;
         if (range) {
@@ -346,6 +413,12 @@ ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const 
         sm->n_extrap_T += (r->extrap & SSOC_EXTRAP_T) != 0;
         sm->n_extrap_any += r->extrap != 0;
         sm->n_inside += r->inside_band != 0;
+        sm->n_inside_pred += r->inside_pred != 0;
+        if (fabs(r->log10_err) > worst_log) {
+            worst_log = fabs(r->log10_err);
+            sm->worst = i;
+            sm->worst_factor = r->ratio < 1.0 ? 1.0 / r->ratio : r->ratio;
+        }
         sum_ratio += r->ratio;
         sum_sq += r->log10_err * r->log10_err;
         ratio[i] = r->ratio;

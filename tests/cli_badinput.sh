@@ -106,6 +106,7 @@ run_table <<'TABLE'
 1 ;; params_boot_B1.json: bootstrap: member 'B' must be a whole number >= 2 ;; predict --x 0.7 --rho 1.6 --params $B/params_boot_B1.json
 1 ;; params_boot_rows.json: bootstrap: 'replicates' must be an array of B = 3 rows ;; predict --x 0.7 --rho 1.6 --params $B/params_boot_rows.json
 1 ;; params_boot_partly_null.json: bootstrap.replicates[1]: partly null ;; predict --x 0.7 --rho 1.6 --params $B/params_boot_partly_null.json
+1 ;; params_jack_row.json: bootstrap.jackknife[1]: must hold 9 values ;; predict --x 0.7 --rho 1.6 --params $B/params_jack_row.json
 1 ;; params_boot_seed.json: bootstrap: member 'seed' must be a whole number ;; predict --x 0.7 --rho 1.6 --params $B/params_boot_seed.json
 1 ;; params_boot_confidence.json: bootstrap: member 'confidence' must lie strictly between 0 and 1 ;; predict --x 0.7 --rho 1.6 --params $B/params_boot_confidence.json
 1 ;; params_boot_scheme.json: bootstrap: member 'scheme' ;; predict --x 0.7 --rho 1.6 --params $B/params_boot_scheme.json

@@ -28,7 +28,7 @@ PY
 
 rho0=$("$SSOC" predict --x 0.7 --rho 1 --json | $PY -c 'import json,sys; print(repr(json.load(sys.stdin)["layers"]["rho0_g_cm3"]))')
 # v_f exactly 0 (rho = rho0 to the last bit): ungated, PCC, and no jump from just below
-check "v_f = 0" 'L["v_f"] == 0 and L["p_active"] == 1 and d["regime"] == "PCC" and d["sigma_S_cm"] > 0' \
+check "v_f = 0" 'L["v_f"] == 0 and L["p_active"] == 1 and d["hill_gate"]["state"] == "open" and d["sigma_S_cm"] > 0' \
   -- --x 0.7 --rho "$rho0" --params published
 s0=$("$SSOC" predict --x 0.7 --rho "$rho0" --params published --json | $PY -c 'import json,sys; print(repr(json.load(sys.stdin)["sigma_S_cm"]))')
 check "v_f = 0-" "L['v_f'] > 0 and abs(d['sigma_S_cm'] / $s0 - 1) < 1e-6" -- --x 0.7 --rho "$($PY -c "print(repr($rho0 * (1 - 1e-9)))")" --params published

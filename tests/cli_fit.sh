@@ -98,7 +98,7 @@ assert d["data"]["sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hex
 assert byname["E0"]["unit"] == "eV"
 PY
 "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/params.json" --json >"$TMP/pp.json" && ok || bad "predict --params file"
-expect_rc 0 '"regime"' -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/params.json" --json
+expect_rc 0 '"hill_gate"' -- "$SSOC" predict --x 0.75 --rho 1.73 --params "$TMP/params.json" --json
 
 # --- usage errors: exit 2, one line
 expect_rc 2 "unknown option '--bogus'" -- "$SSOC" fit "$DATA" --bogus

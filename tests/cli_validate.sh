@@ -77,7 +77,7 @@ for c, r in zip(rows, j):
     assert int(c["line"]) == r["line"]
     for kc, kj in pairs.items():
         assert float(c[kc]) == r[kj], (kc, c[kc], r[kj])
-    assert c["extrap_T"] == "1" and c["extrap_x"] == "0" and c["band_lo"] == "" and c["inside_band"] == ""
+    assert c["extrap_T"] == "1" and c["extrap_x"] == "0" and c["band_lo"] == "" and c["inside_band"] == "" and c["pred_lo"] == "" and c["inside_pred"] == ""
 PY
 
 # --- bands: from --data --boot, and the same bands from a parameter file holding that bootstrap
@@ -94,9 +94,19 @@ for ra, rb in zip(a["rows"], b["rows"]):
     for k in ("lo", "median", "hi"):
         assert abs(ra["band"][k] / rb["band"][k] - 1) < 1e-12, (k, ra["band"][k], rb["band"][k])
 assert a["summary"]["n_inside_band"] == sum(r["band"]["inside"] for r in a["rows"])
-assert "bootstrap bands" in a["summary"]["sentence"]
+# the prediction band (a new MD run) holds the confidence band of the mean model, and is counted
+assert a["band"]["kind"] == "confidence" and a["prediction_band"]["kind"] == "prediction"
+assert "new MD run" in a["prediction_band"]["covers"] and "mean model" in a["band"]["covers"]
+for ra, rb in zip(a["rows"], b["rows"]):
+    p, c = ra["prediction_band"], ra["band"]
+    assert p["lo"] < c["lo"] < c["hi"] < p["hi"], (p, c)
+    assert p["inside"] == (p["lo"] <= ra["sigma_obs_S_cm"] <= p["hi"])
+    for k in ("lo", "median", "hi"):
+        assert abs(p[k] / rb["prediction_band"][k] - 1) < 1e-12, k
+assert a["summary"]["n_inside_prediction_band"] == sum(r["prediction_band"]["inside"] for r in a["rows"])
+assert "inside their 95% prediction bands (for a new MD run): " in a["summary"]["sentence"], a["summary"]["sentence"]
 PY
-expect_rc 0 "inside the 95% bands:" -- "$SSOC" validate "$EXT" --data "$DATA" --boot 20
+expect_rc 0 "inside the 95% prediction bands for a new MD run:" -- "$SSOC" validate "$EXT" --data "$DATA" --boot 20
 expect_rc 0 "parameters: joint fit to" -- "$SSOC" validate "$EXT" --data "$DATA" --fix n_H=3
 expect_rc 0 "parameters: staged fit to" -- "$SSOC" validate "$EXT" --data "$DATA" --method staged
 "$SSOC" validate "$EXT" --data "$DATA" --method staged --json | python3 -c 'import json,sys; assert json.load(sys.stdin)["parameters"]["method"] == "staged"' &&

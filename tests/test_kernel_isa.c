@@ -92,7 +92,7 @@ static void run_grid(ssoc_kernel_isa isa, const ssoc_kernel_ctx *kc, double *out
         double *o = out + c * NT * NOUT;
         ssoc_column col;
         ssoc_column_init(x, rho, &col);
-        ssoc_kernel_column(kc, ws, &col, NOUT, o, o + 1, o + 2, o + 3, o + 4);
+        ssoc_kernel_column(kc, ws, &col, NOUT, o, o + 1, o + 2, o + 3, o + 4, NULL, NULL);
     }
     ssoc_kernel_ws_free(ws);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ssoc/boot.h"
 #include "ssoc/model.h"
 #include "ssoc/stats.h"
 #include "ssoc/kernel.h"
@@ -208,7 +209,7 @@ Test(kernel, column_statistics_percentile)
     const double x = 0.72, rho = 1.66;
     ssoc_column col;
     ssoc_column_init(x, rho, &col);
-    ssoc_kernel_column(&ctx, ws, &col, 2, bst, med, lo, hi, pex);
+    ssoc_kernel_column(&ctx, ws, &col, 2, bst, med, lo, hi, pex, NULL, NULL);
     for (int t = 0; t < NT; ++t) {
         ssoc_layers L;
         ssoc_model_eval(&ssoc_params_published, x, rho, Ts[t], &L);
@@ -286,7 +287,7 @@ static void column_reference_check(int raise, ssoc_ci_method interval)
             qsort(srt, reps->n, sizeof *srt, cmpd);
             ctx.target_S_cm = srt[reps->n / 2];
             double bst[NT], med[NT], lo[NT], hi[NT], pex[NT];
-            ssoc_kernel_column(&ctx, ws, &col, 1, bst, med, lo, hi, pex);
+            ssoc_kernel_column(&ctx, ws, &col, 1, bst, med, lo, hi, pex, NULL, NULL);
             for (int t = 0; t < NT; ++t) {
                 const size_t n = reps->n;
                 memcpy(srt, all + t * reps->npad, n * sizeof *srt);
@@ -325,3 +326,92 @@ Test(kernel, column_bitwise_equal_to_definition_fast_path) { column_reference_ch
 Test(kernel, column_bitwise_equal_to_definition_plain_path) { column_reference_check(1, SSOC_CI_PERCENTILE); }
 Test(kernel, column_bitwise_equal_to_definition_bca) { column_reference_check(0, SSOC_CI_BCA); }
 Test(kernel, column_bitwise_equal_to_definition_bca_plain) { column_reference_check(1, SSOC_CI_BCA); }
+
+/* The prediction band of a new MD run (ctx.pred_e): the kernel's /sigma/pred_lo, pred_hi equal the
+ * library's ssoc_boot_sigma_pred_band (what `ssoc predict` prints) over the same replicates, pool
+ * and seed, on the fast path and (beta0 raised: sigma 0.05-1 S/cm) the plain one, at the
+ * percentile levels of the band (never BCa); the confidence band is unchanged by it; and each
+ * column's numbers do not depend on where it sits. */
+static void pred_check(double raise, ssoc_ci_method interval, size_t B)
+{
+    enum { NT = 3, NP = 23 };
+    ssoc_boot_result *boot = ssoc_boot_result_alloc(B, 0);
+    cr_assert(boot);
+    make_table(boot->table, B, 31);
+    for (size_t i = 0; i < B; ++i) {
+        boot->table[i * SSOC_NPARAM + SSOC_P_BETA0] += raise;
+        boot->ok[i] = i % 11 != 3;
+    }
+    boot->opts.seed = 20260522u;
+    boot->opts.confidence = 0.95;
+    boot->opts.interval = interval;
+    boot->dof = 18.4;
+    boot->n_resid = NP;
+    boot->resid = malloc(2 * NP * sizeof *boot->resid);
+    srand(5);
+    for (int i = 0; i < 2 * NP; ++i)
+        boot->resid[i] = 0.4 * ((double)rand() / RAND_MAX - 0.5);
+    /* the terms of the successful replicates, in order, padded with the last as the sets are */
+    double *e_all = malloc(B * sizeof *e_all);
+    ssoc_error err;
+    cr_assert(ssoc_boot_pred_terms(boot, e_all, &err) == SSOC_OK);
+    ssoc_paramsets *reps = ssoc_paramsets_alloc(boot->table, boot->ok, B);
+    double *e = aligned_alloc(64, reps->npad * sizeof *e);
+    size_t m = 0;
+    for (size_t i = 0; i < B; ++i)
+        if (boot->ok[i])
+            e[m++] = e_all[i];
+    for (size_t j = m; j < reps->npad; ++j)
+        e[j] = e[m - 1];
+    ssoc_params bp = ssoc_params_published;
+    bp.p[SSOC_P_BETA0] += raise;
+    ssoc_paramsets *best = ssoc_paramsets_alloc(bp.p, NULL, 1);
+    double *invT = aligned_alloc(64, 64);
+    const double Ts[NT] = {400, 500, 700};
+    for (int t = 0; t < NT; ++t)
+        invT[t] = 1.0 / Ts[t];
+    const double level = ssoc_boot_band_level(boot);
+    ssoc_kernel_ctx ctx = {.reps = reps, .best = best, .jack = interval == SSOC_CI_BCA ? reps : NULL, .nT = NT,
+                           .inv_T = invT, .confidence = 0.95,
+                           .interval = interval == SSOC_CI_EXPANDED ? SSOC_CI_PERCENTILE : interval};
+    ssoc_ci_levels(SSOC_CI_PERCENTILE, level, 0.5, 0, &ctx.q_lo, &ctx.q_hi);
+    ssoc_kernel_ctx plain = ctx;
+    ctx.pred_e = e;
+    ssoc_kernel_ws *ws = ssoc_kernel_ws_alloc(&ctx), *ws0 = ssoc_kernel_ws_alloc(&plain);
+    cr_assert(ws && ws0);
+    for (int ix = 0; ix < 5; ++ix)
+        for (int ir = 0; ir < 5; ++ir) {
+            const double x = 0.64 + 0.03 * ix, rho = 1.4 + 0.17 * ir;
+            ssoc_column col;
+            ssoc_column_init(x, rho, &col);
+            double o[7][NT], c0[4][NT], o2[7][2 * NT];
+            ssoc_kernel_column(&ctx, ws, &col, 1, o[0], o[1], o[2], o[3], NULL, o[5], o[6]);
+            ssoc_kernel_column(&plain, ws0, &col, 1, c0[0], c0[1], c0[2], c0[3], NULL, NULL, NULL);
+            ssoc_kernel_column(&ctx, ws, &col, 2, o2[0], o2[1], o2[2], o2[3], NULL, o2[5], o2[6]);
+            for (int t = 0; t < NT; ++t) {
+                for (int k = 0; k < 4; ++k)
+                    cr_expect(memcmp(&o[k][t], &c0[k][t], sizeof(double)) == 0, "the band moved with pred_e");
+                for (int k = 5; k < 7; ++k)
+                    cr_expect(memcmp(&o[k][t], &o2[k][2 * t], sizeof(double)) == 0, "stride changed the bits");
+                ssoc_sigma_band pb;
+                cr_assert(ssoc_boot_sigma_pred_band(boot, x, rho, Ts[t], NULL, &pb, &err) == SSOC_OK, "%s", err.msg);
+                cr_expect(tu_rel(o[5][t], pb.lo) < 1e-12 && tu_rel(o[6][t], pb.hi) < 1e-12,
+                          "x %g rho %g T %g: kernel [%.17g, %.17g], library [%.17g, %.17g]", x, rho, Ts[t], o[5][t],
+                          o[6][t], pb.lo, pb.hi);
+            }
+        }
+    ssoc_kernel_ws_free(ws);
+    ssoc_kernel_ws_free(ws0);
+    ssoc_paramsets_free(reps);
+    ssoc_paramsets_free(best);
+    ssoc_boot_result_free(boot);
+    free(e), free(e_all);
+    free(invT);
+}
+
+/* B from the few replicates of a small run to more than the default */
+Test(kernel, prediction_band_fast_path) { pred_check(0.0, SSOC_CI_EXPANDED, 211); }
+Test(kernel, prediction_band_plain_path) { pred_check(6.5, SSOC_CI_PERCENTILE, 211); }
+Test(kernel, prediction_band_with_bca_is_percentile) { pred_check(0.0, SSOC_CI_BCA, 211); }
+Test(kernel, prediction_band_large_B) { pred_check(0.0, SSOC_CI_EXPANDED, 4001); }
+Test(kernel, prediction_band_small_B) { pred_check(6.5, SSOC_CI_EXPANDED, 12); }

@@ -128,7 +128,7 @@ Test(validate, exact_when_data_come_from_the_parameters)
     cr_expect_eq(s->n_extrap_x + s->n_extrap_vf, 0);
     cr_expect_eq(s->n_extrap_any, off_T);
     cr_expect(s->agrees && s->range_known && !s->has_band);
-    cr_expect(strstr(s->sentence, "Predictions at 300-700 K agree with the observations within a factor of 1"),
+    cr_expect(strstr(s->sentence, "Predictions at 300-700 K agree with the observations on the median (median ratio 1)"),
               "%s", s->sentence);
     cr_expect(strstr(s->sentence, "lie outside the fitted temperatures"), "%s", s->sentence);
     cr_expect(strstr(s->sentence, "match the model's to within 0.001 eV"), "%s", s->sentence);
@@ -215,13 +215,30 @@ Test(validate, Ea_difference_that_explains_the_gap_is_called_the_barrier)
     cr_expect(strstr(s->sentence, "Predictions at 300 K are 2.2 times below the observations: the 500 K fit does "
                                   "not transfer to room temperature; the observed activation energies are 0.050 eV "
                                   "below the model's on average, which accounts for a factor of 2.2 of it: the "
-                                  "temperature dependence (the barrier) is what does not transfer."),
+                                  "temperature dependence (the barrier) is what does not transfer (the model's, "
+                                  "which data at one temperature could not measure: it rests on the assumed attempt "
+                                  "frequency k_B T/h)."),
               "%s", s->sentence);
     ssoc_validate_report_free(rep);
 
-    /* Same gap made of magnitude only (a constant factor, same barrier): "magnitude". */
-    rep = run_ok(make_csv(&Q, 1.0 / want, &Q, p, 4), &Q, &RANGE, NULL);
-    cr_expect(fabs(rep->summary.Ea_ratio - 1.0) < 1e-9);
+    /* Same gap made of magnitude only (a constant factor, same barrier). Fitted at one temperature,
+     * the model's barrier was assumed, not measured: the sentence cannot put the gap on the
+     * magnitude, and says so. */
+    const char *magnitude = make_csv(&Q, 1.0 / want, &Q, p, 4);
+    rep = run_ok(magnitude, &Q, &RANGE, NULL);
+    cr_expect(fabs(rep->summary.Ea_ratio - 1.0) < 1e-9 && rep->summary.one_T);
+    cr_expect(!strstr(rep->summary.sentence, "not in its temperature dependence"), "%s", rep->summary.sentence);
+    cr_expect(strstr(rep->summary.sentence, "which would account for a factor of only 1; but the model's activation "
+                                            "energy was not measured (the fitted data hold one temperature, so it "
+                                            "rests on the assumed attempt frequency k_B T/h), so these data cannot "
+                                            "tell whether the gap lies in the magnitude of sigma or in its "
+                                            "temperature dependence."),
+              "%s", rep->summary.sentence);
+    ssoc_validate_report_free(rep);
+    /* Fitted at two temperatures (500-600 K), the barrier was measured: "magnitude". */
+    const ssoc_data_range two_T = {0.666, 0.750, -0.18, 0.24, 500.0, 600.0};
+    rep = run_ok(magnitude, &Q, &two_T, NULL);
+    cr_expect(!rep->summary.one_T);
     cr_expect(strstr(rep->summary.sentence, "which accounts for a factor of only 1, so the gap lies in the magnitude "
                                             "of sigma, not in its temperature dependence"),
               "%s", rep->summary.sentence);
@@ -251,8 +268,8 @@ Test(validate, extrapolation_in_x_and_vf_and_unknown_range)
 
     /* Inside the range and right: says so. */
     rep = run_ok(make_csv(&Q, 1.2, NULL, p + 2, 1), &Q, &RANGE, NULL);
-    cr_expect_str_eq(rep->summary.sentence, "Predictions at 500 K agree with the observations within a factor of "
-                                            "1.2 (median ratio 0.833), inside the fitted range.");
+    cr_expect_str_eq(rep->summary.sentence, "Predictions at 500 K agree with the observations on the median "
+                                            "(median ratio 0.833), inside the fitted range.");
     ssoc_validate_report_free(rep);
 
     /* No range: no flags, and the sentence says extrapolation cannot be judged. */
@@ -366,7 +383,13 @@ Test(validate, bands_are_quantiles_of_the_replicates)
     }
     cr_expect(rep->rows[0].inside_band && !rep->rows[1].inside_band && rep->rows[2].inside_band);
     cr_expect_eq(rep->summary.n_inside, 2);
-    cr_expect(strstr(rep->summary.sentence, "2 of 3 inside the 90% bootstrap bands"), "%s", rep->summary.sentence);
+    cr_expect(strstr(rep->summary.sentence, "inside their 90% confidence bands of the mean model: 2 of 3"), "%s",
+              rep->summary.sentence);
+    cr_expect(!rep->summary.has_pred && isnan(rep->rows[0].pred_lo_S_cm)); /* no residual pool, no prediction band */
+    /* the worst point: row 1, a factor of 2 below, named in the summary and the sentence */
+    cr_expect(rep->summary.worst == 1 && tu_rel(rep->summary.worst_factor, 2.0) < 1e-12);
+    cr_expect(strstr(rep->summary.sentence, "the worst point, line 3 (x = 0.692, rho = 1.7, T = 500 K), is 2 times below"),
+              "%s", rep->summary.sentence);
     ssoc_validate_report_free(rep);
     ssoc_boot_result_free(boot);
 
@@ -428,5 +451,56 @@ Test(validate, model_sigma_not_finite_is_an_error)
     char want[512];
     snprintf(want, sizeof want, "%s:2: the model gives sigma = inf", path);
     cr_expect(strstr(e.msg, want), "%s", e.msg);
+    ssoc_csv_free(t);
+}
+
+Test(validate, prediction_bands_add_the_residual_terms)
+{
+    /* A residual pool of one constant ln-sigma residual c: every prediction term e_b is c, so the
+     * prediction band is the percentile band of sigma_b exp(c), the confidence band times exp(c). */
+    ssoc_boot_result *boot = shifted_boot(101, 0.9, NULL, 0);
+    const double c = 0.3;
+    boot->n_resid = 4;
+    boot->resid = malloc(2 * boot->n_resid * sizeof *boot->resid);
+    cr_assert(boot->resid);
+    for (size_t i = 0; i < 2 * boot->n_resid; ++i)
+        boot->resid[i] = i < boot->n_resid ? 0.0 : c;
+    const char *path = make_csv(&Q, 1.0, NULL, PTS, 3);
+    ssoc_validate_report *rep = run_ok(path, &Q, &RANGE, boot);
+    cr_expect(rep->summary.has_pred);
+    for (int i = 0; i < 3; ++i) {
+        const ssoc_validate_row *r = &rep->rows[i];
+        cr_expect(tu_rel(r->pred_lo_S_cm, r->band_lo_S_cm * exp(c)) < 1e-12, "%.17g vs %.17g", r->pred_lo_S_cm,
+                  r->band_lo_S_cm * exp(c));
+        cr_expect(tu_rel(r->pred_hi_S_cm, r->band_hi_S_cm * exp(c)) < 1e-12);
+        /* the observation is sigma_hat: inside [exp(c - 0.45), exp(c + 0.45)] sigma_hat since c < 0.45 */
+        cr_expect(r->inside_pred && r->inside_band);
+    }
+    cr_expect_eq(rep->summary.n_inside_pred, 3);
+    cr_expect(strstr(rep->summary.sentence, "inside their 90% prediction bands (for a new MD run): 3 of 3"), "%s",
+              rep->summary.sentence);
+    ssoc_validate_report_free(rep);
+    ssoc_boot_result_free(boot);
+}
+
+Test(validate, the_fitted_data_themselves_are_said_to_be)
+{
+    ssoc_csv *t = read_table(make_csv(&Q, 1.0, NULL, PTS, 3));
+    ssoc_validate_report *rep = NULL;
+    ssoc_error e;
+    ssoc_error_clear(&e);
+    ssoc_validate_opts o = {.range = &RANGE, .fit_sha256 = ssoc_csv_sha256(t)};
+    cr_assert(ssoc_validate_run_ex(t, &Q, &o, &rep, &e) == SSOC_OK, "%s", e.msg);
+    cr_expect(rep->summary.same_data);
+    cr_expect(strstr(rep->summary.sentence, "On the data the parameters were fitted to (a measure of the fit, not of "
+                                            "how it transfers), predictions"),
+              "%s", rep->summary.sentence);
+    cr_expect(!strstr(rep->summary.sentence, "fitted range"), "%s", rep->summary.sentence);
+    ssoc_validate_report_free(rep);
+    /* another file's SHA-256: an ordinary validation */
+    o.fit_sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+    cr_assert(ssoc_validate_run_ex(t, &Q, &o, &rep, &e) == SSOC_OK, "%s", e.msg);
+    cr_expect(!rep->summary.same_data && !strncmp(rep->summary.sentence, "Predictions", 11));
+    ssoc_validate_report_free(rep);
     ssoc_csv_free(t);
 }

@@ -38,6 +38,11 @@
 #define SSOC_BOOT_NOMINAL_S 4e-4
 #define SSOC_NBAND (SSOC_NPARAM + 1) ///< the 8 parameters plus derived vf_star (last)
 
+/// What each kind of sigma band covers, in the words every command prints after its level
+/// ("95% " + words) and every file labels its band datasets with.
+#define SSOC_BAND_WORDS_CONFIDENCE "confidence band of the mean model"
+#define SSOC_BAND_WORDS_PREDICTION "prediction band for a new MD run at this point"
+
 /// Resampling scheme.
 typedef enum ssoc_boot_scheme {
     SSOC_BOOT_STRATIFIED = 0, ///< resample (x, rho, T, D_hop, sigma) rows within each regime

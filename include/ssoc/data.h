@@ -49,6 +49,18 @@ enum ssoc_extrap {
 /// coordinate counts as inside).
 unsigned ssoc_data_range_extrap(const ssoc_data_range *r, double x, double v_f, double T_K);
 
+/// 1 when the range holds a single temperature (T_min_K == T_max_K, the fit's own test for ln_A):
+/// the data cannot then tell E0 from the attempt frequency (docs/UNCERTAINTY.md, "What one
+/// temperature cannot tell").
+int ssoc_data_range_one_T(const ssoc_data_range *r);
+
+/// The caveat every command states for fitted data at the single temperature T_K [K], one
+/// sentence without a final full stop into buf (truncated at `size`): E0 and the apparent Ea are
+/// set by the assumed attempt frequency k_B T/h, not measured (with the shift of E0 that a 10
+/// times larger prefactor would cause, k_B T ln 10), and every other temperature is an
+/// extrapolation whose band leaves that assumption out.
+void ssoc_data_one_T_caveat(double T_K, char *buf, size_t size);
+
 /// Allocate an empty data set with room for `capacity` points (n = 0). NULL on allocation failure.
 ssoc_dataset *ssoc_dataset_alloc(size_t capacity);
 /// Free a data set. NULL is harmless.

@@ -89,6 +89,10 @@ typedef struct ssoc_kernel_ctx {
     double q_lo, q_hi;           ///< percentile levels (used when interval is percentile)
     int has_target;
     double target_S_cm;
+    /// Prediction terms of the replicates in `reps` order, padded like them to reps->npad with the
+    /// last one (ssoc_boot_pred_terms of the successful replicates), 64-byte aligned; NULL: no
+    /// prediction band.
+    const double *pred_e;
 } ssoc_kernel_ctx;
 
 /// Per-thread workspace for ssoc_kernel_column.
@@ -98,8 +102,12 @@ void ssoc_kernel_ws_free(ssoc_kernel_ws *ws);
 
 /// Everything the sweep stores for one (x, rho) column (ssoc_column_init), for all nT temperatures, written at
 /// out[t * stride] of each array: best, median, lo, hi [S/cm] and p_exceed (if has_target; may
-/// be NULL otherwise).
+/// be NULL otherwise); with ctx->pred_e the prediction band of a new MD run, pred_lo and pred_hi
+/// [S/cm]: the type-7 quantiles at q_lo and q_hi of sigma_j exp(e_j) over the replicates (may be
+/// NULL otherwise). Every value depends only on the column and the sets: bitwise independent of
+/// how the grid is split.
 void ssoc_kernel_column(const ssoc_kernel_ctx *ctx, ssoc_kernel_ws *ws, const ssoc_column *col, size_t stride,
-                        double *best, double *median, double *lo, double *hi, double *p_exceed);
+                        double *best, double *median, double *lo, double *hi, double *p_exceed, double *pred_lo,
+                        double *pred_hi);
 
 #endif

@@ -57,6 +57,10 @@ typedef struct ssoc_plot_opts {
     /// ssoc_outpath_begin and publishes (or abandons) itself, e.g. after drawing in a child process;
     /// `output` then only names the picture and gives its type.
     struct ssoc_outpath *dest;
+    /// Which band a map's lo, hi and width fields show: the confidence band of the mean model
+    /// (/sigma/lo, /sigma/hi; the default, 0) or the prediction band of a new MD run
+    /// (/sigma/pred_lo, /sigma/pred_hi).
+    ssoc_plot_band band;
 } ssoc_plot_opts;
 
 #define SSOC_PLOT_SCALE_MIN 0.25 ///< smallest page scale (ssoc_plot_opts.scale)

@@ -37,7 +37,11 @@ typedef struct ssoc_report_comp {
     double x;              ///< composition [1]
     ssoc_band rho_opt;     ///< [g/cm3]
     ssoc_band vf_opt;      ///< [1]
-    ssoc_band sigma_max;   ///< [S/cm]
+    ssoc_band sigma_max;   ///< [S/cm], confidence band of the mean model
+    /// Prediction band of a new MD run at the optimum [S/cm]: value sigma_max, band the percentile
+    /// band (at sigma_max's levels) of sigma_max_b exp(e_b) over the replicates, e_b their
+    /// prediction terms (ssoc_boot_pred_terms); NaN when the file gives no terms (ssoc_report.pred_e).
+    ssoc_band sigma_pred;
     ssoc_edge edge;        ///< rho_opt on an end of the density range (a boundary result)
     unsigned extrapolated; ///< bits at the optimum: 1 x, 2 v_f, 4 T outside the fitted data
     size_t n_failed;       ///< replicates whose optimisation failed (excluded from the band)
@@ -86,6 +90,11 @@ typedef struct ssoc_report {
     ssoc_data_range range;        ///< fitted data
     size_t n_data;
     size_t n_jack_ok;             ///< leave-one-out refits used for BCa (0 for percentile)
+    /// [B] prediction terms e_b of the file's replicates (ssoc_boot_pred_terms of the residual pool
+    /// of /fit/params on /fit/data, seed the root attribute `seed`: the sweep's own), or NULL for a
+    /// file without a seed; owned
+    double *pred_e;
+    double band_level;            ///< two-sided level of the percentile and prediction bands' quantiles
     size_t ncomp;
     double *comp_x;               ///< [ncomp] fitted compositions, ascending
     size_t nT;
@@ -120,7 +129,9 @@ ssoc_status ssoc_report_write_text(const char *path, FILE *out, ssoc_error *err)
 void ssoc_report_free(ssoc_report *r);
 
 /// The report as text for a terminal: a header, one table row per (T, composition) with bands
-/// and flags, the grid's best composition and x_opt per T, then the design rule. Malloc'd (caller
+/// and flags, the grid's best composition and x_opt per T, then the design rule, and, when the
+/// fitted data hold one temperature, the caveat of ssoc_data_one_T_caveat (the JSON form carries
+/// it as "single_temperature", null otherwise). Malloc'd (caller
 /// frees); NULL on allocation failure.
 char *ssoc_report_text(const ssoc_report *r);
 

@@ -9,6 +9,12 @@
 
 #include "ssoc/error.h"
 
+/// The quantile definition every band uses, in words, as the sweep file's root attribute
+/// `quantile_definition` states it.
+#define SSOC_QUANTILE_DEFINITION                                                                                     \
+    "type 7 of Hyndman and Fan (1996), NumPy's default 'linear': for the m sorted values x_1..x_m and level q, "     \
+    "h = (m - 1) q and the quantile is x_(floor h + 1) + (h - floor h) (x_(floor h + 2) - x_(floor h + 1))"
+
 /// Interval method.
 typedef enum ssoc_ci_method {
     SSOC_CI_PERCENTILE = 0, ///< quantiles (1 -+ conf)/2 of the bootstrap sample

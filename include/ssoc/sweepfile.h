@@ -53,11 +53,14 @@ typedef struct ssoc_sweepfile {
     char interval_name[16];  ///< "percentile" or "bca"
     ssoc_fit_method fit_method; ///< root `fit_method` (the replicates' estimator); staged when absent (older files)
     double dof;              ///< root `residual_dof` (the expanded interval's degrees of freedom); NaN when absent
+    int has_seed;            ///< the root attribute `seed` was read
+    uint64_t seed;           ///< root `seed`: the bootstrap's (its prediction terms are drawn from it)
     ssoc_ci_method interval;
     double confidence;       ///< two-sided band level in (0, 1)
     double q_lo, q_hi;       ///< quantile levels of the percentile and expanded bands (/sigma/lo, /sigma/hi
                              ///< attribute `quantile`; from `confidence` in files that lack it)
     int has_target;          ///< [target] sigma was set (then /sigma/p_exceed exists)
+    int has_pred;            ///< /sigma/pred_lo and /sigma/pred_hi exist (the prediction band of a new MD run)
     double target_S_cm;      ///< target conductivity [S/cm] (NaN if none)
     /* grid */
     size_t nx, nrho, nT;
@@ -155,6 +158,7 @@ ssoc_status ssoc_sweepfile_kernel_isa(const char *path, char *buf, size_t size, 
 /// [nT][c1 - c0]: sigma [S/cm], p_exceed (read only with a target), extrapolation bits.
 typedef struct ssoc_sweepfile_maps {
     double *best, *median, *lo, *hi, *p_exceed;
+    double *pred_lo, *pred_hi; ///< the prediction band of a new MD run [S/cm]
     uint8_t *extrapolated;
 } ssoc_sweepfile_maps;
 

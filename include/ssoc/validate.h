@@ -38,6 +38,10 @@ typedef struct ssoc_validate_row {
     double band_hi_S_cm;    ///< upper band [S/cm] (NaN: no band)
     size_t band_used;       ///< replicates that gave a finite sigma here (0: no band)
     int inside_band;        ///< 1 if band_lo <= sigma_obs <= band_hi (0 without a band)
+    /// Prediction band of a new MD run here (ssoc_boot_sigma_pred_band) [S/cm]: the natural test of a
+    /// held-out observation. NaN without one (no bootstrap, or one without a residual pool).
+    double pred_lo_S_cm, pred_median_S_cm, pred_hi_S_cm;
+    int inside_pred;        ///< 1 if pred_lo <= sigma_obs <= pred_hi (0 without a prediction band)
     unsigned extrap;        ///< enum ssoc_validate_extrap bits (0 when the range is unknown)
     double Ea_model_eV;     ///< -k_B d ln sigma / d(1/T) of the model here [eV] (ssoc_validate_Ea_eV)
     double Ea_diff_eV;      ///< Ea_obs - Ea_model [eV]; NaN when Ea_obs is not given
@@ -52,7 +56,13 @@ typedef struct ssoc_validate_summary {
     double mean_ratio;        ///< mean of sigma_pred/sigma_obs
     double median_ratio;      ///< median of sigma_pred/sigma_obs (type-7 quantile, as stats.h)
     int has_band;             ///< bands were computed
-    size_t n_inside;          ///< observations inside their band
+    size_t n_inside;          ///< observations inside their band (confidence band of the mean model)
+    int has_pred;             ///< prediction bands were computed (a bootstrap with a residual pool)
+    size_t n_inside_pred;     ///< observations inside their prediction band
+    size_t worst;             ///< row of the largest |log ratio| (the first of equals)
+    double worst_factor;      ///< max(ratio, 1/ratio) there [1]
+    int one_T;                ///< the fitted data hold one temperature (range known, T_min == T_max)
+    int same_data;            ///< the table is the file the parameters were fitted to (same SHA-256)
     size_t n_Ea;              ///< observations with an observed Ea
     double mean_Ea_diff_eV;   ///< mean of Ea_obs - Ea_model over them [eV]
     /// exp of the mean, over observations with an observed Ea and T outside the fitted range, of
@@ -81,6 +91,14 @@ typedef struct ssoc_validate_report {
     size_t band_failed;       ///< replicates whose fit had failed (excluded)
 } ssoc_validate_report;
 
+/// What ssoc_validate_run_ex knows about the fit besides its parameters (all optional).
+typedef struct ssoc_validate_opts {
+    const ssoc_data_range *range;   ///< range of the data the parameters were fitted to (NULL: unknown)
+    const ssoc_boot_result *boot;   ///< replicates for the bands (NULL: none)
+    unsigned flags;                 ///< plausible.h flags (SSOC_PLAUSIBLE_ALLOW)
+    const char *fit_sha256;         ///< SHA-256 of the fitted data file (NULL or "": unknown)
+} ssoc_validate_opts;
+
 /// The model's apparent activation energy at (x, rho, T): -k_B d ln sigma / d(1/T) [eV], by a
 /// central difference of ln sigma (ssoc_model_eval) in 1/T with relative step
 /// SSOC_VALIDATE_EA_STEP. For this model ln sigma is linear in 1/T (k_B T cancels between the
@@ -92,11 +110,19 @@ double ssoc_validate_Ea_eV(const ssoc_params *p, double x, double rho_g_cm3, dou
 /// x, rho [g/cm3], T [K], sigma [S/cm] and optionally Ea [eV] (other columns ignored; an empty Ea
 /// field means "not given" for that row). Values must be finite, 0 < x < 1, rho, T, sigma > 0.
 /// `range` is the range of the data `p` was fitted to (NULL: unknown, no extrapolation flags).
-/// `boot` (NULL: no bands) gives per-observation bands of sigma over its successful replicates,
-/// at its confidence level, percentile or (when it carries a jackknife table) BCa.
-/// The summary sentence states the median ratio as "N times below/above the observations" or
-/// "agree ... within a factor of F", the temperatures, whether that is extrapolation in T, x or
-/// v_f, and, with observed Ea, how much of the gap the activation energy accounts for.
+/// `boot` (NULL: no bands) gives per-observation bands of sigma over its successful replicates:
+/// the confidence band of the mean model (ssoc_boot_sigma_band: its interval and level, BCa only
+/// with a jackknife table) and, when it holds a residual pool, the prediction band of a new MD run
+/// (ssoc_boot_sigma_pred_band).
+/// The summary sentence states the median ratio ("agree ... on the median" within
+/// SSOC_VALIDATE_AGREE_FACTOR, else "N times below/above the observations"), the worst point (line,
+/// x, rho, T and its factor), how many observations lie inside their prediction bands (else the
+/// confidence bands), the temperatures, whether that is extrapolation in T, x or v_f, and, with
+/// observed Ea, how much of the gap the activation energy accounts for. What was not tested is not
+/// claimed: with fitted data at one temperature the model's Ea rests on the assumed attempt
+/// frequency, so the sentence does not put the gap on the magnitude of sigma rather than its
+/// temperature dependence; on the very data of the fit it says so (a measure of the fit, not of its
+/// transfer).
 /// Errors: SSOC_EDATA naming FILE:LINE and the column (missing required column, non-number, NaN,
 /// out-of-range value), SSOC_EDATA if the model gives a non-finite sigma at an observation,
 /// SSOC_EFIT if fewer than 2 replicates give a finite sigma at an observation, SSOC_EINVAL for
@@ -104,13 +130,13 @@ double ssoc_validate_Ea_eV(const ssoc_params *p, double x, double rho_g_cm3, dou
 ssoc_status ssoc_validate_run(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
                               const ssoc_boot_result *boot, ssoc_validate_report **out, ssoc_error *err);
 
-/// ssoc_validate_run with `flags` of plausible.h (SSOC_PLAUSIBLE_ALLOW: implausible values are
-/// accepted). Without it the columns' values must be plausible (a Celsius T, a kg/m3 rho or a
-/// mS/cm sigma is refused naming the mistake); headers may carry units (`T [C]`, `sigma [mS/cm]`,
-/// `Ea [meV]`), converted on reading. ssoc_validate_run is this with flags 0.
-ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const ssoc_data_range *range,
-                                 const ssoc_boot_result *boot, unsigned flags, ssoc_validate_report **out,
-                                 ssoc_error *err);
+/// ssoc_validate_run with everything `o` knows (NULL: nothing). With o->flags SSOC_PLAUSIBLE_ALLOW
+/// implausible values are accepted; without it the columns' values must be plausible (a Celsius T,
+/// a kg/m3 rho or a mS/cm sigma is refused naming the mistake); headers may carry units (`T [C]`,
+/// `sigma [mS/cm]`, `Ea [meV]`), converted on reading. o->fit_sha256 equal to the table's SHA-256
+/// marks the report as made on the fitted data themselves (summary.same_data).
+ssoc_status ssoc_validate_run_ex(const ssoc_csv *t, const ssoc_params *p, const ssoc_validate_opts *o,
+                                 ssoc_validate_report **out, ssoc_error *err);
 
 /// Free a report. NULL is harmless.
 void ssoc_validate_report_free(ssoc_validate_report *r);

@@ -107,6 +107,10 @@ typedef struct ssoc_cli_source {
     int method_set;         ///< --method was given
     int want_boot;          ///< --boot was given
     int boot_opt;           ///< any bootstrap option was given
+    const char *refit_opt;  ///< the first of --boot, --seed, --scheme given (they need data to refit), or NULL
+    const char *band_opt;   ///< the first of --interval, --confidence given (they re-select a band), or NULL
+    int interval_set;       ///< --interval was given
+    int confidence_set;     ///< --confidence was given
     int allow_implausible;  ///< --allow-implausible: values outside plausible.h's ranges are accepted
     ssoc_fit_opts fo;       ///< fit options (--fix)
     ssoc_boot_opts bo;      ///< bootstrap options
@@ -140,6 +144,19 @@ ssoc_status ssoc_cli_boot_run(const char *cmd, const ssoc_dataset *d, const ssoc
 /// method, fixed mask and range (d's) from it.
 ssoc_status ssoc_cli_source_fit(const char *cmd, const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,
                                 ssoc_boot_result **boot, ssoc_error *err);
+
+/// With --params FILE: --interval and --confidence re-select the band from the file's replicate
+/// table (pf->boot->opts); without them the file's own method and level stand. An interval the file
+/// cannot give is refused rather than replaced: BCa without the file's jackknife table, expanded
+/// without its residual_dof (SSOC_EDATA naming `params` and how to write such a file); SSOC_EINVAL
+/// when the parameters carry no replicate table at all (e.g. published).
+ssoc_status ssoc_cli_source_file_bands(const ssoc_cli_source *s, const char *params, ssoc_paramfile *pf,
+                                       ssoc_error *err);
+
+/// The words after a band's method when the method a file asked for is not the one used (an older
+/// file that records BCa without its jackknife table): " (the file asks for bca but holds no
+/// jackknife table)", or "".
+const char *ssoc_cli_band_fallback(const ssoc_boot_result *boot);
 
 #include "ssoc/sweepfile.h"
 

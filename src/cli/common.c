@@ -317,8 +317,19 @@ int ssoc_cli_source_opt(const char *cmd, const char *help, int argc, char **argv
         return 1;
     }
     if ((m = ssoc_cli_boot_opt(cmd, argc, argv, i, &s->bo, &s->want_boot)) != 0) {
-        if (m > 0)
-            s->boot_opt = 1;
+        static const char *const names[] = {"--interval", "--confidence", "--boot", "--seed", "--scheme"};
+        for (int k = 0; m > 0 && k < 5; ++k) {
+            const size_t len = strlen(names[k]);
+            if (strncmp(a, names[k], len) || (a[len] != '\0' && a[len] != '='))
+                continue;
+            s->interval_set |= k == 0;
+            s->confidence_set |= k == 1;
+            if (k < 2 && !s->band_opt)
+                s->band_opt = names[k];
+            if (k >= 2 && !s->refit_opt)
+                s->refit_opt = names[k];
+        }
+        s->boot_opt |= m > 0;
         return m;
     }
     return 0;
@@ -338,6 +349,44 @@ ssoc_status ssoc_cli_boot_run(const char *cmd, const ssoc_dataset *d, const ssoc
     const ssoc_status st = ssoc_boot_run(d, fo, point, &o, out, err);
     ssoc_progress_end(&pg);
     return st;
+}
+
+ssoc_status ssoc_cli_source_file_bands(const ssoc_cli_source *s, const char *params, ssoc_paramfile *pf,
+                                       ssoc_error *err)
+{
+    if (!s->band_opt)
+        return SSOC_OK;
+    ssoc_boot_result *boot = pf->boot;
+    if (!boot)
+        return SSOC_ERR(err, SSOC_EINVAL,
+                        "%s: the parameters '%s' have no bootstrap table to take a band from (fit with --boot B -o "
+                        "FILE.json, or use --data CSV --boot B)",
+                        s->band_opt, params);
+    const ssoc_ci_method was = boot->opts.interval;
+    if (s->interval_set)
+        boot->opts.interval = s->bo.interval;
+    if (s->confidence_set)
+        boot->opts.confidence = s->bo.confidence;
+    /* the file's own method may fall back (ssoc_cli_band_fallback says so); one asked for may not */
+    if (!s->interval_set || ssoc_boot_band_method(boot) == boot->opts.interval)
+        return SSOC_OK;
+    if (boot->opts.interval == SSOC_CI_BCA)
+        return SSOC_ERR(err, SSOC_EDATA,
+                        "%s holds no jackknife table, which a BCa band needs (it was written with --interval %s); "
+                        "write one with 'ssoc fit DATA.csv --boot B --interval bca -o FILE.json'",
+                        params, ssoc_ci_method_name(was));
+    return SSOC_ERR(err, SSOC_EDATA,
+                    "%s records no residual_dof, which the expanded interval needs (an older file); write a new one "
+                    "with 'ssoc fit DATA.csv --boot B -o FILE.json'",
+                    params);
+}
+
+const char *ssoc_cli_band_fallback(const ssoc_boot_result *boot)
+{
+    if (ssoc_boot_band_method(boot) == boot->opts.interval)
+        return "";
+    return boot->opts.interval == SSOC_CI_BCA ? " (the file asks for bca but holds no jackknife table)"
+                                              : " (the file asks for expanded but records no residual_dof)";
 }
 
 ssoc_status ssoc_cli_source_fit(const char *cmd, const ssoc_cli_source *s, const ssoc_dataset *d, ssoc_paramfile *pf,

@@ -110,7 +110,15 @@ static void print_report(const ssoc_dataset *d, const ssoc_fit_result *fit, cons
         printf("\n");
     }
     const double kT500 = SSOC_KB_EV_K * 500.0;
-    printf("  at 500 K: E0/kT = %.6g, alpha_E/kT = %.6g\n\n", p->p[SSOC_P_E0] / kT500, p->p[SSOC_P_ALPHA_E] / kT500);
+    printf("  at 500 K: E0/kT = %.6g, alpha_E/kT = %.6g\n", p->p[SSOC_P_E0] / kT500, p->p[SSOC_P_ALPHA_E] / kT500);
+    ssoc_data_range range;
+    ssoc_dataset_range(d, &range);
+    if (ssoc_data_range_one_T(&range)) {
+        char caveat[512];
+        ssoc_data_one_T_caveat(range.T_min_K, caveat, sizeof caveat);
+        printf("  CAVEAT: %s; E0's band leaves it out.\n", caveat);
+    }
+    printf("\n");
 
     const ssoc_metrics *m = &fit->metrics;
     printf("Fit quality (log10 sigma, %zu points)\n", m->n);

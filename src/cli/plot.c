@@ -16,9 +16,9 @@
 #include "ssoc/sweepfile.h"
 
 static const char help[] =
-    "usage: ssoc plot OUT.h5 [--T T[,T...]] [--field best|median|lo|hi|width|p_exceed] [-o FILE] [--force]\n"
-    "       ssoc plot OUT.h5 --rules [-o FILE] [--force]\n"
-    "       ssoc plot OUT.h5 --arrhenius [--at X,RHO]... [-o FILE] [--force]\n"
+    "usage: ssoc plot OUT.h5 [--T T[,T...]] [--field best|median|lo|hi|width|p_exceed] [--band K] [-o FILE] [--force]\n"
+    "       ssoc plot OUT.h5 --rules [--band K] [-o FILE] [--force]\n"
+    "       ssoc plot OUT.h5 --arrhenius [--at X,RHO]... [--band K] [-o FILE] [--force]\n"
     "       ssoc plot PARAMS.json|OUT.h5 --corner|--params [-o FILE] [--force]\n"
     "\n"
     "Pictures of a sweep file written by 'ssoc sweep' (PNG, SVG or PDF, from FILE's extension).\n"
@@ -37,9 +37,13 @@ static const char help[] =
     "  --rules        v_f,opt and sigma_max against T with their bands, one curve per fitted composition.\n"
     "  --arrhenius    log sigma against 1000/T (T in K on the top axis): sigma_max at rho_opt per fitted\n"
     "                 composition with its band, the fitted data's temperatures marked; --at X,RHO (up to 4)\n"
-    "                 adds sigma at that composition and density [g/cm3], its band the percentile band of the\n"
-    "                 file's replicates at the file's confidence. The bands are confidence bands of the mean\n"
-    "                 model (the bootstrap of the fit), not where a new MD value would fall.\n"
+    "                 adds sigma at that composition and density [g/cm3], its band the file's replicates'\n"
+    "                 band at the levels of /sigma/lo and /sigma/hi.\n"
+    "  --band K       which band of sigma the lo, hi and width maps, the sigma_max curves of --rules and the\n"
+    "                 curves of --arrhenius show: confidence (default: the confidence band of the mean model,\n"
+    "                 from the bootstrap of the fit: where the model's sigma lies) or prediction (the prediction\n"
+    "                 band for a new MD run: that plus the scatter of single runs about the model, where a new\n"
+    "                 simulation's sigma would fall). The legend and the subtitle say which is drawn.\n"
     "  --corner       corner (pair) plot of the bootstrap replicate table (a parameter file from 'ssoc fit --boot\n"
     "                 B -o PARAMS.json', or a sweep file): histograms of the free parameters on the diagonal,\n"
     "                 every pair below with Pearson r, the point estimate marked; fixed parameters left out.\n"
@@ -61,7 +65,7 @@ static const char *const kind_opt[K_NKIND] = {NULL, "--rules", "--arrhenius", "-
 static const char *const kind_name[K_NKIND] = {"sigma", "rules", "arrhenius", "params", "corner"};
 
 typedef struct plot_args {
-    const char *in, *out, *field_s, *T_s, *scale_s;
+    const char *in, *out, *field_s, *T_s, *scale_s, *band_s;
     int force, verbose;
     enum kind kind;
     int nkind;               /* kind options given */
@@ -123,13 +127,18 @@ static int parse_args(int argc, char **argv, plot_args *a)
             if (m < 0)
                 return SSOC_EXIT_USAGE;
             a->T_s = v;
+        } else if ((m = ssoc_cli_opt("plot", argc, argv, &i, "--band", &v)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
+            a->band_s = v;
         } else if ((m = ssoc_cli_opt("plot", argc, argv, &i, "--scale", &v)) != 0) {
             if (m < 0)
                 return SSOC_EXIT_USAGE;
             a->scale_s = v;
         } else if (s[0] == '-' && s[1]) {
             static const char *const own[] = {"--help",  "--force", "--rules", "--params", "--corner", "--verbose",
-                                              "-o",      "--field", "--T",     "--arrhenius", "--at", "--scale", NULL};
+                                              "-o",      "--field", "--T",     "--arrhenius", "--at", "--scale",
+                                              "--band",  NULL};
             return ssoc_cli_unknown_option("plot", s, own, 0);
         } else if (a->in) {
             return ssoc_cli_usage_error("plot", "more than one input file ('%s' and '%s')", a->in, s);
@@ -158,6 +167,15 @@ static int check_args(plot_args *a)
         if (f < 0)
             return ssoc_cli_usage_error("plot", "--field: '%s' is not best, median, lo, hi, width or p_exceed", a->field_s);
         a->po.field = (ssoc_plot_field)f;
+    }
+    if (a->band_s) {
+        if (strcmp(a->band_s, "confidence") && strcmp(a->band_s, "prediction"))
+            return ssoc_cli_usage_error("plot", "--band: '%s' is not confidence or prediction", a->band_s);
+        a->po.band = !strcmp(a->band_s, "prediction") ? SSOC_BAND_PREDICTION : SSOC_BAND_CONFIDENCE;
+        const ssoc_plot_field f = a->po.field;
+        if (a->kind == K_PARAMS || a->kind == K_CORNER ||
+            (a->kind == K_MAP && f != SSOC_PLOT_LO && f != SSOC_PLOT_HI && f != SSOC_PLOT_WIDTH))
+            return ssoc_cli_usage_error("plot", "--band applies to the lo, hi and width maps, --rules and --arrhenius");
     }
     size_t nT = 0;
     if (a->T_s && ssoc_cli_parse_T_list("plot", a->T_s, a->T, SSOC_PLOT_MAXPANEL, &nT) != SSOC_EXIT_OK)
@@ -204,8 +222,8 @@ static ssoc_status draw_job_run(void *arg, const ssoc_plot_opts *po, void *out, 
 {
     const draw_job *j = arg;
     switch (j->kind) {
-    case K_RULES: return ssoc_plot_rules(j->rep, SSOC_BAND_CONFIDENCE, po, err);
-    case K_ARRHENIUS: return ssoc_plot_arrhenius(j->rep, j->curves, j->ncurves, SSOC_BAND_CONFIDENCE, po, err);
+    case K_RULES: return ssoc_plot_rules(j->rep, po->band, po, err);
+    case K_ARRHENIUS: return ssoc_plot_arrhenius(j->rep, j->curves, j->ncurves, po->band, po, err);
     case K_PARAMS: return ssoc_plot_params(j->pi, po, err);
     case K_CORNER: return ssoc_plot_corner(j->pi, po, err);
     default: return ssoc_plot_map(j->sf, po, out, err);
@@ -225,7 +243,7 @@ typedef struct at_curve {
     double *T, *s, *lo, *hi;
 } at_curve;
 
-static int at_compute(const ssoc_sweepfile *sf, double x, double rho, at_curve *c)
+static int at_compute(const ssoc_sweepfile *sf, const double *pred_e, double x, double rho, at_curve *c)
 {
     const size_t n = sf->nT;
     c->T = malloc(n * sizeof *c->T), c->s = malloc(n * sizeof *c->s);
@@ -235,8 +253,9 @@ static int at_compute(const ssoc_sweepfile *sf, double x, double rho, at_curve *
         free(v);
         return -1;
     }
-    double qlo, qhi;
-    ssoc_ci_levels(SSOC_CI_PERCENTILE, sf->confidence, 0.5, 0.0, &qlo, &qhi);
+    /* the levels of /sigma/lo and /sigma/hi (the expanded ones by default); a new MD run: each
+     * replicate's sigma times exp of its prediction term */
+    const double qlo = sf->q_lo, qhi = sf->q_hi;
     snprintf(c->label, sizeof c->label, "x = %g, ρ = %g g/cm³", x, rho);
     for (size_t it = 0; it < n; ++it) {
         ssoc_layers L;
@@ -249,8 +268,9 @@ static int at_compute(const ssoc_sweepfile *sf, double x, double rho, at_curve *
             memcpy(p.p, sf->boot + b * SSOC_NPARAM, sizeof p.p);
             ssoc_layers Lb;
             ssoc_model_eval(&p, x, rho, sf->T_K[it], &Lb);
-            if (isfinite(Lb.sigma_S_cm))
-                v[m++] = Lb.sigma_S_cm;
+            const double sb = pred_e ? Lb.sigma_S_cm * exp(pred_e[b]) : Lb.sigma_S_cm;
+            if (isfinite(sb))
+                v[m++] = sb;
         }
         c->T[it] = sf->T_K[it], c->s[it] = L.sigma_S_cm;
         c->lo[it] = m >= 2 ? ssoc_quantile_select(v, m, qlo) : NAN;
@@ -260,14 +280,24 @@ static int at_compute(const ssoc_sweepfile *sf, double x, double rho, at_curve *
     return 0;
 }
 
+/* The design-rule report the curves are drawn from; a prediction band needs the file's terms. */
+static ssoc_status report_for(const ssoc_sweepfile *sf, const plot_args *a, ssoc_report **rep, ssoc_error *err)
+{
+    ssoc_status st = ssoc_report_build(sf, rep, err);
+    if (!st && a->po.band == SSOC_BAND_PREDICTION && !(*rep)->pred_e)
+        st = SSOC_ERR(err, SSOC_EDATA, "%s records no bootstrap seed, so no prediction band (rerun the sweep)", sf->path);
+    return st;
+}
+
 static ssoc_status do_arrhenius(const ssoc_sweepfile *sf, const plot_args *a, ssoc_error *err)
 {
     ssoc_report *rep = NULL;
     at_curve ac[4] = {0};
     ssoc_plot_curve pc[4];
-    ssoc_status st = ssoc_report_build(sf, &rep, err);
+    ssoc_status st = report_for(sf, a, &rep, err);
     for (size_t k = 0; !st && k < a->nat; ++k) {
-        if (at_compute(sf, a->at[2 * k], a->at[2 * k + 1], &ac[k])) {
+        if (at_compute(sf, a->po.band == SSOC_BAND_PREDICTION ? rep->pred_e : NULL, a->at[2 * k], a->at[2 * k + 1],
+                       &ac[k])) {
             st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
             break;
         }
@@ -284,7 +314,7 @@ static ssoc_status do_arrhenius(const ssoc_sweepfile *sf, const plot_args *a, ss
 static ssoc_status do_rules(const ssoc_sweepfile *sf, const plot_args *a, ssoc_error *err)
 {
     ssoc_report *rep = NULL;
-    ssoc_status st = ssoc_report_build(sf, &rep, err);
+    ssoc_status st = report_for(sf, a, &rep, err);
     if (!st)
         st = draw((draw_job){.kind = K_RULES, .rep = rep}, a, NULL, err);
     ssoc_report_free(rep);
