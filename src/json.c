@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void ssoc_json_format_double(char *buf, size_t size, double v)
 {
@@ -31,4 +32,21 @@ cJSON *ssoc_json_add_band(cJSON *parent, const char *name, double lo, double med
     cJSON_AddItemToObject(o, "median", ssoc_json_number(median));
     cJSON_AddItemToObject(o, "hi", ssoc_json_number(hi));
     return o;
+}
+
+char *ssoc_json_document(cJSON *root)
+{
+    char *s = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!s)
+        return NULL;
+    /* cJSON's allocator is malloc here; hand back a buffer the caller frees with free() */
+    const size_t n = strlen(s);
+    char *out = malloc(n + 2);
+    if (out) {
+        memcpy(out, s, n);
+        out[n] = '\n', out[n + 1] = '\0';
+    }
+    cJSON_free(s);
+    return out;
 }

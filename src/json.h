@@ -20,4 +20,8 @@ cJSON *ssoc_json_number(double v);
 /// object, for the caller's further members; NULL on allocation failure or a NULL parent.
 cJSON *ssoc_json_add_band(cJSON *parent, const char *name, double lo, double median, double hi);
 
+/// Print `root` as a JSON document with a trailing newline and delete it (root is consumed, also
+/// on failure). Malloc'd (free() it); NULL on allocation failure.
+char *ssoc_json_document(cJSON *root);
+
 #endif

@@ -33,6 +33,7 @@
 #include "ssoc/paramfile.h"
 #include "ssoc/plausible.h"
 #include "ssoc/plot.h"
+#include "ssoc/query.h"
 #include "ssoc/report.h"
 #include "ssoc/suggest.h"
 #include "ssoc/sweep.h"

@@ -22,6 +22,7 @@ int ssoc_cmd_fit(int argc, char **argv);
 int ssoc_cmd_predict(int argc, char **argv);
 int ssoc_cmd_sweep(int argc, char **argv);
 int ssoc_cmd_rules(int argc, char **argv);
+int ssoc_cmd_query(int argc, char **argv);
 int ssoc_cmd_plot(int argc, char **argv);
 int ssoc_cmd_validate(int argc, char **argv);
 
