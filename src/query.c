@@ -168,46 +168,57 @@ static const char *range_words(double a, double b, char *buf, size_t cap)
     return buf;
 }
 
-/* "x = 0.75, rho = 1.729 g/cm3 (P = 0.971; sigma = 3.6 mS/cm, 95% band 2.96-4.44)" */
+/* "x = 0.75, rho = 1.729 g/cm3 (sigma = 3.6 mS/cm, 95% band 2.96-4.44)" */
 static void design_words(const ssoc_query *q, const ssoc_query_point *p, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "x = %.4g, rho = %.4g g/cm3 (P = %.3f; sigma = %.3g mS/cm, %g%% band %.3g-%.3g)", p->x,
-             p->rho_g_cm3, p->p, 1e3 * p->sigma_S_cm, 100 * q->band_confidence, 1e3 * p->lo, 1e3 * p->hi);
+    snprintf(buf, cap, "x = %.4g, rho = %.4g g/cm3 (sigma = %.3g mS/cm, %g%% band %.3g-%.3g)", p->x, p->rho_g_cm3,
+             1e3 * p->sigma_S_cm, 100 * q->band_confidence, 1e3 * p->lo, 1e3 * p->hi);
+}
+
+/* ", outside the fitted x" for a design outside the fitted x or v_f ("" inside) */
+static const char *outside_clause(const ssoc_query_point *p, char *buf, size_t cap)
+{
+    char w[64];
+    const unsigned b = p->extrapolated & (SSOC_EXTRAP_X | SSOC_EXTRAP_VF);
+    buf[0] = '\0';
+    if (b)
+        snprintf(buf, cap, ", outside the fitted %s", outside_words(b, w, sizeof w));
+    return buf;
 }
 
 static void answer_at(const ssoc_query *q, ssoc_query_T *t)
 {
-    char *a = t->answer, d1[256], d2[256], w[64];
-    const size_t cap = sizeof t->answer;
-    const size_t ngrid = q->nx * q->nrho;
-    const unsigned bout = t->best.extrapolated & (SSOC_EXTRAP_X | SSOC_EXTRAP_VF);
-    design_words(q, &t->best, d1, sizeof d1);
+    char *a = t->answer, d1[256], d2[256] = "", o1[80], tr[64];
+    const size_t cap = sizeof t->answer, ngrid = q->nx * q->nrho;
+    const ssoc_query_point *b = &t->best, *bi = &t->best_inside;
+    design_words(q, b, d1, sizeof d1);
+    outside_clause(b, o1, sizeof o1);
     if (t->has_inside)
-        design_words(q, &t->best_inside, d2, sizeof d2);
+        design_words(q, bi, d2, sizeof d2);
+    const int same = t->has_inside && bi->x == b->x && bi->rho_g_cm3 == b->rho_g_cm3;
     int n;
     if (t->n_region) {
         n = snprintf(a, cap, "At %g K, sigma >= %g mS/cm with P >= %g at %zu of %zu grid designs (x %.4g-%.4g, rho "
                      "%.4g-%.4g g/cm3); %zu of them inside the fitted x and v_f.", t->T_K, 1e3 * q->target_S_cm,
                      q->confidence, t->n_region, ngrid, t->x_min, t->x_max, t->rho_min, t->rho_max, t->n_inside);
-        if (t->has_inside && t->best_inside.p >= q->confidence)
-            n += snprintf(a + n, cap - (size_t)n, " Best inside the data: %s.", d2);
-        else if (t->has_inside)
-            n += snprintf(a + n, cap - (size_t)n, " Inside the fitted x and v_f it is reached nowhere at this "
-                          "confidence: the best there is %s.", d2);
-        if (bout || !t->has_inside || t->best_inside.p != t->best.p || t->best_inside.x != t->best.x ||
-            t->best_inside.rho_g_cm3 != t->best.rho_g_cm3)
-            n += snprintf(a + n, cap - (size_t)n, " Best anywhere: %s%s%s.", d1, bout ? ", outside the fitted " : "",
-                          bout ? outside_words(bout, w, sizeof w) : "");
-    } else {
-        n = snprintf(a, cap, "At %g K, nowhere at P >= %g: the best is %s%s%s", t->T_K, q->confidence, d1,
-                     bout ? ", outside the fitted " : "", bout ? outside_words(bout, w, sizeof w) : "");
-        if (bout && t->has_inside)
-            n += snprintf(a + n, cap - (size_t)n, "; inside the fitted x and v_f, %.3f at %s", t->best_inside.p, d2);
+        if (t->has_inside)
+            n += snprintf(a + n, cap - (size_t)n, " %s inside the data: P = %.3f at %s.",
+                          bi->p >= q->confidence ? "Best" : "Not reached inside the fitted x and v_f; the best", bi->p,
+                          d2);
+        if (!same)
+            n += snprintf(a + n, cap - (size_t)n, " Best anywhere: P = %.3f at %s%s.", b->p, d1, o1);
+    } else if (b->p > 0) {
+        n = snprintf(a, cap, "At %g K, nowhere at P >= %g: the best is P = %.3f at %s%s", t->T_K, q->confidence, b->p,
+                     d1, o1);
+        if (t->has_inside && !same)
+            n += snprintf(a + n, cap - (size_t)n, "; inside the fitted x and v_f, P = %.3f at %s", bi->p, d2);
         else if (!t->has_inside)
             n += snprintf(a + n, cap - (size_t)n, "; no grid point lies inside the fitted x and v_f");
         n += snprintf(a + n, cap - (size_t)n, ".");
+    } else {
+        n = snprintf(a, cap, "At %g K, nowhere at P >= %g: no replicate reaches %g mS/cm at any grid point; the highest "
+                     "sigma is at %s%s.", t->T_K, q->confidence, 1e3 * q->target_S_cm, d1, o1);
     }
-    char tr[64];
     if (t->T_extrapolated && n > 0 && (size_t)n < cap)
         snprintf(a + n, cap - (size_t)n, " %g K is outside the fitted temperatures (%s K): every P here is an "
                  "extrapolation in T.", t->T_K, range_words(q->range.T_min_K, q->range.T_max_K, tr, sizeof tr));

@@ -77,14 +77,77 @@ PYEOF
 grep -q '^  P read from /sigma/p_exceed' "$TMP/t.txt" && grep -q '^answer: At 500 K, sigma >= 1.5 mS/cm with P >= 0.95 at [0-9]* of 1155 grid designs' "$TMP/t.txt" &&
   grep -q 'best inside the fitted x, v_f:' "$TMP/t.txt" && grep -q 'best anywhere on the grid:' "$TMP/t.txt" && ok ||
   bad "text answer: $(cat "$TMP/t.txt")"
+"$SSOC" query "$TMP/a.h5" --sigma 5e-3 --T 500 >"$TMP/t.txt" 2>&1 || bad "text query failed"
+grep -q '^answer: At 500 K, nowhere at P >= 0.95: the best is P = 0.[0-9]* at x = 0.79, .*, outside the fitted x; inside the fitted x and v_f, P = 0.[0-9]* at x = 0.75' "$TMP/t.txt" && ok ||
+  bad "no 'nowhere': $(cat "$TMP/t.txt")"
 "$SSOC" query "$TMP/a.h5" --sigma 2e-2 --T 500 --allow-implausible >"$TMP/t.txt" 2>&1 || bad "text query failed"
-grep -q '^answer: At 500 K, nowhere at P >= 0.95: the best is x = ' "$TMP/t.txt" && ok || bad "no 'nowhere': $(cat "$TMP/t.txt")"
+grep -q '^answer: At 500 K, nowhere at P >= 0.95: no replicate reaches 20 mS/cm at any grid point; the highest sigma is at x = 0.79' "$TMP/t.txt" &&
+  ok || bad "no 'no replicate reaches': $(cat "$TMP/t.txt")"
 "$SSOC" query "$TMP/a.h5" --sigma 1e-3 --T 640 >"$TMP/t.txt" 2>&1 || bad "text query failed"
 grep -q '640 K is outside the fitted temperatures (500 K): every P here is an extrapolation in T' "$TMP/t.txt" && ok ||
   bad "640 K not said to be an extrapolation: $(grep answer "$TMP/t.txt")"
 "$SSOC" query "$TMP/a.h5" --sigma 1e-3 --T 500 --recompute >"$TMP/t.txt" 2>&1 || bad "text query failed"
 grep -q '^  P recomputed from the file.s replicate table (kernel .*, as the sweep ran)' "$TMP/t.txt" && ok ||
   bad "the recomputation does not name the sweep's kernel: $(sed -n 2p "$TMP/t.txt")"
+
+# ssoc plot --sigma: the region drawn on the map. The vermillion of the hatch and outline lies on
+# and around the qualifying grid points only, spans their extent, and the star marks the best
+# design; no target reached anywhere draws nothing; SVG and PDF too; the answer follows the path.
+cd "$TMP" || exit 1
+"$SSOC" plot a.h5 --T 500 --sigma 1e-3 --confidence 0.9 -o region.png --verbose >region.out 2>region.err && ok ||
+  bad "plot --sigma failed: $(cat region.err)"
+[ "$(head -1 region.out)" = region.png ] && grep -q '^At 500 K, sigma >= 1 mS/cm with P >= 0.9 at ' region.out && ok ||
+  bad "plot --sigma output: $(head -2 region.out)"
+"$SSOC" query a.h5 --T 500 --sigma 1e-3 --confidence 0.9 --points --json >region.json || bad "query failed"
+"$SSOC" plot a.h5 --T 500 --sigma 3e-2 --allow-implausible -o none.png --verbose >none.out 2>&1 || bad "plot failed: $(cat none.out)"
+res=$("$PY" - region.png region.out region.json none.png none.out "$SSOC_SOURCE_DIR/tests" <<'PYEOF'
+import json, sys, numpy as np
+sys.path.insert(0, sys.argv[6]); from plotcheck import readpng, Layout
+def vermillion(png, out):
+    img, w, h, size = readpng(png); lay = Layout(out)
+    assert (w, h) == (lay.W, lay.H) and 30_000 < size < 5_000_000, (w, h, size)
+    fx0, fx1, fy0, fy1 = lay.panels[0]["frame"]; wx0, wx1, wy0, wy1 = lay.panels[0]["world"]
+    # (230, 75, 0) drawn opaque, or anti-aliased on the map: red well above green, green above blue, little blue
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    m = (r > 170) & (r - g > 90) & (g - b > 25) & (b < 90)
+    ys, xs = np.nonzero(m[int(fy0) + 3:int(fy1) - 2, int(fx0) + 3:int(fx1) - 2])
+    X = wx0 + (xs + int(fx0) + 3 - fx0) / (fx1 - fx0) * (wx1 - wx0)
+    R = wy1 - (ys + int(fy0) + 3 - fy0) / (fy1 - fy0) * (wy1 - wy0)
+    return X, R, (wx1 - wx0), (wy1 - wy0)
+X, R, sx, sr = vermillion(sys.argv[1], sys.argv[2])
+q = json.load(open(sys.argv[3])); t = q["temperatures"][0]
+pts = np.array([(p["x"], p["rho_g_cm3"]) for p in q["points"]])
+assert t["n_region"] == len(pts) > 20, t["n_region"]
+dx, dr = 0.17 / 34, 0.8 / 32  # the grid's steps
+near = np.min(np.maximum(np.abs(X[:, None] - pts[None, :, 0]) / dx, np.abs(R[:, None] - pts[None, :, 1]) / dr), axis=1)
+b = t["best"]; star = (np.abs(X - b["x"]) < 0.03 * sx) & (np.abs(R - b["rho_g_cm3"]) < 0.04 * sr)
+msg = []
+if len(X) < 500: msg.append(f"only {len(X)} vermillion pixels")
+if np.mean((near <= 1.0) | star) < 0.995: msg.append(f"{np.mean(near > 1.0):.3%} of the vermillion lies off the region")
+xr, rr = t["x_range"], t["rho_range"]
+if not (X[~star].min() <= xr[0] + dx and X[~star].max() >= xr[1] - dx and R.min() <= rr[0] + dr and R.max() >= rr[1] - dr):
+    msg.append(f"the vermillion spans x {X.min():.3f}-{X.max():.3f}, rho {R.min():.3f}-{R.max():.3f}; the region {xr} {rr}")
+if star.sum() < 30: msg.append(f"no star at the best design ({b['x']}, {b['rho_g_cm3']})")
+X2, R2, _, _ = vermillion(sys.argv[4], sys.argv[5])
+if len(X2) > 0: msg.append(f"{len(X2)} vermillion pixels where no design reaches the target")
+print("OK" if not msg else "; ".join(msg))
+PYEOF
+)
+[ "$res" = OK ] && ok || bad "region on the map: $res"
+"$SSOC" plot a.h5 --T 400,500 --sigma 1e-3 -o region.svg >/dev/null 2>region.err && grep -q '<svg' region.svg && ok ||
+  bad "plot --sigma SVG: $(cat region.err)"
+"$SSOC" plot a.h5 --sigma 1e-3 --field p_exceed -o region.pdf >/dev/null 2>region.err && [ "$(head -c 5 region.pdf)" = "%PDF-" ] &&
+  ok || bad "plot --sigma --field p_exceed PDF: $(cat region.err)"
+"$SSOC" plot n.h5 --sigma 1e-3 --field p_exceed -o nt.png >/dev/null 2>region.err && ok ||
+  bad "p_exceed of a file without target with --sigma: $(cat region.err)"
+expect_rc 1 "no P(sigma >= target) at 500 K: the sweep had no [target] sigma" -- "$SSOC" plot n.h5 --field p_exceed -o nt2.png
+expect_rc 2 "--confidence needs --sigma" -- "$SSOC" plot a.h5 --confidence 0.9 -o x.png
+expect_rc 2 "--field, --T, --sigma and --confidence apply to maps, not to --rules" -- "$SSOC" plot a.h5 --rules --sigma 1e-3
+expect_rc 2 "it looks like mS/cm" -- "$SSOC" plot a.h5 --sigma 3 -o x.png
+expect_rc 2 "option --sigma: the model's sigma peaks at" -- "$SSOC" plot a.h5 --T 400 --sigma 0.5 -o x.png
+expect_rc 2 "it looks like a percentage" -- "$SSOC" plot a.h5 --sigma 1e-3 --confidence 90 -o x.png
+[ ! -e x.png ] && ok || bad "a refused plot left x.png"
+cd - >/dev/null || exit 1
 
 # error paths: one line, exit 2 for usage, 1 for the file
 expect_rc 2 "--T 900: not a temperature of $TMP/a.h5" -- "$SSOC" query "$TMP/a.h5" --sigma 1e-3 --T 900

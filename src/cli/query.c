@@ -88,40 +88,6 @@ static int parse_args(int argc, char **argv, query_args *a)
     return -1;
 }
 
-/* --sigma and --confidence as numbers, checked (exit code, or -1 to go on) */
-static int parse_numbers(const query_args *a, double *target, double *conf)
-{
-    if (ssoc_cli_parse_double("query", "--sigma", a->sigma_s, target) != SSOC_EXIT_OK)
-        return SSOC_EXIT_USAGE;
-    if (!(*target > 0))
-        return ssoc_cli_usage_error("query", "option --sigma: %g is not a positive conductivity in S/cm", *target);
-    if (ssoc_cli_plausible("query", "--sigma", SSOC_QTY_SIGMA, *target, a->allow))
-        return SSOC_EXIT_USAGE;
-    *conf = 0.95;
-    if (a->conf_s && ssoc_cli_parse_double("query", "--confidence", a->conf_s, conf) != SSOC_EXIT_OK)
-        return SSOC_EXIT_USAGE;
-    if (*conf > 1 && *conf <= 100)
-        return ssoc_cli_usage_error("query", "option --confidence: %g is not in (0, 1]: it looks like a percentage "
-                                    "(use --confidence %g)", *conf, *conf / 100);
-    if (!(*conf > 0 && *conf <= 1))
-        return ssoc_cli_usage_error("query", "option --confidence: %g is not in (0, 1]", *conf);
-    return -1;
-}
-
-/* a target the point model comes nowhere near at the asked temperatures: a unit mistake, or a
- * question whose answer is "nowhere" for every replicate (refused like the sweep's [target]) */
-static int check_reach(const ssoc_sweepfile *sf, const size_t *its, size_t n, double target, int allow)
-{
-    double T[256];
-    for (size_t k = 0; its && k < n; ++k)
-        T[k] = sf->T_K[its[k]];
-    char why[600];
-    if (allow || ssoc_plausible_target_reach(&sf->best, sf->x, sf->nx, sf->rho_g_cm3, sf->nrho, its ? T : sf->T_K,
-                                             its ? n : sf->nT, target, why, sizeof why))
-        return -1;
-    return ssoc_cli_usage_error("query", "option --sigma: %s; --allow-implausible to ask anyway", why);
-}
-
 static int emit(const query_args *a, const ssoc_query *q)
 {
     char *s = a->json ? ssoc_query_json(q) : a->csv ? ssoc_query_csv(q, a->points) : ssoc_query_text(q, a->points);
@@ -143,7 +109,7 @@ int ssoc_cmd_query(int argc, char **argv)
     double target, conf, T[256];
     size_t nT = 0;
     if (rc < 0)
-        rc = parse_numbers(&a, &target, &conf);
+        rc = ssoc_cli_target("query", a.sigma_s, a.conf_s, a.allow, &target, &conf);
     if (rc < 0 && a.T_s && ssoc_cli_parse_T_list("query", a.T_s, T, sizeof T / sizeof T[0], &nT) != SSOC_EXIT_OK)
         rc = SSOC_EXIT_USAGE;
     if (rc >= 0)
@@ -156,7 +122,7 @@ int ssoc_cmd_query(int argc, char **argv)
     if (nT && ssoc_cli_file_T("query", sf, T, nT, idx, &nidx) != SSOC_EXIT_OK)
         rc = SSOC_EXIT_USAGE;
     if (rc < 0)
-        rc = check_reach(sf, nT ? idx : NULL, nidx, target, a.allow);
+        rc = ssoc_cli_target_reach("query", sf, nT ? idx : NULL, nidx, target, a.allow);
     ssoc_query *q = NULL;
     const ssoc_query_opts o = {.target_S_cm = target, .confidence = conf, .its = nT ? idx : NULL, .nits = nidx,
                                .recompute = a.recompute, .keep_points = a.points};
