@@ -72,6 +72,12 @@ assert np.array_equal(got, pe), np.argwhere(got != pe)[:5]
 assert (pe > 0).sum() > 100
 PYEOF
 
+# a BCa sweep (leave-one-out sets in its kernel, none in P): the recomputation gives its P too
+run_sweep 1 2 "$CFG" --set bootstrap.interval=bca -q -o "$TMP/b.h5" 2>"$TMP/b.err" || bad "BCa sweep failed: $(cat "$TMP/b.err")"
+"$SSOC" query "$TMP/b.h5" --sigma 1.5e-3 --confidence 1e-9 --points --csv >"$TMP/b1.csv" &&
+  "$SSOC" query "$TMP/b.h5" --sigma 1.5e-3 --confidence 1e-9 --points --csv --recompute >"$TMP/b2.csv" &&
+  cmp -s "$TMP/b1.csv" "$TMP/b2.csv" && [ "$(wc -l <"$TMP/b1.csv")" -gt 100 ] && ok || bad "BCa file: recomputed P differs from /sigma/p_exceed"
+
 # the text answer: a table row per temperature, the best designs, the answer in words
 "$SSOC" query "$TMP/a.h5" --sigma 1.5e-3 --T 500 >"$TMP/t.txt" 2>&1 || bad "text query failed: $(cat "$TMP/t.txt")"
 grep -q '^  P read from /sigma/p_exceed' "$TMP/t.txt" && grep -q '^answer: At 500 K, sigma >= 1.5 mS/cm with P >= 0.95 at [0-9]* of 1155 grid designs' "$TMP/t.txt" &&
