@@ -232,6 +232,8 @@ static ssoc_status check_opts(const ssoc_sweepfile *sf, const ssoc_query_opts *o
         return SSOC_ERR(err, SSOC_EINVAL, "target sigma %g S/cm is not a positive number", o->target_S_cm);
     if (!(o->confidence > 0 && o->confidence <= 1))
         return SSOC_ERR(err, SSOC_EINVAL, "confidence %g is not in (0, 1]", o->confidence);
+    if (o->its && o->nits == 0)
+        return SSOC_ERR(err, SSOC_EINVAL, "no temperature asked");
     for (size_t k = 0; o->its && k < o->nits; ++k)
         if (o->its[k] >= sf->nT || (k && o->its[k] <= o->its[k - 1]))
             return SSOC_ERR(err, SSOC_EINVAL, "temperature indices must be increasing and below %zu", sf->nT);
