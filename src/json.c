@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void ssoc_json_format_double(char *buf, size_t size, double v)
 {
@@ -44,4 +45,21 @@ cJSON *ssoc_json_one_T(const ssoc_data_range *r)
     cJSON_AddBoolToObject(o, "E0_measured", 0);
     cJSON_AddStringToObject(o, "caveat", text);
     return o;
+}
+
+char *ssoc_json_document(cJSON *root)
+{
+    char *s = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!s)
+        return NULL;
+    /* cJSON's allocator is malloc here; hand back a buffer the caller frees with free() */
+    const size_t n = strlen(s);
+    char *out = malloc(n + 2);
+    if (out) {
+        memcpy(out, s, n);
+        out[n] = '\n', out[n + 1] = '\0';
+    }
+    cJSON_free(s);
+    return out;
 }

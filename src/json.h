@@ -27,4 +27,8 @@ cJSON *ssoc_json_add_band(cJSON *parent, const char *name, double lo, double med
 /// false, "caveat": the sentence of ssoc_data_one_T_caveat}. NULL on allocation failure.
 cJSON *ssoc_json_one_T(const ssoc_data_range *r);
 
+/// Print `root` as a JSON document with a trailing newline and delete it (root is consumed, also
+/// on failure). Malloc'd (free() it); NULL on allocation failure.
+char *ssoc_json_document(cJSON *root);
+
 #endif

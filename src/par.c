@@ -102,6 +102,21 @@ void ssoc_par_barrier(void)
         MPI_Barrier(MPI_COMM_WORLD);
 }
 
+void ssoc_par_barrier_idle(void)
+{
+    if (!ssoc_par_active())
+        return;
+    MPI_Request rq;
+    int done = 0;
+    if (MPI_Ibarrier(MPI_COMM_WORLD, &rq) != MPI_SUCCESS) {
+        MPI_Barrier(MPI_COMM_WORLD);
+        return;
+    }
+    const struct timespec ms = {0, 1000000};
+    while (MPI_Test(&rq, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done)
+        nanosleep(&ms, NULL);
+}
+
 void ssoc_par_abort(int code)
 {
     if (ssoc_par_active())

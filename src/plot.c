@@ -29,7 +29,8 @@ static void set_palette(void)
     } fixed[] = {{C_BG, 255, 255, 255, 1.0},      {C_BLACK, 0, 0, 0, 1.0},          {C_GREY, 90, 90, 90, 1.0},
                  {C_WHITE, 255, 255, 255, 1.0},   {C_NODATA, 200, 200, 200, 1.0},   {C_VEIL, 255, 255, 255, 0.55},
                  {C_CONTOUR, 255, 255, 255, 0.8}, {C_CONTOUR_DK, 25, 25, 25, 0.6},  {C_RIDGE, 255, 255, 255, 1.0},
-                 {C_LABELBOX, 255, 255, 255, 0.82}, {C_SHADE, 0, 0, 0, 0.07},       {C_AXISGREY, 60, 60, 60, 0.55}};
+                 {C_LABELBOX, 255, 255, 255, 0.82}, {C_SHADE, 0, 0, 0, 0.07},       {C_AXISGREY, 60, 60, 60, 0.55},
+                 {C_REGION, 230, 75, 0, 1.0}};
     plscmap0n(C_NCOL0);
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; ++i)
         plscol0a(fixed[i].index, fixed[i].r, fixed[i].g, fixed[i].b, fixed[i].alpha);

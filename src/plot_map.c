@@ -73,10 +73,23 @@ static void mapdata_free(mapdata *m, size_t n)
         free(m[p].z), free(m[p].rows);
 }
 
-/* display value: log10(sigma / (mS/cm)), log10(hi/lo), or the probability */
-static ssoc_status load_map(const ssoc_sweepfile *sf, ssoc_plot_field f, ssoc_plot_band band, size_t it, mapdata *m,
+/* the region of a query at grid temperature `it` (NULL: none) */
+static const ssoc_plot_region_T *region_of(const ssoc_plot_opts *o, size_t it)
+{
+    for (size_t k = 0; o->region && k < o->region->nT; ++k)
+        if (o->region->t[k].it == it)
+            return &o->region->t[k];
+    return NULL;
+}
+
+/* display value: log10(sigma / (mS/cm)), log10(hi/lo), or the probability (a query's when the
+ * options carry one for this temperature) */
+static ssoc_status load_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, size_t it, mapdata *m,
                             ssoc_error *err)
 {
+    const ssoc_plot_field f = o->field;
+    const ssoc_plot_band band = o->band;
+    const ssoc_plot_region_T *rg = f == SSOC_PLOT_P_EXCEED ? region_of(o, it) : NULL;
     const size_t n = sf->nx * sf->nrho;
     m->nx = sf->nx, m->nrho = sf->nrho, m->it = it, m->T_K = sf->T_K[it];
     double *a = malloc(n * sizeof *a), *b = f == SSOC_PLOT_WIDTH ? malloc(n * sizeof *b) : NULL;
@@ -89,9 +102,11 @@ static ssoc_status load_map(const ssoc_sweepfile *sf, ssoc_plot_field f, ssoc_pl
         st = ssoc_sweepfile_slice(sf, field_dataset(SSOC_PLOT_HI, band), it, a, err);
         if (!st)
             st = ssoc_sweepfile_slice(sf, field_dataset(SSOC_PLOT_LO, band), it, b, err);
-    } else if (f == SSOC_PLOT_P_EXCEED && !sf->has_target)
-        st = SSOC_ERR(err, SSOC_EHDF5, "%s: no /sigma/p_exceed: the sweep had no [target] sigma (field p_exceed needs one)",
-                      sf->path);
+    } else if (rg)
+        memcpy(a, rg->p, n * sizeof *a);
+    else if (f == SSOC_PLOT_P_EXCEED && (!sf->has_target || o->region))
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: no P(sigma >= target) at %g K: the sweep had no [target] sigma and no "
+                      "query target covers this temperature (field p_exceed needs one)", sf->path, sf->T_K[it]);
     else
         st = ssoc_sweepfile_slice(sf, field_dataset(f, band), it, a, err);
     if (!st) {
@@ -219,10 +234,12 @@ static int clamp_maps(mapdata *maps, size_t np, const scale *sc)
 
 /* Temperatures to draw: the requested ones (nearest grid T, duplicates dropped), or the grid
  * temperature with the most fitted data points. */
-static ssoc_status map_temperatures(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, size_t *its, size_t *np,
-                                    ssoc_error *err)
+ssoc_status ssoc_plot_map_temperatures(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, size_t *its, size_t *np,
+                                       ssoc_error *err)
 {
     *np = 0;
+    if (o->nT > SSOC_PLOT_MAXPANEL)
+        return SSOC_ERR(err, SSOC_EINVAL, "at most %d temperatures in one picture (got %zu)", SSOC_PLOT_MAXPANEL, o->nT);
     if (o->nT == 0) {
         size_t best = ssoc_sweepfile_nearest_T(sf, 0.5 * (sf->range.T_min_K + sf->range.T_max_K)), bn = 0;
         for (size_t it = 0; it < sf->nT; ++it) {
@@ -262,14 +279,15 @@ typedef struct geom {
     int W, H;
 } geom;
 
-static void map_geometry(size_t np, geom *g)
+static void map_geometry(size_t np, int region, geom *g)
 {
     g->ncol = np <= 2 ? 1 : np <= 6 ? 2 : 3;
     g->nrow = (np + g->ncol - 1) / g->ncol;
     g->FW = g->ncol == 1 ? 820 : g->ncol == 2 ? 520 : 410;
     g->FH = 0.73 * g->FW;
     g->legend_cell = np < g->ncol * g->nrow;
-    g->L = 115, g->R = 290, g->TOP = 150, g->BOT = g->legend_cell ? 100 : 205, g->GX = 135, g->GY = 115;
+    /* the legend strip: 3 rows of entries, a fourth for a query's region */
+    g->L = 115, g->R = 290, g->TOP = 150, g->BOT = g->legend_cell ? 100 : region ? 239 : 205, g->GX = 135, g->GY = 115;
     g->W = (int)(g->L + (double)g->ncol * g->FW + (double)(g->ncol - 1) * g->GX + g->R);
     g->H = (int)(g->TOP + (double)g->nrow * g->FH + (double)(g->nrow - 1) * g->GY + g->BOT);
 }
@@ -295,6 +313,8 @@ typedef struct panel_ctx {
     const scale *sc;
     const mapdata *m;
     ssoc_plot_field field;
+    const ssoc_plot_region *rgn;    /* a query's region (NULL: none) ... */
+    const ssoc_plot_region_T *rgT;  /* ... at this panel's temperature (NULL: none) */
     double x0, x1, r0, r1;     /* world */
     double FW, FH;             /* frame in device units */
     double chr;
@@ -565,6 +585,70 @@ static size_t layer_data(const panel_ctx *c)
     return n;
 }
 
+/* The designs of a query that reach its target at its confidence: the grid points with P >=
+ * confidence hatched (the cells between them: the indicator at 1/2, as the outline) and outlined
+ * in vermillion on a black edge, a colour the viridis map never takes. */
+static void layer_region(const panel_ctx *c, const PLcGrid *nodes)
+{
+    const ssoc_plot_region_T *r = c->rgT;
+    const size_t nx = c->m->nx, nr = c->m->nrho;
+    if (!r)
+        return;
+    PLFLT *z = malloc(nx * nr * sizeof *z), **rows = malloc(nx * sizeof *rows);
+    size_t n = 0;
+    for (size_t ix = 0; z && rows && ix < nx; ++ix) {
+        rows[ix] = z + ix * nr;
+        for (size_t ir = 0; ir < nr; ++ir)
+            n += (rows[ix][ir] = r->p[ir * nx + ix] >= c->rgn->confidence) != 0;
+    }
+    if (z && rows && n) {
+        const PLINT inc = 450, del = 2200; /* 45 degree lines, 2.2 mm apart */
+        plpat(1, &inc, &del);
+        plshade((PLFLT_MATRIX)rows, (PLINT)nx, (PLINT)nr, NULL, c->x0, c->x1, c->r0, c->r1, 0.5, 1.5, 0, C_REGION,
+                1.4, 0, 0.0, 0, 0.0, plfill, 0, pltr1, (PLPointer)nodes);
+        plpsty(0);
+        const PLFLT half = 0.5;
+        for (int k = 0; k < 2; ++k) {
+            plcol0(k ? C_REGION : C_BLACK);
+            ssoc_plt_width(k ? 2.4 : 4.4);
+            plcont((PLFLT_MATRIX)rows, (PLINT)nx, (PLINT)nr, 1, (PLINT)nx, 1, (PLINT)nr, &half, 1, pltr1,
+                   (PLPointer)nodes);
+        }
+    }
+    free(z), free(rows);
+}
+
+/* A best-design marker: a star (anywhere) or a diamond (inside the fitted data) in vermillion with
+ * a black outline. */
+static void region_marker(double x, double y, int inside, double chr)
+{
+    PLFLT px = x, py = y;
+    ssoc_plt_chr(chr);
+    plcol0(C_REGION);
+    plstring(1, &px, &py, inside ? "◆" : "★");
+    plcol0(C_BLACK);
+    plstring(1, &px, &py, inside ? "◇" : "☆");
+}
+
+/* The best designs of the query at this temperature (the one inside the data only where it
+ * differs), drawn in page units over the frame's top-left corner (fx0, fy0): a design on the
+ * grid's edge, where the best often is, keeps its whole marker (a panel's world clips it). */
+static void layer_best(const panel_ctx *c, double fx0, double fy0, double W, double H)
+{
+    const ssoc_plot_region_T *r = c->rgT;
+    if (!r)
+        return;
+    plvpor(0, 1, 0, 1);
+    plwind(0, W, H, 0);
+    const double bx[2] = {r->inside_x, r->best_x}, by[2] = {r->inside_rho, r->best_rho};
+    const int same = r->inside_x == r->best_x && r->inside_rho == r->best_rho;
+    const double bp[2] = {r->inside_p, r->best_p};
+    for (int k = same; k < 2; ++k) /* P = 0 everywhere: no design is best at reaching the target */
+        if (isfinite(bx[k]) && bp[k] > 0)
+            region_marker(fx0 + (bx[k] - c->x0) / (c->x1 - c->x0) * c->FW,
+                          fy0 + (1 - (by[k] - c->r0) / (c->r1 - c->r0)) * c->FH, k == 0 || same, 2.0 * c->chr);
+}
+
 /* frame, ticks and titles; the x title where no panel sits below, the y titles on the outer columns */
 static void panel_axes(const panel_ctx *c, const geom *g, size_t p, size_t np, const char *title)
 {
@@ -648,7 +732,7 @@ static void colour_bar(double bx0, double bx1, double by0, double by1, const sca
 }
 
 /* Legend entry kinds */
-enum { LG_RIDGE, LG_BAND, LG_PCC, LG_SCC, LG_FILL, LG_VEIL, LG_ISO, LG_CONTOUR };
+enum { LG_RIDGE, LG_BAND, LG_PCC, LG_SCC, LG_FILL, LG_VEIL, LG_ISO, LG_CONTOUR, LG_REGION, LG_BEST };
 
 /* One legend entry in a viewport whose world is the page in device units, y down: a sample of
  * width w at (x, y) and the text after it. */
@@ -678,6 +762,20 @@ static void legend_item(double x, double y, double w, double h, int kind, const 
         break;
     }
     case LG_ISO: ssoc_plt_join(x, y, x + w, y, C_GREY, 1.2, 300, 700); break;
+    case LG_REGION: { /* a hatched box with the region's outline */
+        PLFLT px[5] = {x, x + w, x + w, x, x}, py[5] = {y - 1.6 * h, y - 1.6 * h, y + 1.6 * h, y + 1.6 * h, y - 1.6 * h};
+        const PLINT inc = 450, del = 2200;
+        plpat(1, &inc, &del);
+        plcol0(C_REGION), ssoc_plt_width(1.4), plfill(4, px, py);
+        plpsty(0);
+        for (int k = 0; k < 2; ++k)
+            plcol0(k ? C_REGION : C_BLACK), ssoc_plt_width(k ? 2.4 : 4.4), plline(5, px, py);
+        break;
+    }
+    case LG_BEST:
+        region_marker(x + 0.2 * w, y, 0, 2.0 * chr);
+        region_marker(x + 0.8 * w, y, 1, 2.0 * chr);
+        break;
     case LG_CONTOUR: /* a contour line through its label, on a mid colour of the scale */
         plcol1(0.35);
         {
@@ -698,9 +796,10 @@ static void legend_item(double x, double y, double w, double h, int kind, const 
 
 /* The entries in three columns under the panels, across the page, or in one column in the first
  * empty cell of the grid. */
-static void map_legend(const geom *g, size_t np, const ssoc_sweepfile *sf, const scale *sc, ssoc_plot_field f,
+static void map_legend(const geom *g, size_t np, const ssoc_sweepfile *sf, const scale *sc, const ssoc_plot_opts *o,
                        size_t n_data, double chr)
 {
+    const ssoc_plot_field f = o->field;
     plvpor(0, 1, 0, 1);
     plwind(0, g->W, g->H, 0); /* device units, y down */
     char band[200], cont[192], lev[160] = "";
@@ -719,7 +818,7 @@ static void map_legend(const geom *g, size_t np, const ssoc_sweepfile *sf, const
     struct {
         int kind;
         const char *text;
-    } e[8];
+    } e[10];
     int n = 0;
     e[n].kind = LG_RIDGE, e[n++].text = "ridge ρ#dopt#u(x): σ maximum";
     e[n].kind = LG_BAND, e[n++].text = band;
@@ -732,8 +831,14 @@ static void map_legend(const geom *g, size_t np, const ssoc_sweepfile *sf, const
     }
     e[n].kind = LG_CONTOUR, e[n++].text = cont;
     e[n].kind = LG_ISO, e[n++].text = "iso-v#df#u lines, step 0.1";
+    char rtext[160];
+    if (o->region) {
+        snprintf(rtext, sizeof rtext, "σ ≥ %g mS/cm with P ≥ %g", 1e3 * o->region->target_S_cm, o->region->confidence);
+        e[n].kind = LG_REGION, e[n++].text = rtext;
+        e[n].kind = LG_BEST, e[n++].text = "highest P: anywhere, inside data";
+    }
     const double dy = 34, sw = 46, sh = 8;
-    double x0 = g->L, y0 = g->H - 118, colw = 0.345 * (g->W - g->L - 40);
+    double x0 = g->L, y0 = g->H - 50 - 34 * ((n + 2) / 3 - 1), colw = 0.345 * (g->W - g->L - 40);
     if (g->legend_cell) {
         cell_origin(g, np, &x0, &y0);
         x0 += 10, y0 += 0.5 * (g->FH - (n - 1) * dy);
@@ -791,8 +896,8 @@ static void map_titles(ssoc_plt_picture *pic, const ssoc_sweepfile *sf, const ss
 
 /* ------------------------------------------------------------------ the picture */
 
-static void map_colour_bar(const geom *g, const ssoc_sweepfile *sf, const scale *sc, ssoc_plot_field f, double chr,
-                           double page_scale, ssoc_plot_layout *layout)
+static void map_colour_bar(const geom *g, const ssoc_sweepfile *sf, const ssoc_plot_region *region, const scale *sc,
+                           ssoc_plot_field f, double chr, double page_scale, ssoc_plot_layout *layout)
 {
     /* right of the block of panels, centred on it */
     const double blockR = g->L + (double)g->ncol * g->FW + (double)(g->ncol - 1) * g->GX;
@@ -801,7 +906,7 @@ static void map_colour_bar(const geom *g, const ssoc_sweepfile *sf, const scale 
                  byt = g->TOP + 0.5 * (blockH - bh) + 10;
     char ulabel[160];
     if (f == SSOC_PLOT_P_EXCEED)
-        snprintf(ulabel, sizeof ulabel, "P(σ ≥ %g mS/cm)", 1e3 * sf->target_S_cm);
+        snprintf(ulabel, sizeof ulabel, "P(σ ≥ %g mS/cm)", 1e3 * (region ? region->target_S_cm : sf->target_S_cm));
     else if (f == SSOC_PLOT_WIDTH)
         snprintf(ulabel, sizeof ulabel, "factor σ#dhi#u/σ#dlo#u");
     else
@@ -839,16 +944,16 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
         return SSOC_ERR(err, SSOC_EINVAL, "%s: a map needs at least 2 compositions and 2 densities (grid is %zu x %zu)",
                         sf->path, sf->nx, sf->nrho);
     size_t its[SSOC_PLOT_MAXPANEL], np = 0;
-    ssoc_status st = map_temperatures(sf, o, its, &np, err);
+    ssoc_status st = ssoc_plot_map_temperatures(sf, o, its, &np, err);
     mapdata maps[SSOC_PLOT_MAXPANEL];
     memset(maps, 0, sizeof maps);
     for (size_t p = 0; p < np && !st; ++p)
-        st = load_map(sf, o->field, o->band, its[p], &maps[p], err);
+        st = load_map(sf, o, its[p], &maps[p], err);
     double *xc = corners(sf->x, sf->nx), *rc = corners(sf->rho_g_cm3, sf->nrho);
     if (!st && (!xc || !rc))
         st = SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
     geom g;
-    map_geometry(np, &g);
+    map_geometry(np, o->region != NULL, &g);
     ssoc_plt_picture pic;
     if (!st)
         st = ssoc_plt_begin(&pic, o, g.W, g.H, err);
@@ -874,7 +979,7 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
     PLcGrid nodes = {.xg = sf->x, .yg = sf->rho_g_cm3, .nx = (PLINT)sf->nx, .ny = (PLINT)sf->nrho};
     size_t n_data = 0;
     for (size_t p = 0; p < np; ++p) {
-        panel_ctx c = {sf, &sc, &maps[p], o->field, sf->x[0], sf->x[sf->nx - 1], sf->rho_g_cm3[0],
+        panel_ctx c = {sf, &sc, &maps[p], o->field, o->region, region_of(o, its[p]), sf->x[0], sf->x[sf->nx - 1], sf->rho_g_cm3[0],
                        sf->rho_g_cm3[sf->nrho - 1], g.FW, g.FH, chr};
         panel_viewport(&g, p);
         plwind(c.x0, c.x1, c.r0, c.r1);
@@ -883,6 +988,7 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
         layer_iso_vf(&c);
         layer_veil(&c);
         layer_ridge(&c);
+        layer_region(&c, &nodes);
         layer_contour_labels(&c, &pic, p, layout);
         n_data += layer_data(&c);
         char tt[256];
@@ -894,10 +1000,13 @@ ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, sso
             layout->panel[p].wx0 = c.x0, layout->panel[p].wx1 = c.x1, layout->panel[p].wy0 = c.r0,
             layout->panel[p].wy1 = c.r1;
         }
+        double fx0, fy0;
+        cell_origin(&g, p, &fx0, &fy0);
+        layer_best(&c, fx0, fy0, g.W, g.H);
     }
-    map_colour_bar(&g, sf, &sc, o->field, chr, (double)pic.width / g.W, layout);
+    map_colour_bar(&g, sf, o->region, &sc, o->field, chr, (double)pic.width / g.W, layout);
     map_titles(&pic, sf, o, &sc, maps, np, any_nan, &g);
-    map_legend(&g, np, sf, &sc, o->field, n_data, chr);
+    map_legend(&g, np, sf, &sc, o, n_data, chr);
     plend();
     mapdata_free(maps, np);
     free(xc), free(rc);

@@ -35,6 +35,7 @@ enum {
     C_LABELBOX,
     C_SHADE,
     C_AXISGREY,
+    C_REGION, /* a query's region and best designs on a map: vermillion, outside viridis */
     C_LINE0, /* C_LINE0 .. C_LINE0 + 7: curves (Okabe-Ito palette, colour-blind safe) */
     C_FILL0 = C_LINE0 + 8, /* translucent versions */
     C_NCOL0 = C_FILL0 + 8

@@ -846,19 +846,7 @@ char *ssoc_report_json(const ssoc_report *r)
     cJSON_AddItemToObject(root, "rule_T_K", ssoc_json_number(r->t[r->it_ref].T_K));
     cJSON_AddStringToObject(root, "design_rule", r->rule);
     cJSON_AddStringToObject(root, "temperature_trend", r->trend);
-    char *s = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!s)
-        return NULL;
-    /* cJSON's allocator is malloc here; hand back a buffer the caller frees with free() */
-    size_t n = strlen(s);
-    char *out = malloc(n + 2);
-    if (out) {
-        memcpy(out, s, n);
-        out[n] = '\n', out[n + 1] = '\0';
-    }
-    cJSON_free(s);
-    return out;
+    return ssoc_json_document(root);
 }
 
 /* ------------------------------------------------------------------ CSV */

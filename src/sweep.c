@@ -48,6 +48,7 @@
 #include "ssoc/report.h"
 #include "ssoc/rules.h"
 #include "ssoc/sweepfile.h"
+#include "sweep_plan.h"
 #include "sweep_rules.h"
 
 #define SSOC_FLUSH_INTERVAL_S 1.0 /* most one H5Fflush per second during the block rounds */
@@ -1013,4 +1014,35 @@ ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
     if (st)
         *err = e;
     return st;
+}
+
+/* ------------------------------------------------------------------ --dry-run */
+
+/* The dry run's exit point (sweep.h): the run's own fit phase (the data, the point parameters, the
+ * target's check), then the plan (sweep_plan.c), which checks read-only what the preflight and the
+ * memory phase would refuse. Nothing is created. Rank 0 plans; the others wait asleep, leaving
+ * their CPUs to its calibration, and every rank returns the agreed status. */
+ssoc_status ssoc_sweep_dry_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, ssoc_sweep_plan *plan,
+                               ssoc_error *err)
+{
+    run R0 = {0}, *R = &R0;
+    memset(plan, 0, sizeof *plan);
+    R->cfg = cfg, R->opts = opts, R->rank = ssoc_par_rank(), R->size = ssoc_par_size();
+    R->threads = omp_get_max_threads(), R->t0 = ssoc_par_wtime();
+    snprintf(R->out, sizeof R->out, "%s", opts->output ? opts->output : cfg->output_file);
+    snprintf(R->partial, sizeof R->partial, "%.4000s.partial", R->out);
+    R->ncols = cfg->x.n * cfg->rho.n;
+    R->nblocks = (R->ncols + cfg->block_columns - 1) / cfg->block_columns;
+    const int node_ranks = ssoc_par_node_size();
+    ssoc_status st = SSOC_OK;
+    if (R->rank == 0 && !(st = phase_fit(R, err))) {
+        const ssoc_plan_inputs in = {.cfg = cfg, .opts = opts, .out = R->out, .partial = R->partial, .d = R->fit.d,
+                                     .range = &R->fit.range, .fo = &R->fit.fo, .best = &R->fit.best,
+                                     .ranks = R->size, .node_ranks = node_ranks, .threads = R->threads,
+                                     .raw_bytes = raw_bytes_lower_bound(R), .t_start = R->t0};
+        st = ssoc_sweep_plan_make(&in, plan, err);
+    }
+    run_free(R);
+    ssoc_par_barrier_idle();
+    return ssoc_par_agree_status(st, err);
 }

@@ -330,3 +330,62 @@ ssoc_status ssoc_sweep_rules_compute(const ssoc_rule_inputs *in, double **recs, 
     free(all), free(packed), free(counts), free(off);
     return st;
 }
+
+/* ------------------------------------------------------------------ calibration (sweep --dry-run) */
+
+/* wall seconds per task of `n` tasks spread evenly over [k0, k0 + nk) (shifted by `shift` tasks),
+ * run as the sweep runs them: OpenMP threads take tasks, each with its scratch; -1 when out of
+ * memory */
+static double time_tasks(const ssoc_rule_inputs *in, const rule_tasks *tk, size_t k0, size_t nk, size_t n, size_t shift)
+{
+    int nomem = 0;
+    const double t0 = omp_get_wtime();
+#pragma omp parallel
+    {
+        rule_scratch *sc = scratch_alloc(in->n_reps, in->n_jack);
+        double *recs = malloc(SSOC_RULES_XBLOCK * RC * sizeof *recs);
+        if (!sc || !recs) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (size_t i = 0; i < n; ++i)
+            if (sc && recs)
+                run_rule_task(in, tk, k0 + (i * nk / n + shift) % nk, sc, recs);
+        free(recs);
+        scratch_free(sc);
+    }
+    return nomem ? -1.0 : (omp_get_wtime() - t0) / (double)n;
+}
+
+/* Batches of 1, 2, 4, ... times `n` tasks (the first warms up) until one takes `min_s` or covers
+ * every task of the kind: its seconds per task. */
+static double time_kind(const ssoc_rule_inputs *in, const rule_tasks *tk, size_t k0, size_t nk, size_t n,
+                        double min_s, size_t *timed)
+{
+    double s = 0.0;
+    *timed = 0;
+    for (size_t m = n < nk ? n : nk, shift = 0; m > 0; m = 2 * m < nk ? 2 * m : nk) {
+        if ((s = time_tasks(in, tk, k0, nk, m, shift)) < 0)
+            return s;
+        *timed += m, shift += 7;
+        if (s * (double)m >= min_s || m == nk)
+            break;
+    }
+    return s;
+}
+
+ssoc_status ssoc_sweep_rules_time(const ssoc_rule_inputs *in, size_t n, double min_s, double *s_rho, double *s_x,
+                                  size_t *timed, size_t *n_rho, size_t *n_x, ssoc_error *err)
+{
+    rule_tasks tk;
+    rule_tasks_init(in->cfg, &tk);
+    size_t t1 = 0, t2 = 0;
+    *n_rho = tk.nrho_tasks, *n_x = tk.ntask - tk.nrho_tasks;
+    *s_rho = *n_rho ? time_kind(in, &tk, 0, *n_rho, n, min_s, &t1) : 0.0;
+    *s_x = *n_x ? time_kind(in, &tk, tk.nrho_tasks, *n_x, n, min_s, &t2) : 0.0;
+    *timed = t1 + t2;
+    if (*s_rho < 0 || *s_x < 0)
+        return SSOC_ERR(err, SSOC_ENOMEM, "no memory for the design rules");
+    return SSOC_OK;
+}

@@ -32,4 +32,12 @@ typedef struct ssoc_rule_inputs {
  * requested through the monitor on any rank gives SSOC_EINTERRUPTED on all (nothing in *recs). */
 ssoc_status ssoc_sweep_rules_compute(const ssoc_rule_inputs *in, double **recs, ssoc_error *err);
 
+/* The calibration of `ssoc sweep --dry-run`: wall seconds per task of this rank with its threads,
+ * for a rho_opt block task (*s_rho) and an x_opt task (*s_x), each from batches of n, 2n, 4n, ...
+ * tasks spread evenly over the grid until one batch takes `min_s` (or covers every task of its
+ * kind; the batches before it warm up); *timed counts the tasks run, *n_rho and *n_x the run's
+ * tasks of each kind. Not collective; the records are thrown away. SSOC_ENOMEM. */
+ssoc_status ssoc_sweep_rules_time(const ssoc_rule_inputs *in, size_t n, double min_s, double *s_rho, double *s_x,
+                                  size_t *timed, size_t *n_rho, size_t *n_x, ssoc_error *err);
+
 #endif

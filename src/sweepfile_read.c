@@ -371,6 +371,8 @@ static ssoc_status read_meta(reader *r, ssoc_sweepfile *sf, ssoc_error *err)
     }
     if (attr_exists(r, "/", "params_source"))
         attr_str(r, "/", "params_source", sf->params_source, sizeof sf->params_source, NULL);
+    if (attr_exists(r, "/", "kernel_isa"))
+        attr_str(r, "/", "kernel_isa", sf->kernel_isa, sizeof sf->kernel_isa, NULL);
     sf->target_S_cm = NAN;
     sf->has_target = attr_exists(r, "/", "target_sigma_S_cm");
     if (sf->has_target &&

@@ -32,6 +32,9 @@ int ssoc_par_size(void);
 int ssoc_par_node_size(void);
 /// Barrier over all ranks (no-op without MPI).
 void ssoc_par_barrier(void);
+/// Barrier over all ranks that waits asleep (a test every millisecond) instead of spinning, so
+/// ranks that wait leave their CPUs to one that works (the calibration of `sweep --dry-run`).
+void ssoc_par_barrier_idle(void);
 /// Abort every rank with `code` (only for unrecoverable states where agreeing is impossible).
 void ssoc_par_abort(int code);
 

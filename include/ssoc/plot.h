@@ -44,6 +44,25 @@ int ssoc_plot_field_parse(const char *name);
 #define SSOC_PLOT_MAXPANEL 12 ///< most temperatures in one small-multiples figure
 #define SSOC_PLOT_MAXLABEL 256 ///< most contour labels recorded in a layout
 
+/// What `ssoc query` found at one temperature, for a map to draw (ssoc_plot_region).
+typedef struct ssoc_plot_region_T {
+    size_t it;                 ///< grid temperature index
+    const double *p;           ///< [nrho * nx] P(sigma >= target) at every grid point, x fastest
+    double best_x, best_rho, best_p;       ///< the best design anywhere [1, g/cm3, 1] (NaN: none)
+    double inside_x, inside_rho, inside_p; ///< the best inside the fitted x and v_f (NaN: none)
+} ssoc_plot_region_T;
+
+/// The designs that reach a target at a stated confidence (include/ssoc/query.h), drawn on a map:
+/// the grid points with P >= confidence hatched and outlined, the best designs marked, both in
+/// the legend; with the field p_exceed the map shows this P (the file's own only for its target).
+typedef struct ssoc_plot_region {
+    double target_S_cm;        ///< [S/cm]
+    double confidence;         ///< the least P [1]
+    int recomputed;            ///< P recomputed from the replicate table (the subtitle says so)
+    size_t nT;
+    const ssoc_plot_region_T *t; ///< [nT]; a temperature of the map without an entry has no region
+} ssoc_plot_region;
+
 /// Options shared by every picture.
 typedef struct ssoc_plot_opts {
     const char *output;   ///< picture path: .png, .svg or .pdf
@@ -61,6 +80,7 @@ typedef struct ssoc_plot_opts {
     /// (/sigma/lo, /sigma/hi; the default, 0) or the prediction band of a new MD run
     /// (/sigma/pred_lo, /sigma/pred_hi).
     ssoc_plot_band band;
+    const ssoc_plot_region *region; ///< maps: the region of a query to draw (NULL: none)
 } ssoc_plot_opts;
 
 #define SSOC_PLOT_SCALE_MIN 0.25 ///< smallest page scale (ssoc_plot_opts.scale)
@@ -96,12 +116,20 @@ typedef struct ssoc_plot_layout {
 /// rho_opt(x) ridge with its confidence band; the fitted MD points at that T, filled with their
 /// observed sigma on the map's colour scale (sigma fields; so misfit shows), circles PCC and
 /// triangles SCC; the region outside the fitted data veiled; iso-free-volume lines labelled on the
-/// right; a title with B, confidence and interval. `layout` may be NULL.
+/// right; a title with B, confidence and interval; with `o->region`, the designs that reach its
+/// target at its confidence hatched and outlined, the best designs marked. `layout` may be NULL.
 /// Errors: SSOC_EINVAL (bad options: unknown picture type, too many temperatures, scale out of range), SSOC_EEXISTS
 /// (output exists without force), SSOC_EHDF5 (field missing, e.g. p_exceed without a target),
 /// SSOC_EIO (cannot write the picture), SSOC_ENOMEM.
 ssoc_status ssoc_plot_map(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, ssoc_plot_layout *layout,
                           ssoc_error *err);
+
+/// The grid temperatures ssoc_plot_map draws for `o` (indices into sf->T_K, at most
+/// SSOC_PLOT_MAXPANEL, in the order drawn): the requested ones (nearest grid T, duplicates
+/// dropped), or the one with the most fitted data points. SSOC_EINVAL for a temperature that is
+/// not a positive number.
+ssoc_status ssoc_plot_map_temperatures(const ssoc_sweepfile *sf, const ssoc_plot_opts *o, size_t *its, size_t *np,
+                                       ssoc_error *err);
 
 /// The design rule as a picture: v_f,opt (top, with its confidence band) and sigma_max (bottom,
 /// log scale, with a band of kind `band`) against T, one curve per fitted composition,

@@ -36,6 +36,7 @@
 #include "ssoc/plausible.h"
 #include "ssoc/plot.h"
 #include "ssoc/progress.h"
+#include "ssoc/query.h"
 #include "ssoc/report.h"
 #include "ssoc/suggest.h"
 #include "ssoc/sweep.h"

@@ -54,4 +54,50 @@ typedef struct ssoc_sweep_opts {
 /// the design-rule summary to stderr unless quiet.
 ssoc_status ssoc_sweep_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, ssoc_error *err);
 
+/// The phases of a sweep whose time a plan estimates (and the file records as time_NAME_s).
+enum { SSOC_PLAN_FIT, SSOC_PLAN_BOOTSTRAP, SSOC_PLAN_EVALUATION, SSOC_PLAN_RULES, SSOC_PLAN_WRITE, SSOC_PLAN_NPHASE };
+
+/// What a sweep will cost, known before it runs (`ssoc sweep --dry-run`, ssoc_sweep_dry_run):
+/// its size, memory and file from the configuration, and its time from a short calibration on
+/// this node (src/sweep_plan.c): the point fit itself, a few of the run's own bootstrap
+/// replicates, a sample of grid columns through the kernel and a sample of design-rule tasks,
+/// each timed with this rank's threads and scaled by the work of its phase, the ranks and the
+/// CPUs they share. benchmarks/README.md ("Dry run") records estimates against measured runs.
+typedef struct ssoc_sweep_plan {
+    size_t nx, nrho, nT, columns, points, blocks, block_columns;
+    size_t B, n_data;
+    int ranks, threads, node_ranks; ///< the launch: MPI ranks (on this node), OpenMP threads per rank
+    int cpus;                       ///< CPUs this process may run on
+    double cpu_share;               ///< of the CPU time a rank's threads get when all ranks of the node run (<= 1)
+    ssoc_sweep_mem mem;             ///< per rank (ssoc_sweep_mem_estimate)
+    double mem_available;           ///< bytes (ssoc_mem_available; INFINITY unknown)
+    const char *mem_source;         ///< which limit decides it (static text)
+    double file_bytes;              ///< estimated size of OUT.h5 [bytes]
+    double disk_free;               ///< free bytes where OUT.h5.partial goes (NaN unknown)
+    /* the calibration: wall seconds per item on this rank with its threads */
+    size_t cal_fits, cal_columns, cal_tasks; ///< items the calibration ran (the last batch of each is timed)
+    size_t cal_sets;                ///< parameter sets behind the column and rule timings (min(B, 2000); scaled to B)
+    size_t n_rho_tasks, n_x_tasks;  ///< design-rule tasks of the run, of each kind
+    double s_replicate;             ///< one bootstrap replicate's refit
+    double s_column;                ///< one grid column (all temperatures) for cal_sets sets
+    double s_rho_task, s_x_task;    ///< one rho_opt block task, one x_opt task, for cal_sets sets
+    double s_calibration;           ///< the whole dry run, fit and calibration [s]
+    double est[SSOC_PLAN_NPHASE];   ///< estimated wall time of each phase [s]
+    double est_total;               ///< their sum [s]
+    char would_stop[1200];          ///< why the run would stop before its work ("" when it would run)
+} ssoc_sweep_plan;
+
+/// Plan the sweep of `cfg` with `opts` without writing anything: read the data, make the point fit
+/// (and check the target as the run does), estimate memory and file, calibrate, and record in
+/// plan->would_stop what the run would refuse (output exists, an interrupted run to resume, not
+/// enough memory or disk). Rank 0 plans; the other ranks return SSOC_OK at once. Errors are the
+/// run's own for the data, the fit and the target (SSOC_EDATA, SSOC_EFIT, SSOC_ECONFIG), and
+/// SSOC_ENOMEM.
+ssoc_status ssoc_sweep_dry_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, ssoc_sweep_plan *plan,
+                               ssoc_error *err);
+
+/// The plan as text for a terminal: the grid, replicates, launch, memory, file, calibration and
+/// the estimated time per phase. Malloc'd (caller frees); NULL on allocation failure.
+char *ssoc_sweep_plan_text(const ssoc_sweep_plan *plan);
+
 #endif

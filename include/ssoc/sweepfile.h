@@ -49,6 +49,7 @@ typedef struct ssoc_sweepfile {
     char path[4096];
     int64_t format;          ///< root `ssoc_format`
     char version[64];        ///< ssoc version that wrote it
+    char kernel_isa[32];     ///< root `kernel_isa`: the kernel variant the sweep ran (kernel_isa.h); "" when absent
     char params_source[1100];///< "fit", "published" or the parameter file
     char interval_name[16];  ///< "percentile" or "bca"
     ssoc_fit_method fit_method; ///< root `fit_method` (the replicates' estimator); staged when absent (older files)

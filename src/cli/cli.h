@@ -22,6 +22,7 @@ int ssoc_cmd_fit(int argc, char **argv);
 int ssoc_cmd_predict(int argc, char **argv);
 int ssoc_cmd_sweep(int argc, char **argv);
 int ssoc_cmd_rules(int argc, char **argv);
+int ssoc_cmd_query(int argc, char **argv);
 int ssoc_cmd_plot(int argc, char **argv);
 int ssoc_cmd_validate(int argc, char **argv);
 
@@ -169,6 +170,18 @@ int ssoc_cli_parse_T_list(const char *cmd, const char *text, double *T, size_t m
 /// is no interpolation. Otherwise prints "ssoc: CMD: --T 900: not a temperature of FILE (it has
 /// ...); choose one of them" (with a Celsius hint when T + 273.15 is one) and returns SSOC_EXIT_USAGE.
 int ssoc_cli_file_T(const char *cmd, const ssoc_sweepfile *sf, const double *T, size_t n, size_t *idx, size_t *nidx);
+
+/// The target of `ssoc query` and `ssoc plot --sigma`: --sigma S [S/cm] a finite number > 0 and,
+/// unless `allow`, plausible (plausible.h: 3 looks like mS/cm); --confidence C (NULL: 0.95) in
+/// (0, 1], with a hint when it looks like a percentage. Returns -1 with *target and *conf set, or
+/// SSOC_EXIT_USAGE after printing the error.
+int ssoc_cli_target(const char *cmd, const char *sigma_s, const char *conf_s, int allow, double *target, double *conf);
+
+/// Refuse, unless `allow`, a target that the file's point model does not come within
+/// SSOC_REACH_FACTOR of anywhere on its grid at the temperatures its[0..n) (NULL: all of them):
+/// prints "option --sigma: the model's sigma peaks at ..." and returns SSOC_EXIT_USAGE; else -1.
+int ssoc_cli_target_reach(const char *cmd, const ssoc_sweepfile *sf, const size_t *its, size_t n, double target,
+                          int allow);
 
 /// Check a picture path given with option `opt` (e.g. "-o", "--parity") before any work: not empty
 /// and the type from the extension (.png, .svg or .pdf; otherwise a usage error, SSOC_EXIT_USAGE),

@@ -478,3 +478,42 @@ int ssoc_cli_file_T(const char *cmd, const ssoc_sweepfile *sf, const double *T, 
     *nidx = m;
     return SSOC_EXIT_OK;
 }
+
+/* ------------------------------------------------------------------ a target conductivity (query, plot) */
+
+int ssoc_cli_target(const char *cmd, const char *sigma_s, const char *conf_s, int allow, double *target, double *conf)
+{
+    if (ssoc_cli_parse_double(cmd, "--sigma", sigma_s, target) != SSOC_EXIT_OK)
+        return SSOC_EXIT_USAGE;
+    if (!(*target > 0))
+        return ssoc_cli_usage_error(cmd, "option --sigma: %g is not a positive conductivity in S/cm", *target);
+    if (ssoc_cli_plausible(cmd, "--sigma", SSOC_QTY_SIGMA, *target, allow))
+        return SSOC_EXIT_USAGE;
+    *conf = 0.95;
+    if (conf_s && ssoc_cli_parse_double(cmd, "--confidence", conf_s, conf) != SSOC_EXIT_OK)
+        return SSOC_EXIT_USAGE;
+    if (*conf > 1 && *conf <= 100)
+        return ssoc_cli_usage_error(cmd, "option --confidence: %g is not in (0, 1]: it looks like a percentage "
+                                    "(use --confidence %g)", *conf, *conf / 100);
+    if (!(*conf > 0 && *conf <= 1))
+        return ssoc_cli_usage_error(cmd, "option --confidence: %g is not in (0, 1]", *conf);
+    return -1;
+}
+
+/* A target the point model comes nowhere near at the asked temperatures is a unit mistake, or a
+ * question whose answer is "nowhere" for every replicate: refused like the sweep's [target]. */
+int ssoc_cli_target_reach(const char *cmd, const ssoc_sweepfile *sf, const size_t *its, size_t n, double target,
+                          int allow)
+{
+    double T[256]; /* the reach is sampled on at most 48 temperatures anyway */
+    if (n > 256)
+        n = 256;
+    for (size_t k = 0; its && k < n; ++k)
+        T[k] = sf->T_K[its[k]];
+    char why[600];
+    if (allow || ssoc_plausible_target_reach(&sf->best, sf->x, sf->nx, sf->rho_g_cm3, sf->nrho, its ? T : sf->T_K,
+                                             its ? n : sf->nT, target, why, sizeof why))
+        return -1;
+    return ssoc_cli_usage_error(cmd, "option --sigma: %s; --allow-implausible to ask anyway", why);
+}
+

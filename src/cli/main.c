@@ -10,6 +10,7 @@ static const ssoc_cli_command commands[] = {
     {"fit", "fit the 8 parameters to MD data, with bootstrap bands", ssoc_cmd_fit},
     {"predict", "sigma and every model layer at one (x, rho, T)", ssoc_cmd_predict},
     {"plot", "pictures of a sweep: sigma maps, the design rule vs T, parameter histograms (PNG/SVG/PDF)", ssoc_cmd_plot},
+    {"query", "which designs of a sweep file reach a target sigma at a stated confidence", ssoc_cmd_query},
     {"rules", "the design rules of a sweep file: rho_opt, v_f,opt, sigma_max, x_opt with bands, in words", ssoc_cmd_rules},
     {"sweep", "sigma with bands and design rules over an (x, rho, T) grid (MPI x OpenMP, HDF5)", ssoc_cmd_sweep},
     {"validate", "confront the parameters with external data: how far does the fit transfer?", ssoc_cmd_validate},

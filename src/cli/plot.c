@@ -11,12 +11,14 @@
 #include "ssoc/outpath.h"
 #include "ssoc/paramfile.h"
 #include "ssoc/plot.h"
+#include "ssoc/query.h"
 #include "ssoc/report.h"
 #include "ssoc/stats.h"
 #include "ssoc/sweepfile.h"
 
 static const char help[] =
-    "usage: ssoc plot OUT.h5 [--T T[,T...]] [--field best|median|lo|hi|width|p_exceed] [--band K] [-o FILE] [--force]\n"
+    "usage: ssoc plot OUT.h5 [--T T[,T...]] [--field best|median|lo|hi|width|p_exceed] [--band K]\n"
+    "                 [--sigma S [--confidence C]] [-o FILE] [--force]\n"
     "       ssoc plot OUT.h5 --rules [--band K] [-o FILE] [--force]\n"
     "       ssoc plot OUT.h5 --arrhenius [--at X,RHO]... [--band K] [-o FILE] [--force]\n"
     "       ssoc plot PARAMS.json|OUT.h5 --corner|--params [-o FILE] [--force]\n"
@@ -33,7 +35,12 @@ static const char help[] =
     "                 iso-free-volume lines labelled on the right. Several temperatures (--T 300,500,800) give\n"
     "                 panels on one colour scale in a grid that fits a page (2 stacked, 3-4 in 2 x 2, ...).\n"
     "                 Fields: best (point fit), median, lo, hi (band ends), width (hi/lo: the band's factor,\n"
-    "                 where the model is sure), p_exceed (P(sigma >= target); sweeps with a [target] only).\n"
+    "                 where the model is sure), p_exceed (P(sigma >= target); sweeps with a [target], or --sigma).\n"
+    "  --sigma S      on a map, the designs that reach sigma >= S [S/cm] with P(sigma >= S) >= C (default 0.95,\n"
+    "                 --confidence C), as 'ssoc query' finds them: those grid points hatched and outlined, the\n"
+    "                 design with the highest P marked with a star and the best inside the fitted x and v_f with\n"
+    "                 a diamond; with --field p_exceed the map shows P for S (recomputed from the replicates\n"
+    "                 when the sweep had another target). --allow-implausible accepts an implausible S.\n"
     "  --rules        v_f,opt and sigma_max against T with their bands, one curve per fitted composition.\n"
     "  --arrhenius    log sigma against 1000/T (T in K on the top axis): sigma_max at rho_opt per fitted\n"
     "                 composition with its band, the fitted data's temperatures marked; --at X,RHO (up to 4)\n"
@@ -65,14 +72,16 @@ static const char *const kind_opt[K_NKIND] = {NULL, "--rules", "--arrhenius", "-
 static const char *const kind_name[K_NKIND] = {"sigma", "rules", "arrhenius", "params", "corner"};
 
 typedef struct plot_args {
-    const char *in, *out, *field_s, *T_s, *scale_s, *band_s;
-    int force, verbose;
+    const char *in, *out, *field_s, *T_s, *scale_s, *band_s, *sigma_s, *conf_s;
+    int force, verbose, allow;
     enum kind kind;
     int nkind;               /* kind options given */
     double at[8];            /* --at X,RHO pairs */
     size_t nat;
     ssoc_plot_opts po;
     double T[SSOC_PLOT_MAXPANEL];
+    double target, conf;     /* --sigma, --confidence */
+    char answers[SSOC_PLOT_MAXPANEL][1024]; /* the query's answer per drawn temperature ("" : none) */
 } plot_args;
 
 /* --at X,RHO */
@@ -112,6 +121,12 @@ static int parse_args(int argc, char **argv, plot_args *a)
             a->force = 1;
         } else if (!strcmp(s, "--verbose")) {
             a->verbose = 1;
+        } else if (!strcmp(s, "--allow-implausible")) {
+            a->allow = 1;
+        } else if ((m = ssoc_cli_opt("plot", argc, argv, &i, "--sigma", &a->sigma_s)) != 0 ||
+                   (m = ssoc_cli_opt("plot", argc, argv, &i, "--confidence", &a->conf_s)) != 0) {
+            if (m < 0)
+                return SSOC_EXIT_USAGE;
         } else if ((m = ssoc_cli_opt("plot", argc, argv, &i, "--at", &v)) != 0) {
             if (m < 0 || parse_at(v, a) != SSOC_EXIT_OK)
                 return SSOC_EXIT_USAGE;
@@ -138,7 +153,7 @@ static int parse_args(int argc, char **argv, plot_args *a)
         } else if (s[0] == '-' && s[1]) {
             static const char *const own[] = {"--help",  "--force", "--rules", "--params", "--corner", "--verbose",
                                               "-o",      "--field", "--T",     "--arrhenius", "--at", "--scale",
-                                              "--band",  NULL};
+                                              "--band", "--sigma", "--confidence", "--allow-implausible", NULL};
             return ssoc_cli_unknown_option("plot", s, own, 0);
         } else if (a->in) {
             return ssoc_cli_usage_error("plot", "more than one input file ('%s' and '%s')", a->in, s);
@@ -159,8 +174,13 @@ static int check_args(plot_args *a)
         return ssoc_cli_usage_error("plot", "--rules, --params, --corner and --arrhenius exclude each other");
     if (a->nat && a->kind != K_ARRHENIUS)
         return ssoc_cli_usage_error("plot", "--at applies to --arrhenius");
-    if (a->kind != K_MAP && (a->field_s || a->T_s))
-        return ssoc_cli_usage_error("plot", "--field and --T apply to maps, not to %s", kind_opt[a->kind]);
+    if (a->kind != K_MAP && (a->field_s || a->T_s || a->sigma_s || a->conf_s))
+        return ssoc_cli_usage_error("plot", "--field, --T, --sigma and --confidence apply to maps, not to %s",
+                                    kind_opt[a->kind]);
+    if (a->conf_s && !a->sigma_s)
+        return ssoc_cli_usage_error("plot", "--confidence needs --sigma (the target whose region it draws)");
+    if (a->sigma_s && ssoc_cli_target("plot", a->sigma_s, a->conf_s, a->allow, &a->target, &a->conf) >= 0)
+        return SSOC_EXIT_USAGE;
     a->po = (ssoc_plot_opts){.force = a->force, .field = SSOC_PLOT_BEST};
     if (a->field_s) {
         const int f = ssoc_plot_field_parse(a->field_s);
@@ -321,6 +341,49 @@ static ssoc_status do_rules(const ssoc_sweepfile *sf, const plot_args *a, ssoc_e
     return st;
 }
 
+/* The map with the region of `ssoc query --sigma S --confidence C` at the temperatures it draws.
+ * *rc >= 0: a usage error was printed (an unreachable target). */
+static ssoc_status do_region_map(const ssoc_sweepfile *sf, plot_args *a, ssoc_plot_layout *lay, int *rc,
+                                 ssoc_error *err)
+{
+    size_t its[SSOC_PLOT_MAXPANEL], np = 0;
+    ssoc_status st = ssoc_plot_map_temperatures(sf, &a->po, its, &np, err);
+    if (st)
+        return st;
+    /* the query takes the temperatures in the file's order */
+    size_t sorted[SSOC_PLOT_MAXPANEL];
+    memcpy(sorted, its, np * sizeof *its);
+    for (size_t i = 1; i < np; ++i)
+        for (size_t j = i; j > 0 && sorted[j - 1] > sorted[j]; --j) {
+            const size_t t = sorted[j];
+            sorted[j] = sorted[j - 1], sorted[j - 1] = t;
+        }
+    if ((*rc = ssoc_cli_target_reach("plot", sf, sorted, np, a->target, a->allow)) >= 0)
+        return SSOC_OK;
+    const ssoc_query_opts qo = {.target_S_cm = a->target, .confidence = a->conf, .its = sorted, .nits = np,
+                                .keep_maps = 1};
+    ssoc_query *q = NULL;
+    if ((st = ssoc_query_run(sf, &qo, &q, err)))
+        return st;
+    ssoc_plot_region_T rt[SSOC_PLOT_MAXPANEL];
+    for (size_t k = 0; k < q->nT; ++k) {
+        const ssoc_query_T *t = &q->t[k];
+        rt[k] = (ssoc_plot_region_T){.it = t->it, .p = t->p, .best_x = t->best.x, .best_rho = t->best.rho_g_cm3,
+                                     .best_p = t->best.p, .inside_x = t->has_inside ? t->best_inside.x : NAN,
+                                     .inside_rho = t->has_inside ? t->best_inside.rho_g_cm3 : NAN,
+                                     .inside_p = t->has_inside ? t->best_inside.p : NAN};
+    }
+    const ssoc_plot_region rg = {.target_S_cm = a->target, .confidence = a->conf, .recomputed = q->recomputed,
+                                 .nT = q->nT, .t = rt};
+    a->po.region = &rg;
+    st = draw((draw_job){.kind = K_MAP, .sf = sf}, a, lay, err);
+    a->po.region = NULL;
+    for (size_t k = 0; !st && k < q->nT && k < SSOC_PLOT_MAXPANEL; ++k) /* the answer in words, after the path */
+        snprintf(a->answers[k], sizeof a->answers[k], "%s", q->t[k].answer);
+    ssoc_query_free(q);
+    return st;
+}
+
 static void print_layout(const ssoc_plot_layout *lay)
 {
     printf("page %d x %d\n", lay->width, lay->height);
@@ -438,12 +501,19 @@ int ssoc_cmd_plot(int argc, char **argv)
     else {
         if (!a.out)
             map_default_name(sf, &a, st_, defout, sizeof defout), a.po.output = a.out = defout;
-        st = draw((draw_job){.kind = K_MAP, .sf = sf}, &a, &lay, &err);
+        int urc = -1;
+        st = a.sigma_s ? do_region_map(sf, &a, &lay, &urc, &err) : draw((draw_job){.kind = K_MAP, .sf = sf}, &a, &lay, &err);
+        if (urc >= 0) {
+            ssoc_sweepfile_free(sf);
+            return urc;
+        }
     }
     ssoc_sweepfile_free(sf);
     if (st)
         return ssoc_cli_fail("plot", &err);
     printf("%s\n", a.out);
+    for (size_t k = 0; k < SSOC_PLOT_MAXPANEL && a.answers[k][0]; ++k)
+        printf("%s\n", a.answers[k]);
     if (a.verbose && a.kind == K_MAP)
         print_layout(&lay);
     return SSOC_EXIT_OK;

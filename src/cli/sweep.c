@@ -14,7 +14,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: [mpirun -n N | srun] ssoc sweep CONFIG.ini [--set SECTION.KEY=VALUE]... [-o OUT.h5]\n"
-            "                                  [--force] [--resume] [--quiet]\n\n"
+            "                                  [--force] [--resume] [--quiet] [--dry-run]\n\n"
             "Fit the model to the config's data, bootstrap B replicates, evaluate sigma with bands over the\n"
             "(x, rho, T) grid and the design rules rho_opt(x, T), x_opt(rho, T), and write one HDF5 file.\n"
             "Every key is documented in configs/default.ini.\n\n"
@@ -23,6 +23,11 @@ static void usage(FILE *f)
             "  --force       replace an existing OUT.h5 (or discard an interrupted OUT.h5.partial)\n"
             "  --resume      continue OUT.h5.partial after checking that config and data are unchanged\n"
             "  -q, --quiet   no progress and no summary on stderr\n"
+            "  --dry-run     write nothing: read the data, make the point fit, then print the plan: points, replicates,\n"
+            "                memory per rank, file size and an estimated time per phase on this node with this launch\n"
+            "                (ranks x OMP_NUM_THREADS), from timing a few of the run's replicate fits, grid columns and\n"
+            "                design-rule tasks (about a second); exit 0, or 1 with the reason when the run would stop\n"
+            "                (output exists, not enough memory or disk)\n"
             "  --allow-implausible  accept implausible grid, target and data values (a deliberate out-of-range\n"
             "                study): the same as [data] allow_implausible = true and [grid] allow_implausible = true\n\n"
             "The run creates and locks OUT.h5.partial before any work (a second run on the same output is refused)\n"
@@ -32,6 +37,25 @@ static void usage(FILE *f)
             "resumable). Progress: a bar on a terminal, else a line every SSOC_PROGRESS_INTERVAL\n"
             "seconds (default 5) and at each phase after that. Threads per rank: OMP_NUM_THREADS.\n"
             "Exit codes: 0 ok, 1 runtime or configuration error, 2 usage, 4 interrupted (resumable).\n");
+}
+
+/* --dry-run: the plan on rank 0's standard output; the run's refusal, if any, as the error */
+static ssoc_status dry_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, int root, ssoc_error *err)
+{
+    ssoc_sweep_plan plan;
+    ssoc_status st = ssoc_sweep_dry_run(cfg, opts, &plan, err);
+    if (st || !root)
+        return st;
+    char *text = ssoc_sweep_plan_text(&plan);
+    if (!text)
+        return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
+    const int bad = fputs(text, stdout) < 0 || fflush(stdout) != 0;
+    free(text);
+    if (bad)
+        return SSOC_ERR(err, SSOC_EIO, "cannot write to standard output");
+    if (plan.would_stop[0])
+        return SSOC_ERR(err, SSOC_ECONFIG, "dry run: the run would stop: %s", plan.would_stop);
+    return SSOC_OK;
 }
 
 int ssoc_cmd_sweep(int argc, char **argv)
@@ -48,7 +72,7 @@ int ssoc_cmd_sweep(int argc, char **argv)
     const char **sets = calloc((size_t)argc + 3, sizeof *sets);
     size_t nsets = 0;
     ssoc_sweep_opts opts = {0};
-    int rc = SSOC_EXIT_OK, help = 0, allow = 0;
+    int rc = SSOC_EXIT_OK, help = 0, allow = 0, dry = 0;
     char usage_msg[512] = "";
     for (int i = 1; i < argc && !usage_msg[0]; ++i) {
         const char *a = argv[i];
@@ -60,6 +84,8 @@ int ssoc_cmd_sweep(int argc, char **argv)
             opts.resume = 1;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             opts.quiet = 1;
+        else if (!strcmp(a, "--dry-run"))
+            dry = 1;
         else if (!strcmp(a, "--set") || !strcmp(a, "-o")) {
             if (i + 1 >= argc)
                 snprintf(usage_msg, sizeof usage_msg, "option %s needs a value", a);
@@ -73,12 +99,12 @@ int ssoc_cmd_sweep(int argc, char **argv)
             allow = 1;
         else if (a[0] == '-' && a[1]) {
             static const char *const own[] = {"--help", "--force", "--resume", "--quiet", "--set", "-o",
-                                              "--allow-implausible", NULL};
+                                              "--allow-implausible", "--dry-run", NULL};
             char word[128];
             snprintf(word, sizeof word, "%s", a);
             word[strcspn(word, "=")] = '\0';
             snprintf(usage_msg, sizeof usage_msg, "unknown option '%s'", a);
-            ssoc_suggest_append(usage_msg, sizeof usage_msg, word, own, 7);
+            ssoc_suggest_append(usage_msg, sizeof usage_msg, word, own, 8);
         } else if (config)
             snprintf(usage_msg, sizeof usage_msg, "more than one config file ('%s' and '%s')", config, a);
         else
@@ -111,7 +137,9 @@ int ssoc_cmd_sweep(int argc, char **argv)
         ssoc_status st = ssoc_par_agree_status(loaded, &err);
         /* the output path is checked, OUT.partial created and locked, before any work: the
          * driver's first phase (sweep.h) */
-        if (st == SSOC_OK)
+        if (st == SSOC_OK && dry)
+            st = dry_run(&cfg, &opts, root, &err);
+        else if (st == SSOC_OK)
             st = ssoc_sweep_run(&cfg, &opts, &err);
         if (loaded == SSOC_OK)
             ssoc_config_free(&cfg);
