@@ -1,5 +1,5 @@
-/* Wall time of the bootstrap (SPEC section 6) on a data set: point fit, then B replicates of the
- * full fit over OpenMP threads (and the n leave-one-out fits for BCa).
+/* Wall time of the bootstrap (docs/MODEL.md, "Bootstrap and bands") on a data set: point fit,
+ * then B replicates of the full fit over OpenMP threads (and the n leave-one-out fits for BCa).
  *
  * usage: bench_boot DATA.csv [B=9999] [percentile|bca|expanded] [repeats=5] [joint|staged]
  *                   [residual|stratified|case]      (defaults: ssoc's default method and scheme)

@@ -2,8 +2,8 @@
  * per-column hoisting, libmvec exp in fixed 8-lane chunks) in evaluations (point-replicates) per
  * second per core, against
  *   - hoisted scalar: the same fast form, one scalar libm exp per value (what hoisting alone buys),
- *   - plain libm:     SPEC section 3 written out per value with scalar libm (pow for the jump
- *                     length and the Hill factor, exp for D_PCC and f_eff), no hoisting,
+ *   - plain libm:     docs/MODEL.md, "The model", written out per value with scalar libm (pow for
+ *                     the jump length and the Hill factor, exp for D_PCC and f_eff), no hoisting,
  *   - ssoc_model_eval: the library's scalar reference (every layer, term by term).
  * All run on real bootstrap replicates over columns spread across the default grid
  * (x 0.60:0.80:201, rho 1.30:2.20:181, T 300:800:11), so gated and ungated columns mix as in a
@@ -82,7 +82,7 @@ static double run_hoisted_scalar(const ctx *C, size_t ncol, size_t c0, double *o
     return sink;
 }
 
-/* ---- plain libm: SPEC 3 per value, nothing hoisted ---- */
+/* ---- plain libm: the model term by term per value, nothing hoisted ---- */
 static double run_plain(const ctx *C, size_t ncol, size_t c0, double *out)
 {
     const double r_cm = SSOC_R_S_ANGSTROM * 1e-8;
@@ -239,7 +239,7 @@ int main(int argc, char **argv)
     } rows[] = {{"production kernel (1 thread)", t_prod, c_prod},
                 {"production kernel (per core, all threads)", t_par, c_par},
                 {"hoisted, scalar libm exp", t_hs, c_hs},
-                {"plain libm loop (SPEC 3 per value)", t_plain, c_plain},
+                {"plain libm loop (the model per value)", t_plain, c_plain},
                 {"ssoc_model_eval (scalar reference)", t_ref, c_ref}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; ++i) {
         const double best = rows[i].t == t_plain ? bp : bench_best_median(rows[i].t, (size_t)R, &med);

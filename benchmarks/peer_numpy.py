@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""NumPy peer of the ssoc sweep (issue 7): the same model (SPEC 3, in the fast form where k_B T
-cancels) and the same percentile bands, written the way a competent NumPy user would: vectorised
-over grid columns x replicates x temperatures, np.quantile (type 7, "linear") over the replicate
-axis, in chunks of columns so memory stays bounded (never the whole grid x B cube).
+"""NumPy peer of the ssoc sweep (issue 7): the same model (docs/MODEL.md, "Conductivity": the fast
+form where k_B T cancels) and the same percentile bands, written the way a competent NumPy user
+would: vectorised over grid columns x replicates x temperatures, np.quantile (type 7, "linear") over
+the replicate axis, in chunks of columns so memory stays bounded (never the whole grid x B cube).
 
 It reads everything it needs from an ssoc sweep file (h5py, no ssoc code): the grid (/x, /rho, /T), the
 point parameters (/fit/params), the replicate table (/fit/params_boot; failed replicates are NaN
@@ -24,7 +24,7 @@ import time
 import h5py
 import numpy as np
 
-# SPEC section 2 (exact SI unless noted)
+# docs/MODEL.md, "Constants" (exact SI unless noted)
 KB_J_K = 1.380649e-23
 H_J_S = 6.62607015e-34
 NA_MOL = 6.02214076e23
@@ -58,7 +58,8 @@ def sigma_block(sets, x, vf, ln_vf, c0, inv_T, out):
     """sigma [S/cm] of every parameter set at the columns: out[t, c, j] for inverse temperatures
     inv_T. Only (column, set) quantities are computed before the temperature axis is broadcast:
     g = ln prefactor + ln f_eff - ln(1 + (v_f/v_c)^n_H) and A = (E0 - alpha_E v_f)/k_B, then
-    sigma = exp(g - A/T) (k_B T cancels, SPEC 3). Same operation order as ssoc's kernel."""
+    sigma = exp(g - A/T) (k_B T cancels: docs/MODEL.md, "Conductivity"). Same operation order as
+    ssoc's kernel."""
     A0, A1, lvc, nH, b0, b1, b2, b3 = (a[None, :] for a in sets)
     xc, vfc, c0c = x[:, None], vf[:, None], c0[:, None]
     g = c0c + b0 + b1 * xc + b2 * vfc + b3 * (vfc * vfc)

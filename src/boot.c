@@ -1,6 +1,6 @@
-/* Bootstrap of the fit (SPEC section 6, docs/UNCERTAINTY.md): counter-based resampling of rows
- * or of residuals, replicate and jackknife fits over OpenMP threads, the bands, and the
- * prediction terms.
+/* Bootstrap of the fit (docs/MODEL.md, "Bootstrap and bands"; docs/UNCERTAINTY.md): counter-based
+ * resampling of rows or of residuals, replicate and jackknife fits over OpenMP threads, the bands,
+ * and the prediction terms.
  *
  * Random numbers: Philox4x32-10 of J. K. Salmon, M. A. Moraes, R. O. Dror, D. E. Shaw, "Parallel
  * random numbers: as easy as 1, 2, 3", SC'11, through the Random123 headers <Random123/philox.h>.

@@ -1,6 +1,6 @@
-/* The SPEC section 4 data reader: maps the generic CSV table onto ssoc_dataset and checks every value
- * a fit would later choke on, so a bad file fails here with FILE:LINE: column 'NAME' instead of as a
- * NaN or a singular design three stages later. */
+/* The data reader of docs/MODEL.md, "Data": maps the generic CSV table onto ssoc_dataset and checks
+ * every value a fit would later choke on, so a bad file fails here with FILE:LINE: column 'NAME'
+ * instead of as a NaN or a singular design three stages later. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

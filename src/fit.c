@@ -1,5 +1,5 @@
-/* The fit: the three-stage least-squares fit of SPEC section 5, the joint fit of every free
- * parameter at once, the joint residuals and leverages, and the fit-quality metrics.
+/* The fit: the three-stage least-squares fit of docs/MODEL.md, "Fitting", the joint fit of every
+ * free parameter at once, the joint residuals and leverages, and the fit-quality metrics.
  *
  * Everything is done in log space with energies in eV: with kT = k_B T [eV],
  *   ln D_PCC,i = L_i - (E0 - alpha_E v_f,i)/kT_i,   L_i = ln((a_i^2/6) k_B T_i/h),
@@ -1243,7 +1243,7 @@ static ssoc_status check_opts(const ssoc_fit_opts *o, ssoc_error *err)
     return SSOC_OK;
 }
 
-/* The three stages of SPEC section 5 into q (fixed values in place). */
+/* The three stages of docs/MODEL.md, "Fitting", into q (fixed values in place). */
 static ssoc_status staged(const ssoc_dataset *d, const ssoc_fit_opts *o, ssoc_fit_workspace *w, double *q,
                           int *iters, ssoc_error *err)
 {

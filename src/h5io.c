@@ -1,7 +1,7 @@
-/* The only file that calls HDF5. Parallel flavour required (TOOLCHAIN.md); with MPI active the
- * file uses the MPI-IO driver and collective raw-data transfers, otherwise the serial driver.
- * MPI_COMM_WORLD and MPI_INFO_NULL are handed to HDF5's driver here; every MPI call proper lives
- * in par.c. */
+/* The only file that calls HDF5. Parallel flavour required (docs/BUILDING.md, "CMake"); with MPI
+ * active the file uses the MPI-IO driver and collective raw-data transfers, otherwise the serial
+ * driver. MPI_COMM_WORLD and MPI_INFO_NULL are handed to HDF5's driver here; every MPI call proper
+ * lives in par.c. */
 #include "ssoc/h5io.h"
 
 #include <hdf5.h>

@@ -1,4 +1,4 @@
-/* The SSOC model (SPEC section 3): scalar reference and the batched fast-form kernel. */
+/* The SSOC model (docs/MODEL.md, "The model"): scalar reference and the batched fast-form kernel. */
 #include "ssoc/model.h"
 
 #include <math.h>
@@ -7,7 +7,8 @@
 #include "vecmath.h" /* before model_inline.h: libmvec in the simd loops */
 #include "model_inline.h"
 
-/* SPEC section 3: E0 and alpha_E were published as multiples of k_B T at 500 K. */
+/* docs/MODEL.md, "The published parameter set": E0 and alpha_E were published as multiples of k_B T
+ * at 500 K. */
 const ssoc_params ssoc_params_published = {{
     7.475 * SSOC_KB_EV_K * 500.0,
     3.790 * SSOC_KB_EV_K * 500.0,

@@ -1,5 +1,6 @@
-/* Design rules (SPEC section 7): the global maximum of sigma along rho or along x on the
- * continuous model. See rules.h for the method; the derivation is in the comments below. */
+/* Design rules (docs/MODEL.md, "Sweep and design rules"): the global maximum of sigma along rho or
+ * along x on the continuous model. See rules.h for the method; the derivation is in the comments
+ * below. */
 #include "ssoc/rules.h"
 
 #include <float.h>
@@ -8,7 +9,7 @@
 
 #include "model_inline.h"
 
-/* M(x) = RL_M1 x + RL_M0 [g/mol] (SPEC section 3, expanded). */
+/* M(x) = RL_M1 x + RL_M0 [g/mol] (docs/MODEL.md, "Composition", expanded). */
 #define RL_M1 (2.0 * SSOC_M_LI_G_MOL - 2.0 * SSOC_M_P_G_MOL - 4.0 * SSOC_M_S_G_MOL)
 #define RL_M0 (2.0 * SSOC_M_P_G_MOL + 5.0 * SSOC_M_S_G_MOL)
 
@@ -540,7 +541,8 @@ ssoc_status ssoc_rules_rho_opt_columns(const ssoc_rules_prep *prep, const double
         have = rl_maximise(&P, prep->bp, prep->nbp, ulo, uhi, &r, &lm) == 0 && r.where == 0 && r.nmax == lm.n;
         if (have) {
             /* ln sigma at the reference column; the others differ by the x terms of ln sigma at
-             * fixed v_f: (1/3) ln n_Li = (1/3) ln(x/(5 - 4x)) + f(v_f) (SPEC 3), and beta1 x */
+             * fixed v_f: (1/3) ln n_Li = (1/3) ln(x/(5 - 4x)) + f(v_f) (layers 0 and 1
+             * of docs/MODEL.md, "The model"), and beta1 x */
             const double xr = xs[iref];
             double vf;
             ls_ref = rl_ln_sigma(prep->p, xr, rho0[iref] * (1.0 - r.v), T, &vf);

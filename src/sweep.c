@@ -258,7 +258,8 @@ static ssoc_status fit_params(run *R, ssoc_error *err)
         return SSOC_OK;
     }
     if (c->params == SSOC_PARAMS_PUBLISHED) {
-        /* SPEC 3/8: the published betas are stage 3 with v_c = 0.125 and n_H = 3 held fixed */
+        /* docs/MODEL.md, "Bootstrap and bands": replicates of the published set are refitted with
+         * v_c = 0.125 and n_H = 3 held fixed, the way the published betas were obtained */
         R->fit.best = ssoc_params_published;
         R->fit.fo.fixed_mask = (1u << SSOC_P_VC) | (1u << SSOC_P_NH) | (1u << SSOC_P_LNA);
         R->fit.fo.fixed = ssoc_params_published;

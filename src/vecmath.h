@@ -1,5 +1,6 @@
 /* Private: declare libm functions as SIMD-callable so gcc uses glibc's libmvec variants inside
- * `#pragma omp simd` loops without -ffast-math (TOOLCHAIN.md). Include after <math.h>. */
+ * `#pragma omp simd` loops without -ffast-math (docs/BUILDING.md, "Vector math"). Include after
+ * <math.h>. */
 #ifndef SSOC_VECMATH_H
 #define SSOC_VECMATH_H
 #include <math.h>

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# ssoc fit / predict from the command line: SPEC section 8 numbers as printed, JSON at full
-# precision, usage and data errors (exit codes and one-line messages).
+# ssoc fit / predict from the command line: docs/MODEL.md's reference numbers as printed, JSON at
+# full precision, usage and data errors (exit codes and one-line messages).
 . "$(dirname "$0")/lib.sh"
 
-# --- predict with the published set reproduces the SPEC table at full precision
+# --- predict with the published set reproduces docs/MODEL.md's table ("The published set at 500 K")
+# at full precision
 expect_rc 0 "sigma    = 3.4408431465e-03 S/cm" -- "$SSOC" predict --x 0.75 --rho 1.73 --params published
 "$SSOC" predict --x 0.75 --rho 1.73 --params published --json >"$TMP/p.json"
 s=$(python3 -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))["sigma_S_cm"]))' "$TMP/p.json")
@@ -19,10 +20,11 @@ expect_rc 0 "within the range of the fitted data" -- "$SSOC" predict --x 0.75 --
 expect_rc 0 "EXTRAPOLATION: x T" -- "$SSOC" predict --x 0.5 --rho 1.73 --T 300
 expect_rc 0 "EXTRAPOLATION: v_f" -- "$SSOC" predict --x 0.7 --rho 1.1
 
-# --- fit --method staged: published betas with v_c, n_H fixed; SPEC free-fit values with all 8 free
-# SPEC 8 prints these betas for "v_c = 0.125 and n_H = 3 held fixed"; they come out to 1e-5 when
-# E0 and alpha_E are held at the published values too (the stage-1 values differ from them by
-# ~2e-5 relative, which moves beta0 by 1.6e-5 and beta2 by 1.2e-4 relative).
+# --- fit --method staged: published betas with the hop parameters fixed; the reference free-fit
+# values with all 8 free (docs/MODEL.md, "The three-stage fit of the shipped data"). The published
+# betas come out to 1e-5 when E0 and alpha_E are held at the published values as well as
+# v_c = 0.125 and n_H = 3 (the stage-1 values differ from them by ~2e-5 relative, which moves
+# beta0 by 1.6e-5 and beta2 by 1.2e-4 relative).
 "$SSOC" fit "$DATA" --method staged --fix E0=0.3220728307 --fix alpha_E=0.1632984653 --fix v_c=0.125 --fix n_H=3 \
   >"$TMP/fixed4.txt" 2>&1 || bad "fit --fix x4 failed: $(cat "$TMP/fixed4.txt")"
 for pair in beta0:-8.44691 beta1:6.53395 beta2:3.04967 beta3:-21.25632; do
@@ -30,8 +32,9 @@ for pair in beta0:-8.44691 beta1:6.53395 beta2:3.04967 beta3:-21.25632; do
   got=$(awk -v n="$name" '$1 == n { print $2; exit }' "$TMP/fixed4.txt")
   expect_num "${got:-nan}" "$want" 1e-5 "fit --fix E0,alpha_E,v_c,n_H: $name"
 done
-# With only v_c and n_H fixed: stage 1 as SPEC 8, and the betas close to the published set
-# (beta2 = 3.0500 against the published 3.052: the published betas are not this fit's to the last digit).
+# With only v_c and n_H fixed: stage 1 as in docs/MODEL.md, and the betas close to the published set
+# (beta2 = 3.0500 against the published 3.052: the published betas are not this fit's to the last
+# digit).
 "$SSOC" fit "$DATA" --method staged --fix v_c=0.125 --fix n_H=3 >"$TMP/fixed.txt" 2>&1 || bad "fit --fix failed: $(cat "$TMP/fixed.txt")"
 for pair in E0:0.322067 alpha_E:0.163283 beta0:-8.447 beta1:6.534 beta2:3.052 beta3:-21.257; do
   name=${pair%%:*} want=${pair#*:}

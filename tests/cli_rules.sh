@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ssoc rules and the sweep's closing summary: the report agrees with the HDF5 datasets to the bit
-# (h5py), reproduces SPEC 8's design rule with the published set, says so when an optimum sits on
-# an edge or outside the data, and every kind of bad input file is a one-line error with exit 1.
+# (h5py), reproduces docs/MODEL.md's design rule ("The design rule") with the published set, says
+# so when an optimum sits on an edge or outside the data, and every kind of bad input file is a
+# one-line error with exit 1.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sweep_lib.sh"
 CFG="$SSOC_SOURCE_DIR/tests/sweep/small.ini"
@@ -91,7 +92,8 @@ PYEOF
 )
 [ "$res" = OK ] && ok || bad "csv: $res"
 
-# SPEC 8 with the published set: rho_opt(0.75, 500 K) = 1.73381, v_f,opt = 0.05427, sigma_max = 3.442185e-3
+# docs/MODEL.md, "The design rule", with the published set: rho_opt(0.75, 500 K) = 1.73381,
+# v_f,opt = 0.05427, sigma_max = 3.442185e-3
 run_sweep 1 2 "$CFG" --set fit.params=published --set grid.rho=1.3:2.2:10 --set grid.T=500 -q -o "$TMP/pub.h5" ||
   bad "published sweep failed"
 "$SSOC" rules "$TMP/pub.h5" --json >"$TMP/pub.json" || bad "rules on published failed"

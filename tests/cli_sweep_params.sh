@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# ssoc sweep parameter sources and intervals: params = published reproduces SPEC 8's design rule
-# in the printed summary and `ssoc predict` at grid nodes to 1e-12; params = FILE.json from
-# `ssoc fit -o` with its fixed parameters; BCa bands; a fix list. Each file is read with h5py.
+# ssoc sweep parameter sources and intervals: params = published reproduces docs/MODEL.md's design
+# rule ("The design rule") in the printed summary and `ssoc predict` at grid nodes to 1e-12; params
+# = FILE.json from `ssoc fit -o` with its fixed parameters; BCa bands; a fix list. Each file is read
+# with h5py.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sweep_lib.sh"
 CFG="$SSOC_SOURCE_DIR/tests/sweep/small.ini"

@@ -24,7 +24,8 @@ import json, sys, hashlib, math
 d = json.load(open(sys.argv[1]))
 table = open(sys.argv[2]).read().splitlines()
 assert d["command"] == "validate" and d["parameters"]["kind"] == "published"
-# SPEC 3: E0 = 7.475 k_B 500 / e, to the last bit (cJSON's own printer would drop it)
+# docs/MODEL.md, "The published parameter set": E0 = 7.475 k_B 500 / e, to the last bit
+# (cJSON's own printer would drop it)
 assert d["parameters"]["values"]["E0"] == 7.475 * (1.380649e-23 / 1.602176634e-19) * 500.0
 assert d["data"]["sha256"] == hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest()
 assert d["data"]["n"] == 3 and d["data"]["has_Ea"] is True and d["band"] is None

@@ -1,6 +1,6 @@
 /* The sweep through the library under mpiexec -n 2: /sigma/best equals the scalar reference
  * model (ssoc_model_eval) at every grid node to 1e-12 relative, the bands bracket the median, and
- * with params = published /rules/rho_opt at T = 500 K, x = 0.75 is SPEC 8's 1.73381 g/cm3
+ * with params = published /rules/rho_opt at T = 500 K, x = 0.75 is docs/MODEL.md's 1.73381 g/cm3
  * (v_f,opt 0.05427, sigma_max 3.442185e-3 S/cm). Failures are counted on every rank and summed. */
 #include <math.h>
 #include <stdio.h>
@@ -101,7 +101,8 @@ int main(int argc, char **argv)
     if (run(ini, out, NULL, 0) == 0)
         check_best(out, 13, 11, 4);
 
-    /* 2. the published set: SPEC 8 design rule at (x = 0.75, T = 500 K), both grid nodes */
+    /* 2. the published set: docs/MODEL.md, "The design rule", at (x = 0.75, T = 500 K), both grid
+     * nodes */
     const char *sets[] = {"fit.params=published", "grid.x=0.70, 0.75, 0.78", "grid.T=450, 500",
                           "grid.rho=1.40:2.10:8", "bootstrap.B=16"};
     if (run(ini, out, sets, 5) == 0) {
@@ -116,11 +117,11 @@ int main(int argc, char **argv)
             CHECK(!ssoc_h5_read_all(h, "/rules/rho_opt_at_bound", SSOC_H5_U8, 6, bound, &e), "%s", e.msg);
             CHECK(!ssoc_h5_read_all(h, "/fit/params", SSOC_H5_F64, SSOC_NPARAM, par, &e), "%s", e.msg);
             CHECK(memcmp(par, ssoc_params_published.p, sizeof par) == 0, "params are not the published set");
-            /* [T][x]: T = 500 is row 1, x = 0.75 column 1; SPEC prints 6 significant digits */
+            /* [T][x]: T = 500 is row 1, x = 0.75 column 1; docs/MODEL.md prints 6 significant digits */
             const size_t k = 1 * 3 + 1;
-            CHECK(fabs(ro[k] - 1.73381) <= 5e-6, "rho_opt(0.75, 500 K) = %.8f, SPEC 1.73381", ro[k]);
-            CHECK(fabs(vf[k] - 0.05427) <= 5e-6, "vf_opt = %.8f, SPEC 0.05427", vf[k]);
-            CHECK(rel(sm[k], 3.442185e-3) <= 2e-7, "sigma_max = %.8e, SPEC 3.442185e-03", sm[k]);
+            CHECK(fabs(ro[k] - 1.73381) <= 5e-6, "rho_opt(0.75, 500 K) = %.8f, reference 1.73381", ro[k]);
+            CHECK(fabs(vf[k] - 0.05427) <= 5e-6, "vf_opt = %.8f, reference 0.05427", vf[k]);
+            CHECK(rel(sm[k], 3.442185e-3) <= 2e-7, "sigma_max = %.8e, reference 3.442185e-03", sm[k]);
             CHECK(bound[k] == 0, "rho_opt flagged at bound");
             if (ssoc_par_rank() == 0)
                 printf("published rho_opt(0.75, 500 K) = %.6f g/cm3, vf_opt = %.6f, sigma_max = %.7e S/cm\n", ro[k],

@@ -1,8 +1,8 @@
 """A sweep file read the way a netCDF/xarray user reads it (tests/cli_netcdf.sh).
 
-    netcdf_check.py FILE x=SPEC rho=SPEC T=SPEC
+    netcdf_check.py FILE x=AXIS rho=AXIS T=AXIS
 
-SPEC is the grid axis as the configuration gave it: start:stop:count (numpy.linspace) or a comma
+AXIS is the grid axis as the configuration gave it: start:stop:count (numpy.linspace) or a comma
 list. For each engine (netcdf4: the netCDF-C library; h5netcdf: h5py) and EVERY group of the file
 (found with h5py, not from a list), xarray.open_dataset must open the group with named dimensions
 only (no phony_dim_*), every variable must carry long_name, and units unless it is a flag variable

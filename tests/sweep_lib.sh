@@ -3,7 +3,7 @@ MPIRUN=${MPIEXEC:-mpirun}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 # reading a file another process is writing: HDF5's advisory lock would refuse
 export HDF5_USE_FILE_LOCKING=FALSE
-PY=/usr/bin/python3   # Debian's python with python3-h5py (TOOLCHAIN.md)
+PY=/usr/bin/python3   # Debian's python with python3-h5py (docs/BUILDING.md, "Parallel HDF5 1.10.8")
 
 # run_sweep RANKS THREADS ARGS...: 1 rank runs without a launcher. With EXEC=1 (only in a
 # subshell: "(EXEC=1 run_sweep ...) &") it execs, so $! is ssoc or mpirun itself and signals reach

@@ -1,5 +1,5 @@
-/* SPEC section 4: the CSV table, the data reader on the shipped set, every malformed-input error
- * (status, FILE:LINE and column in the message), and the dataset container helpers. */
+/* docs/MODEL.md, "Data": the CSV table, the data reader on the shipped set, every malformed-input
+ * error (status, FILE:LINE and column in the message), and the dataset container helpers. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -537,7 +537,8 @@ Test(dataset, range)
     cr_expect(r.x_min == 0.666 && r.x_max == 0.750);
     cr_expect(r.T_min_K == 500.0 && r.T_max_K == 500.0);
     /* Densest relative to close packing is (0.666, 2.15), loosest (0.750, 1.40): rho/rho0 =
-     * 2.15/1.828 and 1.40/1.833 (SPEC 8 rho0 table). Check against the brute-force extremes too. */
+     * 2.15/1.828 and 1.40/1.833 (docs/MODEL.md, "The framework": rho0). Check against the
+     * brute-force extremes too. */
     double vmin = INFINITY, vmax = -INFINITY;
     for (size_t i = 0; i < d->n; ++i) {
         double vf = 1.0 - d->rho_g_cm3[i] / ssoc_model_rho0_g_cm3(d->x[i]);

@@ -1,7 +1,7 @@
-/* The three-stage fit (SPEC section 5) against every fit number of SPEC section 8, its error
- * paths, fixed parameters, exact recovery of synthetic data, and determinism; then the joint fit
- * (exact recovery where the staged fit is biased, fixed parameters, second start, error paths)
- * and the joint residuals and leverages. */
+/* The three-stage fit (docs/MODEL.md, "Fitting") against every fit number of its "Reference
+ * numbers", its error paths, fixed parameters, exact recovery of synthetic data, and determinism;
+ * then the joint fit (exact recovery where the staged fit is biased, fixed parameters, second
+ * start, error paths) and the joint residuals and leverages. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -28,8 +28,8 @@ static const double kim[23][6] = {
 };
 #define KIM_PATH "kim2026_lps_aimd_500K.csv"
 
-/* SPEC numbers are printed to 6 (or 7) significant digits: the rounding is at most 1.6e-6
- * relative for every value compared here, so the 1e-5 relative contract is testable as is. */
+/* docs/MODEL.md prints these numbers to 6 (or 7) significant digits: the rounding is at most
+ * 1.6e-6 relative for every value compared here, so the 1e-5 relative contract is testable as is. */
 #define TOL_SPEC 1e-5
 
 static void push(ssoc_dataset *d, double x, double rho, double T, double D, double s, int regime, int line)
@@ -103,7 +103,7 @@ static void fit_fails(const ssoc_dataset *d, const ssoc_fit_opts *o, ssoc_status
 static void expect_betas(const ssoc_params *p, const double b[4], double tol, const char *what)
 {
     for (int k = 0; k < 4; ++k)
-        cr_expect(tu_rel(p->p[SSOC_P_BETA0 + k], b[k]) < tol, "%s: beta%d = %.9g, SPEC %.9g", what, k,
+        cr_expect(tu_rel(p->p[SSOC_P_BETA0 + k], b[k]) < tol, "%s: beta%d = %.9g, reference %.9g", what, k,
                   p->p[SSOC_P_BETA0 + k], b[k]);
 }
 
@@ -118,7 +118,7 @@ static int same_result(const ssoc_fit_result *a, const ssoc_fit_result *b)
            memcmp(&m->r_log10_sigma, &n->r_log10_sigma, 8 * sizeof(double)) == 0;
 }
 
-/* ------------------------------------------------------------ SPEC section 8 */
+/* ------------------------- docs/MODEL.md, "Reference numbers" (fit and fit quality) */
 
 Test(fit_spec, stage1)
 {
@@ -137,10 +137,11 @@ Test(fit_spec, stage1)
     ssoc_dataset_free(d);
 }
 
-/* SPEC: "with v_c = 0.125 and n_H = 3 held fixed, stage 3 gives the published betas". These
- * betas are reproduced when E0 and alpha_E are ALSO at their published values (7.475 and 3.790
- * k_B T); with the stage-1 values instead, beta0 and beta2 move by exactly the barrier shift
- * (next test), 1.6e-5 and 1.2e-4 relative, outside the 1e-5 contract. */
+/* docs/MODEL.md, "The three-stage fit of the shipped data": the published betas are stage 3 with
+ * the hop parameters held. They are reproduced when E0 and alpha_E are ALSO at their published
+ * values (7.475 and 3.790 k_B T) with v_c = 0.125 and n_H = 3; with the stage-1 values instead,
+ * beta0 and beta2 move by exactly the barrier shift (next test), 1.6e-5 and 1.2e-4 relative,
+ * outside the 1e-5 contract. */
 Test(fit_spec, published_hop_parameters_fixed_give_published_betas)
 {
     ssoc_dataset *d = kim_set(NULL);
@@ -235,7 +236,8 @@ Test(fit_spec, metrics_of_published_set)
         {"r(log10 D) SCC", m.r_log10_D_scc, 0.8408, 5e-5}, {"r(ln f)", m.r_ln_f, 0.8371, 5e-5},
     };
     for (size_t k = 0; k < sizeof c / sizeof c[0]; ++k)
-        cr_expect(fabs(c[k].got - c[k].want) <= c[k].halfulp, "%s = %.6f, SPEC %g", c[k].name, c[k].got, c[k].want);
+        cr_expect(fabs(c[k].got - c[k].want) <= c[k].halfulp, "%s = %.6f, reference %g", c[k].name, c[k].got,
+                  c[k].want);
     cr_expect(m.n == 23 && m.n_pcc == 13 && m.n_scc == 10);
     ssoc_dataset_free(d);
 }

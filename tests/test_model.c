@@ -1,4 +1,5 @@
-/* SPEC section 8: rho0 table and the published-set reference table, scalar and batched. */
+/* docs/MODEL.md, "The framework" and "The published set at 500 K": the rho0 table and the
+ * published-set reference table, scalar and batched. */
 #include <criterion/criterion.h>
 #include <math.h>
 
@@ -57,8 +58,9 @@ Test(model, scalar_reference_table)
 
 Test(model, batch_matches_reference_at_every_offset)
 {
-    /* Each reference point placed at every position of a 19-long batch (covers full vectors and
-     * the padded tail): the value must be the same bits wherever it sits, and within 1e-9 of SPEC. */
+    /* Each reference point placed at every position of a 19-long batch (covers full vectors and the
+     * padded tail): the value must be the same bits wherever it sits, and within 1e-9 of the
+     * reference. */
     enum { N = 19 };
     for (size_t r = 0; r < NREF; ++r) {
         double first = NAN;

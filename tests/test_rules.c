@@ -1,6 +1,7 @@
-/* Design rules (SPEC sections 7 and 8): rho_opt and x_opt against the certified numbers, against
- * brute-force dense scans of the reference model (ssoc_model_eval or the batched kernel, both
- * independent of src/rules.c), on constructed bimodal cases, and on every error path. */
+/* Design rules (docs/MODEL.md, "Sweep and design rules" and "The design rule"): rho_opt and
+ * x_opt against the certified numbers, against brute-force dense scans of the reference model
+ * (ssoc_model_eval or the batched kernel, both independent of src/rules.c), on constructed bimodal
+ * cases, and on every error path. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>
@@ -126,12 +127,13 @@ static ssoc_params with(double vc, double nH, double b1, double b2, double b3)
 /* alpha_E/(k_B T) of the published set at 500 K (3.790 by construction) */
 #define AKT500 3.790
 
-/* ---------------------------------------------------------------- SPEC section 8 */
+/* ------------------------------------------------ docs/MODEL.md, "The design rule" */
 
 Test(rules, published_rho_opt_spec8)
 {
-    /* SPEC 8: rho_opt = 1.73381 g/cm3, v_f,opt = 0.05427, sigma_max = 3.442185e-03 S/cm at x = 0.75,
-     * T = 500 K. Tolerance: half a unit in the last printed place. */
+    /* docs/MODEL.md, "The design rule": rho_opt = 1.73381 g/cm3, v_f,opt = 0.05427,
+     * sigma_max = 3.442185e-03 S/cm at x = 0.75, T = 500 K. Tolerance: half a unit in the last
+     * printed place. */
     ssoc_optimum o;
     ssoc_error err;
     cr_assert_eq(ssoc_rules_rho_opt(&ssoc_params_published, 0.75, 500.0, 1.3, 2.2, &o, &err), SSOC_OK, "%s",

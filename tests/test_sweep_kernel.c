@@ -68,7 +68,7 @@ Test(kernel, matches_scalar_model_1e12)
             }
     }
     cr_log_info("max relative deviation from ssoc_model_eval: %.3g", maxrel);
-    /* SPEC 8: the published set at (0.75, 1.73, 500 K) */
+    /* docs/MODEL.md, "The published set at 500 K": the published set at (0.75, 1.73, 500 K) */
     ssoc_column col;
     ssoc_column_init(0.75, 1.73, &col);
     ssoc_kernel_eval(&col, s, NT, invT, out, s->npad, g, A);

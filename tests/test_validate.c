@@ -16,10 +16,11 @@
 #include "ssoc/validate.h"
 #include "testutil.h"
 
-/* Known parameters that are not the published ones (SPEC 8's all-free fit of the shipped data). */
+/* Known parameters that are not the published ones (the all-free staged fit of docs/MODEL.md,
+ * "The three-stage fit of the shipped data"). */
 static const ssoc_params Q = {{0.322067, 0.163283, 0.119565, 2.756395, -8.38441, 6.48279, 3.20657, -22.44946}};
 
-/* The shipped data's range (SPEC 8 set): x 0.666-0.750, T 500 K; v_f bounds round numbers. */
+/* The shipped data's range (docs/MODEL.md, "Data"): x 0.666-0.750, T 500 K; v_f bounds round numbers. */
 static const ssoc_data_range RANGE = {0.666, 0.750, -0.18, 0.24, 500.0, 500.0};
 
 typedef struct pt {

@@ -6,8 +6,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$here/build}
 
-# Build and run-time dependencies (TOOLCHAIN.md). The PLplot cairo driver is only a Suggests of
-# libplplot-dev, so it is named explicitly and installed without recommends.
+# Build and run-time dependencies (docs/BUILDING.md, "Dependencies"). The PLplot cairo driver is
+# only a Suggests of libplplot-dev, so it is named explicitly and installed without recommends.
 pkgs=(build-essential cmake pkg-config git libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
       libgsl-dev libinih-dev libcjson-dev libssl-dev librandom123-dev libcriterion-dev
       libplplot-dev plplot-driver-cairo)

@@ -1,8 +1,8 @@
 /// @file boot.h
-/// Bootstrap of the fit (SPEC section 6, extended by docs/UNCERTAINTY.md). Replicate b is a pure
-/// function of (seed, b): its draws come from a Philox4x32-10 counter-based stream keyed by the
-/// seed with counter (b, draw) (Salmon et al., SC'11, via Random123), so any split over ranks or
-/// threads gives the same replicates bit for bit.
+/// Bootstrap of the fit (docs/MODEL.md, "Bootstrap and bands"; in full in docs/UNCERTAINTY.md).
+/// Replicate b is a pure function of (seed, b): its draws come from a Philox4x32-10 counter-based
+/// stream keyed by the seed with counter (b, draw) (Salmon et al., SC'11, via Random123), so any
+/// split over ranks or threads gives the same replicates bit for bit.
 ///
 /// Stream layout (fixed; changing it changes every published band): key = (seed low 32 bits,
 /// seed high 32 bits); counter = (block low, block high, b low, b high); each block gives four

@@ -25,7 +25,7 @@
 /// Where the point parameters come from.
 typedef enum ssoc_param_source {
     SSOC_PARAMS_FIT = 0,   ///< three-stage fit of [data] file
-    SSOC_PARAMS_PUBLISHED, ///< the published set (SPEC 3); replicates refit with v_c, n_H fixed
+    SSOC_PARAMS_PUBLISHED, ///< the published set (docs/MODEL.md); replicates refit with v_c, n_H fixed
     SSOC_PARAMS_FILE,      ///< a JSON parameter file written by `ssoc fit -o`
 } ssoc_param_source;
 

@@ -1,5 +1,5 @@
 /// @file data.h
-/// MD data sets (SPEC section 4): a CSV reader with precise errors, and the dataset container.
+/// MD data sets (docs/MODEL.md, "Data"): a CSV reader with precise errors, and the dataset container.
 #ifndef SSOC_DATA_H
 #define SSOC_DATA_H
 
@@ -74,8 +74,8 @@ ssoc_status ssoc_dataset_take(const ssoc_dataset *src, const size_t *idx, size_t
 /// Range of x, v_f and T over the data set.
 void ssoc_dataset_range(const ssoc_dataset *d, ssoc_data_range *r);
 
-/// Read a data set from CSV (SPEC section 4). Columns by header name (extra columns ignored):
-/// x, rho, T, D_hop, sigma, and regime (PCC|SCC) or d_max (PCC when d_max < d_crit_A).
+/// Read a data set from CSV (docs/MODEL.md, "Data"). Columns by header name (extra columns
+/// ignored): x, rho, T, D_hop, sigma, and regime (PCC|SCC) or d_max (PCC when d_max < d_crit_A).
 /// '#' lines are comments. Errors name FILE:LINE and the column; nothing is silently skipped.
 /// Column names are case-sensitive; regime values are matched case-insensitively (pcc, Scc, ...).
 /// If both regime and d_max are present, regime decides and d_max is only stored (it must still

@@ -1,8 +1,8 @@
 /// @file fit.h
-/// The fit of the model's parameters to MD data and the fit-quality metrics. Two estimators:
-/// the three-stage least-squares fit of SPEC section 5 (`staged`) and the joint weighted nonlinear
-/// least-squares fit of every free parameter at once (`joint`, the default), which starts from the
-/// staged solution. docs/UNCERTAINTY.md compares them.
+/// The fit of the model's parameters to MD data and the fit-quality metrics. Two estimators: the
+/// three-stage least-squares fit of docs/MODEL.md, "Fitting" (`staged`) and the joint weighted
+/// nonlinear least-squares fit of every free parameter at once (`joint`, the default), which starts
+/// from the staged solution. docs/UNCERTAINTY.md compares them.
 #ifndef SSOC_FIT_H
 #define SSOC_FIT_H
 
@@ -37,7 +37,7 @@
 
 /// The estimator.
 typedef enum ssoc_fit_method {
-    SSOC_FIT_STAGED = 0, ///< the three stages of SPEC section 5 (reproduces the published parameters)
+    SSOC_FIT_STAGED = 0, ///< the three stages of docs/MODEL.md, "Fitting" (reproduces the published parameters)
     SSOC_FIT_JOINT = 1,  ///< all free parameters at once on ln D_hop and ln sigma of every point
 } ssoc_fit_method;
 
@@ -59,7 +59,7 @@ typedef struct ssoc_fit_opts {
     ssoc_params joint_start; ///< second start of the joint fit (see has_joint_start)
 } ssoc_fit_opts;
 
-/// Fit quality on the data (SPEC section 5). NaN where undefined (e.g. r with < 2 points).
+/// Fit quality on the data (docs/MODEL.md, "Fitting"). NaN where undefined (e.g. r with < 2 points).
 typedef struct ssoc_metrics {
     size_t n, n_pcc, n_scc;   ///< points used: all, PCC, SCC
     double r_log10_sigma;     ///< Pearson r of log10 sigma, predicted vs observed
@@ -71,8 +71,9 @@ typedef struct ssoc_metrics {
     double r_log10_D_scc;     ///< ... SCC points
     /// Pearson r of ln f_eff: the model's beta0 + beta1 x + beta2 v_f + beta3 v_f^2 against the
     /// observed ln f_i = ln(sigma_i k_B T_i / (n_Li,i e^2 D_hop,i)) built from the observed sigma
-    /// AND the observed D_hop. This is the definition that reproduces SPEC section 8 (0.8371 for
-    /// the published set); with the model's D_hop (the stage-3 response) it would be 0.8867.
+    /// AND the observed D_hop. This is the definition that reproduces docs/MODEL.md, "The published
+    /// set at 500 K" (0.8371 for the published set); with the model's D_hop (the stage-3 response)
+    /// it would be 0.8867.
     double r_ln_f;
 } ssoc_metrics;
 
@@ -120,7 +121,7 @@ ssoc_status ssoc_fit_opts_fix(ssoc_fit_opts *o, const char *name, double value, 
 
 /// Fit `d` with the estimator o->method and fill res (parameters, mask, metrics, method).
 ///
-/// Staged (SPEC section 5):
+/// Staged (docs/MODEL.md, "Fitting"):
 /// Stage 1: OLS of y_i = ln(D_hop,i / ((a_i^2/6) k_B T_i/h)) on (-1/k_B T_i, v_f,i/k_B T_i) [eV]
 /// over the PCC points. Stage 2: Levenberg-Marquardt (GSL trust region, analytic Jacobian) on
 /// (ln v_c, ln n_H) over the SCC points. Stage 3: OLS of z_i = ln(sigma_i k_B T_i/(n_Li e^2

@@ -3,8 +3,8 @@
 /// sets, no MPI, no HDF5, no printing; and the exact type-7 quantile selection that turns a
 /// column's replicate values into bands.
 ///
-/// Design (issue 7). T enters sigma only through -(E0 - alpha_E v_f)/(k_B T) (SPEC 3, fast
-/// form), so for one (x, rho) column and one parameter set j we compute once
+/// Design (issue 7). T enters sigma only through -(E0 - alpha_E v_f)/(k_B T) (the fast form of
+/// docs/MODEL.md, "Conductivity"), so for one (x, rho) column and one parameter set j we compute once
 ///   g_j = ln(e^2/6h) + ln(n_Li)/3 + beta0 + beta1 x + beta2 v_f + beta3 v_f^2 - ln(1 + (v_f/v_c)^n_H)
 ///   A_j = (E0 - alpha_E v_f) / k_B                                             [K]
 /// and then sigma_j(T) = exp(g_j - A_j / T) for every temperature: one vector exp per value. Sets

@@ -1,13 +1,13 @@
 /// @file model.h
-/// The SSOC conductivity model sigma(x, rho, T; p) of SPEC sections 2-3: constants, the 8
-/// parameters, a scalar reference evaluation returning every layer, and a batched kernel.
-/// Pure functions: no I/O, no MPI, no allocation.
+/// The SSOC conductivity model sigma(x, rho, T; p) of docs/MODEL.md ("The model", "Constants"):
+/// constants, the 8 parameters, a scalar reference evaluation returning every layer, and a batched
+/// kernel. Pure functions: no I/O, no MPI, no allocation.
 #ifndef SSOC_MODEL_H
 #define SSOC_MODEL_H
 
 #include <stddef.h>
 
-/* SPEC section 2: exact SI constants unless noted. */
+/* docs/MODEL.md, "Constants": exact SI constants unless noted. */
 #define SSOC_KB_J_K 1.380649e-23         ///< Boltzmann constant [J/K]
 #define SSOC_H_J_S 6.62607015e-34        ///< Planck constant [J s]
 #define SSOC_NA_MOL 6.02214076e23        ///< Avogadro constant [1/mol]
@@ -58,7 +58,7 @@ typedef struct ssoc_layers {
     double Ea_eV;       ///< apparent activation energy -k_B d ln(sigma)/d(1/T) = E0 - alpha_E v_f [eV]
 } ssoc_layers;
 
-/// The published parameter set of SPEC section 3 (ln A = 0).
+/// The published parameter set (docs/MODEL.md, "The published parameter set"; ln A = 0).
 extern const ssoc_params ssoc_params_published;
 
 /// Name of parameter i ("E0", "alpha_E", "v_c", "n_H", "beta0".."beta3", "ln_A"), or NULL if out
@@ -82,7 +82,7 @@ double ssoc_model_nLi_cm3(double x, double rho_g_cm3);
 /// Hill gating factor: 1 for v_f <= 0, else 1/(1 + (v_f/v_c)^n_H).
 double ssoc_model_p_active(double v_f, double v_c, double n_H);
 
-/// Scalar reference: evaluate every layer, term by term as SPEC section 3 writes it.
+/// Scalar reference: evaluate every layer, term by term as docs/MODEL.md, "The model", writes it.
 void ssoc_model_eval(const ssoc_params *p, double x, double rho_g_cm3, double T_K, ssoc_layers *out);
 
 /// Batched kernel: sigma [S/cm] at n points (x[i], rho[i], T[i]) in the fast form where k_B T

@@ -47,8 +47,8 @@ ssoc_status ssoc_paramfile_write(const char *path, const ssoc_fit_result *fit, c
 /// numbers. The residual pool, when present, is loaded into boot->resid.
 ssoc_status ssoc_paramfile_read(const char *path, ssoc_paramfile *out, ssoc_error *err);
 
-/// Fill `out` from the published set (SPEC 3), with the shipped data's range (ssoc predict
-/// --params published). `range` may be NULL (has_range = 0).
+/// Fill `out` from the published set (docs/MODEL.md, "The published parameter set"), with the
+/// shipped data's range (ssoc predict --params published). `range` may be NULL (has_range = 0).
 void ssoc_paramfile_published(ssoc_paramfile *out, const ssoc_data_range *range);
 
 /// Release what ssoc_paramfile_read allocated (the bootstrap result). NULL is harmless.

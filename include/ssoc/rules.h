@@ -1,7 +1,8 @@
 /// @file rules.h
-/// Design rules on the continuous model (SPEC section 7): the density rho_opt(x, T) and the
-/// composition x_opt(rho, T) that maximise sigma within a closed range, with the free volume and
-/// sigma there, and a flag when the maximum sits on an end of the range (a boundary result).
+/// Design rules on the continuous model (docs/MODEL.md, "Sweep and design rules"): the density
+/// rho_opt(x, T) and the composition x_opt(rho, T) that maximise sigma within a closed range, with
+/// the free volume and sigma there, and a flag when the maximum sits on an end of the range (a
+/// boundary result).
 ///
 /// Method. At fixed (x, T) or (rho, T), ln sigma is, up to a constant, a function of the free
 /// volume v = v_f alone (rho and x are both monotone in v):

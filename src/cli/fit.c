@@ -21,7 +21,7 @@ static const char help[] =
     "Fit the 8 SSOC parameters to MD data. Two estimators (--method):\n"
     "  joint (default): all free parameters at once, nonlinear least squares on ln D_hop and ln sigma of every\n"
     "    point, the Hill gate wherever v_f > 0 as in the model; started from the staged solution.\n"
-    "  staged: three least-squares stages (SPEC section 5), which reproduce the published parameters:\n"
+    "  staged: three least-squares stages (docs/MODEL.md, \"Fitting\"); they reproduce the published set:\n"
     "    1. E0, alpha_E from the PCC points (linear in 1/kT and v_f/kT),\n"
     "    2. v_c, n_H from the SCC points (Levenberg-Marquardt on ln D_hop),\n"
     "    3. beta0..beta3 from all points (linear in 1, x, v_f, v_f^2).\n"
@@ -79,7 +79,7 @@ static void print_report(const ssoc_dataset *d, const ssoc_fit_result *fit, cons
                "staged start)\n\n",
                fit->joint_iterations);
     else
-        printf("  estimator: staged (the three stages of SPEC section 5)\n\n");
+        printf("  estimator: staged (the three stages of the SSOC paper)\n\n");
     if (boot) {
         char how[96];
         if (ssoc_boot_band_method(boot) == SSOC_CI_EXPANDED)

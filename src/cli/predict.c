@@ -39,7 +39,7 @@ static const char help[] =
     "  --x X              Li2S fraction, 0 < X < 1\n"
     "  --rho RHO          density [g/cm3], > 0\n"
     "  --T T              temperature [K] (default 500)\n"
-    "  --params P         'published' (SPEC section 3) or a parameter file from 'ssoc fit -o'; a file with a\n"
+    "  --params P         'published' (the SSOC paper's set) or a parameter file from 'ssoc fit -o'; a file with a\n"
     "                     bootstrap table also gives the bands, by the interval it records (--interval and\n"
     "                     --confidence re-select from its table). Default: published, unless --data is given\n"
     "  --data CSV         fit the parameters to CSV and flag extrapolation against its range; with --params,\n"

@@ -37,7 +37,7 @@ static const char help[] =
     "  x, rho [g/cm3], T [K], sigma [S/cm], and optionally Ea [eV] (an empty Ea field means not given)\n"
     "\n"
     "options:\n"
-    "  --params P         'published' (SPEC section 3; range of the shipped 500 K AIMD data) or a parameter\n"
+    "  --params P         'published' (the SSOC paper's set; range of the shipped 500 K AIMD data) or a parameter\n"
     "                     file from 'ssoc fit -o' (its bootstrap table, if any, gives the bands, by the interval\n"
     "                     it records; --interval and --confidence re-select from the table). Default: published\n"
     "  --data FIT.csv     instead, fit the parameters to FIT.csv and flag against its range\n"
@@ -393,7 +393,7 @@ static void table_head(const ssoc_validate_report *rep, const ssoc_csv *t, const
     else if (!strcmp(p->kind, "file"))
         fprintf(f, "  parameters: parameter file %s (%s fit)\n", p->name, ssoc_fit_method_name(p->pf.method));
     else
-        fprintf(f, "  parameters: published (SPEC section 3)\n");
+        fprintf(f, "  parameters: published (the SSOC paper's set)\n");
     if (rep->has_range)
         fprintf(f, "  fitted data range%s%s: x %.4g-%.4g, v_f %.4g-%.4g, T %.4g-%.4g K\n", p->range_path ? " " : "",
                 p->range_path ? p->range_path : "", rep->range.x_min, rep->range.x_max, rep->range.vf_min,

@@ -1,7 +1,7 @@
 /* Fuzz target: the CSV readers. One input is one file, read three ways: the generic table
- * (ssoc_csv_read, every field through ssoc_csv_get_double), the SPEC section 4 data reader
- * (ssoc_data_read_csv) followed by the three-stage fit when it succeeds, and the validate reader
- * (ssoc_validate_run on the generic table with the published parameters). Contracts checked:
+ * (ssoc_csv_read, every field through ssoc_csv_get_double), the data reader of docs/MODEL.md,
+ * "Data" (ssoc_data_read_csv) followed by the three-stage fit when it succeeds, and the validate
+ * reader (ssoc_validate_run on the generic table with the published parameters). Contracts checked:
  * error records well formed and one line; a data set that reads has only valid values; a fit
  * that succeeds has finite parameters; a validation that succeeds has finite predictions. */
 #include <math.h>
