@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# tests/check_citations.sh itself (the repository's own check is registered DISABLED until the
-# citation pass): a clean tree passes; every kind of citation outside the repository, planted one
-# at a time, fails with a line naming the file and line; words that merely contain the names do not.
+# tests/check_citations.sh itself (the repository's own check is the ctest `citations`): a clean
+# tree passes; every kind of citation outside the repository, planted one at a time, fails with a
+# line naming the file and line; words that merely contain the names do not.
 . "$(dirname "$0")/lib.sh"
 CHECK="$SSOC_SOURCE_DIR/tests/check_citations.sh"
 
