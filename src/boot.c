@@ -214,8 +214,8 @@ ssoc_ci_method ssoc_boot_band_method(const ssoc_boot_result *boot)
 }
 
 /* sigma at the point under the rows of `table` with ok[row] set, finite values only, in row order. */
-static size_t sigma_at(const double *table, const unsigned char *ok, size_t rows, double x, double rho, double T,
-                       double *out)
+size_t ssoc_boot_sigma_values(const double *table, const unsigned char *ok, size_t rows, const double *e, double x,
+                              double rho_g_cm3, double T_K, double *out)
 {
     size_t n = 0;
     for (size_t b = 0; b < rows; ++b) {
@@ -224,9 +224,10 @@ static size_t sigma_at(const double *table, const unsigned char *ok, size_t rows
         ssoc_params p;
         memcpy(p.p, table + b * SSOC_NPARAM, sizeof p.p);
         ssoc_layers L;
-        ssoc_model_eval(&p, x, rho, T, &L);
-        if (isfinite(L.sigma_S_cm))
-            out[n++] = L.sigma_S_cm;
+        ssoc_model_eval(&p, x, rho_g_cm3, T_K, &L);
+        const double s = e ? L.sigma_S_cm * exp(e[b]) : L.sigma_S_cm;
+        if (isfinite(s))
+            out[n++] = s;
     }
     return n;
 }
@@ -245,9 +246,9 @@ ssoc_status ssoc_boot_sigma_band(const ssoc_boot_result *boot, double x, double 
         work = own;
     }
     double *s = work, *jack = work + boot->B;
-    out->used = sigma_at(boot->table, boot->ok, boot->B, x, rho_g_cm3, T_K, s);
+    out->used = ssoc_boot_sigma_values(boot->table, boot->ok, boot->B, NULL, x, rho_g_cm3, T_K, s);
     if (out->method == SSOC_CI_BCA)
-        out->jack_used = sigma_at(boot->jack, boot->jack_ok, boot->n_jack, x, rho_g_cm3, T_K, jack);
+        out->jack_used = ssoc_boot_sigma_values(boot->jack, boot->jack_ok, boot->n_jack, NULL, x, rho_g_cm3, T_K, jack);
     ssoc_status st;
     if (out->used < 2 || (out->method == SSOC_CI_BCA && out->jack_used < 2))
         st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap %s give a finite sigma at x = %g, rho = %g, T = %g",
@@ -385,18 +386,7 @@ ssoc_status ssoc_boot_sigma_pred_band(const ssoc_boot_result *boot, double x, do
     double *e = work + boot->B, *v = work;
     ssoc_status st = ssoc_boot_pred_terms(boot, e, err);
     if (st == SSOC_OK) {
-        size_t m = 0;
-        for (size_t b = 0; b < boot->B; ++b) {
-            if (!boot->ok[b])
-                continue;
-            ssoc_params p;
-            memcpy(p.p, boot->table + b * SSOC_NPARAM, sizeof p.p);
-            ssoc_layers L;
-            ssoc_model_eval(&p, x, rho_g_cm3, T_K, &L);
-            const double s = L.sigma_S_cm * exp(e[b]);
-            if (isfinite(s))
-                v[m++] = s;
-        }
+        const size_t m = ssoc_boot_sigma_values(boot->table, boot->ok, boot->B, e, x, rho_g_cm3, T_K, v);
         out->used = m;
         if (m < 2)
             st = SSOC_ERR(err, SSOC_EFIT, "fewer than 2 bootstrap replicates give a finite sigma at x = %g, rho = %g, "

@@ -229,7 +229,7 @@ run_table <<'TABLE'
 2 ;; plot: -o && x.jpg: the picture type comes from the extension: .png, .svg or .pdf ;; plot $TMP/r.h5 -o $TMP/x.jpg
 2 ;; plot: option -o needs a value ;; plot $TMP/r.h5 -o
 2 ;; plot: --rules, --params, --corner and --arrhenius exclude each other ;; plot $TMP/r.h5 --rules --params
-2 ;; plot: --field and --T apply to maps, not to --rules ;; plot $TMP/r.h5 --rules --field lo
+2 ;; plot: --field, --T, --sigma and --confidence apply to maps, not to --rules ;; plot $TMP/r.h5 --rules --field lo
 1 ;; params_ok.json: no bootstrap replicate table ;; plot $B/params_ok.json --params -o $TMP/p.png
 1 ;; params_wrong_type.json: parameter 'E0': member 'value' is not a number ;; plot $B/params_wrong_type.json --params -o $TMP/p.png
 1 ;; params_ok.json: no bootstrap replicate table ;; plot $B/params_ok.json --corner -o $TMP/p.png

@@ -126,7 +126,7 @@ if [ -z "${ASAN_OPTIONS:-}" ] && ! ldd "$SSOC" 2>/dev/null | grep -q libasan; th
       bad "$label: exit $rc: $(cat "$TMP/mem.err")"
     fi
   }
-  mem_refused "huge B" "per rank (B = 3000000 replicates: 843 MB;" \
+  mem_refused "huge B" "per rank (B = 3000000 replicates: 867 MB;" \
     --set bootstrap.B=3000000 --set bootstrap.interval=percentile
   mem_refused "huge grid" "grid 10000 x 10000 x 1:" --set grid.x=0.6:0.8:10000 --set grid.rho=1.3:2.2:10000 --set grid.T=500
   # the same limit leaves room for an ordinary sweep

@@ -6,7 +6,8 @@
 
 /// Path of a file under the source tree (static buffer, valid until the next call).
 const char *tu_src(const char *rel);
-/// Write `text` to a new temporary file and return its path (static storage per call, up to 64 live).
+/// Write `text` to a new file /tmp/ssoc_test_XXXXXX`suffix` and return its path (NULL on failure); the file is
+/// removed when the test process exits.
 const char *tu_write_tmp(const char *suffix, const char *text);
 /// Relative difference |a - b| / |b| (|a - b| when b == 0).
 double tu_rel(double a, double b);

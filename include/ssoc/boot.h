@@ -170,6 +170,13 @@ typedef struct ssoc_sigma_band {
 /// table), and expanded to percentile when boot->dof is not known.
 ssoc_ci_method ssoc_boot_band_method(const ssoc_boot_result *boot);
 
+/// sigma [S/cm] at (x, rho_g_cm3, T_K) under each row b of `table` [rows][SSOC_NPARAM] with ok[b]
+/// set, times exp(e[b]) when `e` is given (e[rows]: the prediction terms of a new MD run,
+/// ssoc_boot_pred_terms; NULL: the mean model), the finite ones into out[] in row order; returns
+/// their count. The one loop behind every band of sigma at a point (predict, validate, plot --at).
+size_t ssoc_boot_sigma_values(const double *table, const unsigned char *ok, size_t rows, const double *e, double x,
+                              double rho_g_cm3, double T_K, double *out);
+
 /// Band of sigma at (x, rho_g_cm3, T_K): sigma under every successful replicate of `boot` (those
 /// where it is finite, in replicate order), and for BCa under every successful jackknife fit
 /// (likewise), through ssoc_ci_compute at boot->opts.confidence with the method of

@@ -280,18 +280,7 @@ static int at_compute(const ssoc_sweepfile *sf, const double *pred_e, double x, 
     for (size_t it = 0; it < n; ++it) {
         ssoc_layers L;
         ssoc_model_eval(&sf->best, x, rho, sf->T_K[it], &L);
-        size_t m = 0;
-        for (size_t b = 0; b < sf->B; ++b) {
-            if (!sf->boot_ok[b])
-                continue;
-            ssoc_params p;
-            memcpy(p.p, sf->boot + b * SSOC_NPARAM, sizeof p.p);
-            ssoc_layers Lb;
-            ssoc_model_eval(&p, x, rho, sf->T_K[it], &Lb);
-            const double sb = pred_e ? Lb.sigma_S_cm * exp(pred_e[b]) : Lb.sigma_S_cm;
-            if (isfinite(sb))
-                v[m++] = sb;
-        }
+        const size_t m = ssoc_boot_sigma_values(sf->boot, sf->boot_ok, sf->B, pred_e, x, rho, sf->T_K[it], v);
         c->T[it] = sf->T_K[it], c->s[it] = L.sigma_S_cm;
         c->lo[it] = m >= 2 ? ssoc_quantile_select(v, m, qlo) : NAN;
         c->hi[it] = m >= 2 ? ssoc_quantile_select(v, m, qhi) : NAN;
