@@ -214,7 +214,7 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
     mid=$(awk '$1 == "mid" { print $2 }' "$TMP/mnt.rc")
     if [ -z "$mid" ]; then bad "full fs mid-write: no tmpfs size let the sweep start"; else
       [ "$mid" = 1 ] && [ "$(grep -vc mca_fbtl_posix "$TMP/mnt.mid.err")" = 1 ] &&
-        grep -q "^ssoc: sweep: .*s.h5.partial: .*failed: the file system is full ([0-9]* kB free)$" "$TMP/mnt.mid.err" &&
+        grep -q "^ssoc: sweep: .*s.h5.partial: .*: the file system is full ([0-9]* kB free)$" "$TMP/mnt.mid.err" &&
         ! grep -qi "segmentation\|signal\|core" "$TMP/mnt.mid.err" && ok ||
         bad "full fs mid-write ($(cat "$TMP/mnt.mid.kb") kB): exit $mid: $(head -5 "$TMP/mnt.mid.err")"
       [ "$(cat "$TMP/mnt.mid.sha")" = "$sref" ] && ok || bad "full fs mid-write: existing s.h5 changed"

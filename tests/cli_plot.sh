@@ -172,7 +172,7 @@ print("OK" if m and m.group(1) == "6" and names == want and "over 40 fitted boot
 expect_rc 1 "one.json: a corner plot needs at least 2 free parameters that vary over the replicates; the table has 1" -- \
   "$SSOC" plot one.json --corner -o one.png
 expect_rc 1 "nob.json: no bootstrap replicate table" -- "$SSOC" plot nob.json --corner -o nob.png
-expect_rc 2 "--field and --T apply to maps, not to --corner" -- "$SSOC" plot p.json --corner --T 500 -o c2.png
+expect_rc 2 "--field, --T, --sigma and --confidence apply to maps, not to --corner" -- "$SSOC" plot p.json --corner --T 500 -o c2.png
 [ -e one.png ] || [ -e nob.png ] || [ -e c2.png ] && bad "a refused corner plot left a file" || ok
 
 # the parity plot of a fit (issue 17): every point, the worst one named (checked against validate's
@@ -240,7 +240,7 @@ expect_rc 1 "ssoc: plot: text.csv: not an HDF5 file" -- "$SSOC" plot text.csv -o
 expect_rc 1 "ssoc: plot: other.h5: not an ssoc sweep file" -- "$SSOC" plot other.h5 -o e2.png
 sed -e '/^sigma = /d' -e "s|^file = .*|file = $DATA|" "$CFG" >nt.ini
 run_sweep 1 1 nt.ini -q -o nt.h5 || bad "the sweep without a target failed"
-expect_rc 1 "no /sigma/p_exceed: the sweep had no [target] sigma" -- "$SSOC" plot nt.h5 --field p_exceed -o e3.png
+expect_rc 1 "no P(sigma >= target) at 500 K: the sweep had no [target] sigma and no query target" -- "$SSOC" plot nt.h5 --field p_exceed -o e3.png
 cp s.h5 miss.h5
 "$PY" -c 'import h5py,sys; f=h5py.File(sys.argv[1],"r+"); del f["sigma/median"]' miss.h5
 expect_rc 1 "ssoc: plot: miss.h5: no dataset /sigma/median" -- "$SSOC" plot miss.h5 -o e4.png
