@@ -21,7 +21,8 @@
  * every block boundary (Allreduce), the fit after it. The ranks agree at the end of the phase,
  * the file is flushed and closed as far as it got, and the run returns SSOC_EINTERRUPTED (exit 4):
  * --resume continues it, or starts it afresh when it was stopped before the file had its layout
- * (an empty .partial). A second signal kills (SA_RESETHAND). --resume checks the stored resume key
+ * (an empty .partial). A copy of the signal within a second is the same request; a later one kills.
+ * --resume checks the stored resume key
  * (the path-free effective config), the data SHA-256 and the parameter-file SHA-256. */
 #include "ssoc/sweep.h"
 
@@ -127,29 +128,72 @@ static ssoc_status timed_phase(run *R, int ph, phase_fn fn, ssoc_error *err)
 /* ------------------------------------------------------------------ signals */
 
 static volatile sig_atomic_t sweep_signal;
+static struct timespec sweep_signal_at; /* when the first one came (CLOCK_MONOTONIC) */
+static int signals_for_process;         /* ssoc_sweep_catch_signals: installed once, never restored */
 
-static void on_signal(int sig) { sweep_signal = sig; }
+/* A copy within this many seconds of the first signal is the same stop delivered twice: GNU timeout
+ * signals its child and then its process group, SLURM the step's tasks and the batch shell. */
+#define SIGNAL_REPEAT_S 1.0
+
+/* The first SIGTERM, SIGUSR1 or SIGINT sets the flag that the phases poll; a copy within
+ * SIGNAL_REPEAT_S is ignored; a later one is the user insisting: the signal's default action (the
+ * process dies by it; the .partial stays resumable, as after kill -9). clock_gettime, signal and
+ * raise are async-signal-safe; the three signals are blocked while the handler runs. */
+static void on_signal(int sig)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!sweep_signal) {
+        sweep_signal_at = now;
+        sweep_signal = sig;
+        return;
+    }
+    const double dt = (double)(now.tv_sec - sweep_signal_at.tv_sec) + 1e-9 * (double)(now.tv_nsec - sweep_signal_at.tv_nsec);
+    if (dt >= SIGNAL_REPEAT_S) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+}
 
 typedef struct signals {
     struct sigaction term, usr1, intr;
 } signals;
 
-/* SIGTERM, SIGUSR1, SIGINT only set a flag, acted on at block boundaries; a second one kills. */
-static void signals_install(signals *old)
+static void signals_set(signals *old)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
-    sweep_signal = 0;
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGUSR1);
+    sigaddset(&sa.sa_mask, SIGINT);
     sigaction(SIGTERM, &sa, &old->term);
     sigaction(SIGUSR1, &sa, &old->usr1);
     sigaction(SIGINT, &sa, &old->intr);
 }
 
+void ssoc_sweep_catch_signals(void)
+{
+    signals old;
+    signals_set(&old);
+    signals_for_process = 1;
+}
+
+/* SIGTERM, SIGUSR1, SIGINT only set a flag, acted on by the phases; for this run, unless the
+ * program installed them for the whole process (then a signal that came before the run is kept) */
+static void signals_install(signals *old)
+{
+    if (signals_for_process)
+        return;
+    sweep_signal = 0;
+    signals_set(old);
+}
+
 static void signals_restore(const signals *old)
 {
+    if (signals_for_process)
+        return;
     sigaction(SIGTERM, &old->term, NULL);
     sigaction(SIGUSR1, &old->usr1, NULL);
     sigaction(SIGINT, &old->intr, NULL);

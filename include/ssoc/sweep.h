@@ -45,6 +45,14 @@ typedef struct ssoc_sweep_opts {
     int quiet;           ///< no progress or summary on stderr
 } ssoc_sweep_opts;
 
+/// Install the sweep's handlers of SIGTERM, SIGUSR1 and SIGINT for the rest of the process (a
+/// program whose job is the sweep calls it first, before MPI's start-up): a stop that comes before
+/// ssoc_sweep_run starts is honoured by its first phase (exit 4), and one that comes after the run
+/// finished no longer kills the process (the file is complete: exit 0). Without it ssoc_sweep_run
+/// installs them for its own duration. Either way a copy of the signal within a second of the first
+/// is the same request; a later one kills the process (the .partial stays resumable).
+void ssoc_sweep_catch_signals(void);
+
 /// Run the whole sweep (collective over all ranks: every rank calls it with the same arguments).
 /// First, before any work, rank 0 checks the output path and creates (or with resume/force takes
 /// over) OUT.partial exclusively and locks it for the whole run (outpath.h). Returns an agreed

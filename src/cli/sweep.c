@@ -61,6 +61,14 @@ static ssoc_status dry_run(const ssoc_config *cfg, const ssoc_sweep_opts *opts, 
 int ssoc_cmd_sweep(int argc, char **argv)
 {
     ssoc_error err = {0};
+    /* the stop handlers before anything slow (MPI's start-up can take seconds on a loaded node): a
+     * SIGTERM from then on is a stop (exit 4), also after the run finished (exit 0), never a death
+     * by the signal (exit 143) while the run holds its files. A dry run keeps the default action. */
+    int dry_asked = 0;
+    for (int i = 1; i < argc; ++i)
+        dry_asked |= !strcmp(argv[i], "--dry-run");
+    if (!dry_asked)
+        ssoc_sweep_catch_signals();
     /* HDF5 first, so that its shutdown is ours and not a hook inside MPI_Finalize (h5io.h) */
     ssoc_h5_library_init();
     if (ssoc_par_init(&argc, &argv, &err) != SSOC_OK) {
