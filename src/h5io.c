@@ -217,12 +217,10 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
         H5Pset_chunk(dcpl, rank, chunk);
         H5Pset_fletcher32(dcpl);
     }
-    /* the fill value (NaN, or 0 for integers) where blocks may be read before they are written: a
-     * chunk not yet written reads as it. Parallel HDF5 requires early allocation (every chunk
-     * filled at creation); a serial file allocates a chunk when it is first written, saving a fill
-     * pass over all the maps (benchmarks/README.md). No fill at all for a dataset its caller
-     * writes whole right away. */
-    H5Pset_alloc_time(dcpl, fill && !f->parallel ? H5D_ALLOC_TIME_INCR : H5D_ALLOC_TIME_EARLY);
+    /* early allocation (required in parallel); the fill value (NaN, or 0 for integers) written
+     * into every chunk when it is allocated, where blocks may be read before they are written;
+     * no fill pass at all for a dataset its caller writes whole right away */
+    H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
     if (fill) {
         const double nan = NAN;
         const int64_t zero = 0;

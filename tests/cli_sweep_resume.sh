@@ -46,7 +46,6 @@ if start_and_wait "$TMP/term.h5" 1; then
     bad "SIGTERM message: $(cat "$TMP/bg.err")"
   [ ! -e "$TMP/term.h5" ] && ok || bad "SIGTERM: final file exists"
   check_partial "$TMP/term.h5.partial" "SIGTERM"
-  # a serial file allocates its chunks as they are written (src/h5io.c); parallel HDF5 continues it
   run_sweep 2 1 "$CFG" "${SETS[@]}" -q -o "$TMP/term.h5" --resume || bad "resume after SIGTERM failed"
   [ ! -e "$TMP/term.h5.partial" ] && ok || bad "resume left the .partial"
   same_datasets "$TMP/ref.h5" "$TMP/term.h5" "SIGTERM + resume on 2 ranks"
