@@ -65,8 +65,8 @@ stop_in "SIGUSR1 in the bootstrap" bootstrap 0.1 USR1
 stop_in "SIGINT in the rules" rules 0.1 INT
 
 # stop_run LABEL PHASE DELAY START...: start a command, SIGTERM it DELAY s after PHASE's progress
-# line appeared (not a fixed time after the start: on a loaded machine the start-up alone, MPI's
-# singleton init included, can take seconds, and a signal before the run began is not a stop)
+# line appeared (not a fixed time after the start: on a loaded machine the start-up alone can take
+# seconds, and the case is a stop in the bootstrap, not one before the run began)
 stop_run() {
   local label=$1 phase=$2 delay=$3 pid rc t1 el i
   shift 3

@@ -62,8 +62,9 @@ int ssoc_cmd_sweep(int argc, char **argv)
 {
     ssoc_error err = {0};
     /* the stop handlers before anything slow (MPI's start-up can take seconds on a loaded node): a
-     * SIGTERM from then on is a stop (exit 4), also after the run finished (exit 0), never a death
-     * by the signal (exit 143) while the run holds its files. A dry run keeps the default action. */
+     * SIGTERM from then on is a stop (exit 4), or nothing once the run has finished (exit 0), not a
+     * death by the signal (exit 143); only a second one, a second or more later, kills
+     * (ssoc_sweep_catch_signals). A dry run keeps the default action. */
     int dry_asked = 0;
     for (int i = 1; i < argc; ++i)
         dry_asked |= !strcmp(argv[i], "--dry-run");
