@@ -201,18 +201,12 @@ static void signals_restore(const signals *old)
 
 /* ------------------------------------------------------------------ preflight */
 
-/* The file's raw data as known from the grid and B before anything is computed: the gridded maps
- * (6, or 7 with a target, doubles and 1 byte per grid point), the structure and coordinate vectors,
- * the replicate table and the block flags, plus 48 kB for the layout's metadata (attributes, groups,
- * scales: about 60 kB measured on the smallest grid). The design rules and the data table come on
- * top, so this is a lower bound: it does not refuse a run that would fit. */
+/* The file's raw data as known before the data are read (ssoc_sweepfile_raw_bytes with no fitted
+ * points), plus 48 kB for the layout's metadata (attributes, groups: about 60 kB measured on the
+ * smallest grid): a lower bound, so it does not refuse a run that would fit. */
 static uint64_t raw_bytes_lower_bound(const run *R)
 {
-    const ssoc_config *c = R->cfg;
-    const uint64_t nx = c->x.n, nrho = c->rho.n, nT = c->T.n;
-    const uint64_t pts = (uint64_t)R->ncols * nT, maps = c->has_target ? 7 : 6;
-    return pts * (8 * maps + 1) + 8 * (2 * (uint64_t)R->ncols + nx) + 8 * (nx + nrho + nT) +
-           8 * (uint64_t)SSOC_NPARAM * c->B + R->nblocks + 48000;
+    return ssoc_sweepfile_raw_bytes(R->cfg, 0, R->nblocks) + 48000;
 }
 
 /* Rank 0, before any work: OUT.partial created exclusively (or, with --resume or --force, an

@@ -42,23 +42,13 @@
 
 /* ------------------------------------------------------------------ the file */
 
-/* Bytes of OUT.h5: every dataset of the layout at its type's size (the maps, the rules, the
- * structure layers, the coordinates in each of the 4 groups that hold them, the fit's tables, the
- * data, the progress flags), 2.2% for the chunks of at most 64 kB (edge chunks are stored whole),
- * and the metadata: attributes, groups, dimension scales and checksums, 245 kB in a file of 3 x 3
- * x 1 points. The default grid's file with the two prediction maps: 21.2 MB estimated, 21.16 MB
- * on disk (before those maps: 14.11 MB of values, 14.66 MB on disk). */
+/* Bytes of OUT.h5: the values of every dataset and scale of the layout (ssoc_sweepfile_raw_bytes),
+ * 2.2% for the chunks of at most 64 kB (edge chunks are stored whole), and the metadata:
+ * attributes, groups, dimension scales and checksums, 245 kB in a file of 3 x 3 x 1 points. The
+ * default grid's file: 21.2 MB estimated, 21.16 MB on disk. */
 static double file_bytes(const ssoc_config *c, size_t n_data, size_t nblocks)
 {
-    const double nx = (double)c->x.n, nr = (double)c->rho.n, nT = (double)c->T.n, cols = nx * nr;
-    const double maps = nT * cols * (8.0 * (c->has_target ? 7 : 6) + 1); /* with pred_lo, pred_hi */
-    const double rules = nT * nx * (9 * 8.0 + 3) + nT * nr * (4 * 8.0 + 3);
-    const double structure = 8.0 * (nx + 2 * cols);
-    const double coords = 4 * 8.0 * (nx + nr + nT);
-    const double fit = 8.0 * SSOC_NPARAM * ((double)c->B + 4 + (c->interval == SSOC_CI_BCA ? (double)n_data : 0));
-    const double data = (double)n_data * (7 * 8.0 + 1);
-    const double raw = maps + rules + structure + coords + fit + data + (double)nblocks;
-    return 1.022 * raw + 245e3;
+    return 1.022 * (double)ssoc_sweepfile_raw_bytes(c, n_data, nblocks) + 245e3;
 }
 
 /* ------------------------------------------------------------------ the calibration */

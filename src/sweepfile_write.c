@@ -25,6 +25,18 @@ struct ssoc_sweepfile_out {
     int root;                   /* this rank supplies whole-dataset writes */
 };
 
+/* the sizes of the file's dimensions for configuration c */
+static void sizes_of(const ssoc_config *c, size_t n_data, size_t nblocks, size_t *size)
+{
+    size[SF_DIM_T] = c->T.n;
+    size[SF_DIM_RHO] = c->rho.n;
+    size[SF_DIM_X] = c->x.n;
+    size[SF_DIM_PARAM] = SSOC_NPARAM;
+    size[SF_DIM_REPLICATE] = c->B;
+    size[SF_DIM_POINT] = n_data;
+    size[SF_DIM_BLOCK] = nblocks;
+}
+
 static ssoc_sweepfile_out *out_alloc(const ssoc_sweepfile_meta *m)
 {
     ssoc_sweepfile_out *f = calloc(1, sizeof *f);
@@ -33,13 +45,7 @@ static ssoc_sweepfile_out *out_alloc(const ssoc_sweepfile_meta *m)
     const ssoc_config *c = m->cfg;
     f->m = m;
     f->root = ssoc_par_rank() == 0;
-    f->size[SF_DIM_T] = c->T.n;
-    f->size[SF_DIM_RHO] = c->rho.n;
-    f->size[SF_DIM_X] = c->x.n;
-    f->size[SF_DIM_PARAM] = SSOC_NPARAM;
-    f->size[SF_DIM_REPLICATE] = c->B;
-    f->size[SF_DIM_POINT] = m->data->n;
-    f->size[SF_DIM_BLOCK] = m->nblocks;
+    sizes_of(c, m->data->n, m->nblocks, f->size);
     f->axis[SF_DIM_T] = c->T.v;
     f->axis[SF_DIM_RHO] = c->rho.v;
     f->axis[SF_DIM_X] = c->x.v;
@@ -47,6 +53,43 @@ static ssoc_sweepfile_out *out_alloc(const ssoc_sweepfile_meta *m)
 }
 
 /* ------------------------------------------------------------------ one dataset from the table */
+
+uint64_t ssoc_sweepfile_raw_bytes(const ssoc_config *c, size_t n_data, size_t nblocks)
+{
+    static const uint64_t elem[] = {[SSOC_H5_F64] = 8, [SSOC_H5_U8] = 1, [SSOC_H5_I64] = 8, [SSOC_H5_U64] = 8};
+    size_t size[SF_NDIM];
+    sizes_of(c, n_data, nblocks, size);
+    /* the scales: the root's coordinates, then each one the datasets use, once per path */
+    char seen[3 * SF_COUNT + 3][128];
+    size_t nseen = 0;
+    uint64_t bytes = 0;
+    for (int d = 0; d < 3; ++d) {
+        static const sf_dim grid[3] = {SF_DIM_T, SF_DIM_RHO, SF_DIM_X};
+        snprintf(seen[nseen++], sizeof seen[0], "/%s", sf_dims[grid[d]].name);
+        bytes += 8 * (uint64_t)size[grid[d]];
+    }
+    for (int id = 0; id < SF_COUNT; ++id) {
+        if (id == SF_P_EXCEED && !c->has_target)
+            continue;
+        const sf_var *v = &sf_vars[id];
+        size_t dims[3];
+        uint64_t n = elem[v->type];
+        for (int i = 0; i < sf_extents(v, size, dims); ++i) {
+            n *= dims[i];
+            char path[128];
+            sf_scale_path(v->path, v->dim[i], path, sizeof path);
+            size_t k = 0;
+            while (k < nseen && strcmp(seen[k], path) != 0)
+                ++k;
+            if (k == nseen) {
+                snprintf(seen[nseen++], sizeof seen[0], "%s", path);
+                bytes += (sf_dim_is_grid(v->dim[i]) ? 8 : 1) * (uint64_t)size[v->dim[i]];
+            }
+        }
+        bytes += n;
+    }
+    return bytes;
+}
 
 /* The scale of dimension d at `path` (sf_scale_path), created if this is its first use: a grid
  * coordinate (the axis values, units, long_name, description) or a netCDF dimension without a

@@ -131,6 +131,12 @@ typedef struct ssoc_sweepfile_meta {
     const char *created;             ///< UTC time this session started writing (ISO 8601)
 } ssoc_sweepfile_meta;
 
+/// Bytes of the values of the sweep file of `cfg` with n_data fitted points and nblocks blocks:
+/// every dataset of the layout (/sigma/p_exceed with a target) at its element type's size, and
+/// every dimension scale once per path. No chunk edges, attributes or other metadata: a lower
+/// bound of the file's size. The one count behind the free-space check and the dry run's estimate.
+uint64_t ssoc_sweepfile_raw_bytes(const ssoc_config *cfg, size_t n_data, size_t nblocks);
+
 /// A sweep file open for writing.
 typedef struct ssoc_sweepfile_out ssoc_sweepfile_out;
 
