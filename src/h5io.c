@@ -217,10 +217,15 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
         H5Pset_chunk(dcpl, rank, chunk);
         H5Pset_fletcher32(dcpl);
     }
-    /* early allocation (required in parallel); the fill value (NaN, or 0 for integers) written
-     * into every chunk when it is allocated, where blocks may be read before they are written;
-     * no fill pass at all for a dataset its caller writes whole right away */
-    H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+    /* The fill value (NaN, or 0 for integers) where blocks may be read before they are written: a
+     * chunk not yet written reads as it. A serial file allocates such a dataset's chunks as they
+     * are first written, which saves a fill pass over all the maps at creation and the read-back
+     * of a filled chunk at its first partial write (benchmarks/README.md, "The write phase");
+     * parallel HDF5 allocates every chunk at creation and fills it (early allocation: it needs
+     * them all in place, ssoc_h5_fill_unallocated). No fill at all for a dataset its caller
+     * writes whole right away. */
+    const int incremental = fill && !f->parallel && !empty && rank > 0;
+    H5Pset_alloc_time(dcpl, incremental ? H5D_ALLOC_TIME_INCR : H5D_ALLOC_TIME_EARLY);
     if (fill) {
         const double nan = NAN;
         const int64_t zero = 0;
@@ -243,6 +248,158 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
     return SSOC_OK;
 }
 
+/* The names of every dataset in the file (H5Ovisit). */
+typedef struct name_list {
+    char **v;
+    size_t n, cap;
+    int failed;
+} name_list;
+
+static herr_t list_dataset(hid_t obj, const char *name, const H5O_info_t *info, void *op)
+{
+    (void)obj;
+    name_list *l = op;
+    if (info->type != H5O_TYPE_DATASET)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 32;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return l->failed = 1, -1;
+        l->v = v, l->cap = cap;
+    }
+    if (!(l->v[l->n] = strdup(name)))
+        return l->failed = 1, -1;
+    l->n++;
+    return 0;
+}
+
+/* Write the fill value into every chunk of `ds` that is not in the file yet; *n counts them.
+ * Returns 0, or -1 if HDF5 failed. */
+static int fill_chunks(hid_t ds, size_t *n)
+{
+    hid_t dcpl = H5Dget_create_plist(ds), space = H5Dget_space(ds), ftype = H5Dget_type(ds);
+    hid_t mtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+    int rank = H5Sget_simple_extent_ndims(space), rc = 0;
+    hsize_t dims[8], chunk[8], idx[8] = {0}, start[8], count[8];
+    unsigned char *buf = NULL;
+    if (rank < 1 || rank > 8 || H5Pget_layout(dcpl) != H5D_CHUNKED || H5Pget_chunk(dcpl, rank, chunk) != rank)
+        goto done;
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    const size_t es = H5Tget_size(mtype);
+    size_t per = 1;
+    for (int i = 0; i < rank; ++i)
+        per *= chunk[i];
+    unsigned char one[16];
+    if (es > sizeof one || !(buf = malloc(per * es)) || H5Pget_fill_value(dcpl, mtype, one) < 0) {
+        rc = -1;
+        goto done;
+    }
+    for (size_t k = 0; k < per; ++k)
+        memcpy(buf + k * es, one, es);
+    for (;;) { /* every chunk, by its index along each dimension, the last fastest */
+        size_t m = 1;
+        for (int i = 0; i < rank; ++i) {
+            start[i] = idx[i] * chunk[i];
+            count[i] = dims[i] - start[i] < chunk[i] ? dims[i] - start[i] : chunk[i];
+            m *= count[i];
+        }
+        haddr_t addr = HADDR_UNDEF;
+        hsize_t size = 0;
+        unsigned mask = 0;
+        if (H5Dget_chunk_info_by_coord(ds, start, &mask, &addr, &size) < 0) {
+            rc = -1;
+            break;
+        }
+        if (addr == HADDR_UNDEF && m) {
+            hid_t ms = H5Screate_simple(rank, count, NULL);
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL);
+            herr_t w = H5Dwrite(ds, mtype, ms, space, H5P_DEFAULT, buf);
+            H5Sclose(ms);
+            if (w < 0) {
+                rc = -1;
+                break;
+            }
+            ++*n;
+        }
+        int i = rank - 1;
+        while (i >= 0 && (++idx[i]) * chunk[i] >= dims[i])
+            idx[i--] = 0;
+        if (i < 0)
+            break;
+    }
+done:
+    free(buf);
+    H5Tclose(mtype);
+    H5Tclose(ftype);
+    H5Sclose(space);
+    H5Pclose(dcpl);
+    return rc;
+}
+
+ssoc_status ssoc_h5_fill_unallocated(const char *path, size_t *nchunks, ssoc_error *err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    size_t n = 0;
+    if (nchunks)
+        *nchunks = 0;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_file_locking(fapl, 0, 1); /* as open_common: the caller holds the file's lock */
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    if (file < 0)
+        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot open HDF5 file", path);
+    name_list l = {0};
+    ssoc_status st = SSOC_OK;
+    if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, list_dataset, &l, H5O_INFO_BASIC) < 0)
+        st = l.failed ? SSOC_ERR(err, SSOC_ENOMEM, "out of memory")
+                      : SSOC_ERR(err, SSOC_EHDF5, "%s: cannot list its datasets", path);
+    for (size_t i = 0; i < l.n && !st; ++i) {
+        hid_t ds = H5Dopen2(file, l.v[i], H5P_DEFAULT);
+        H5D_space_status_t s = H5D_SPACE_STATUS_ERROR;
+        if (ds < 0 || H5Dget_space_status(ds, &s) < 0)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot open dataset /%s", path, l.v[i]);
+        else if (s != H5D_SPACE_STATUS_ALLOCATED && fill_chunks(ds, &n) < 0)
+            st = SSOC_ERR(err, SSOC_EHDF5, "%s: cannot fill the unwritten chunks of /%s", path, l.v[i]);
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    for (size_t i = 0; i < l.n; ++i)
+        free(l.v[i]);
+    free(l.v);
+    if (H5Fclose(file) < 0 && !st)
+        st = SSOC_ERR(err, SSOC_EHDF5, "%s: close failed", path);
+    if (nchunks)
+        *nchunks = n;
+    return st;
+}
+
+/* Access properties for a dataset written piecewise in a serial file, a run of columns at a time
+ * (ssoc_h5_write_columns): a chunk cache of four chunks. A run fills some chunks whole and the
+ * last one partly; the next run finishes that one first. HDF5 evicts the least recently used
+ * chunk, so the chunks already filled go to the file during the runs that follow, and the one
+ * waiting for the next run stays in memory. With HDF5's 1 MB default, most of a map's chunks
+ * stayed in memory until the flush at the end, which then wrote them all at once
+ * (benchmarks/README.md, "The write phase"). H5P_DEFAULT if that fails. */
+static hid_t small_cache(ssoc_h5 *f, const char *path)
+{
+    hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT), dapl = H5P_DEFAULT;
+    if (ds < 0)
+        return H5P_DEFAULT;
+    hid_t dcpl = H5Dget_create_plist(ds), type = H5Dget_type(ds);
+    hsize_t chunk[8];
+    const int rank = H5Pget_layout(dcpl) == H5D_CHUNKED ? H5Pget_chunk(dcpl, 8, chunk) : 0;
+    size_t bytes = H5Tget_size(type);
+    for (int i = 0; i < rank; ++i)
+        bytes *= chunk[i];
+    if (rank > 0 && (dapl = H5Pcreate(H5P_DATASET_ACCESS)) >= 0)
+        H5Pset_chunk_cache(dapl, 521, 4 * bytes, 0.75);
+    H5Tclose(type);
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+    return dapl;
+}
+
 /* Open dataset `path` and its file space for a write (-1 and err set if there is none); keep = 1:
  * a piecewise write, whose dataset stays open in a serial file (close it with done_with). */
 static hid_t open_for_write(ssoc_h5 *f, const char *path, int keep, hid_t *fspace, ssoc_error *err)
@@ -252,8 +409,12 @@ static hid_t open_for_write(ssoc_h5 *f, const char *path, int keep, hid_t *fspac
     for (int i = 0; keep && i < f->nkeep && ds < 0; ++i)
         if (!strcmp(f->keep[i].path, path))
             ds = f->keep[i].ds;
-    if (ds < 0)
-        ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+    if (ds < 0) {
+        const hid_t dapl = keep ? small_cache(f, path) : H5P_DEFAULT;
+        ds = H5Dopen2(f->file, path, dapl);
+        if (dapl != H5P_DEFAULT)
+            H5Pclose(dapl);
+    }
     if (ds < 0) {
         SSOC_ERR(err, SSOC_EHDF5, "%s: no dataset %s", f->path, path);
         return -1;
@@ -314,9 +475,11 @@ ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, in
 
 ssoc_status ssoc_h5_flush_data(ssoc_h5 *f, ssoc_error *err)
 {
-    for (int i = 0; i < f->nkeep; ++i)
-        if (H5Dflush(f->keep[i].ds) < 0)
-            return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot write %s out", f->path, f->keep[i].path);
+    /* the whole file, not only the open datasets (H5Dflush): chunks allocated since the last
+     * flush extend the file, and the superblock must record its new end, or a reopen after a
+     * kill -9 finds them beyond it */
+    if (f->nkeep && H5Fflush(f->file, H5F_SCOPE_LOCAL) < 0)
+        return h5_write_failed(f, "cannot write the data out", err);
     return SSOC_OK;
 }
 

@@ -785,8 +785,10 @@ static ssoc_status space_guard(const run *R, int more_blocks, ssoc_error *e)
 /* After a round that wrote block `wb`: every rank learns whether any write failed or a signal
  * came, flushes when due (H5Fflush, an fsync under MPI-IO, paced to at most one per
  * SSOC_FLUSH_INTERVAL_S by rank 0's clock so that every rank calls it, and always in the last
- * round), and counts the progress. Raw data and done flags reach the file (the OS page cache) at
- * each write, so a kill -9 loses only the blocks in flight. Returns 1 to stop (status in *st). */
+ * round), and counts the progress. Under MPI raw data and done flags reach the file (the OS page
+ * cache) at each write; a serial file's maps, then the done flags of their blocks, at each flush
+ * (ssoc_sweepfile_flush): a kill -9 loses at most the blocks since the last flush, about a second
+ * of work, or the block in flight. Returns 1 to stop (status in *st). */
 static int settle_round(run *R, grid *g, ssoc_status wst, const blockref *wb, int last, double *t_flush,
                         int *signalled, ssoc_status *st, ssoc_error *e)
 {

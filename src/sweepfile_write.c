@@ -19,6 +19,7 @@
 
 struct ssoc_sweepfile_out {
     ssoc_h5 *h;
+    size_t *pending, npending; /* serial: blocks written whose done flags wait for the next flush */
     const ssoc_sweepfile_meta *m;
     size_t size[SF_NDIM];       /* extent of every dimension */
     const double *axis[SF_NDIM]; /* the values of the grid's coordinates */
@@ -44,6 +45,10 @@ static ssoc_sweepfile_out *out_alloc(const ssoc_sweepfile_meta *m)
         return NULL;
     const ssoc_config *c = m->cfg;
     f->m = m;
+    if (!(f->pending = malloc((m->nblocks ? m->nblocks : 1) * sizeof *f->pending))) {
+        free(f);
+        return NULL;
+    }
     f->root = ssoc_par_rank() == 0;
     sizes_of(c, m->data->n, m->nblocks, f->size);
     f->axis[SF_DIM_T] = c->T.v;
@@ -492,8 +497,14 @@ ssoc_status ssoc_sweepfile_reopen(const char *path, const ssoc_sweepfile_meta *m
     if (!f)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
     *out = f;
-    ssoc_status st = ssoc_h5_open_rw(path, &f->h, err);
-    if (st)
+    /* A serial run's maps have only the chunks it wrote (h5io.h, ssoc_h5_dataset); parallel HDF5
+     * would allocate the others collectively at every write, which took minutes instead of
+     * seconds: rank 0 fills them in before the ranks open the file together. */
+    ssoc_status st = SSOC_OK;
+    if (ssoc_par_active() && (st = ssoc_par_agree_status(f->root ? ssoc_h5_fill_unallocated(path, NULL, err) : SSOC_OK,
+                                                         err)))
+        return st;
+    if ((st = ssoc_h5_open_rw(path, &f->h, err)))
         return st;
     const ssoc_config *c = m->cfg;
     char *key = NULL, *sha = NULL, *psha = NULL;
@@ -583,19 +594,34 @@ ssoc_status ssoc_sweepfile_write_block(ssoc_sweepfile_out *f, int has, size_t kb
     ssoc_status st = SSOC_OK;
     for (int i = 0; i < nmap && !st; ++i)
         st = ssoc_h5_write_columns(f->h, sf_vars[map[i].id].path, c0, c1, map[i].v, err);
-    /* the maps reach the file before the flag that vouches for them, and the flag before the
-     * next block: a kill -9 loses at most the block in flight */
+    if (st)
+        return st;
+    /* Under MPI the collective writes go straight to the file: the maps are there before the
+     * flag that vouches for them. A serial file keeps them in HDF5's chunk cache, where a chunk
+     * that a block fills only partly waits for the next block; its flag waits for the next flush,
+     * which writes the maps out first (ssoc_sweepfile_flush): flushing at every block wrote each
+     * such chunk twice (benchmarks/README.md, "The write phase"). */
+    if (!ssoc_par_active()) {
+        if (has)
+            f->pending[f->npending++] = kblk;
+        return SSOC_OK;
+    }
     const uint8_t one = 1;
-    if (!st)
-        st = ssoc_h5_flush_data(f->h, err);
-    if (!st)
-        st = ssoc_h5_write_range(f->h, sf_vars[SF_DONE].path, kblk, has ? 1 : 0, &one, err);
-    if (!st)
-        st = ssoc_h5_flush_data(f->h, err);
-    return st;
+    return ssoc_h5_write_range(f->h, sf_vars[SF_DONE].path, kblk, has ? 1 : 0, &one, err);
 }
 
-ssoc_status ssoc_sweepfile_flush(ssoc_sweepfile_out *f, ssoc_error *err) { return ssoc_h5_flush(f->h, err); }
+ssoc_status ssoc_sweepfile_flush(ssoc_sweepfile_out *f, ssoc_error *err)
+{
+    /* a serial file: the maps reach the file before the flags of their blocks, and the flags
+     * before this returns; a kill -9 loses at most the blocks written since the last flush */
+    ssoc_status st = f->npending ? ssoc_h5_flush_data(f->h, err) : SSOC_OK;
+    const uint8_t one = 1;
+    for (size_t i = 0; i < f->npending && !st; ++i)
+        st = ssoc_h5_write_range(f->h, sf_vars[SF_DONE].path, f->pending[i], 1, &one, err);
+    if (!st)
+        f->npending = 0;
+    return st ? st : ssoc_h5_flush(f->h, err);
+}
 
 ssoc_status ssoc_sweepfile_write_rules(ssoc_sweepfile_out *f, const double *recs, ssoc_error *err)
 {
@@ -667,6 +693,7 @@ ssoc_status ssoc_sweepfile_close(ssoc_sweepfile_out *f, ssoc_error *err)
     if (!f)
         return SSOC_OK;
     ssoc_status st = ssoc_h5_close(f->h, err);
+    free(f->pending);
     free(f);
     return st;
 }

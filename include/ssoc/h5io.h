@@ -40,11 +40,18 @@ ssoc_status ssoc_h5_flush(ssoc_h5 *f, ssoc_error *err);
 ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err);
 
 /// Create a dataset of `rank` dims (intermediate groups are created), chunked with a Fletcher32
-/// checksum per chunk. fill = 1: every chunk holds the fill value (NaN for floats, 0 for integers)
-/// until written, for datasets written piecewise and read meanwhile; fill = 0: no fill pass, for a
+/// checksum per chunk. fill = 1: every chunk reads as the fill value (NaN for floats, 0 for
+/// integers) until written, for datasets written piecewise and read meanwhile (in a serial file a
+/// chunk is allocated when first written; under MPI all are, and filled, at creation); fill = 0:
+/// no fill pass, for a
 /// dataset the caller writes whole right away (until then its chunks fail their checksum).
 ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims, int fill,
                             ssoc_error *err);
+/// Serial, on a file no other process has open: write the fill value into every chunk of every
+/// dataset that is not in the file yet (a serial run's fill = 1 datasets allocate their chunks as
+/// they are first written; parallel HDF5 needs them all in place). The data read afterwards are
+/// unchanged. *nchunks (may be NULL): how many chunks it wrote.
+ssoc_status ssoc_h5_fill_unallocated(const char *path, size_t *nchunks, ssoc_error *err);
 /// 1 if the object exists.
 int ssoc_h5_exists(ssoc_h5 *f, const char *path);
 
@@ -52,7 +59,8 @@ int ssoc_h5_exists(ssoc_h5 *f, const char *path);
 ssoc_status ssoc_h5_write_all(ssoc_h5 *f, const char *path, const void *data, int writer, ssoc_error *err);
 /// Write elements [off, off + n) of a 1-D dataset (n = 0: take part with nothing). Like
 /// ssoc_h5_write_columns, a piecewise write: in a serial file the data may stay in HDF5's chunk
-/// cache until ssoc_h5_flush_data, ssoc_h5_flush or ssoc_h5_close.
+/// cache (four chunks per dataset; the least recently used go to the file as others come) until
+/// ssoc_h5_flush_data, ssoc_h5_flush or ssoc_h5_close.
 ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t n, const void *data,
                                 ssoc_error *err);
 /// Write columns [c0, c1) of a [nT][nrho][nx] dataset, a column being one (rho, x) pair counted
@@ -60,8 +68,9 @@ ssoc_status ssoc_h5_write_range(ssoc_h5 *f, const char *path, size_t off, size_t
 /// A piecewise write (see ssoc_h5_flush_data).
 ssoc_status ssoc_h5_write_columns(ssoc_h5 *f, const char *path, size_t c0, size_t c1, const void *buf,
                                   ssoc_error *err);
-/// Push the raw data of every piecewise write so far to the file (the OS), in a serial file; the
-/// order of two such calls is the order in which their data reach the file (a kill -9 between
+/// Push the raw data of every piecewise write so far to the file (the OS), in a serial file, with
+/// the metadata that finds them (H5Fflush: chunks allocated since the last flush extend the file);
+/// the order of two such calls is the order in which their data reach the file (a kill -9 between
 /// them loses the second only). A no-op under MPI, whose collective writes go straight to the file.
 ssoc_status ssoc_h5_flush_data(ssoc_h5 *f, ssoc_error *err);
 /// Read a whole dataset into `data` (every rank reads). Its element count must equal `n`.

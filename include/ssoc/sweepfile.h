@@ -169,12 +169,16 @@ typedef struct ssoc_sweepfile_maps {
     uint8_t *extrapolated;
 } ssoc_sweepfile_maps;
 
-/// Write the maps of block `kblk`, columns [c0, c1), then its done flag, which vouches for them.
-/// Collective: a rank without a block this round passes has = 0 and still takes part.
+/// Write the maps of block `kblk`, columns [c0, c1), and its done flag, which vouches for them:
+/// under MPI right after them; in a serial file at the next ssoc_sweepfile_flush, after the maps
+/// reach the file. Collective: a rank without a block this round passes has = 0 and still takes
+/// part.
 ssoc_status ssoc_sweepfile_write_block(ssoc_sweepfile_out *f, int has, size_t kblk, size_t c0, size_t c1,
                                        const ssoc_sweepfile_maps *maps, ssoc_error *err);
 
-/// Flush the file (H5Fflush). Collective.
+/// Flush the file (H5Fflush). In a serial file first the maps written since the last flush, then
+/// the done flags of their blocks (a kill -9 between the two loses those blocks, never vouches for
+/// a block whose maps are not in the file). Collective.
 ssoc_status ssoc_sweepfile_flush(ssoc_sweepfile_out *f, ssoc_error *err);
 
 /// One design-rule optimum as the sweep computes it and the file stores it: SSOC_RULE_COUNT
