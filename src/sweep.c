@@ -553,9 +553,10 @@ static ssoc_status phase_kernel(run *R, ssoc_error *err)
 
 /* ------------------------------------------------------------------ the file */
 
-/* Create the layout in OUT.partial (made and locked by the preflight), or reopen it to resume
- * (reading which blocks are done). Rank 0 first checks that the name still holds the file it
- * locked (not a link or another file swapped in since). */
+/* Prepare the file's description, and reopen OUT.partial to resume (reading which blocks are
+ * done); a new run's layout is created in OUT.partial (made and locked by the preflight) by the
+ * grid's first round, while the other threads evaluate (phase_grid). Rank 0 first checks that
+ * the name still holds the file it locked (not a link or another file swapped in since). */
 static ssoc_status phase_open(run *R, ssoc_error *err)
 {
     R->file.touched = 1;
@@ -584,8 +585,8 @@ static ssoc_status phase_open(run *R, ssoc_error *err)
                                          .kernel_isa = ssoc_kernel_isa_name(R->isa),
                                          .created = R->file.created};
     R->file.resumed = !R->fresh;
-    if (R->fresh)
-        return ssoc_sweepfile_create(R->partial, &R->file.meta, &R->file.out, err);
+    if (R->fresh) /* the grid's first round creates the layout (phase_grid) */
+        return SSOC_OK;
     return not_resumable(ssoc_sweepfile_reopen(R->partial, &R->file.meta, R->file.done, &R->file.out, err), err);
 }
 
@@ -776,7 +777,7 @@ static ssoc_status space_guard(const run *R, int more_blocks, ssoc_error *e)
     ssoc_par_sum_i64(&v, 1);
     if (!v)
         return SSOC_OK;
-    if (ssoc_sweepfile_flush(R->file.out, e) == SSOC_OK && R->rank == 0)
+    if ((!R->file.out || ssoc_sweepfile_flush(R->file.out, e) == SSOC_OK) && R->rank == 0)
         SSOC_ERR(e, SSOC_EIO, "%s: the file system is full (%lld kB free, the rest of the run needs more): %s is valid, "
                  "free some space and continue with --resume", R->partial, (long long)avail_kb, R->partial);
     return ssoc_par_agree(e);
@@ -815,11 +816,12 @@ static int settle_round(run *R, grid *g, ssoc_status wst, const blockref *wb, in
 
 /* The grid sweep, one round of blocks at a time (a block per rank per round), pipelined: while
  * the other threads evaluate the columns of round r's block into one buffer, the master thread
- * (the only one that calls MPI and HDF5) writes round r - 1's block from the other buffer, then
- * joins the evaluation. A round's bookkeeping (write errors, signals, paced flushes, progress)
- * follows its write, one round later; on a signal one more round writes the block evaluated
- * meanwhile (unless the signal cut it short: then that rank writes nothing) and flushes. Ends
- * interrupted (SSOC_EINTERRUPTED, the file closed and resumable) when a signal came. */
+ * (the only one that calls MPI and HDF5) writes round r - 1's block from the other buffer (in
+ * round 0 of a new run, creates the file's layout), then joins the evaluation. A round's
+ * bookkeeping (write errors, signals, paced flushes, progress) follows its write, one round
+ * later; on a signal one more round writes the block evaluated meanwhile (unless the signal cut
+ * it short: then that rank writes nothing) and flushes. Ends interrupted (SSOC_EINTERRUPTED, the
+ * file closed and resumable) when a signal came. */
 static ssoc_status phase_grid(run *R, ssoc_error *e)
 {
     const ssoc_config *c = R->cfg;
@@ -850,9 +852,12 @@ static ssoc_status phase_grid(run *R, ssoc_error *e)
 #pragma omp parallel if (cur.has)
         {
 #pragma omp master
-            if (r > 0) {
+            {
                 const double tw = ssoc_par_wtime();
-                wst = ssoc_sweepfile_write_block(R->file.out, pend.has, pend.kblk, pend.c0, pend.c1, pb, e);
+                if (r > 0)
+                    wst = ssoc_sweepfile_write_block(R->file.out, pend.has, pend.kblk, pend.c0, pend.c1, pb, e);
+                else if (!R->file.out) /* a new file's layout, while the others evaluate the first block */
+                    wst = ssoc_sweepfile_create(R->partial, &R->file.meta, &R->file.out, e);
                 t_write = ssoc_par_wtime() - tw;
             }
             if (cur.has)
@@ -864,6 +869,10 @@ static ssoc_status phase_grid(run *R, ssoc_error *e)
         const double wshare = cur.has ? t_write / (double)R->threads : t2 - t1;
         R->t_phase[PH_WRITE] += wshare;
         R->t_phase[PH_EVAL] += (t2 - t1) - wshare;
+        if (r == 0 && (st = ssoc_par_agree_status(wst, e))) { /* the layout could not be created */
+            R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
+            break;
+        }
         int signalled = 0;
         if (r > 0 && settle_round(R, &g, wst, &pend, r == last, &t_flush, &signalled, &st, e)) {
             R->t_phase[PH_WRITE] += ssoc_par_wtime() - t2;
