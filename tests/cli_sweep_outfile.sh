@@ -24,6 +24,24 @@ rc=$?
   bad "rename over a directory: the complete result is gone"
 grep -q "r.h5.partial" "$TMP/err" && ok || bad "rename over a directory: the message does not say where the result is"
 
+# ---- the layout cannot be created. A new run creates it in the grid's first round, while the other
+# threads evaluate the first block; here OUT.partial is replaced by a directory while the run pauses
+# at the start of its evaluation (test hook). Every rank stops after that round: exit 1, one line
+# that names the file, no OUT, on 1 rank x 2 threads and on 2 ranks.
+for n in 1 2; do
+  rm -rf "$TMP/lay.h5" "$TMP/lay.h5.partial"
+  (export SSOC_TEST_PHASE_PAUSE_S=1 SSOC_PROGRESS_INTERVAL=0; EXEC=1 run_sweep $n $((3 - n)) "$SW" -o "$TMP/lay.h5" \
+    2>"$TMP/lay.err") &
+  pid=$!
+  for _ in $(seq 3000); do grep -q "^ssoc: sweep: evaluation:" "$TMP/lay.err" && break; sleep 0.01; done
+  rm -f "$TMP/lay.h5.partial" && mkdir "$TMP/lay.h5.partial"
+  wait $pid
+  rc=$?
+  grep -v '^ssoc: sweep: [a-z]*:\|^ssoc: sweep: [0-9]* x \|mca_' "$TMP/lay.err" >"$TMP/lay.msg"
+  [ $rc = 1 ] && [ "$(wc -l <"$TMP/lay.msg")" = 1 ] && grep -q "lay.h5.partial: cannot create HDF5 file" "$TMP/lay.msg" &&
+    [ ! -e "$TMP/lay.h5" ] && ok || bad "layout not created, $n rank(s): exit $rc: $(head -4 "$TMP/lay.err")"
+done
+
 # ---- a disk that fills up in the middle of the run (1 rank; another writer takes the space while
 # the run is at the start of its evaluation): said to be full, the .partial stays valid, and after
 # space is freed --resume completes the same file as an undisturbed run. (A disk too small from the
