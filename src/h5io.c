@@ -220,10 +220,10 @@ ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int
     /* The fill value (NaN, or 0 for integers) where blocks may be read before they are written: a
      * chunk not yet written reads as it. A serial file allocates such a dataset's chunks as they
      * are first written, which saves a fill pass over all the maps at creation and the read-back
-     * of a filled chunk at its first partial write (benchmarks/README.md, "The write phase");
-     * parallel HDF5 allocates every chunk at creation and fills it (early allocation: it needs
-     * them all in place, ssoc_h5_fill_unallocated). No fill at all for a dataset its caller
-     * writes whole right away. */
+     * of a filled chunk at its first partial write (benchmarks/README.md, "The write phase in the
+     * final state"); parallel HDF5 allocates every chunk at creation and fills it (early
+     * allocation: it needs them all in place, ssoc_h5_fill_unallocated). No fill at all for a
+     * dataset its caller writes whole right away. */
     const int incremental = fill && !f->parallel && !empty && rank > 0;
     H5Pset_alloc_time(dcpl, incremental ? H5D_ALLOC_TIME_INCR : H5D_ALLOC_TIME_EARLY);
     if (fill) {
@@ -380,7 +380,7 @@ ssoc_status ssoc_h5_fill_unallocated(const char *path, size_t *nchunks, ssoc_err
  * chunk, so the chunks already filled go to the file during the runs that follow, and the one
  * waiting for the next run stays in memory. With HDF5's 1 MB default, most of a map's chunks
  * stayed in memory until the flush at the end, which then wrote them all at once
- * (benchmarks/README.md, "The write phase"). H5P_DEFAULT if that fails. */
+ * (benchmarks/README.md, "The write phase in the final state"). H5P_DEFAULT if that fails. */
 static hid_t small_cache(ssoc_h5 *f, const char *path)
 {
     hid_t ds = H5Dopen2(f->file, path, H5P_DEFAULT), dapl = H5P_DEFAULT;

@@ -600,7 +600,7 @@ ssoc_status ssoc_sweepfile_write_block(ssoc_sweepfile_out *f, int has, size_t kb
      * flag that vouches for them. A serial file keeps them in HDF5's chunk cache, where a chunk
      * that a block fills only partly waits for the next block; its flag waits for the next flush,
      * which writes the maps out first (ssoc_sweepfile_flush): flushing at every block wrote each
-     * such chunk twice (benchmarks/README.md, "The write phase"). */
+     * such chunk twice (benchmarks/README.md, "The write phase in the final state"). */
     if (!ssoc_par_active()) {
         if (has)
             f->pending[f->npending++] = kblk;
