@@ -43,8 +43,8 @@ ssoc_status ssoc_h5_close(ssoc_h5 *f, ssoc_error *err);
 /// checksum per chunk. fill = 1: every chunk reads as the fill value (NaN for floats, 0 for
 /// integers) until written, for datasets written piecewise and read meanwhile (in a serial file a
 /// chunk is allocated when first written; under MPI all are, and filled, at creation); fill = 0:
-/// no fill pass, for a
-/// dataset the caller writes whole right away (until then its chunks fail their checksum).
+/// no fill pass, for a dataset the caller writes whole right away (until then its chunks fail
+/// their checksum).
 ssoc_status ssoc_h5_dataset(ssoc_h5 *f, const char *path, ssoc_h5_type type, int rank, const size_t *dims, int fill,
                             ssoc_error *err);
 /// Serial, on a file no other process has open: write the fill value into every chunk of every
