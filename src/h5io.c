@@ -88,14 +88,15 @@ static hid_t file_type(ssoc_h5_type t)
                               : H5T_STD_U64LE;
 }
 
-static ssoc_status open_common(const char *path, int create, ssoc_h5 **out, ssoc_error *err)
+/* serial = 1: the default serial driver even with MPI active (one rank alone on the file) */
+static ssoc_status open_common(const char *path, int create, int serial, ssoc_h5 **out, ssoc_error *err)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     ssoc_h5 *f = calloc(1, sizeof *f);
     if (!f)
         return SSOC_ERR(err, SSOC_ENOMEM, "out of memory");
     snprintf(f->path, sizeof f->path, "%s", path);
-    f->parallel = ssoc_par_active();
+    f->parallel = !serial && ssoc_par_active();
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* the file is the sweep's OUT.partial, created and locked by rank 0 through another descriptor
      * (outpath.h): HDF5's own flock on it would fail against that lock, and is not needed */
@@ -120,12 +121,12 @@ static ssoc_status open_common(const char *path, int create, ssoc_h5 **out, ssoc
 
 ssoc_status ssoc_h5_create(const char *path, ssoc_h5 **out, ssoc_error *err)
 {
-    return open_common(path, 1, out, err);
+    return open_common(path, 1, 0, out, err);
 }
 
 ssoc_status ssoc_h5_open_rw(const char *path, ssoc_h5 **out, ssoc_error *err)
 {
-    return open_common(path, 0, out, err);
+    return open_common(path, 0, 0, out, err);
 }
 
 ssoc_status ssoc_h5_flush(ssoc_h5 *f, ssoc_error *err)
@@ -339,18 +340,15 @@ done:
 
 ssoc_status ssoc_h5_fill_unallocated(const char *path, size_t *nchunks, ssoc_error *err)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     size_t n = 0;
     if (nchunks)
         *nchunks = 0;
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    H5Pset_file_locking(fapl, 0, 1); /* as open_common: the caller holds the file's lock */
-    hid_t file = H5Fopen(path, H5F_ACC_RDWR, fapl);
-    H5Pclose(fapl);
-    if (file < 0)
-        return SSOC_ERR(err, SSOC_EHDF5, "%s: cannot open HDF5 file", path);
+    ssoc_h5 *h = NULL;
+    ssoc_status st = open_common(path, 0, 1, &h, err);
+    if (st)
+        return st;
+    const hid_t file = h->file;
     name_list l = {0};
-    ssoc_status st = SSOC_OK;
     if (H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_INC, list_dataset, &l, H5O_INFO_BASIC) < 0)
         st = l.failed ? SSOC_ERR(err, SSOC_ENOMEM, "out of memory")
                       : SSOC_ERR(err, SSOC_EHDF5, "%s: cannot list its datasets", path);
@@ -367,8 +365,8 @@ ssoc_status ssoc_h5_fill_unallocated(const char *path, size_t *nchunks, ssoc_err
     for (size_t i = 0; i < l.n; ++i)
         free(l.v[i]);
     free(l.v);
-    if (H5Fclose(file) < 0 && !st)
-        st = SSOC_ERR(err, SSOC_EHDF5, "%s: close failed", path);
+    const ssoc_status cs = ssoc_h5_close(h, st ? NULL : err);
+    st = st ? st : cs;
     if (nchunks)
         *nchunks = n;
     return st;
